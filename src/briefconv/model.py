@@ -1,0 +1,232 @@
+"""The canonical document model: what every reader produces and every writer consumes.
+
+An :class:`Article` is metadata plus a tuple of blocks; blocks hold inlines. All nodes are
+frozen, slotted dataclasses from a closed set, so a writer can ``match`` on them and let
+mypy's ``assert_never`` name any node type it forgot.
+
+Text is sanitised here, once, at the model boundary: every string stored in a node is
+NFC-normalised and stripped of characters that XML 1.0 cannot hold (C0 controls other than
+tab/newline/carriage return, U+FFFE, U+FFFF, lone surrogates). python-docx raises on them,
+ebooklib writes a truncated file and reportlab draws boxes (PITFALLS 3), so no writer may
+ever see one. Removals are reported on the ``briefconv`` logger; readers that know file and
+line numbers sanitise first themselves (see :func:`sanitize`) and report with a location.
+
+Example::
+
+    >>> from briefconv.model import Article, ArticleMeta, Heading, Paragraph, Text
+    >>> art = Article(ArticleMeta(title="Talks"), (Heading(1, (Text("Start"),)),))
+    >>> art.blocks[0].level
+    1
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+__all__ = [
+    "MODEL_VERSION",
+    "Article",
+    "ArticleMeta",
+    "Block",
+    "BulletList",
+    "Emphasis",
+    "Heading",
+    "Inline",
+    "Link",
+    "OrderedList",
+    "Paragraph",
+    "Quote",
+    "Strong",
+    "Text",
+    "plain_text",
+    "sanitize",
+]
+
+#: Version of the model's JSON form; bumped whenever a node or field changes meaning.
+MODEL_VERSION = 1
+
+_log = logging.getLogger("briefconv")
+
+# XML 1.0 Char production, inverted: everything that may not appear in an XML document.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def sanitize(text: str) -> tuple[str, list[str]]:
+    """Return ``text`` in NFC with XML-invalid characters removed, and what was removed.
+
+    The removed characters are listed as ``U+XXXX`` strings, in order of appearance::
+
+        >>> sanitize("a\\x00b")
+        ('ab', ['U+0000'])
+    """
+    removed = [f"U+{ord(c):04X}" for c in _XML_INVALID.findall(text)]
+    if removed:
+        text = _XML_INVALID.sub("", text)
+    return unicodedata.normalize("NFC", text), removed
+
+
+def _clean(value: str) -> str:
+    """Sanitise one model string, reporting (without a location) anything removed."""
+    cleaned, removed = sanitize(value)
+    if removed:
+        _log.warning(
+            "removed %d character(s) that documents cannot hold: %s",
+            len(removed),
+            ", ".join(sorted(set(removed))),
+        )
+    return cleaned
+
+
+def _set_clean(node: object, name: str) -> None:
+    """Sanitise attribute ``name`` of a frozen node in place (only from ``__post_init__``)."""
+    value = getattr(node, name)
+    if value is not None:
+        object.__setattr__(node, name, _clean(value))
+
+
+# --- inlines ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A run of plain text; never interpreted as markup by any writer."""
+
+    text: str
+
+    def __post_init__(self) -> None:
+        _set_clean(self, "text")
+
+
+@dataclass(frozen=True, slots=True)
+class Emphasis:
+    """Emphasised (usually italic) inline content."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Strong:
+    """Strongly emphasised (usually bold) inline content."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A hyperlink: ``url`` as written in the source, ``children`` its visible text."""
+
+    url: str
+    children: tuple[Inline, ...]
+
+    def __post_init__(self) -> None:
+        _set_clean(self, "url")
+
+
+Inline: TypeAlias = Text | Emphasis | Strong | Link
+
+# --- blocks ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A section heading; ``level`` 1 is the top section level below the article title."""
+
+    level: int
+    children: tuple[Inline, ...]
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.level <= 6:
+            raise ValueError(f"heading level must be 1..6, not {self.level}")
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of body text."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A block quotation: one or more paragraphs and an optional attribution (no dash)."""
+
+    paragraphs: tuple[Paragraph, ...]
+    attribution: tuple[Inline, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BulletList:
+    """An unordered list; each item is a run of inline content."""
+
+    items: tuple[tuple[Inline, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderedList:
+    """A numbered list starting at ``start``; each item is a run of inline content."""
+
+    items: tuple[tuple[Inline, ...], ...]
+    start: int = 1
+
+
+Block: TypeAlias = Heading | Paragraph | Quote | BulletList | OrderedList
+
+# --- the article -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleMeta:
+    """What an article says about itself; every field but ``title`` and ``language`` optional.
+
+    ``date`` is kept as written in the source (e.g. "3 June 2025" or "2025-06-03").
+    ``language`` is a BCP 47 tag such as ``en`` or ``uk``.
+    """
+
+    title: str
+    subtitle: str | None = None
+    authors: tuple[str, ...] = ()
+    date: str | None = None
+    source: str | None = None
+    url: str | None = None
+    language: str = "en"
+
+    def __post_init__(self) -> None:
+        for name in ("title", "subtitle", "date", "source", "url", "language"):
+            _set_clean(self, name)
+        object.__setattr__(self, "authors", tuple(_clean(a) for a in self.authors))
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One parsed article: metadata, body blocks, and when its source was last changed.
+
+    ``timestamp`` (seconds since the Unix epoch, or ``None``) is the source's modification
+    time as the reader saw it; writers use it, never the clock, when a file format needs a
+    date and the metadata gives none.
+    """
+
+    meta: ArticleMeta
+    blocks: tuple[Block, ...]
+    timestamp: int | None = field(default=None)
+
+
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    """Concatenate the visible text of ``inlines``, dropping all formatting.
+
+    >>> plain_text((Text("a "), Strong((Text("b"),)), Link("https://x", (Text("c"),))))
+    'a bc'
+    """
+    parts: list[str] = []
+    for node in inlines:
+        match node:
+            case Text(text=text):
+                parts.append(text)
+            case Emphasis(children=children) | Strong(children=children):
+                parts.append(plain_text(children))
+            case Link(children=children):
+                parts.append(plain_text(children))
+    return "".join(parts)

