@@ -1,3 +1,158 @@
-"""briefconv: turn news-style articles into briefing handouts (placeholder, filled below)."""
+"""briefconv: turn news-style articles into briefing handouts in DOCX, PDF and EPUB.
+
+An article is parsed once into a typed model (:mod:`briefconv.model`); writers render that
+model in a style (:mod:`briefconv.styles`) to the bytes of a file. Typical use::
+
+    import briefconv
+
+    article = briefconv.read_file("source/istanbul-talks.txt")
+    pdf_bytes = briefconv.render(article, "pdf")
+    paths = briefconv.convert("source/istanbul-talks.txt", out_dir="build")
+
+Importing this package does not import reportlab, python-docx or ebooklib: each writer is
+loaded the first time its format is rendered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from briefconv._io import write_atomic
+from briefconv.errors import BriefconvError, FormatError, InputError, RenderError, StyleError
+from briefconv.model import (
+    MODEL_VERSION,
+    Article,
+    ArticleMeta,
+    Block,
+    BulletList,
+    Emphasis,
+    Heading,
+    Inline,
+    Link,
+    OrderedList,
+    Paragraph,
+    Quote,
+    Strong,
+    Text,
+)
+from briefconv.readers import read_bytes, read_path
+from briefconv.serialize import from_json, to_json
+from briefconv.styles import Style, load_style
+from briefconv.writers import available_writers, get_writer
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT_FORMATS",
+    "MODEL_VERSION",
+    "Article",
+    "ArticleMeta",
+    "Block",
+    "BriefconvError",
+    "BulletList",
+    "Emphasis",
+    "FormatError",
+    "Heading",
+    "Inline",
+    "InputError",
+    "Link",
+    "OrderedList",
+    "Paragraph",
+    "Quote",
+    "RenderError",
+    "Strong",
+    "Style",
+    "StyleError",
+    "Text",
+    "__version__",
+    "available_formats",
+    "convert",
+    "from_json",
+    "load_style",
+    "output_name",
+    "write_atomic",
+    "read_file",
+    "read_string",
+    "render",
+    "to_json",
+]
+
+#: The formats ``convert`` writes when none are named.
+DEFAULT_FORMATS: tuple[str, ...] = ("docx", "pdf", "epub")
+
+
+def read_file(
+    path: str | Path,
+    *,
+    title: str | None = None,
+    encoding: str | None = None,
+    input_format: str | None = None,
+) -> Article:
+    """Read an article file (``-`` for standard input) into the model.
+
+    ``title`` overrides any title in the text; ``encoding`` is needed only for files that
+    are neither UTF-8 nor UTF-16/32 with a byte-order mark.
+    """
+    return read_path(path, title=title, encoding=encoding, input_format=input_format)
+
+
+def read_string(text: str, *, title: str | None = None, name: str | None = None) -> Article:
+    """Parse an article from a string; ``name`` (a file name) is used for messages and titles."""
+    return read_bytes(text.encode("utf-8"), name=name or "<string>", title=title)
+
+
+def available_formats() -> dict[str, str]:
+    """Output format names and one-line descriptions, built-in and plugged in."""
+    return {name: info.description for name, info in available_writers().items()}
+
+
+def render(article: Article, fmt: str, style: Style | str | Path | None = None) -> bytes:
+    """Render ``article`` to the bytes of a ``fmt`` file (``"docx"``, ``"pdf"``, ``"epub"`` ...).
+
+    ``style`` is a resolved :class:`Style`, a style name or path, or ``None`` for the default.
+    """
+    resolved = style if isinstance(style, Style) else load_style(style)
+    writer = get_writer(fmt)
+    try:
+        return writer.write(article, resolved)
+    except BriefconvError:
+        raise
+    except Exception as exc:
+        # A writer bug must still reach users as one line, with what failed and where.
+        raise RenderError(f"{fmt}: could not render {article.meta.title!r}: {exc}") from exc
+
+
+def output_name(input_name: str | Path, fmt: str | None = None) -> str:
+    """The output file name for an input and format: ``talks.txt``, ``pdf`` -> ``talks.pdf``.
+
+    Standard input (``-``) is named ``stdin``; without ``fmt`` only the stem is returned.
+    """
+    stem = "stdin" if str(input_name) == "-" else Path(input_name).stem
+    return stem if fmt is None else stem + get_writer(fmt).extension
+
+
+def convert(
+    path: str | Path,
+    formats: Iterable[str] = DEFAULT_FORMATS,
+    out_dir: str | Path = ".",
+    *,
+    style: Style | str | Path | None = None,
+    title: str | None = None,
+    encoding: str | None = None,
+) -> list[Path]:
+    """Convert one article file into one file per format in ``out_dir``; return their paths.
+
+    The article is parsed once and every format rendered from that one model. Each file is
+    named after the input (``talks.txt`` -> ``talks.pdf``) and written atomically.
+    """
+    article = read_file(path, title=title, encoding=encoding)
+    resolved = style if isinstance(style, Style) else load_style(style)
+    written: list[Path] = []
+    # Render every format before writing any, so a failure leaves no partial set.
+    outputs = [(fmt, render(article, fmt, resolved)) for fmt in formats]
+    for fmt, data in outputs:
+        target = Path(out_dir) / output_name(path, fmt)
+        write_atomic(target, data)
+        written.append(target)
+    return written

@@ -1,0 +1,61 @@
+# briefconv — build handouts from source/ into build/, and test everything.
+#   make handouts   set up .venv if needed, then build every article in all three formats
+#   make test       set up .venv with test tools, then lint, type-check and run the suite
+#   make clean      remove build output (make distclean also removes .venv)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STYLE  ?= default
+STYLE_FILE := styles/$(STYLE).toml
+FORMATS := docx pdf epub
+
+SOURCES  := $(wildcard source/*.txt)
+HANDOUTS := $(foreach s,$(SOURCES),$(foreach f,$(FORMATS),build/$(basename $(notdir $(s))).$(f)))
+# A change to briefconv itself (code, fonts, packaging) changes handouts too.
+PKG_FILES := pyproject.toml $(shell find src/briefconv -name '*.py' -o -name '*.ttf' 2>/dev/null)
+
+.PHONY: all handouts test lint typecheck clean distclean
+.DELETE_ON_ERROR:
+
+all: handouts
+
+handouts: $(HANDOUTS)
+
+# The venv is rebuilt only when pyproject.toml changes; stamps live inside .venv.
+$(VENV)/.stamp-install: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.stamp-test: $(VENV)/.stamp-install
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+# One rule makes all three formats of an article (grouped target: parse once, write three).
+build/%.docx build/%.pdf build/%.epub &: source/%.txt $(STYLE_FILE) $(PKG_FILES) $(VENV)/.stamp-install
+	$(BIN)/briefconv convert $< -o build --style $(STYLE_FILE) $(foreach f,$(FORMATS),-t $(f))
+
+test: $(VENV)/.stamp-test
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "make test needs Java 11 or newer for EPUBCheck."; \
+	  echo "Install it (Debian/Ubuntu: sudo apt-get install default-jre-headless) and run make test again."; \
+	  exit 1; }
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.stamp-test
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+typecheck: $(VENV)/.stamp-test
+	$(BIN)/mypy
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache
+
+distclean: clean
+	rm -rf $(VENV)

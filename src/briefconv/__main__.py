@@ -1,0 +1,5 @@
+"""Allow ``python -m briefconv``."""
+
+from briefconv.cli import main
+
+main()

@@ -1,0 +1,282 @@
+"""The ``briefconv`` command: a thin click layer over the library.
+
+It knows formats only by name: reading, styles and rendering all go through the public
+API. Exit status: 0 success, 1 failure (one ``briefconv: error:`` line, never a
+traceback), 2 usage error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+import briefconv
+from briefconv import (
+    Article,
+    BriefconvError,
+    BulletList,
+    Heading,
+    OrderedList,
+    Paragraph,
+    Quote,
+)
+from briefconv.model import plain_text
+
+__all__ = ["cli", "main"]
+
+_log = logging.getLogger("briefconv")
+
+_MAIN_HELP = """Turn news-style articles into briefing handouts: DOCX, PDF and EPUB.
+
+\b
+Examples:
+  briefconv convert source/istanbul-talks.txt -o build
+  briefconv convert article.txt -t pdf -o - > article.pdf
+  cat article.txt | briefconv convert - -t epub --title "Talks resume" -o build
+  briefconv inspect source/istanbul-talks.txt
+  briefconv formats
+"""
+
+
+class _StderrHandler(logging.Handler):
+    """Prints log records as ``briefconv: warning: ...`` lines on standard error."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        level = "warning" if record.levelno >= logging.WARNING else "info"
+        click.echo(f"briefconv: {level}: {record.getMessage()}", err=True)
+
+
+@click.group(help=_MAIN_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(briefconv.__version__, "-V", "--version", prog_name="briefconv")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only, no warnings.")
+@click.option("-v", "--verbose", is_flag=True, help="Also say what was written.")
+@click.pass_context
+def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
+    """Set up messages on standard error for every subcommand."""
+    ctx.obj = {"verbose": verbose}
+    handler = _StderrHandler()
+    for old in [h for h in _log.handlers if isinstance(h, _StderrHandler)]:
+        _log.removeHandler(old)
+    _log.addHandler(handler)
+    _log.propagate = False
+    _log.setLevel(logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING)
+
+
+def _split_formats(values: Sequence[str]) -> list[str]:
+    """``-t docx,pdf -t epub`` -> ``["docx", "pdf", "epub"]``, duplicates removed, checked."""
+    known = briefconv.available_formats()
+    out: list[str] = []
+    for value in values:
+        for name in value.split(","):
+            name = name.strip().lower()
+            if not name:
+                continue
+            if name not in known:
+                raise click.BadParameter(
+                    f"unknown format {name!r} (available: {', '.join(known)})",
+                    param_hint="'-t' / '--to'",
+                )
+            if name not in out:
+                out.append(name)
+    return out or list(briefconv.DEFAULT_FORMATS)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"briefconv: error: {message}", err=True)
+
+
+_CONVERT_HELP = """Convert each INPUT article into handouts, one file per format.
+
+INPUT is a text file, or - for standard input. Each input is parsed once and every
+format is rendered from that one model. Files are named after the input
+(talks.txt -> DIR/talks.pdf) and written atomically.
+
+\b
+Examples:
+  briefconv convert source/*.txt -o build
+  briefconv convert talks.txt -t docx,pdf --style default
+  briefconv convert talks.txt -t pdf -o - > talks.pdf
+"""
+
+
+@cli.command(help=_CONVERT_HELP)
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option(
+    "-t",
+    "--to",
+    "formats",
+    multiple=True,
+    metavar="FORMATS",
+    help="Output formats, comma-separated or repeated (default: docx,pdf,epub).",
+)
+@click.option(
+    "-o",
+    "--output-dir",
+    "out_dir",
+    default=".",
+    metavar="DIR",
+    help="Folder for the outputs, created if missing; - writes one format to stdout.",
+)
+@click.option("-s", "--style", default=None, metavar="NAME|PATH", help="Style (default: default).")
+@click.option("--title", default=None, help="Title to use instead of the one found in the text.")
+@click.option("--encoding", default=None, help="Input encoding if not UTF-8/UTF-16 with BOM.")
+@click.pass_context
+def convert(
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    formats: tuple[str, ...],
+    out_dir: str,
+    style: str | None,
+    title: str | None,
+    encoding: str | None,
+) -> None:
+    """Convert articles to handouts (see the help text above)."""
+    fmts = _split_formats(formats)
+    to_stdout = out_dir == "-"
+    if to_stdout and (len(fmts) != 1 or len(inputs) != 1):
+        raise click.UsageError("-o - writes to standard output: give exactly one input and one format")
+    if inputs.count("-") > 1:
+        raise click.UsageError("standard input (-) can be read only once")
+    stems: dict[str, str] = {}
+    for name in inputs:
+        stem = briefconv.output_name(name)
+        if stem in stems:
+            raise click.UsageError(
+                f"{stems[stem]} and {name} would both be written as {stem}.*; "
+                "convert them separately"
+            )
+        stems[stem] = name
+    try:
+        resolved = briefconv.load_style(style)
+    except BriefconvError as exc:
+        _fail(str(exc))
+        ctx.exit(1)
+    failures = 0
+    show_progress = len(inputs) > 1 and sys.stderr.isatty()
+    for number, name in enumerate(inputs, start=1):
+        if show_progress:
+            click.echo(f"[{number}/{len(inputs)}] {name}", err=True)
+        try:
+            article = briefconv.read_file(name, title=title, encoding=encoding)
+            if to_stdout:
+                data = briefconv.render(article, fmts[0], resolved)
+                sys.stdout.buffer.write(data)
+                sys.stdout.buffer.flush()
+                continue
+            # Render every format before writing any, so a failure leaves no partial set.
+            rendered = [(fmt, briefconv.render(article, fmt, resolved)) for fmt in fmts]
+            for fmt, data in rendered:
+                target = Path(out_dir) / briefconv.output_name(name, fmt)
+                briefconv.write_atomic(target, data)
+                _log.info("wrote %s", target)
+        except BriefconvError as exc:
+            _fail(str(exc))
+            failures += 1
+        except OSError as exc:
+            _fail(f"{exc.filename or name}: {exc.strerror or exc}")
+            failures += 1
+    if failures:
+        ctx.exit(1)
+
+
+def _outline(article: Article) -> list[str]:
+    """A readable outline of the parsed structure, one line per block."""
+    meta = article.meta
+    counts: dict[str, int] = {}
+    for block in article.blocks:
+        counts[type(block).__name__] = counts.get(type(block).__name__, 0) + 1
+    lines = [f"Title:    {meta.title}"]
+    for label, value in (
+        ("Subtitle", meta.subtitle),
+        ("Authors", ", ".join(meta.authors) or None),
+        ("Date", meta.date),
+        ("Source", meta.source),
+        ("URL", meta.url),
+    ):
+        if value:
+            lines.append(f"{label + ':':<10}{value}")
+    lines.append(f"Language: {meta.language}")
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "no blocks"
+    lines.append(f"Blocks:   {summary}")
+    lines.append("")
+
+    def short(text: str, width: int = 76) -> str:
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    indent = ""
+    for block in article.blocks:
+        match block:
+            case Heading(level=level, children=children):
+                indent = "  " * level
+                lines.append(f"{'  ' * (level - 1)}{'#' * level} {plain_text(children)}")
+            case Paragraph(children=children):
+                lines.append(f"{indent}¶ {short(plain_text(children))}")
+            case Quote(paragraphs=paragraphs, attribution=attribution):
+                for para in paragraphs:
+                    lines.append(f"{indent}> {short(plain_text(para.children))}")
+                if attribution:
+                    lines.append(f"{indent}> — {plain_text(attribution)}")
+            case BulletList(items=items):
+                lines.extend(f"{indent}• {short(plain_text(item))}" for item in items)
+            case OrderedList(items=items, start=start):
+                lines.extend(
+                    f"{indent}{start + i}. {short(plain_text(item))}" for i, item in enumerate(items)
+                )
+    return lines
+
+
+_INSPECT_HELP = """Show the structure briefconv finds in an article.
+
+\b
+Examples:
+  briefconv inspect source/istanbul-talks.txt
+  briefconv inspect source/istanbul-talks.txt --json > talks.json
+"""
+
+
+@cli.command(help=_INSPECT_HELP)
+@click.argument("input_path", metavar="INPUT")
+@click.option("--json", "as_json", is_flag=True, help="Print the model as versioned JSON.")
+@click.option("--title", default=None, help="Title to use instead of the one found in the text.")
+@click.option("--encoding", default=None, help="Input encoding if not UTF-8/UTF-16 with BOM.")
+@click.pass_context
+def inspect(
+    ctx: click.Context, input_path: str, as_json: bool, title: str | None, encoding: str | None
+) -> None:
+    """Print an article's parsed structure (see the help text above)."""
+    try:
+        article = briefconv.read_file(input_path, title=title, encoding=encoding)
+    except BriefconvError as exc:
+        _fail(str(exc))
+        ctx.exit(1)
+    if as_json:
+        click.echo(briefconv.to_json(article), nl=False)
+    else:
+        click.echo("\n".join(_outline(article)))
+
+
+@cli.command()
+def formats() -> None:
+    """List the output formats, built-in and plugged in."""
+    for name, description in briefconv.available_formats().items():
+        click.echo(f"{name:<8}{description}")
+
+
+def main(argv: Sequence[str] | None = None) -> Any:
+    """Run the command line; exits with 0, 1 (failure), 2 (usage) or 130 (interrupted)."""
+    try:
+        return cli.main(args=list(argv) if argv is not None else None, prog_name="briefconv")
+    except KeyboardInterrupt:
+        click.echo("briefconv: interrupted", err=True)
+        sys.exit(130)
+    except BriefconvError as exc:
+        _fail(str(exc))
+        sys.exit(1)
+    except Exception as exc:  # the promise is no traceback, even for our own bugs
+        _fail(f"internal error: {type(exc).__name__}: {exc} (please report this)")
+        sys.exit(1)

@@ -1,0 +1,233 @@
+"""The model's versioned JSON form: ``to_json`` and ``from_json`` round-trip exactly.
+
+Shape (``MODEL_VERSION`` 1)::
+
+    {"briefconv-model": 1,
+     "meta": {"title": ..., "subtitle": null, "authors": [], "date": null, "source": null,
+              "url": null, "language": "en"},
+     "timestamp": null,
+     "blocks": [{"type": "heading", "level": 1, "content": [INLINE...]},
+                {"type": "paragraph", "content": [INLINE...]},
+                {"type": "quote", "paragraphs": [[INLINE...]...], "attribution": [INLINE...]},
+                {"type": "bullet_list", "items": [[INLINE...]...]},
+                {"type": "ordered_list", "start": 1, "items": [[INLINE...]...]}]}
+
+    INLINE: {"type": "text", "text": "..."} | {"type": "emphasis", "content": [...]}
+          | {"type": "strong", "content": [...]} | {"type": "link", "url": "...", "content": [...]}
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, assert_never
+
+from briefconv.errors import InputError
+from briefconv.model import (
+    MODEL_VERSION,
+    Article,
+    ArticleMeta,
+    Block,
+    BulletList,
+    Emphasis,
+    Heading,
+    Inline,
+    Link,
+    OrderedList,
+    Paragraph,
+    Quote,
+    Strong,
+    Text,
+)
+
+__all__ = ["from_dict", "from_json", "to_dict", "to_json"]
+
+_VERSION_KEY = "briefconv-model"
+
+
+def _inline_to(node: Inline) -> dict[str, Any]:
+    match node:
+        case Text(text=text):
+            return {"type": "text", "text": text}
+        case Emphasis(children=children):
+            return {"type": "emphasis", "content": [_inline_to(c) for c in children]}
+        case Strong(children=children):
+            return {"type": "strong", "content": [_inline_to(c) for c in children]}
+        case Link(url=url, children=children):
+            return {"type": "link", "url": url, "content": [_inline_to(c) for c in children]}
+        case _:
+            assert_never(node)
+
+
+def _inlines_to(nodes: tuple[Inline, ...]) -> list[dict[str, Any]]:
+    return [_inline_to(n) for n in nodes]
+
+
+def _block_to(block: Block) -> dict[str, Any]:
+    match block:
+        case Heading(level=level, children=children):
+            return {"type": "heading", "level": level, "content": _inlines_to(children)}
+        case Paragraph(children=children):
+            return {"type": "paragraph", "content": _inlines_to(children)}
+        case Quote(paragraphs=paragraphs, attribution=attribution):
+            return {
+                "type": "quote",
+                "paragraphs": [_inlines_to(p.children) for p in paragraphs],
+                "attribution": _inlines_to(attribution),
+            }
+        case BulletList(items=items):
+            return {"type": "bullet_list", "items": [_inlines_to(i) for i in items]}
+        case OrderedList(items=items, start=start):
+            return {
+                "type": "ordered_list",
+                "start": start,
+                "items": [_inlines_to(i) for i in items],
+            }
+        case _:
+            assert_never(block)
+
+
+def to_dict(article: Article) -> dict[str, Any]:
+    """The article as plain JSON-compatible data, with the model version."""
+    meta = article.meta
+    return {
+        _VERSION_KEY: MODEL_VERSION,
+        "meta": {
+            "title": meta.title,
+            "subtitle": meta.subtitle,
+            "authors": list(meta.authors),
+            "date": meta.date,
+            "source": meta.source,
+            "url": meta.url,
+            "language": meta.language,
+        },
+        "timestamp": article.timestamp,
+        "blocks": [_block_to(b) for b in article.blocks],
+    }
+
+
+def to_json(article: Article) -> str:
+    """The article as indented JSON text (UTF-8 safe, non-ASCII kept readable)."""
+    return json.dumps(to_dict(article), ensure_ascii=False, indent=2) + "\n"
+
+
+def _err(path: str, problem: str) -> InputError:
+    return InputError(f"{path}: {problem}")
+
+
+def _inline_from(data: Any, path: str) -> Inline:
+    if not isinstance(data, dict):
+        raise _err(path, "expected an inline object")
+    kind = data.get("type")
+    if kind == "text":
+        text = data.get("text")
+        if not isinstance(text, str):
+            raise _err(f"{path}.text", "expected a string")
+        return Text(text)
+    content = _inlines_from(data.get("content"), f"{path}.content")
+    if kind == "emphasis":
+        return Emphasis(content)
+    if kind == "strong":
+        return Strong(content)
+    if kind == "link":
+        url = data.get("url")
+        if not isinstance(url, str):
+            raise _err(f"{path}.url", "expected a string")
+        return Link(url, content)
+    raise _err(f"{path}.type", f"unknown inline type {kind!r}")
+
+
+def _inlines_from(data: Any, path: str) -> tuple[Inline, ...]:
+    if not isinstance(data, list):
+        raise _err(path, "expected a list of inlines")
+    return tuple(_inline_from(d, f"{path}[{i}]") for i, d in enumerate(data))
+
+
+def _block_from(data: Any, path: str) -> Block:
+    if not isinstance(data, dict):
+        raise _err(path, "expected a block object")
+    kind = data.get("type")
+    if kind == "heading":
+        level = data.get("level")
+        if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 6:
+            raise _err(f"{path}.level", "expected a whole number from 1 to 6")
+        return Heading(level, _inlines_from(data.get("content"), f"{path}.content"))
+    if kind == "paragraph":
+        return Paragraph(_inlines_from(data.get("content"), f"{path}.content"))
+    if kind == "quote":
+        paras = data.get("paragraphs")
+        if not isinstance(paras, list):
+            raise _err(f"{path}.paragraphs", "expected a list")
+        return Quote(
+            tuple(
+                Paragraph(_inlines_from(p, f"{path}.paragraphs[{i}]")) for i, p in enumerate(paras)
+            ),
+            _inlines_from(data.get("attribution", []), f"{path}.attribution"),
+        )
+    if kind in ("bullet_list", "ordered_list"):
+        items = data.get("items")
+        if not isinstance(items, list):
+            raise _err(f"{path}.items", "expected a list")
+        parsed = tuple(_inlines_from(it, f"{path}.items[{i}]") for i, it in enumerate(items))
+        if kind == "bullet_list":
+            return BulletList(parsed)
+        start = data.get("start", 1)
+        if not isinstance(start, int) or isinstance(start, bool) or start < 0:
+            raise _err(f"{path}.start", "expected a whole number")
+        return OrderedList(parsed, start)
+    raise _err(f"{path}.type", f"unknown block type {kind!r}")
+
+
+def _opt_str(meta: dict[str, Any], key: str) -> str | None:
+    value = meta.get(key)
+    if value is not None and not isinstance(value, str):
+        raise _err(f"meta.{key}", "expected a string or null")
+    return value
+
+
+def from_dict(data: Any) -> Article:
+    """Rebuild an article from :func:`to_dict` data; :class:`InputError` names the bad path."""
+    if not isinstance(data, dict):
+        raise _err("$", "expected a JSON object")
+    version = data.get(_VERSION_KEY)
+    if version != MODEL_VERSION:
+        raise _err(_VERSION_KEY, f"unsupported model version {version!r} (this is {MODEL_VERSION})")
+    meta = data.get("meta")
+    if not isinstance(meta, dict):
+        raise _err("meta", "expected an object")
+    title = meta.get("title")
+    if not isinstance(title, str):
+        raise _err("meta.title", "expected a string")
+    authors = meta.get("authors", [])
+    if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
+        raise _err("meta.authors", "expected a list of strings")
+    language = meta.get("language", "en")
+    if not isinstance(language, str):
+        raise _err("meta.language", "expected a string")
+    blocks = data.get("blocks")
+    if not isinstance(blocks, list):
+        raise _err("blocks", "expected a list")
+    timestamp = data.get("timestamp")
+    if timestamp is not None and (not isinstance(timestamp, int) or isinstance(timestamp, bool)):
+        raise _err("timestamp", "expected a whole number or null")
+    return Article(
+        ArticleMeta(
+            title=title,
+            subtitle=_opt_str(meta, "subtitle"),
+            authors=tuple(authors),
+            date=_opt_str(meta, "date"),
+            source=_opt_str(meta, "source"),
+            url=_opt_str(meta, "url"),
+            language=language,
+        ),
+        tuple(_block_from(b, f"blocks[{i}]") for i, b in enumerate(blocks)),
+        timestamp,
+    )
+
+
+def from_json(text: str) -> Article:
+    """Parse :func:`to_json` output back into an article."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"line {exc.lineno}: not valid JSON: {exc.msg}") from None
+    return from_dict(data)
