@@ -192,3 +192,18 @@ def pandoc_text(node: Any) -> str:
     if isinstance(node, list):
         return "".join(pandoc_text(n) for n in node)
     return ""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--update-goldens`` rewrites golden files instead of comparing against them."""
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="rewrite tests/golden/* from the current output (review the diff!)",
+    )
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    """Whether this run rewrites goldens."""
+    return bool(request.config.getoption("--update-goldens"))

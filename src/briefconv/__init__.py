@@ -71,11 +71,11 @@ __all__ = [
     "from_json",
     "load_style",
     "output_name",
-    "write_atomic",
     "read_file",
     "read_string",
     "render",
     "to_json",
+    "write_atomic",
 ]
 
 #: The formats ``convert`` writes when none are named.

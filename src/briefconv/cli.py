@@ -139,7 +139,9 @@ def convert(
     fmts = _split_formats(formats)
     to_stdout = out_dir == "-"
     if to_stdout and (len(fmts) != 1 or len(inputs) != 1):
-        raise click.UsageError("-o - writes to standard output: give exactly one input and one format")
+        raise click.UsageError(
+            "-o - writes to standard output: give exactly one input and one format"
+        )
     if inputs.count("-") > 1:
         raise click.UsageError("standard input (-) can be read only once")
     stems: dict[str, str] = {}
@@ -225,7 +227,8 @@ def _outline(article: Article) -> list[str]:
                 lines.extend(f"{indent}• {short(plain_text(item))}" for item in items)
             case OrderedList(items=items, start=start):
                 lines.extend(
-                    f"{indent}{start + i}. {short(plain_text(item))}" for i, item in enumerate(items)
+                    f"{indent}{start + i}. {short(plain_text(item))}"
+                    for i, item in enumerate(items)
                 )
     return lines
 

@@ -56,7 +56,7 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 
 
 def sanitize(text: str) -> tuple[str, list[str]]:
-    """Return ``text`` in NFC with XML-invalid characters removed, and what was removed.
+    r"""Return ``text`` in NFC with XML-invalid characters removed, and what was removed.
 
     The removed characters are listed as ``U+XXXX`` strings, in order of appearance::
 

@@ -226,7 +226,7 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         return data
     if not isinstance(base_name, str):
         raise StyleError(f"{path}: based_on: expected a style name or path")
-    base = _read_chain(_find_style(base_name, relative_to=path.parent), seen + (resolved,))
+    base = _read_chain(_find_style(base_name, relative_to=path.parent), (*seen, resolved))
     return _merge(base, data)
 
 
@@ -375,7 +375,7 @@ def _resolve_role(name: str, roles: dict[str, Any], path: Path, chain: tuple[str
         raise StyleError(f"{path}: roles.{name}.based_on: unknown role {parent_name!r}")
     values = dict(_ROLE_DEFAULTS)
     if parent_name is not None:
-        parent = _resolve_role(parent_name, roles, path, chain + (name,))
+        parent = _resolve_role(parent_name, roles, path, (*chain, name))
         values.update({k: getattr(parent, k) for k in _ROLE_DEFAULTS})
         # A quote's box is its own: children of quote do not inherit border or background.
         values["border_color"] = None

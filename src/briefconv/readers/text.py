@@ -91,7 +91,9 @@ def decode(data: bytes, *, name: str, encoding: str | None = None) -> str:
                 raise InputError(
                     f"{name}: broken {codec_name.upper()} text at byte {exc.start}"
                 ) from None
-    if b"\x00" in data[:4096]:
+    head = data[:4096]
+    # Many NULs mean UTF-16/32 without a BOM or a binary file; a stray one is just removed.
+    if head.count(b"\x00") > len(head) // 10:
         raise InputError(
             f"{name}: looks like a binary file or UTF-16 without a byte-order mark; "
             "save it as UTF-8 or pass --encoding"
@@ -144,7 +146,7 @@ def guess_language(text: str) -> str:
             cyrillic += 1
         elif "\u0370" <= ch <= "\u03ff" or "\u1f00" <= ch <= "\u1fff":
             greek += 1
-        elif ch.isascii() and ch.isalpha() or "\u00c0" <= ch <= "\u024f":
+        elif (ch.isascii() and ch.isalpha()) or "\u00c0" <= ch <= "\u024f":
             latin += 1
     if cyrillic > latin and cyrillic >= greek:
         if any(c in text for c in "іїєґІЇЄҐ"):
@@ -165,7 +167,9 @@ def _language_tag(value: str, where: str) -> str | None:
     if _LANG_TAG.match(value):
         primary, _, rest = value.partition("-")
         return primary.lower() + ("-" + rest if rest else "")
-    _log.warning("%s: Language %r is not a language tag such as 'en' or 'uk'; guessing", where, value)
+    _log.warning(
+        "%s: Language %r is not a language tag such as 'en' or 'uk'; guessing", where, value
+    )
     return None
 
 
@@ -256,7 +260,7 @@ def _headline_like(unit: _Unit) -> bool:
         and len(text.split()) <= _HEADING_MAX_WORDS
         and text[-1] not in _FINAL_PUNCT
         and text[0] not in _QUOTE_PAIRS
-        and text[-1] not in "”»’\"“"
+        and text[-1] not in '”»’"“'
         and (text[0].isupper() or text[0].isdigit())
         and any(c.isalpha() for c in text)
         and not _ATTRIBUTION.match(text)
@@ -295,6 +299,14 @@ def _chunk_units(chunk: list[tuple[int, str]]) -> list[_Unit]:
     """Split one blank-line separated block into units: list items, heading, paragraph."""
     out: list[_Unit] = []
     current: _Unit | None = None
+    # A byline line ends the headline above it: "Headline\nBy Name" stays two units.
+    for k, (n, text) in enumerate(chunk):
+        if k and _is_byline(text):
+            return (
+                _chunk_units(chunk[:k])
+                + [_Unit(text, n)]
+                + (_chunk_units(chunk[k + 1 :]) if k + 1 < len(chunk) else [])
+            )
     for n, text in chunk:
         item = _list_unit(text, n)
         if item is not None:
@@ -317,16 +329,29 @@ def _chunk_units(chunk: list[tuple[int, str]]) -> list[_Unit]:
     if len(chunk) >= 2 and len(out) == 1 and out[0].kind == "para":
         first_n, first = chunk[0]
         rest = chunk[1:]
-        if _headline_like(_Unit(first, first_n)) and len(first) < 0.6 * max(len(t) for _, t in rest):
-            return [_Unit(first, first_n), _Unit(" ".join(t for _, t in rest), rest[0][0], single_line=len(rest) == 1)]
+        if _headline_like(_Unit(first, first_n)) and len(first) < 0.6 * max(
+            len(t) for _, t in rest
+        ):
+            return [
+                _Unit(first, first_n),
+                _Unit(" ".join(t for _, t in rest), rest[0][0], single_line=len(rest) == 1),
+            ]
     return out
+
+
+def _is_byline(text: str) -> bool:
+    """A short "By Name[, Name and Name]" line with no sentence-final punctuation."""
+    m = _BYLINE.match(text)
+    return bool(m) and len(text.split()) <= 13 and text[-1] not in ".!?;:,"
 
 
 # --- inline text ---------------------------------------------------------------------------
 
 _URL = re.compile(r"https?://[^\s<>\"“”«»]+")
 _STRONG = re.compile(r"(?<![\w*])\*\*(?=\S)(.+?)(?<=\S)\*\*(?![\w*])")
-_EMPH = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])|(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")
+_EMPH = re.compile(
+    r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])|(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"
+)
 
 
 def _inlines(text: str) -> tuple[Inline, ...]:
@@ -336,7 +361,11 @@ def _inlines(text: str) -> tuple[Inline, ...]:
     for m in _URL.finditer(text):
         url = m.group(0)
         # Trailing punctuation belongs to the sentence, not the URL (unless balanced).
-        while url and url[-1] in ".,;:!?)]’'" and not (url[-1] == ")" and url.count("(") >= url.count(")")):
+        while (
+            url
+            and url[-1] in ".,;:!?)]’'"
+            and not (url[-1] == ")" and url.count("(") >= url.count(")"))
+        ):
             url = url[:-1]
         if not url:
             continue
@@ -401,7 +430,9 @@ class TextReader:
         while i < len(lines) and (m := _META_LINE.match(lines[i][1])):
             key = _META_KEYS[m.group(1).lower()]
             if key in meta:
-                _log.warning("%s:%d: %s given twice; the last one wins", where, lines[i][0], m.group(1))
+                _log.warning(
+                    "%s:%d: %s given twice; the last one wins", where, lines[i][0], m.group(1)
+                )
             meta[key] = m.group(2).strip()
             i += 1
         body = lines[i:]
@@ -412,13 +443,17 @@ class TextReader:
 
         # A first line that reads as a headline is the title; "By Name" near the top is the byline.
         found_title: str | None = None
-        if "title" not in meta and len(units) >= 2 and _headline_like(units[0]) and not _BYLINE.match(units[0].text):
+        if (
+            "title" not in meta
+            and len(units) >= 2
+            and _headline_like(units[0])
+            and not _is_byline(units[0].text)
+        ):
             found_title = units.pop(0).text
         for j, unit in enumerate(units[:2]):
-            m = _BYLINE.match(unit.text)
-            if m and unit.kind == "para" and unit.single_line and len(m.group(1).split()) <= 12 and unit.text[-1] not in ".!?":
+            if unit.kind == "para" and unit.single_line and _is_byline(unit.text):
                 if "authors" not in meta:
-                    meta["authors"] = m.group(1)
+                    meta["authors"] = unit.text[2:].strip()
                 del units[j]
                 break
 
@@ -489,7 +524,11 @@ class TextReader:
                 while k < len(units) and units[k].kind == kind:
                     items.append(_inlines(units[k].text))
                     k += 1
-                blocks.append(BulletList(tuple(items)) if kind == "bullet" else OrderedList(tuple(items), start))
+                blocks.append(
+                    BulletList(tuple(items))
+                    if kind == "bullet"
+                    else OrderedList(tuple(items), start)
+                )
                 continue
             if k in stacked:
                 level = 2 if two_levels and k not in caps else 1
@@ -520,10 +559,13 @@ class TextReader:
         name: str | None = None
         if unit.kind == "para" and (m := _ATTRIBUTION.match(unit.text)):
             name = m.group(1)
-        elif unit.kind == "bullet" and unit.marker == "-":
+        elif (
+            unit.kind == "bullet"
+            and unit.marker == "-"
+            and not (k + 1 < len(units) and units[k + 1].kind == "bullet")
+        ):
             # "- Name" under a quote reads as a one-item list; a real list has more items.
-            if not (k + 1 < len(units) and units[k + 1].kind == "bullet"):
-                name = unit.text
+            name = unit.text
         if name and len(name.split()) <= 15 and name[0].isalpha() and name[0].isupper():
             return name
         return None

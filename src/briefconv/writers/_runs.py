@@ -25,8 +25,9 @@ def flatten(
 ) -> list[Run]:
     """Turn nested inlines into a flat list of runs, merging neighbours that look alike.
 
-    >>> flatten((Text("a "), Strong((Text("b"), Emphasis((Text("c"),))))))
-    [Run(text='a ', bold=False, italic=False, url=None), Run(text='b', bold=True, italic=False, url=None), Run(text='c', bold=True, italic=True, url=None)]
+    >>> runs = flatten((Text("a "), Strong((Text("b"), Emphasis((Text("c"),))))))
+    >>> [(r.text, r.bold, r.italic) for r in runs]
+    [('a ', False, False), ('b', True, False), ('c', True, True)]
     """
     runs: list[Run] = []
     for node in inlines:

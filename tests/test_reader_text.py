@@ -1,0 +1,268 @@
+"""The plain-text reader: the sample's exact structure, golden models, encodings, errors."""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+from pathlib import Path
+
+import pytest
+
+from briefconv import InputError, from_json, read_file, read_string, to_json
+from briefconv.model import (
+    Article,
+    BulletList,
+    Emphasis,
+    Heading,
+    Link,
+    OrderedList,
+    Paragraph,
+    Quote,
+    Strong,
+    Text,
+    plain_text,
+)
+from briefconv.readers.text import decode
+
+from .conftest import CASES, SAMPLE
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+EXPECTED_HEADINGS = [
+    "A Tense Start to High-Stakes Talks",
+    "Widening Attacks and Narrowing Options",
+    "Turkey’s Role and the Call for U.S. Involvement",
+    "Peace Drafts and Delegation Leads",
+    "Glimmers of Diplomacy Amid Chaos",
+    "Conclusion",
+]
+
+
+def _texts(article: Article) -> list[str]:
+    """Each block's text as one string, quotes paragraph by paragraph."""
+    out: list[str] = []
+    for block in article.blocks:
+        match block:
+            case Heading(children=c) | Paragraph(children=c):
+                out.append(plain_text(c))
+            case Quote(paragraphs=paras):
+                out.extend(plain_text(p.children) for p in paras)
+            case BulletList(items=items) | OrderedList(items=items):
+                out.extend(plain_text(i) for i in items)
+    return out
+
+
+def test_sample_structure_matches_expected() -> None:
+    article = read_file(SAMPLE)
+    headings = [b for b in article.blocks if isinstance(b, Heading)]
+    quotes = [b for b in article.blocks if isinstance(b, Quote)]
+    paragraphs = [b for b in article.blocks if isinstance(b, Paragraph)]
+    assert [plain_text(h.children) for h in headings] == EXPECTED_HEADINGS
+    assert {h.level for h in headings} == {1}
+    assert len(quotes) == 1
+    assert plain_text(quotes[0].paragraphs[0].children) == (
+        "“The United States’ backing for Russia-Ukraine peace talks is extremely important.”"
+    )
+    assert len(paragraphs) == 12
+    assert article.meta.title == "Istanbul Talks"
+    assert article.meta.language == "en"
+
+
+def test_sample_text_unchanged_to_the_character() -> None:
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    assert _texts(read_file(SAMPLE)) == lines
+
+
+def test_sample_block_order() -> None:
+    kinds = [type(b).__name__[0] for b in read_file(SAMPLE).blocks]
+    # P=paragraph, H=heading, Q=quote, in the order of expected.md's line numbers.
+    assert "".join(kinds) == "PHPPHPPHPQPHPPHPHPP"
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in CASES.glob("*.txt")))
+def test_case_matches_golden_model(case: str, update_goldens: bool) -> None:
+    article = read_file(CASES / case)
+    # The timestamp is the checkout's file time: not part of what the reader finds.
+    article = Article(article.meta, article.blocks)
+    golden = GOLDEN / f"{Path(case).stem}.json"
+    if update_goldens or not golden.exists():
+        golden.write_text(to_json(article), encoding="utf-8")
+        if not update_goldens:
+            pytest.fail(f"{golden} was missing and has been written: review it and rerun")
+    assert to_json(article) == golden.read_text(encoding="utf-8")
+    # The invariant holds even while regenerating: no text is lost or invented.
+    source = (CASES / case).read_text(encoding="utf-8")
+    squashed = re.sub(r"\s+", "", source)
+    for text in _texts(article):
+        for word in re.findall(r"\w+", text):
+            assert word in squashed
+
+
+def test_wrapped_paragraphs_are_joined() -> None:
+    article = read_file(CASES / "wrapped.txt")
+    assert article.meta.title == "Ceasefire Talks Resume in Geneva"
+    assert article.meta.authors == ("Anna Müller", "Jean Dupont")
+    first = article.blocks[0]
+    assert isinstance(first, Paragraph)
+    assert plain_text(first.children).startswith("Negotiators returned to Geneva on Monday for a")
+    assert "talks, hoping to turn" in plain_text(first.children)
+    headings = [(b.level, plain_text(b.children)) for b in article.blocks if isinstance(b, Heading)]
+    # ALL CAPS headings rank above the others when both kinds occur.
+    assert headings == [(2, "The agenda"), (1, "WHAT COMES NEXT")]
+
+
+def test_lists() -> None:
+    blocks = read_file(CASES / "lists.txt").blocks
+    bullets = [b for b in blocks if isinstance(b, BulletList)]
+    numbered = [b for b in blocks if isinstance(b, OrderedList)]
+    assert [plain_text(i) for i in bullets[0].items] == [
+        "a full and unconditional ceasefire",
+        "the return of deported children",
+        "an international monitoring mission",
+    ]
+    assert len(numbered[0].items) == 3 and numbered[0].start == 1
+    assert plain_text(numbered[0].items[0]) == 'recognition of "new realities"'
+
+
+def test_quotes_with_attribution() -> None:
+    quotes = [b for b in read_file(CASES / "quotes.txt").blocks if isinstance(b, Quote)]
+    assert [plain_text(q.attribution) for q in quotes] == [
+        "Hakan Fidan, Turkish Foreign Minister",
+        "Rustem Umerov",
+        "",
+        "",
+    ]
+    assert plain_text(quotes[2].paragraphs[0].children) == "«Мы готовы к переговорам.»"
+    assert len(quotes[3].paragraphs) == 2
+
+
+def test_metadata_header_and_inline_markup() -> None:
+    article = read_file(CASES / "metadata.txt")
+    meta = article.meta
+    assert meta.title == "Talks Resume in Istanbul"
+    assert meta.subtitle == "A second round opens after a night of strikes"
+    assert meta.authors == ("Olena Kovalenko", "Mark Brown")
+    assert meta.date == "2 June 2025"
+    assert meta.source == "Example Wire"
+    assert meta.url == "https://example.org/talks?id=2"
+    assert meta.language == "en-GB"
+    first = article.blocks[0]
+    assert isinstance(first, Paragraph)
+    assert Strong((Text("statement"),)) in first.children
+    assert Emphasis((Text("cautious"),)) in first.children
+    assert Emphasis((Text("brief"),)) in first.children
+    links = [c for c in first.children if isinstance(c, Link)]
+    # The sentence's full stop is not part of the URL.
+    assert [link.url for link in links] == ["https://example.org/statement"]
+
+
+def test_cyrillic_and_greek_language_guess() -> None:
+    article = read_file(CASES / "cyrillic-greek.txt")
+    assert article.meta.language == "uk"
+    assert article.meta.title == "Переговори в Стамбулі"
+    assert read_string("Η Αθήνα χαιρέτισε τις συνομιλίες.").meta.language == "el"
+    assert read_string("Москва заявила, что переговоры продолжатся.").meta.language == "ru"
+
+
+def test_title_precedence(tmp_path: Path) -> None:
+    path = tmp_path / "peace_talks-round-two.txt"
+    path.write_text("Just one paragraph of text.\n", encoding="utf-8")
+    assert read_file(path).meta.title == "Peace Talks Round Two"
+    assert read_file(path, title="Given").meta.title == "Given"
+    path.write_text("Title: From Header\n\nText.\n", encoding="utf-8")
+    assert read_file(path).meta.title == "From Header"
+    assert read_file(path, title="Given").meta.title == "Given"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [
+        ("utf-8", b""),
+        ("utf-8", codecs.BOM_UTF8),
+        ("utf-16-le", codecs.BOM_UTF16_LE),
+        ("utf-16-be", codecs.BOM_UTF16_BE),
+    ],
+)
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_encodings_and_line_endings(
+    tmp_path: Path, encoding: str, bom: bytes, newline: str
+) -> None:
+    text = SAMPLE.read_text(encoding="utf-8").replace("\n", newline)
+    path = tmp_path / "istanbul-talks.txt"
+    path.write_bytes(bom + text.encode(encoding))
+    got = read_file(path)
+    want = read_file(SAMPLE)
+    assert got.meta == want.meta
+    assert got.blocks == want.blocks
+
+
+def test_not_utf8_is_a_clear_error_naming_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("First line.\nCaf\u00e9 au lait.\n".encode("latin-1"))
+    with pytest.raises(InputError) as info:
+        read_file(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}:2: not UTF-8 (byte 0xE9)")
+    assert "--encoding" in message and "\n" not in message
+    assert plain_text(read_file(path, encoding="latin-1").blocks[1].children) == "Café au lait."  # type: ignore[union-attr]
+
+
+def test_utf16_without_bom_and_binary_are_refused() -> None:
+    with pytest.raises(InputError, match="byte-order mark"):
+        decode("Hello".encode("utf-16-le"), name="x.txt")
+    with pytest.raises(InputError, match="unknown encoding"):
+        decode(b"abc", name="x.txt", encoding="no-such-codec")
+
+
+def test_control_characters_removed_and_reported(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "ctl.txt"
+    path.write_bytes(b"Good line.\nBad\x00 line\x07 here.\n")
+    with caplog.at_level(logging.WARNING, logger="briefconv"):
+        article = read_file(path)
+    assert plain_text(article.blocks[1].children) == "Bad line here."  # type: ignore[union-attr]
+    assert any(f"{path}:2:" in r.getMessage() and "U+0000" in r.getMessage() for r in caplog.records)
+
+
+def test_model_sanitises_even_when_built_by_hand() -> None:
+    assert Text("a\x0bb\ufffe").text == "ab"
+    # NFC: "e" + combining acute becomes one code point.
+    assert Text("Cafe\u0301").text == "Café"
+
+
+def test_markup_is_text() -> None:
+    article = read_string("<b>Not bold</b> & <script>alert(1)</script> <img src=x>.")
+    block = article.blocks[0]
+    assert isinstance(block, Paragraph)
+    assert block.children == (Text("<b>Not bold</b> & <script>alert(1)</script> <img src=x>."),)
+
+
+def test_empty_input_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"\n  \n")
+    with pytest.raises(InputError, match=r"empty\.txt: no text to convert"):
+        read_file(path)
+
+
+def test_missing_file_and_folder_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        read_file(tmp_path / "nope.txt")
+    with pytest.raises(InputError, match="is a folder"):
+        read_file(tmp_path)
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in CASES.glob("*.txt")) + ["sample"])
+def test_json_round_trip(case: str) -> None:
+    article = read_file(SAMPLE if case == "sample" else CASES / case)
+    assert from_json(to_json(article)) == article
+
+
+def test_json_errors_name_the_path() -> None:
+    with pytest.raises(InputError, match=r"blocks\[0\]\.level: expected a whole number"):
+        from_json(
+            '{"briefconv-model": 1, "meta": {"title": "t"}, '
+            '"blocks": [{"type": "heading", "level": 9, "content": []}]}'
+        )
+    with pytest.raises(InputError, match="unsupported model version"):
+        from_json('{"briefconv-model": 99}')
