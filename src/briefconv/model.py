@@ -60,7 +60,7 @@ def sanitize(text: str) -> tuple[str, list[str]]:
 
     The removed characters are listed as ``U+XXXX`` strings, in order of appearance::
 
-        >>> sanitize("a\\x00b")
+        >>> sanitize("a\x00b")
         ('ab', ['U+0000'])
     """
     removed = [f"U+{ord(c):04X}" for c in _XML_INVALID.findall(text)]

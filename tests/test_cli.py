@@ -1,0 +1,155 @@
+"""The command line: CliRunner for behaviour, real subprocesses for exit codes and streams."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import briefconv
+from briefconv.cli import cli
+
+from .conftest import SAMPLE
+
+HEAVY = ("docx", "reportlab", "ebooklib")
+
+
+def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run the real ``briefconv`` entry point in a new process."""
+    return subprocess.run(
+        [sys.executable, "-m", "briefconv", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=cwd,
+        timeout=300,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+
+
+def test_help_has_examples_and_imports_no_writer_library() -> None:
+    code = (
+        "import sys\n"
+        "from briefconv.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        f"print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "Examples:" in proc.stdout
+    assert "briefconv convert" in proc.stdout
+    assert "LOADED []" in proc.stdout
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert briefconv.__version__ in result.output
+
+
+def test_convert_writes_all_three_formats(tmp_path: Path) -> None:
+    proc = run("convert", str(SAMPLE), "-o", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == ["istanbul-talks.docx", "istanbul-talks.epub", "istanbul-talks.pdf"]
+    assert (tmp_path / "out" / "istanbul-talks.pdf").read_bytes().startswith(b"%PDF-")
+    assert proc.stdout == b""
+
+
+def test_format_lists_and_repeats(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["convert", str(SAMPLE), "-t", "pdf,docx", "-t", "pdf", "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".docx", ".pdf"]
+
+
+def test_stdout_output_is_clean(tmp_path: Path) -> None:
+    proc = run("convert", str(SAMPLE), "-t", "pdf", "-o", "-")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith(b"%PDF-") and proc.stdout.rstrip().endswith(b"%%EOF")
+    assert proc.stderr == b""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_stdin_input(tmp_path: Path) -> None:
+    proc = run(
+        "convert", "-", "-t", "epub", "--title", "From Stdin", "-o", str(tmp_path),
+        stdin=SAMPLE.read_bytes(),
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "stdin.epub").is_file()
+
+
+def test_inspect_outline_and_json() -> None:
+    runner = CliRunner()
+    outline = runner.invoke(cli, ["inspect", str(SAMPLE)])
+    assert outline.exit_code == 0
+    assert "# A Tense Start to High-Stakes Talks" in outline.output
+    assert "Blocks:   6 Heading, 12 Paragraph, 1 Quote" in outline.output
+    as_json = runner.invoke(cli, ["inspect", str(SAMPLE), "--json"])
+    assert as_json.exit_code == 0
+    assert briefconv.from_json(as_json.output) == briefconv.read_file(SAMPLE)
+
+
+def test_formats_lists_builtins() -> None:
+    result = CliRunner().invoke(cli, ["formats"])
+    assert result.exit_code == 0
+    assert [line.split()[0] for line in result.output.splitlines()][:3] == ["docx", "pdf", "epub"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["convert"],
+        ["convert", "x.txt", "-t", "odt"],
+        ["convert", "x.txt", "-t", "pdf,epub", "-o", "-"],
+        ["convert", "-", "-"],
+        ["nonsense"],
+    ],
+)
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    proc = run(*args)
+    assert proc.returncode == 2, proc.stderr
+    assert b"Traceback" not in proc.stderr
+
+
+def test_failures_exit_1_with_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("Caf\xe9 society.\n".encode("latin-1"))
+    for args in (
+        ["convert", str(tmp_path / "missing.txt"), "-o", str(tmp_path)],
+        ["convert", str(bad), "-o", str(tmp_path)],
+        ["convert", str(SAMPLE), "--style", "no-such-style", "-o", str(tmp_path)],
+        ["inspect", str(tmp_path)],
+    ):
+        proc = run(*args)
+        assert proc.returncode == 1, (args, proc.stderr)
+        lines = proc.stderr.decode().strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("briefconv: error: "), proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["latin1.txt"]
+
+
+def test_batch_continues_past_a_bad_input(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = run("convert", str(tmp_path / "missing.txt"), str(SAMPLE), "-t", "epub", "-o", str(out))
+    assert proc.returncode == 1
+    assert b"missing.txt: no such file" in proc.stderr
+    assert (out / "istanbul-talks.epub").is_file()
+
+
+def test_two_inputs_with_one_name_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    copy = tmp_path / "a" / SAMPLE.name
+    copy.write_bytes(SAMPLE.read_bytes())
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLE), str(copy), "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "would both be written" in result.output
+
+
+def test_python_m_and_console_script_agree() -> None:
+    proc = run("--version")
+    assert proc.returncode == 0
+    assert briefconv.__version__.encode() in proc.stdout

@@ -1,0 +1,128 @@
+"""Third-party writers plug in through the ``briefconv.writers`` entry-point group."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import briefconv
+from briefconv.cli import cli
+from briefconv.errors import FormatError
+from briefconv.writers import available_writers, get_writer
+
+from .conftest import SAMPLE
+
+PLUGIN = '''
+"""A tiny third-party writer: the article as Markdown-ish plain text."""
+from typing import ClassVar
+
+from briefconv.model import Article, Heading, Paragraph, plain_text
+from briefconv.styles import Style
+
+
+class PlainWriter:
+    name: ClassVar[str] = "plain"
+    extension: ClassVar[str] = ".plain.txt"
+    media_type: ClassVar[str] = "text/plain"
+    description: ClassVar[str] = "plain text (test plugin)"
+
+    def write(self, article: Article, style: Style) -> bytes:
+        lines = [article.meta.title.upper()]
+        for block in article.blocks:
+            if isinstance(block, Heading):
+                lines.append("== " + plain_text(block.children))
+            elif isinstance(block, Paragraph):
+                lines.append(plain_text(block.children))
+        return ("\\n".join(lines) + "\\n").encode("utf-8")
+
+
+class BrokenWriter(PlainWriter):
+    name: ClassVar[str] = "broken"
+
+    def write(self, article: Article, style: Style) -> bytes:
+        raise RuntimeError("the plugin fell over")
+
+
+class ImpostorWriter(PlainWriter):
+    name: ClassVar[str] = "pdf"
+'''
+
+
+@pytest.fixture
+def plugin_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Install a plugin distribution on sys.path: a module plus a dist-info with entry points."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "briefconv_test_plugin.py").write_text(textwrap.dedent(PLUGIN), encoding="utf-8")
+    dist = site / "briefconv_test_plugin-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: briefconv-test-plugin\nVersion: 1.0\n", encoding="utf-8"
+    )
+    (dist / "entry_points.txt").write_text(
+        "[briefconv.writers]\n"
+        "plain = briefconv_test_plugin:PlainWriter\n"
+        "broken = briefconv_test_plugin:BrokenWriter\n"
+        "pdf = briefconv_test_plugin:ImpostorWriter\n"
+        "missing = briefconv_test_plugin:NoSuchWriter\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(site))
+    return site
+
+
+def test_plugin_is_listed_and_renders(plugin_path: Path) -> None:
+    writers = available_writers()
+    assert writers["plain"].builtin is False
+    data = briefconv.render(briefconv.read_file(SAMPLE), "plain")
+    text = data.decode("utf-8")
+    assert text.startswith("ISTANBUL TALKS\n")
+    assert "== Conclusion" in text
+
+
+def test_builtin_wins_a_name_clash(plugin_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="briefconv"):
+        writer = get_writer("pdf")
+    assert type(writer).__module__ == "briefconv.writers.pdf"
+    assert any("ignored: a built-in writer has that name" in r.getMessage() for r in caplog.records)
+
+
+def test_broken_plugins_are_clear_errors(plugin_path: Path) -> None:
+    with pytest.raises(FormatError, match="could not be loaded"):
+        get_writer("missing")
+    with pytest.raises(briefconv.RenderError, match="broken: could not render"):
+        briefconv.render(briefconv.read_file(SAMPLE), "broken")
+
+
+def test_cli_uses_the_plugin(plugin_path: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["formats"])
+    assert "plain" in listed.output and "plugin" in listed.output
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["convert", str(SAMPLE), "-t", "plain", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "istanbul-talks.plain.txt").read_text(encoding="utf-8").startswith("ISTANBUL")
+    failed = runner.invoke(cli, ["convert", str(SAMPLE), "-t", "broken", "-o", str(out)])
+    assert failed.exit_code == 1
+    assert "briefconv: error: broken: could not render" in failed.output
+    assert not (out / "istanbul-talks.plain.txt.tmp").exists()
+    assert sorted(p.name for p in out.iterdir()) == ["istanbul-talks.plain.txt"]
+
+
+def test_plugin_in_a_real_process(plugin_path: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(plugin_path), *sys.path])}
+    proc = subprocess.run(
+        [sys.executable, "-m", "briefconv", "convert", str(SAMPLE), "-t", "plain", "-o", "-"],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith(b"ISTANBUL TALKS")
