@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib
 import logging
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 
 from briefconv.errors import FormatError
 from briefconv.writers.base import Writer
@@ -44,6 +43,9 @@ class WriterInfo:
 
 def available_writers() -> dict[str, WriterInfo]:
     """All writers by name: built-ins first, then plugins in name order."""
+    # importlib.metadata costs ~15 ms to import: only pay it when writers are listed.
+    from importlib.metadata import entry_points
+
     found = {
         name: WriterInfo(name, target, desc, True) for name, (target, desc) in _BUILTINS.items()
     }
