@@ -18,7 +18,9 @@ from .conftest import SAMPLE
 HEAVY = ("docx", "reportlab", "ebooklib")
 
 
-def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+def run(
+    *args: str, stdin: bytes | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[bytes]:
     """Run the real ``briefconv`` entry point in a new process."""
     return subprocess.run(
         [sys.executable, "-m", "briefconv", *args],
@@ -76,7 +78,14 @@ def test_stdout_output_is_clean(tmp_path: Path) -> None:
 
 def test_stdin_input(tmp_path: Path) -> None:
     proc = run(
-        "convert", "-", "-t", "epub", "--title", "From Stdin", "-o", str(tmp_path),
+        "convert",
+        "-",
+        "-t",
+        "epub",
+        "--title",
+        "From Stdin",
+        "-o",
+        str(tmp_path),
         stdin=SAMPLE.read_bytes(),
     )
     assert proc.returncode == 0, proc.stderr

@@ -222,7 +222,9 @@ def test_control_characters_removed_and_reported(
     with caplog.at_level(logging.WARNING, logger="briefconv"):
         article = read_file(path)
     assert plain_text(article.blocks[1].children) == "Bad line here."  # type: ignore[union-attr]
-    assert any(f"{path}:2:" in r.getMessage() and "U+0000" in r.getMessage() for r in caplog.records)
+    assert any(
+        f"{path}:2:" in r.getMessage() and "U+0000" in r.getMessage() for r in caplog.records
+    )
 
 
 def test_model_sanitises_even_when_built_by_hand() -> None:
