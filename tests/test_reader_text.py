@@ -254,7 +254,7 @@ def test_missing_file_and_folder_errors(tmp_path: Path) -> None:
         read_file(tmp_path)
 
 
-@pytest.mark.parametrize("case", sorted(p.name for p in CASES.glob("*.txt")) + ["sample"])
+@pytest.mark.parametrize("case", [*sorted(p.name for p in CASES.glob("*.txt")), "sample"])
 def test_json_round_trip(case: str) -> None:
     article = read_file(SAMPLE if case == "sample" else CASES / case)
     assert from_json(to_json(article)) == article
