@@ -1,0 +1,140 @@
+"""Style roles -> CSS: the EPUB writer's translation table (ARCHITECTURE habit 4).
+
+Sizes and spacing become ``em`` relative to the parent element, so a reader's own font-size
+setting still scales the whole text (an e-book has no fixed page); line heights are unitless
+multiples, as in the style file. Every value written here comes from a validated
+:class:`~briefconv.styles.Role` (numbers, ``#RRGGBB`` colours, a closed set of alignments),
+except family names and ``extra_css``, which are quoted or passed through as the style's
+author wrote them.
+"""
+
+from __future__ import annotations
+
+from briefconv.styles import Role, Style
+
+__all__ = ["SELECTORS", "stylesheet"]
+
+# (selector, role, parent role): the parent is the role whose size ``em`` is relative to.
+# The selectors match the markup the EPUB writer emits and nothing else.
+SELECTORS: tuple[tuple[str, str, str | None], ...] = (
+    ("body", "body", None),
+    ("p", "body", "body"),
+    ("h1.title", "title", "body"),
+    ("p.subtitle", "subtitle", "body"),
+    ("p.byline", "byline", "body"),
+    ("h2", "heading1", "body"),
+    ("h3", "heading2", "body"),
+    ("h4, h5, h6", "heading3", "body"),
+    ("blockquote", "quote", "body"),
+    ("blockquote p", "quote", "quote"),
+    ("blockquote p.attribution", "quote_attribution", "quote"),
+    ("ul, ol", "list", "body"),
+    ("li", "list", "list"),
+    ("a", "link", None),
+)
+
+# Style font keys that name a generic CSS family outright.
+_GENERIC_BY_KEY = {"serif": "serif", "sans": "sans-serif", "mono": "monospace"}
+
+
+def stylesheet(style: Style) -> str:
+    """Return the CSS for ``style``: one rule per selector, then ``epub.extra_css`` if any.
+
+    >>> from briefconv.styles import load_style
+    >>> css = stylesheet(load_style("default"))
+    >>> 'font-family: "DejaVu Sans", sans-serif' in css
+    True
+    """
+    rules = [_rule(selector, style, role, parent) for selector, role, parent in SELECTORS]
+    extra = style.epub.get("extra_css")
+    if isinstance(extra, str) and extra.strip():
+        rules.append("/* epub.extra_css from the style file */\n" + extra.strip())
+    return "\n\n".join(rules) + "\n"
+
+
+def _rule(selector: str, style: Style, name: str, parent_name: str | None) -> str:
+    """One CSS rule for role ``name``; lengths relative to ``parent_name``'s size."""
+    role = style.role(name)
+    decl: list[tuple[str, str]] = []
+    if name == "link":
+        # Links keep the surrounding text's font and size; only their colour is the role's.
+        decl.append(("color", role.color))
+        return _format(selector, decl)
+    decl.append(("font-family", _family(style, role)))
+    if parent_name is not None:
+        decl.append(("font-size", _em(role.size / style.role(parent_name).size)))
+    decl += [
+        ("color", role.color),
+        ("font-weight", "bold" if role.bold else "normal"),
+        ("font-style", "italic" if role.italic else "normal"),
+        ("text-align", role.align),
+        ("line-height", _num(role.line_height)),
+    ]
+    if selector == "body":
+        # The body's own spacing is the paragraphs' (rule "p"); the page margin is the reader's.
+        return _format(selector, decl)
+    # Inside the quote box the box itself keeps the space above; its paragraphs only
+    # space themselves apart below.
+    top = 0.0 if selector == "blockquote p" else role.space_before
+    decl += [
+        ("margin-top", _em(top / role.size)),
+        ("margin-bottom", _em(role.space_after / role.size)),
+    ]
+    parent = style.role(parent_name) if parent_name is not None else None
+    if selector == "ul, ol":
+        # The list's indent is where its items' text starts; the markers hang in it, so
+        # it never shrinks below room for a marker.
+        decl += [("margin-left", "0"), ("padding-left", _em(max(role.indent / role.size, 1.2)))]
+    elif parent is not None and parent_name in ("quote", "list"):
+        # Nested in a box that is already indented: only the extra indent counts, since a
+        # style's indents are read as distances from the text margin.
+        decl.append(("margin-left", _em(max(role.indent - parent.indent, 0.0) / role.size)))
+    else:
+        decl.append(("margin-left", _em(role.indent / role.size)))
+    if selector == "blockquote":
+        # The quote's box: border and background belong to it, not to its paragraphs.
+        decl.append(("margin-right", "0"))
+        if role.border_color is not None:
+            decl.append(("border-left", f"0.25em solid {role.border_color}"))
+        if role.background is not None:
+            decl.append(("background-color", role.background))
+        if role.border_color is not None or role.background is not None:
+            decl.append(("padding", "0.3em 0.8em"))
+    return _format(selector, decl)
+
+
+def _family(style: Style, role: Role) -> str:
+    """``"Family Name", generic`` for a role, the family name quoted as a CSS string."""
+    name = style.family(role).name
+    # A CSS string: backslash, quote and line breaks escaped, so no name can end the rule.
+    escaped = name.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = escaped.replace("\n", "\\a ").replace("\r", "\\d ")
+    quoted = f'"{escaped}"'
+    generic = _GENERIC_BY_KEY.get(role.font)
+    if generic is None:
+        lowered = name.lower()
+        if "mono" in lowered:
+            generic = "monospace"
+        elif "sans" in lowered:
+            generic = "sans-serif"
+        else:
+            generic = "serif"
+    return f"{quoted}, {generic}"
+
+
+def _num(value: float) -> str:
+    """Format a CSS number with at most three decimals and no trailing zeros."""
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def _em(value: float) -> str:
+    """Format a length in ``em`` (``0`` without a unit)."""
+    text = _num(value)
+    return "0" if text == "0" else f"{text}em"
+
+
+def _format(selector: str, decl: list[tuple[str, str]]) -> str:
+    """Write one rule: the selector and its declarations, one a line."""
+    body = "".join(f"  {prop}: {value};\n" for prop, value in decl)
+    return f"{selector} {{\n{body}}}"
