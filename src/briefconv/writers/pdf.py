@@ -1,0 +1,603 @@
+"""The PDF writer: an :class:`Article` in a :class:`Style` as a PDF handout (reportlab).
+
+What reportlab gets wrong when used naively, and what this module does instead
+(numbers refer to ``PITFALLS.md``):
+
+* Paragraph text is markup (1): all reportlab markup is made by :func:`_markup` from
+  flattened model runs, every fragment escaped, links only for allow-listed schemes.
+* Silent glyph loss (2): the style's TTF families are registered by absolute path with all
+  four faces (:mod:`._pdf_fonts`), the standard-14 fonts are never used (not even for the
+  footer or the canvas's initial font), and every character is checked against the face
+  it is drawn in, with one warning naming what is missing.
+* Page X of Y (7): the document is built twice, the first pass only counting pages, so
+  bookmarks stay on their pages (the ``NumberedCanvas`` recipe sends them all to page 1).
+* Hyphenation (7): reportlab's own never breaks Ukrainian words with і/ї/є/ґ or Greek, so
+  pyphen inserts soft hyphens (U+00AD) instead; reportlab draws a hyphen only where it
+  breaks a line there and strips the others, so extracted text has no stray U+00AD.
+* Reproducibility (4): ``invariant`` output, dates from :func:`document_datetime` only.
+
+Example::
+
+    >>> from briefconv.model import Article, ArticleMeta, Paragraph, Text
+    >>> from briefconv.styles import load_style
+    >>> art = Article(ArticleMeta(title="Talks"), (Paragraph((Text("Hello."),)),))
+    >>> PdfWriter().write(art, load_style()).startswith(b"%PDF-")
+    True
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, assert_never
+from xml.sax.saxutils import escape
+
+import pyphen
+from reportlab.lib.colors import HexColor
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+from reportlab.platypus.flowables import HRFlowable
+
+from briefconv import model
+from briefconv.model import (
+    Article,
+    Block,
+    BulletList,
+    Heading,
+    Inline,
+    OrderedList,
+    Quote,
+    plain_text,
+)
+from briefconv.styles import Align, Role, Style
+from briefconv.writers._dates import document_datetime
+from briefconv.writers._links import safe_url
+from briefconv.writers._pdf_flowables import BoxLook, HeadingParagraph, OutlineEntry, QuoteBox
+from briefconv.writers._pdf_fonts import Face, FontSet, report_missing_glyphs
+from briefconv.writers._runs import Run, flatten
+
+__all__ = ["PdfWriter"]
+
+_log = logging.getLogger("briefconv")
+
+_SOFT_HYPHEN = "\u00ad"
+# Words pyphen may break: letters only (no digits, no "_"), at least five of them, the
+# same minimum reportlab uses for its own hyphenation.
+_WORD = re.compile(r"[^\W\d_]{5,}")
+_BULLET = "•"
+_BYLINE_SEPARATOR = " · "
+_QUOTE_RULE_WIDTH = 3.0
+_MAX_PASSES = 3
+_RENDER_LOCK = threading.Lock()
+
+
+class PdfWriter:
+    """Writes an article as a PDF handout with embedded fonts, outline and page numbers.
+
+    Stateless between calls: fonts are registered once per process (idempotently) and
+    everything else lives in locals of :meth:`write`.
+    """
+
+    name: ClassVar[str] = "pdf"
+    extension: ClassVar[str] = ".pdf"
+    media_type: ClassVar[str] = "application/pdf"
+    description: ClassVar[str] = "PDF with embedded fonts (reportlab)"
+
+    def write(self, article: Article, style: Style) -> bytes:
+        """Render ``article`` in ``style``; return the bytes of the PDF file."""
+        # reportlab shares each registered TTFont between documents, and subsetting a face
+        # moves a file position inside it: two threads building at once can embed a
+        # broken subset or raise IndexError. Builds in one process therefore take turns.
+        with _RENDER_LOCK:
+            return self._write(article, style)
+
+    def _write(self, article: Article, style: Style) -> bytes:
+        fonts = FontSet(style)
+        hyphenate = _hyphenator(article.meta.language, bool(style.pdf.get("hyphenate", True)))
+        first = _StoryBuilder(article, style, fonts, hyphenate)
+        story = first.build()
+        footer_face = fonts.face(style.role("footer"))
+        report_missing_glyphs([*first.texts, (_footer_text(1234567890, 0), footer_face)])
+        if first.unsafe_links:
+            # Logged once here, not per build pass: content that was not rendered.
+            _log.warning(
+                "PDF: %d link(s) with a scheme other than http, https or mailto shown as "
+                "plain text: %s",
+                len(first.unsafe_links),
+                ", ".join(repr(u[:100]) for u in dict.fromkeys(first.unsafe_links)),
+            )
+
+        # Pass 1 only counts pages; the footer lives in the bottom margin, outside the
+        # frame, so its text cannot change the layout and pass 2 has the same count.
+        # Each pass gets a fresh story: reportlab consumes and splits flowables.
+        total = _render(article, style, footer_face, story, total=None).pages
+        for _ in range(_MAX_PASSES):
+            fresh = _StoryBuilder(article, style, fonts, hyphenate).build()
+            result = _render(article, style, footer_face, fresh, total=total)
+            if result.pages == total:
+                return result.data
+            total = result.pages  # pragma: no cover - the footer cannot move the layout
+        raise RuntimeError("PDF page count did not settle")  # pragma: no cover
+
+
+# --- markup: the only place reportlab markup is made (PITFALLS 1) -----------------------
+
+
+def _markup(
+    runs: Iterable[Run],
+    *,
+    link_color: str,
+    hyphenate: Callable[[str], str],
+    unsafe: list[str],
+) -> str:
+    """Build reportlab paragraph markup for ``runs``; nothing from the input stays markup.
+
+    Every text fragment is escaped, attribute values additionally escape ``"``, and only
+    URLs :func:`safe_url` accepts become links; others are rendered as their text and
+    appended to ``unsafe``, for the caller to report.
+
+    >>> _markup([Run("a<b> & c", bold=True)], link_color="#000000", hyphenate=str, unsafe=[])
+    '<b>a&lt;b&gt; &amp; c</b>'
+    """
+    parts: list[str] = []
+    for run in _space_leads(runs):
+        text = escape(hyphenate(run.text))
+        if run.italic:
+            text = f"<i>{text}</i>"
+        if run.bold:
+            text = f"<b>{text}</b>"
+        if run.url is not None:
+            url = safe_url(run.url)
+            if url is None:
+                unsafe.append(run.url)
+            else:
+                href = escape(url, {'"': "&quot;"})
+                color = escape(link_color, {'"': "&quot;"})
+                text = f'<a href="{href}" color="{color}">{text}</a>'
+        parts.append(text)
+    return "".join(parts)
+
+
+def _space_leads(runs: Iterable[Run]) -> list[Run]:
+    """Move whitespace that ends a run to the start of the next run.
+
+    reportlab 5.1 loses the space after a soft-hyphenated word that ends a run (its
+    ``_getFragWords`` ends such a word as "not followed by a space"), so "Istanbul. "
+    followed by an italic "Nobody" would come out as "Istanbul.Nobody". A space that
+    starts a run is kept on every path.
+
+    >>> [r.text for r in _space_leads([Run("a "), Run("b", italic=True), Run(" ")])]
+    ['a', ' b ']
+    """
+    out: list[Run] = []
+    carry = ""
+    for run in runs:
+        text = carry + run.text
+        core = text.rstrip()
+        carry = text[len(core) :]
+        if core:
+            out.append(Run(core, run.bold, run.italic, run.url))
+    if carry:
+        if out:
+            last = out[-1]
+            out[-1] = Run(last.text + carry, last.bold, last.italic, last.url)
+        else:
+            out.append(Run(carry))
+    return out
+
+
+def _hyphenator(language: str, enabled: bool) -> Callable[[str], str]:
+    """A function inserting soft hyphens into the words of a text, for ``language``.
+
+    Returns the identity when hyphenation is off or pyphen has no dictionary for the
+    language. Soft hyphens rather than reportlab's ``hyphenationLang``: reportlab only
+    hyphenates words made of the letters it knows, which leaves out Ukrainian і/ї/є/ґ and
+    all of Greek (PITFALLS 7).
+    """
+    if not enabled:
+        return _identity
+    tag = language.strip().replace("_", "-").split("-")
+    candidates = [tag[0].lower()]
+    if len(tag) > 1 and tag[1]:
+        candidates.insert(0, f"{tag[0].lower()}_{tag[1].upper()}")
+    lang = next((found for c in candidates if (found := pyphen.language_fallback(c))), None)
+    if lang is None:
+        _log.info("PDF: no hyphenation dictionary for language %r; not hyphenating", language)
+        return _identity
+    dic = pyphen.Pyphen(lang=lang)
+
+    def word(match: re.Match[str]) -> str:
+        return str(dic.inserted(match.group(0), hyphen=_SOFT_HYPHEN))
+
+    def hyphenate(text: str) -> str:
+        return _WORD.sub(word, text)
+
+    return hyphenate
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+# --- styles: the role -> ParagraphStyle table --------------------------------------------
+
+
+def _alignment(align: Align) -> int:
+    """Map a style alignment to reportlab's TA_* constant (a string crashes at draw)."""
+    match align:
+        case "left":
+            return int(TA_LEFT)
+        case "center":
+            return int(TA_CENTER)
+        case "right":
+            return int(TA_RIGHT)
+        case "justify":
+            return int(TA_JUSTIFY)
+        case _:
+            assert_never(align)
+
+
+def _paragraph_style(
+    name: str,
+    role: Role,
+    face: Face,
+    *,
+    keep_with_next: bool = False,
+    boxed: bool = False,
+    **overrides: Any,
+) -> Any:
+    """A reportlab ``ParagraphStyle`` for ``role`` set in ``face``.
+
+    ``boxed`` is for paragraphs inside a :class:`QuoteBox`, which draws the role's indent,
+    border and background itself.
+    """
+    options: dict[str, Any] = {
+        "fontName": face.font_name,
+        "fontSize": role.size,
+        "leading": role.size * role.line_height,
+        "textColor": HexColor(role.color),
+        "alignment": _alignment(role.align),
+        "spaceBefore": role.space_before,
+        "spaceAfter": role.space_after,
+        "leftIndent": 0.0 if boxed else role.indent,
+        "bulletFontName": face.font_name,
+        "bulletFontSize": role.size,
+        # PITFALLS 7: no widows or orphans, headings kept with what follows, long words
+        # (URLs) broken rather than run off the page.
+        "allowWidows": 0,
+        "allowOrphans": 0,
+        "splitLongWords": 1,
+        "keepWithNext": int(keep_with_next),
+        # Hyphenation comes from soft hyphens (see _hyphenator), not from reportlab.
+        "hyphenationLang": "",
+        "embeddedHyphenation": 0,
+    }
+    if not boxed and role.background is not None:
+        options["backColor"] = HexColor(role.background)
+    if not boxed and role.border_color is not None:
+        options.update(borderColor=HexColor(role.border_color), borderWidth=0.75)
+    if not boxed and (role.background is not None or role.border_color is not None):
+        options["borderPadding"] = role.size * 0.3
+    options.update(overrides)
+    return ParagraphStyle(name, **options)
+
+
+# --- the story -------------------------------------------------------------------------
+
+
+@dataclass
+class _StoryBuilder:
+    """Turns an article into reportlab flowables; notes each text with the face it uses."""
+
+    article: Article
+    style: Style
+    fonts: FontSet
+    hyphenate: Callable[[str], str]
+    texts: list[tuple[str, Face]] = field(default_factory=list)
+    unsafe_links: list[str] = field(default_factory=list)
+    _heading_stack: list[int] = field(default_factory=list)
+    _heading_count: int = 0
+
+    def build(self) -> list[Any]:
+        """The whole story: title block, then every block in order."""
+        story = self._title_block()
+        for block in self.article.blocks:
+            story.extend(self._block(block))
+        return story
+
+    # -- helpers
+
+    def _link_color(self) -> str:
+        return self.style.role("link").color
+
+    def _paragraph(
+        self,
+        runs: list[Run],
+        role: Role,
+        pstyle: Any,
+        *,
+        hyphenate: bool = True,
+        cls: type[Any] = Paragraph,
+        **kwargs: Any,
+    ) -> Any:
+        """A paragraph of ``runs`` in ``role``; records the text for the glyph check."""
+        for run in runs:
+            self.texts.append((run.text, self.fonts.face(role, bold=run.bold, italic=run.italic)))
+        text = _markup(
+            runs,
+            link_color=self._link_color(),
+            hyphenate=self.hyphenate if hyphenate else _identity,
+            unsafe=self.unsafe_links,
+        )
+        return cls(text, pstyle, **kwargs)
+
+    def _role_style(self, role_name: str, **kwargs: Any) -> tuple[Role, Any]:
+        role = self.style.role(role_name)
+        return role, _paragraph_style(role_name, role, self.fonts.face(role), **kwargs)
+
+    # -- title block
+
+    def _title_block(self) -> list[Any]:
+        meta = self.article.meta
+        story: list[Any] = []
+        role, pstyle = self._role_style("title", keep_with_next=True)
+        title = self._paragraph(
+            [Run(meta.title)], role, pstyle, hyphenate=False, cls=HeadingParagraph
+        )
+        title.outline = OutlineEntry(_plain(meta.title) or "Untitled", "title", 0)
+        story.append(title)
+        if meta.subtitle:
+            role, pstyle = self._role_style("subtitle", keep_with_next=True)
+            story.append(self._paragraph([Run(meta.subtitle)], role, pstyle, hyphenate=False))
+        byline = self._byline_runs()
+        if byline:
+            role, pstyle = self._role_style("byline", keep_with_next=True)
+            story.append(self._paragraph(byline, role, pstyle, hyphenate=False))
+        rule_role = self.style.role("title")
+        story.append(
+            HRFlowable(
+                width="100%",
+                thickness=0.8,
+                color=HexColor(rule_role.color),
+                spaceBefore=0,
+                spaceAfter=self.style.role("byline").space_after,
+            )
+        )
+        return story
+
+    def _byline_runs(self) -> list[Run]:
+        """Byline runs, e.g. "By A and B · Example News · 2025-06-02", source linked."""
+        meta = self.article.meta
+        pieces: list[list[Run]] = []
+        if meta.authors:
+            pieces.append([Run("By " + _join_names(meta.authors))])
+        if meta.source:
+            url = meta.url if meta.url and safe_url(meta.url) else None
+            pieces.append([Run(meta.source, url=url)])
+        if meta.date:
+            pieces.append([Run(meta.date)])
+        runs: list[Run] = []
+        for i, piece in enumerate(pieces):
+            if i:
+                runs.append(Run(_BYLINE_SEPARATOR))
+            runs.extend(piece)
+        return runs
+
+    # -- blocks
+
+    def _block(self, block: Block) -> list[Any]:
+        match block:
+            case Heading(level=level, children=children):
+                return [self._heading(level, children)]
+            case model.Paragraph(children=children):
+                role, pstyle = self._role_style("body")
+                return [self._paragraph(flatten(children), role, pstyle)]
+            case Quote(paragraphs=paragraphs, attribution=attribution):
+                return self._quote(paragraphs, attribution)
+            case BulletList(items=items):
+                return self._list(items, [_BULLET] * len(items))
+            case OrderedList(items=items, start=start):
+                return self._list(items, [f"{start + i}." for i in range(len(items))])
+            case _:
+                assert_never(block)
+
+    def _heading(self, level: int, children: tuple[Inline, ...]) -> Any:
+        role_name = _heading_role(level)
+        role, pstyle = self._role_style(role_name, keep_with_next=True)
+        paragraph = self._paragraph(
+            flatten(children), role, pstyle, hyphenate=False, cls=HeadingParagraph
+        )
+        # Outline depth from the nesting of heading levels, under the title (depth 0):
+        # a level-3 heading right after a level-1 one nests one deeper, never two, since
+        # reportlab rejects an outline entry more than one level below the previous one.
+        while self._heading_stack and self._heading_stack[-1] >= level:
+            self._heading_stack.pop()
+        self._heading_stack.append(level)
+        self._heading_count += 1
+        paragraph.outline = OutlineEntry(
+            _plain(plain_text(children)) or f"Section {self._heading_count}",
+            f"h{self._heading_count}",
+            len(self._heading_stack),
+        )
+        return paragraph
+
+    def _quote(
+        self, paragraphs: tuple[model.Paragraph, ...], attribution: tuple[Inline, ...]
+    ) -> list[Any]:
+        role, pstyle = self._role_style("quote", boxed=True)
+        content = [self._paragraph(flatten(p.children), role, pstyle) for p in paragraphs]
+        if attribution:
+            arole, astyle = self._role_style("quote_attribution", boxed=True)
+            runs = [Run("— "), *flatten(attribution)]
+            content.append(self._paragraph(runs, arole, astyle, hyphenate=False))
+        if not content:
+            return []
+        look = BoxLook(
+            indent_left=role.indent,
+            indent_right=role.indent,
+            padding=role.size * 0.75,
+            rule_width=_QUOTE_RULE_WIDTH if role.border_color else 0.0,
+            rule_color=role.border_color,
+            background=role.background,
+        )
+        return [
+            QuoteBox(content, look, space_before=role.space_before, space_after=role.space_after)
+        ]
+
+    def _list(self, items: tuple[tuple[Inline, ...], ...], labels: list[str]) -> list[Any]:
+        role = self.style.role("list")
+        face = self.fonts.face(role)
+        for label in labels:
+            self.texts.append((label, face))
+        label_width = max((stringWidth(lb, face.font_name, role.size) for lb in labels), default=0)
+        gap = role.size * 0.5
+        bullet_indent = max(role.indent - label_width - gap, 0.0)
+        left = bullet_indent + label_width + gap
+        item_style = _paragraph_style(
+            "list", role, face, leftIndent=left, bulletIndent=bullet_indent
+        )
+        # The last item is followed by the space a body paragraph leaves, not a list gap.
+        body_after = self.style.role("body").space_after
+        last_style = _paragraph_style(
+            "list-last",
+            role,
+            face,
+            leftIndent=left,
+            bulletIndent=bullet_indent,
+            spaceAfter=max(role.space_after, body_after),
+        )
+        out: list[Any] = []
+        for i, (item, label) in enumerate(zip(items, labels, strict=True)):
+            pstyle = last_style if i == len(items) - 1 else item_style
+            out.append(self._paragraph(flatten(item), role, pstyle, bulletText=label))
+        return out
+
+
+def _heading_role(level: int) -> str:
+    """Style role for a heading level: levels deeper than 3 share ``heading3``."""
+    match level:
+        case 1:
+            return "heading1"
+        case 2:
+            return "heading2"
+        case _:
+            return "heading3"
+
+
+def _join_names(names: tuple[str, ...]) -> str:
+    """Join names as "A", "A and B" or "A, B and C"."""
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _plain(text: str) -> str:
+    """Text with runs of whitespace collapsed, for outline entries and metadata."""
+    return " ".join(text.split())
+
+
+def _footer_text(page: int, total: int | None) -> str:
+    return f"Page {page} of {total if total is not None else page}"
+
+
+# --- the document ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Rendered:
+    data: bytes
+    pages: int
+
+
+class _Document(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type stubs
+    """A one-frame document that shows its outline and stamps the article's date."""
+
+    def __init__(self, *args: Any, pdf_date: str, **kwargs: Any) -> None:
+        self._pdf_date = pdf_date
+        super().__init__(*args, **kwargs)
+
+    def beforeDocument(self) -> None:
+        """Open with the outline visible; date the file from the article, not the clock."""
+        self.canv.showOutline()
+        pdf_date = self._pdf_date
+        self.canv.setDateFormatter(lambda *_: pdf_date)
+
+
+def _render(
+    article: Article, style: Style, footer_face: Face, story: list[Any], *, total: int | None
+) -> _Rendered:
+    """Build ``story`` into a PDF; ``total`` is the page count for the footer, if known."""
+    meta = article.meta
+    page = style.page
+    footer = style.role("footer")
+    when = document_datetime(article)
+    pages = [0]
+
+    def on_page(canv: Any, doc: Any) -> None:
+        pages[0] = doc.page
+        text = _footer_text(doc.page, total)
+        canv.saveState()
+        canv.setFont(footer_face.font_name, footer.size)
+        canv.setFillColor(HexColor(footer.color))
+        y = max(page.margin_bottom * 0.45, footer.size)
+        match footer.align:
+            case "left" | "justify":
+                canv.drawString(page.margin_left, y, text)
+            case "center":
+                canv.drawCentredString(
+                    page.margin_left + (page.width - page.margin_left - page.margin_right) / 2,
+                    y,
+                    text,
+                )
+            case "right":
+                canv.drawRightString(page.width - page.margin_right, y, text)
+            case _:
+                assert_never(footer.align)
+        canv.restoreState()
+
+    keywords = [meta.source] if meta.source else []
+    buf = io.BytesIO()
+    doc = _Document(
+        buf,
+        pdf_date=when.strftime("D:%Y%m%d%H%M%S+00'00'"),
+        pagesize=(page.width, page.height),
+        leftMargin=page.margin_left,
+        rightMargin=page.margin_right,
+        topMargin=page.margin_top,
+        bottomMargin=page.margin_bottom,
+        title=_plain(meta.title),
+        author=", ".join(_plain(a) for a in meta.authors),
+        subject=_plain(meta.subtitle or meta.source or ""),
+        keywords=keywords,
+        creator="briefconv",
+        lang=meta.language,
+        displayDocTitle=True,
+        # PITFALLS 4: fixed document ID and no timestamps from the clock.
+        invariant=1,
+        pageCompression=1,
+        # The canvas would otherwise start every page in Helvetica, which then appears
+        # unembedded in the page resources (PITFALLS 2).
+        initialFontName=footer_face.font_name,
+        initialFontSize=footer.size,
+    )
+    frame = Frame(
+        page.margin_left,
+        page.margin_bottom,
+        page.width - page.margin_left - page.margin_right,
+        page.height - page.margin_top - page.margin_bottom,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+    # Drawn when the page ends, so the footer comes after the body in extracted text.
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPageEnd=on_page)])
+    doc.build(story)
+    return _Rendered(buf.getvalue(), pages[0])
