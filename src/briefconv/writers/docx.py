@@ -54,6 +54,7 @@ from briefconv.model import (
 from briefconv.styles import Role, Style
 from briefconv.writers._dates import document_datetime
 from briefconv.writers._links import safe_url
+from briefconv.writers._meta import ATTRIBUTION_DASH, byline
 from briefconv.writers._runs import Run, flatten
 from briefconv.writers._zip import normalize_zip
 
@@ -521,33 +522,8 @@ def _write_front_matter(doc: _Doc, meta: ArticleMeta) -> None:
     doc.add_paragraph(style="Title").add_run(meta.title)
     if meta.subtitle:
         doc.add_paragraph(style="Subtitle").add_run(meta.subtitle)
-    pieces = _byline_pieces(meta)
-    if pieces:
-        paragraph = doc.add_paragraph(style="Byline")
-        for i, (text, url) in enumerate(pieces):
-            if i:
-                paragraph.add_run(" · ")
-            _add_runs(paragraph, [Run(text, url=url)])
-
-
-def _byline_pieces(meta: ArticleMeta) -> list[tuple[str, str | None]]:
-    """The byline's parts in order: authors, source (linked to the article URL), date.
-
-    >>> _byline_pieces(ArticleMeta("T", authors=("A", "B", "C"), date="2025-06-02"))
-    [('By A, B and C', None), ('2025-06-02', None)]
-    """
-    pieces: list[tuple[str, str | None]] = []
-    if meta.authors:
-        names = list(meta.authors)
-        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        pieces.append((f"By {joined}", None))
-    if meta.source:
-        pieces.append((meta.source, meta.url))
-    elif meta.url:
-        pieces.append((meta.url, meta.url))
-    if meta.date:
-        pieces.append((meta.date, None))
-    return pieces
+    if parts := byline(meta):
+        _add_runs(doc.add_paragraph(style="Byline"), flatten(parts))
 
 
 def _write_block(doc: _Doc, block: Block, lists: _Numbering) -> None:
@@ -562,7 +538,7 @@ def _write_block(doc: _Doc, block: Block, lists: _Numbering) -> None:
                 _add_runs(doc.add_paragraph(style="Quote"), flatten(quoted.children))
             if attribution:
                 paragraph = doc.add_paragraph(style="Quote Attribution")
-                paragraph.add_run("— ")
+                paragraph.add_run(ATTRIBUTION_DASH)
                 _add_runs(paragraph, flatten(attribution))
         case BulletList(items=items):
             _write_list(doc, items, "List Bullet", lists.new_list("List Bullet", None))

@@ -51,6 +51,7 @@ from briefconv.styles import Style
 from briefconv.writers._css import stylesheet
 from briefconv.writers._dates import document_datetime
 from briefconv.writers._links import safe_url
+from briefconv.writers._meta import ATTRIBUTION_DASH, byline
 from briefconv.writers._runs import Run, flatten
 from briefconv.writers._zip import normalize_zip
 
@@ -212,18 +213,6 @@ def _add_accessibility_metadata(book: Any) -> None:
     )
 
 
-def _byline(article: Article) -> str:
-    """``By A and B · Outlet · date``, leaving out what the article does not say."""
-    meta = article.meta
-    authors = [name for name in map(_line, meta.authors) if name]
-    parts: list[str] = []
-    if authors:
-        names = authors[0] if len(authors) == 1 else ", ".join(authors[:-1]) + " and " + authors[-1]
-        parts.append(f"By {names}")
-    parts += [text for text in (_line(meta.source), _line(meta.date)) if text]
-    return " · ".join(parts)
-
-
 def _heading_anchors(blocks: tuple[Block, ...]) -> dict[int, str]:
     """Give every heading that has text an id, keyed by its index in ``blocks``."""
     anchors: dict[int, str] = {}
@@ -276,8 +265,8 @@ def _chapter_xhtml(
     header = [f'<h1 id="title" class="title">{escape(title)}</h1>']
     if subtitle := _line(meta.subtitle):
         header.append(f'<p class="subtitle">{escape(subtitle)}</p>')
-    if byline := _byline(article):
-        header.append(f'<p class="byline">{escape(byline)}</p>')
+    if parts := byline(meta):
+        header.append(f'<p class="byline">{_inlines(parts)}</p>')
     body = [_block(block, anchors.get(index)) for index, block in enumerate(article.blocks)]
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
@@ -313,7 +302,9 @@ def _block(block: Block, anchor: str | None) -> str:
         case Quote(paragraphs=paragraphs, attribution=attribution):
             parts = [f"<p>{_inlines(p.children)}</p>" for p in paragraphs]
             if plain_text(attribution).strip():
-                parts.append(f'<p class="attribution">— {_inlines(attribution)}</p>')
+                parts.append(
+                    f'<p class="attribution">{ATTRIBUTION_DASH}{_inlines(attribution)}</p>'
+                )
             return "<blockquote>\n" + "\n".join(parts) + "\n</blockquote>"
         case BulletList(items=items):
             return _list("ul", items, "")

@@ -58,6 +58,7 @@ from briefconv.model import (
 from briefconv.styles import Align, Role, Style
 from briefconv.writers._dates import document_datetime
 from briefconv.writers._links import safe_url
+from briefconv.writers._meta import ATTRIBUTION_DASH, byline
 from briefconv.writers._pdf_flowables import BoxLook, HeadingParagraph, OutlineEntry, QuoteBox
 from briefconv.writers._pdf_fonts import Face, FontSet, report_missing_glyphs
 from briefconv.writers._runs import Run, flatten
@@ -71,7 +72,6 @@ _SOFT_HYPHEN = "\u00ad"
 # same minimum reportlab uses for its own hyphenation.
 _WORD = re.compile(r"[^\W\d_]{5,}")
 _BULLET = "•"
-_BYLINE_SEPARATOR = " · "
 _QUOTE_RULE_WIDTH = 3.0
 _MAX_PASSES = 3
 _RENDER_LOCK = threading.Lock()
@@ -373,21 +373,7 @@ class _StoryBuilder:
 
     def _byline_runs(self) -> list[Run]:
         """Byline runs, e.g. "By A and B · Example News · 2025-06-02", source linked."""
-        meta = self.article.meta
-        pieces: list[list[Run]] = []
-        if meta.authors:
-            pieces.append([Run("By " + _join_names(meta.authors))])
-        if meta.source:
-            url = meta.url if meta.url and safe_url(meta.url) else None
-            pieces.append([Run(meta.source, url=url)])
-        if meta.date:
-            pieces.append([Run(meta.date)])
-        runs: list[Run] = []
-        for i, piece in enumerate(pieces):
-            if i:
-                runs.append(Run(_BYLINE_SEPARATOR))
-            runs.extend(piece)
-        return runs
+        return flatten(byline(self.article.meta))
 
     # -- blocks
 
@@ -434,7 +420,7 @@ class _StoryBuilder:
         content = [self._paragraph(flatten(p.children), role, pstyle) for p in paragraphs]
         if attribution:
             arole, astyle = self._role_style("quote_attribution", boxed=True)
-            runs = [Run("— "), *flatten(attribution)]
+            runs = [Run(ATTRIBUTION_DASH), *flatten(attribution)]
             content.append(self._paragraph(runs, arole, astyle, hyphenate=False))
         if not content:
             return []
@@ -488,13 +474,6 @@ def _heading_role(level: int) -> str:
             return "heading2"
         case _:
             return "heading3"
-
-
-def _join_names(names: tuple[str, ...]) -> str:
-    """Join names as "A", "A and B" or "A, B and C"."""
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _plain(text: str) -> str:
