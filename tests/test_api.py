@@ -1,0 +1,84 @@
+"""The public library surface: pinned names, and the README's examples working as shown."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+import briefconv
+from briefconv import Article, ArticleMeta, Heading, Paragraph, Text
+
+from .conftest import ROOT, SAMPLE
+
+
+def test_public_names_are_pinned() -> None:
+    assert sorted(briefconv.__all__) == sorted(
+        [
+            "DEFAULT_FORMATS", "MODEL_VERSION", "Article", "ArticleMeta", "Block",
+            "BriefconvError", "BulletList", "Emphasis", "FormatError", "Heading", "Inline",
+            "InputError", "Link", "OrderedList", "Paragraph", "Quote", "RenderError", "Strong",
+            "Style", "StyleError", "Text", "__version__", "available_formats", "convert",
+            "from_json", "load_style", "output_name", "read_file", "read_string", "render",
+            "to_json", "write_atomic",
+        ]
+    )  # fmt: skip
+    for name in briefconv.__all__:
+        assert getattr(briefconv, name) is not None
+
+
+def test_version_matches_the_package_metadata() -> None:
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'version = "{briefconv.__version__}"' in text
+
+
+def test_readme_library_example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## The library\n\n```python\n(.*?)```", readme, re.S)
+    assert block is not None
+    monkeypatch.chdir(ROOT)
+    code = block.group(1).replace('"build"', repr(str(tmp_path)))
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    assert isinstance(namespace["pdf"], bytes) and namespace["pdf"].startswith(b"%PDF-")
+    assert isinstance(namespace["docx"], bytes) and namespace["docx"].startswith(b"PK")
+    assert isinstance(namespace["epub"], bytes) and namespace["epub"].startswith(b"PK")
+    assert namespace["paths"] == [tmp_path / "istanbul-talks.epub"]
+
+
+def test_render_accepts_style_names_paths_and_objects() -> None:
+    memo = Article(ArticleMeta(title="Memo"), (Heading(1, (Text("Summary"),)),))
+    by_name = briefconv.render(memo, "epub", "default")
+    by_path = briefconv.render(memo, "epub", ROOT / "styles" / "default.toml")
+    by_object = briefconv.render(memo, "epub", briefconv.load_style())
+    assert by_name == by_path == by_object
+
+
+def test_read_string_and_output_name() -> None:
+    article = briefconv.read_string("Para one.\nPara two.", name="week-42.txt")
+    assert article.meta.title == "Week 42"
+    assert [type(b) for b in article.blocks] == [Paragraph, Paragraph]
+    assert briefconv.output_name("a/b/talks.txt", "pdf") == "talks.pdf"
+    assert briefconv.output_name("-", "docx") == "stdin.docx"
+
+
+def test_unknown_format_is_a_format_error() -> None:
+    with pytest.raises(briefconv.FormatError, match="unknown format 'odt'"):
+        briefconv.render(briefconv.read_file(SAMPLE), "odt")
+
+
+def test_write_atomic_leaves_nothing_half_written(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "x.bin"
+    briefconv.write_atomic(target, b"first")
+    assert target.read_bytes() == b"first"
+    mode = target.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    assert mode == 0o666 & ~umask
+
+    with pytest.raises(TypeError):
+        briefconv.write_atomic(target, "not bytes")  # type: ignore[arg-type]
+    assert target.read_bytes() == b"first"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["x.bin"]
