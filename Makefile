@@ -15,7 +15,7 @@ HANDOUTS := $(foreach s,$(SOURCES),$(foreach f,$(FORMATS),build/$(basename $(not
 # A change to briefconv itself (code, fonts, packaging) changes handouts too.
 PKG_FILES := pyproject.toml $(shell find src/briefconv -name '*.py' -o -name '*.ttf' 2>/dev/null)
 
-.PHONY: all handouts test lint typecheck clean distclean
+.PHONY: all handouts test lint typecheck clean distclean previews
 .DELETE_ON_ERROR:
 
 all: handouts
@@ -59,3 +59,15 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV)
+
+# PNG previews of page 1 of the sample in every bundled style, for styles/README.md.
+BUNDLED_STYLES := $(basename $(notdir $(wildcard styles/*.toml)))
+.PHONY: previews
+previews: $(VENV)/.stamp-install
+	@command -v pdftoppm >/dev/null 2>&1 || { echo "make previews needs pdftoppm (apt-get install poppler-utils)"; exit 1; }
+	@mkdir -p styles/previews
+	@for s in $(BUNDLED_STYLES); do \
+	  $(BIN)/briefconv convert source/istanbul-talks.txt -t pdf --style $$s -o build/previews/$$s && \
+	  pdftoppm -png -r 50 -f 1 -l 1 -singlefile build/previews/$$s/istanbul-talks.pdf styles/previews/$$s && \
+	  echo "styles/previews/$$s.png"; \
+	done

@@ -80,3 +80,123 @@ def test_project_style_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert load_style("house").role("body").size == 13.0
     with pytest.raises(StyleError, match="unknown style 'other'"):
         load_style("other")
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("[roles.body]\nsise = 12\n", "roles.body.sise: unknown key (did you mean 'size'?)"),
+        ("[roles.heding1]\nsize = 12\n", "roles.heding1: unknown role (did you mean 'heading1'?)"),
+        ("[page]\nmargins = 10\n", "page.margins: unknown key (did you mean 'margin'?)"),
+        ("descripton = 'x'\n", "descripton: unknown key (did you mean 'description'?)"),
+        ("[pdf]\nhyphenation = true\n", "pdf.hyphenation: unknown key (did you mean 'hyphenate'?)"),
+        ("[pdf]\nhyphenate = 'yes'\n", "pdf.hyphenate: expected true or false"),
+        ("[epub]\nembed_fonts = 1\n", "epub.embed_fonts: expected true or false"),
+        ("[docx]\ntemplate = 'ref.odt'\n", "docx.template: expected a .docx or .dotx file"),
+        ("[docx]\ntemplate = 'missing.docx'\n", "docx.template: file"),
+        ("[fonts.brand]\nregular = 'a.ttf'\n", "fonts.brand: a family needs all four faces"),
+    ],
+)
+def test_more_errors(tmp_path: Path, body: str, message: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(StyleError) as info:
+        load_style(path)
+    assert str(info.value).startswith(f"{path}: ")
+    assert message in str(info.value)
+
+
+def _family(tmp_path: Path, regular: Path) -> Path:
+    faces = "".join(
+        f'{face} = "{regular}"\n' for face in ("regular", "bold", "italic", "bold_italic")
+    )
+    path = tmp_path / "fonts.toml"
+    path.write_text(f'[fonts.brand]\nname = "Brand"\n{faces}', encoding="utf-8")
+    return path
+
+
+def test_font_files_are_checked(tmp_path: Path) -> None:
+    from briefconv.fonts import FONT_DIR
+
+    good = load_style(_family(tmp_path, FONT_DIR / "DejaVuSans.ttf"))
+    assert good.fonts["brand"].name == "Brand"
+    cff = tmp_path / "cff.otf"
+    cff.write_bytes(b"OTTO" + bytes(100))
+    with pytest.raises(StyleError, match="PostScript \\(CFF\\) outlines"):
+        load_style(_family(tmp_path, cff))
+    png = tmp_path / "not-a-font.ttf"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n")
+    with pytest.raises(StyleError, match="is not a TrueType/OpenType font"):
+        load_style(_family(tmp_path, png))
+
+
+def test_template_path_is_relative_to_the_style(tmp_path: Path) -> None:
+    (tmp_path / "ref.docx").write_bytes(b"PK")
+    path = tmp_path / "t.toml"
+    path.write_text('[docx]\ntemplate = "ref.docx"\n', encoding="utf-8")
+    assert load_style(path).docx["template"] == str((tmp_path / "ref.docx").resolve())
+
+
+@pytest.mark.parametrize("name", ["default", "newsroom", "large-print", "official"])
+def test_bundled_styles_load_and_show_round_trips(name: str, tmp_path: Path) -> None:
+    from briefconv.styles import style_to_toml
+
+    style = load_style(name)
+    assert style.description
+    path = tmp_path / "copy.toml"
+    path.write_text(style_to_toml(style), encoding="utf-8")
+    copy = load_style(path)
+    assert (copy.page, copy.fonts, copy.roles) == (style.page, style.fonts, style.roles)
+    assert (copy.docx, copy.epub, copy.pdf) == (style.docx, style.epub, style.pdf)
+
+
+def test_large_print_is_large() -> None:
+    style = load_style("large-print")
+    assert style.role("body").size >= 16
+    assert all(style.role(r).size >= 12 for r in ("footer", "header", "byline", "list"))
+    assert style.role("body").align != "justify"
+    assert style.role("quote").italic is False
+
+
+def test_styles_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from briefconv.cli import cli
+
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["styles"])
+    assert listed.exit_code == 0
+    names = [line.split()[0] for line in listed.output.splitlines()]
+    assert names[:4] == ["default", "large-print", "newsroom", "official"]
+    shown = runner.invoke(cli, ["styles", "show", "newsroom"])
+    assert shown.exit_code == 0 and shown.output.startswith("# The 'newsroom' style")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "house.toml").write_text(
+        'based_on = "default"\ndescription = "Our house"\n', encoding="utf-8"
+    )
+    (tmp_path / "styles" / "broken.toml").write_text("[roles.body]\nsize = -1\n", encoding="utf-8")
+    listed = runner.invoke(cli, ["styles"])
+    lines = {line.split()[0]: line for line in listed.output.splitlines()}
+    assert "Our house" in lines["house"] and "styles/house.toml" in lines["house"]
+    assert "invalid:" in lines["broken"]
+    missing = runner.invoke(cli, ["styles", "show", "nope"])
+    assert missing.exit_code == 1 and "unknown style 'nope'" in missing.output
+
+
+def test_invalid_style_writes_nothing(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from briefconv.cli import cli
+
+    from .conftest import SAMPLE
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[roles.body]\ncolor = "navy"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLE), "--style", str(bad), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"briefconv: error: {bad}: roles.body.color: expected a colour as #RRGGBB"
+    ]
+    assert not out.exists()

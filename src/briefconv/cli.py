@@ -39,6 +39,7 @@ Examples:
   briefconv convert article.txt -t pdf -o - > article.pdf
   cat article.txt | briefconv convert - -t epub --title "Talks resume" -o build
   briefconv inspect source/istanbul-talks.txt
+  briefconv styles show default > styles/house.toml
   briefconv formats
 """
 
@@ -261,6 +262,46 @@ def inspect(
         click.echo(briefconv.to_json(article), nl=False)
     else:
         click.echo("\n".join(_outline(article)))
+
+
+_STYLES_HELP = """List the styles --style NAME can use, with their descriptions.
+
+Project styles (styles/NAME.toml in the current folder) come first and hide bundled
+styles of the same name.
+
+\b
+Examples:
+  briefconv styles
+  briefconv styles show default > styles/house.toml
+"""
+
+
+@cli.group(help=_STYLES_HELP, invoke_without_command=True)
+@click.pass_context
+def styles(ctx: click.Context) -> None:
+    """List styles, or run a ``styles`` subcommand."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from briefconv.styles import available_styles
+
+    for info in available_styles():
+        where = "bundled" if info.bundled else str(info.path)
+        text = info.description if info.error is None else f"invalid: {info.error}"
+        click.echo(f"{info.name:<14}{text}  [{where}]")
+
+
+@styles.command("show")
+@click.argument("name", metavar="NAME|PATH")
+@click.pass_context
+def styles_show(ctx: click.Context, name: str) -> None:
+    """Print a style fully resolved, as TOML: a starting point for a house style."""
+    from briefconv.styles import style_to_toml
+
+    try:
+        click.echo(style_to_toml(briefconv.load_style(name)), nl=False)
+    except BriefconvError as exc:
+        _fail(str(exc))
+        ctx.exit(1)
 
 
 @cli.command()

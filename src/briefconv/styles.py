@@ -19,15 +19,17 @@ Example::
 
 from __future__ import annotations
 
+import difflib
+import json
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
 from briefconv.errors import StyleError
-from briefconv.fonts import bundled_faces
+from briefconv.fonts import BUNDLED_FAMILIES, bundled_faces
 
 __all__ = [
     "ROLE_NAMES",
@@ -37,8 +39,11 @@ __all__ = [
     "Page",
     "Role",
     "Style",
+    "StyleInfo",
+    "available_styles",
     "bundled_styles",
     "load_style",
+    "style_to_toml",
 ]
 
 #: Folder of the bundled styles (``styles/`` of the source tree, shipped in the package).
@@ -170,6 +175,39 @@ def bundled_styles() -> dict[str, Path]:
     return {p.stem: p for p in sorted(STYLE_DIR.glob("*.toml"))}
 
 
+@dataclass(frozen=True, slots=True)
+class StyleInfo:
+    """A style found by name: where it is, and its description (or why it cannot load)."""
+
+    name: str
+    path: Path
+    bundled: bool
+    description: str
+    error: str | None = None
+
+
+def available_styles() -> list[StyleInfo]:
+    """Styles ``--style NAME`` can find: the project's ``styles/*.toml``, then bundled ones.
+
+    A project style hides a bundled one of the same name, as it does when loading.
+    """
+    found: dict[str, StyleInfo] = {}
+    bundled_dir = STYLE_DIR.resolve()
+    for folder in (Path("styles"), STYLE_DIR):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.toml")):
+            if path.stem in found:
+                continue
+            is_bundled = path.resolve().parent == bundled_dir
+            try:
+                style = load_style(path)
+                found[path.stem] = StyleInfo(path.stem, path, is_bundled, style.description)
+            except StyleError as exc:
+                found[path.stem] = StyleInfo(path.stem, path, is_bundled, "", str(exc))
+    return list(found.values())
+
+
 def load_style(name_or_path: str | Path | None = None) -> Style:
     """Load and resolve a style by bundled name, project name or path.
 
@@ -194,7 +232,10 @@ def _find_style(name_or_path: str | Path, relative_to: Path | None = None) -> Pa
         if not path.is_file():
             raise StyleError(f"{path}: style file not found")
         return path
-    for candidate in (Path("styles") / f"{text}.toml", STYLE_DIR / f"{text}.toml"):
+    # A style's based_on looks beside that style first, so bundled styles always build on
+    # bundled ones; then the project's styles/ folder, then the bundled styles.
+    folders = ([relative_to] if relative_to is not None else []) + [Path("styles"), STYLE_DIR]
+    for candidate in (folder / f"{text}.toml" for folder in folders):
         if candidate.is_file():
             return candidate
     known = ", ".join(bundled_styles()) or "none"
@@ -218,9 +259,12 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         for key, value in fonts.items():
             if isinstance(value, dict):
                 fonts[key] = {
-                    k: str((path.parent / v).resolve()) if isinstance(v, str) else v
+                    k: str((path.parent / v).resolve()) if isinstance(v, str) and k != "name" else v
                     for k, v in value.items()
                 }
+    docx = data.get("docx", {})
+    if isinstance(docx, dict) and isinstance(docx.get("template"), str):
+        docx["template"] = str((path.parent / docx["template"]).resolve())
     base_name = data.pop("based_on", None)
     if base_name is None:
         return data
@@ -243,15 +287,17 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 def _resolve(data: dict[str, Any], path: Path) -> Style:
     """Validate merged style data and resolve roles, fonts and page into a :class:`Style`."""
-    known_top = {"name", "description", "page", "fonts", "roles", "docx", "epub", "pdf"}
+    known_top = ("name", "description", "page", "fonts", "roles", "docx", "epub", "pdf")
     for key in data:
         if key not in known_top:
-            raise StyleError(f"{path}: {key}: unknown key")
+            raise _unknown(path, key, key, known_top)
     fonts = _resolve_fonts(_table(data, "fonts", path), path)
     roles_data = _table(data, "roles", path)
     for name in roles_data:
         if name not in ROLE_NAMES:
-            raise StyleError(f"{path}: roles.{name}: unknown role")
+            close = difflib.get_close_matches(name, ROLE_NAMES, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise StyleError(f"{path}: roles.{name}: unknown role{hint}")
     roles = {name: _resolve_role(name, roles_data, path, ()) for name in ROLE_NAMES}
     for name, role in roles.items():
         if role.font not in fonts:
@@ -263,10 +309,51 @@ def _resolve(data: dict[str, Any], path: Path) -> Style:
         page=_resolve_page(_table(data, "page", path), path),
         fonts=fonts,
         roles=roles,
-        docx=_table(data, "docx", path),
-        epub=_table(data, "epub", path),
-        pdf=_table(data, "pdf", path),
+        docx=_format_table(data, "docx", path),
+        epub=_format_table(data, "epub", path),
+        pdf=_format_table(data, "pdf", path),
     )
+
+
+# Per-format keys: name -> (type check, what to say when it fails). Paths are resolved
+# relative to the style file by _read_chain before merging.
+_FORMAT_KEYS: dict[str, dict[str, tuple[type, str]]] = {
+    "docx": {"template": (str, "expected the path of a .docx or .dotx file")},
+    "epub": {
+        "embed_fonts": (bool, "expected true or false"),
+        "extra_css": (str, "expected a string of CSS"),
+    },
+    "pdf": {"hyphenate": (bool, "expected true or false")},
+}
+
+
+def _format_table(data: Mapping[str, Any], fmt: str, path: Path) -> dict[str, Any]:
+    """Validate one per-format table (``[docx]``, ``[epub]``, ``[pdf]``)."""
+    table = _table(data, fmt, path)
+    known = _FORMAT_KEYS[fmt]
+    for key, value in table.items():
+        if key not in known:
+            raise _unknown(path, f"{fmt}.{key}", key, known)
+        kind, problem = known[key]
+        if not isinstance(value, kind):
+            raise StyleError(f"{path}: {fmt}.{key}: {problem}")
+    template = table.get("template")
+    if template is not None:
+        tpath = Path(template)
+        if tpath.suffix.lower() not in (".docx", ".dotx"):
+            raise StyleError(
+                f"{path}: docx.template: expected a .docx or .dotx file, not {tpath.name}"
+            )
+        if not tpath.is_file():
+            raise StyleError(f"{path}: docx.template: file {tpath} not found")
+    return table
+
+
+def _unknown(path: Path, where: str, key: str, known: Iterable[str]) -> StyleError:
+    """An "unknown key" error with a did-you-mean suggestion when one is close."""
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return StyleError(f"{path}: {where}: unknown key{hint}")
 
 
 def _table(data: Mapping[str, Any], key: str, path: Path) -> dict[str, Any]:
@@ -294,10 +381,10 @@ def _length(value: object, key: str, path: Path) -> float:
 
 
 def _resolve_page(page: dict[str, Any], path: Path) -> Page:
-    known = {"size", "margin", "margin_top", "margin_right", "margin_bottom", "margin_left"}
+    known = ("size", "margin", "margin_top", "margin_right", "margin_bottom", "margin_left")
     for key in page:
         if key not in known:
-            raise StyleError(f"{path}: page.{key}: unknown key")
+            raise _unknown(path, f"page.{key}", key, known)
     size = page.get("size", "A4")
     if isinstance(size, str):
         if size.upper() not in _PAGE_SIZES:
@@ -327,28 +414,57 @@ def _resolve_page(page: dict[str, Any], path: Path) -> Page:
     )
 
 
+_FACES = ("regular", "bold", "italic", "bold_italic")
+
+
+def _font_file(value: object, where: str, path: Path) -> Path:
+    """Check that a face is an existing TrueType font file (TTF, or OTF with TrueType outlines)."""
+    if not isinstance(value, str):
+        raise StyleError(f"{path}: {where}: expected the path of a .ttf or .otf file")
+    face = Path(value)
+    if not face.is_file():
+        raise StyleError(f"{path}: {where}: font file {face} not found")
+    with face.open("rb") as fh:
+        magic = fh.read(4)
+    if magic == b"OTTO":
+        # reportlab embeds only TrueType outlines; a CFF font would fail at render time.
+        raise StyleError(
+            f"{path}: {where}: {face.name} has PostScript (CFF) outlines, which the PDF writer "
+            "cannot embed; use a TrueType-flavoured .ttf/.otf"
+        )
+    if magic not in (b"\x00\x01\x00\x00", b"true"):
+        raise StyleError(f"{path}: {where}: {face.name} is not a TrueType/OpenType font")
+    return face
+
+
 def _resolve_fonts(fonts: dict[str, Any], path: Path) -> dict[str, FontFamily]:
     out: dict[str, FontFamily] = {}
     for key, value in fonts.items():
         where = f"fonts.{key}"
         if isinstance(value, str):
-            faces = bundled_faces(value)
-            if faces is None:
-                raise StyleError(f"{path}: {where}: {value!r} is not a bundled font family")
-            out[key] = FontFamily(value, *faces)
+            bundled = bundled_faces(value)
+            if bundled is None:
+                known = ", ".join(BUNDLED_FAMILIES)
+                raise StyleError(
+                    f"{path}: {where}: {value!r} is not a bundled font family ({known})"
+                )
+            out[key] = FontFamily(value, *bundled)
         elif isinstance(value, dict):
+            for face in value:
+                if face not in _FACES and face != "name":
+                    raise _unknown(path, f"{where}.{face}", face, [*_FACES, "name"])
+            missing = [face for face in _FACES if face not in value]
+            if missing:
+                raise StyleError(
+                    f"{path}: {where}: a family needs all four faces; missing {', '.join(missing)}"
+                )
             name = value.get("name", key)
-            try:
-                regular = Path(value["regular"])
-            except KeyError:
-                raise StyleError(f"{path}: {where}.regular: missing") from None
-            faces_list = [regular] + [
-                Path(value.get(face, str(regular))) for face in ("bold", "italic", "bold_italic")
-            ]
-            for face_path in faces_list:
-                if not face_path.is_file():
-                    raise StyleError(f"{path}: {where}: font file {face_path} not found")
-            out[key] = FontFamily(str(name), *faces_list)
+            if not isinstance(name, str):
+                raise StyleError(f"{path}: {where}.name: expected a string")
+            regular, bold, italic, bold_italic = (
+                _font_file(value[face], f"{where}.{face}", path) for face in _FACES
+            )
+            out[key] = FontFamily(name, regular, bold, italic, bold_italic)
         else:
             raise StyleError(f"{path}: {where}: expected a family name or a table of files")
     for key, family in (
@@ -357,9 +473,9 @@ def _resolve_fonts(fonts: dict[str, Any], path: Path) -> dict[str, FontFamily]:
         ("mono", "DejaVu Sans Mono"),
     ):
         if key not in out:
-            faces = bundled_faces(family)
-            assert faces is not None
-            out[key] = FontFamily(family, *faces)
+            default = bundled_faces(family)
+            assert default is not None
+            out[key] = FontFamily(family, *default)
     return out
 
 
@@ -385,7 +501,7 @@ def _resolve_role(name: str, roles: dict[str, Any], path: Path, chain: tuple[str
         if key == "based_on":
             continue
         if key not in _ROLE_DEFAULTS:
-            raise StyleError(f"{path}: {where}: unknown key")
+            raise _unknown(path, where, key, [*_ROLE_DEFAULTS, "based_on"])
         if key == "font":
             values[key] = _str(value, where, path)
         elif key in ("size", "space_before", "space_after", "indent"):
@@ -409,3 +525,78 @@ def _resolve_role(name: str, roles: dict[str, Any], path: Path, chain: tuple[str
     if values["size"] <= 0:
         raise StyleError(f"{path}: roles.{name}.size: must be positive")
     return Role(**values)
+
+
+def _toml_value(value: object) -> str:
+    """One TOML value: strings JSON-quoted (valid TOML basic strings), numbers trimmed."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        value = round(value, 2)
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _toml_length(points: float) -> str:
+    """A length as millimetres when it is a whole tenth of one (as styles write it), else points."""
+    mm = points / _UNITS["mm"]
+    if abs(mm * 10 - round(mm * 10)) < 1e-6:
+        return _toml_value(f"{round(mm, 1):g}mm")
+    return _toml_value(points)
+
+
+def style_to_toml(style: Style) -> str:
+    """The fully resolved style as a TOML style file, a starting point for a house style.
+
+    Every role is written out in full, so the result needs no ``based_on``; loading it gives
+    the same page, fonts and roles as ``style``.
+    """
+    lines = [
+        f"# The {style.name!r} style, fully resolved by briefconv. Every key is described in",
+        "# styles/README.md. Lengths are in points.",
+        f"name = {_toml_value(style.name)}",
+        f"description = {_toml_value(style.description)}",
+        "",
+        "[page]",
+    ]
+    page = style.page
+    size_name = next(
+        (
+            n
+            for n, (w, h) in _PAGE_SIZES.items()
+            if abs(w - page.width) < 0.01 and abs(h - page.height) < 0.01
+        ),
+        None,
+    )
+    display = {"A4": "A4", "A5": "A5", "LETTER": "Letter"}
+    size = _toml_value(display[size_name]) if size_name else _toml_value([page.width, page.height])
+    lines.append(f"size = {size}")
+    for side in ("top", "right", "bottom", "left"):
+        lines.append(f"margin_{side} = {_toml_length(getattr(page, 'margin_' + side))}")
+    lines += ["", "[fonts]"]
+    custom: list[str] = []
+    for key, family in style.fonts.items():
+        faces = (family.regular, family.bold, family.italic, family.bold_italic)
+        if bundled_faces(family.name) == faces:
+            lines.append(f"{key} = {_toml_value(family.name)}")
+        else:
+            custom += ["", f"[fonts.{key}]", f"name = {_toml_value(family.name)}"]
+            custom += [
+                f"{face} = {_toml_value(str(p))}" for face, p in zip(_FACES, faces, strict=True)
+            ]
+    lines += custom
+    for name in ROLE_NAMES:
+        role = style.roles[name]
+        lines += ["", f"[roles.{name}]"]
+        for key in _ROLE_DEFAULTS:
+            value = getattr(role, key)
+            if value is not None:
+                lines.append(f"{key} = {_toml_value(value)}")
+    for fmt, table in (("docx", style.docx), ("epub", style.epub), ("pdf", style.pdf)):
+        lines += ["", f"[{fmt}]"]
+        lines += [f"{key} = {_toml_value(value)}" for key, value in table.items()]
+    return "\n".join(lines) + "\n"
