@@ -19,10 +19,11 @@ def test_public_names_are_pinned() -> None:
         [
             "DEFAULT_FORMATS", "MODEL_VERSION", "Article", "ArticleMeta", "Block",
             "BriefconvError", "BulletList", "Emphasis", "FormatError", "Heading", "Inline",
-            "InputError", "Link", "OrderedList", "Paragraph", "Quote", "RenderError", "Strong",
-            "Style", "StyleError", "Text", "__version__", "available_formats", "convert",
-            "from_json", "load_style", "output_name", "read_file", "read_string", "render",
-            "to_json", "write_atomic",
+            "InputError", "Link", "Manifest", "OrderedList", "Pack", "PackArticle", "PackMeta",
+            "Paragraph", "Quote", "RenderError", "Strong", "Style", "StyleError", "Text",
+            "__version__", "available_formats", "convert", "from_json", "load_manifest",
+            "load_style", "make_pack", "output_name", "read_file", "read_string", "render",
+            "render_pack", "to_json", "write_atomic",
         ]
     )  # fmt: skip
     for name in briefconv.__all__:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from briefconv._io import write_atomic
 from briefconv.errors import BriefconvError, FormatError, InputError, RenderError, StyleError
+from briefconv.manifest import Manifest, load_manifest
 from briefconv.model import (
     MODEL_VERSION,
     Article,
@@ -31,11 +32,15 @@ from briefconv.model import (
     Inline,
     Link,
     OrderedList,
+    Pack,
+    PackArticle,
+    PackMeta,
     Paragraph,
     Quote,
     Strong,
     Text,
 )
+from briefconv.pack import make_pack
 from briefconv.readers import read_bytes, read_path
 from briefconv.serialize import from_json, to_json
 from briefconv.styles import Style, load_style
@@ -57,7 +62,11 @@ __all__ = [
     "Inline",
     "InputError",
     "Link",
+    "Manifest",
     "OrderedList",
+    "Pack",
+    "PackArticle",
+    "PackMeta",
     "Paragraph",
     "Quote",
     "RenderError",
@@ -69,11 +78,14 @@ __all__ = [
     "available_formats",
     "convert",
     "from_json",
+    "load_manifest",
     "load_style",
+    "make_pack",
     "output_name",
     "read_file",
     "read_string",
     "render",
+    "render_pack",
     "to_json",
     "write_atomic",
 ]
@@ -121,6 +133,23 @@ def render(article: Article, fmt: str, style: Style | str | Path | None = None) 
     except Exception as exc:
         # A writer bug must still reach users as one line, with what failed and where.
         raise RenderError(f"{fmt}: could not render {article.meta.title!r}: {exc}") from exc
+
+
+def render_pack(pack: Pack, fmt: str, style: Style | str | Path | None = None) -> bytes:
+    """Render a briefing pack (see :func:`make_pack`, :func:`load_manifest`) to ``fmt`` bytes."""
+    from briefconv.writers.base import PackWriter
+
+    resolved = style if isinstance(style, Style) else load_style(style)
+    writer = get_writer(fmt)
+    if not isinstance(writer, PackWriter):
+        raise FormatError(f"{fmt}: this writer renders single articles only, not packs")
+    try:
+        return writer.write_pack(pack, resolved)
+    except BriefconvError:
+        raise
+    except Exception as exc:
+        # A writer bug must still reach users as one line, with what failed and where.
+        raise RenderError(f"{fmt}: could not render the pack {pack.meta.title!r}: {exc}") from exc
 
 
 def output_name(input_name: str | Path, fmt: str | None = None) -> str:

@@ -40,6 +40,7 @@ Examples:
   cat article.txt | briefconv convert - -t epub --title "Talks resume" -o build
   briefconv inspect source/istanbul-talks.txt
   briefconv styles show default > styles/house.toml
+  briefconv pack source/pack.toml -o build/briefing-pack
   briefconv formats
 """
 
@@ -262,6 +263,140 @@ def inspect(
         click.echo(briefconv.to_json(article), nl=False)
     else:
         click.echo("\n".join(_outline(article)))
+
+
+_PACK_HELP = """Bundle articles into one briefing pack: cover, contents, every article on
+its own pages, running headers, markings and page numbers.
+
+Give the articles and the pack's details as options, or one MANIFEST.toml that lists them
+(options given here override the manifest's). Writes OUT.docx, OUT.pdf and OUT.epub.
+
+\b
+Examples:
+  briefconv pack source/pack.toml -o build/briefing-pack
+  briefconv pack a.txt b.txt c.txt -o weekly --title "Weekly brief" \\
+      --date 2026-11-26 --prepared-for "Foreign Affairs Committee" --classification OFFICIAL
+  briefconv pack a.txt b.txt -t pdf -o - > pack.pdf
+"""
+
+
+@cli.command(help=_PACK_HELP)
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...|MANIFEST.toml")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    default=None,
+    metavar="OUT",
+    help="Output path without extension (default: the manifest's, else briefing-pack); "
+    "- writes one format to stdout.",
+)
+@click.option(
+    "-t",
+    "--to",
+    "formats",
+    multiple=True,
+    metavar="FORMATS",
+    help="Output formats, comma-separated or repeated (default: docx,pdf,epub).",
+)
+@click.option("-s", "--style", default=None, metavar="NAME|PATH", help="Style (default: default).")
+@click.option("--title", default=None, help="The pack's title (default: Briefing Pack).")
+@click.option("--subtitle", default=None, help="A line under the title on the cover.")
+@click.option("--date", "date", default=None, help="The pack's date, e.g. 2026-11-26.")
+@click.option("--prepared-by", default=None, help="Who prepared the pack.")
+@click.option("--prepared-for", default=None, help="Who the pack is for.")
+@click.option(
+    "--classification",
+    default=None,
+    help="Marking printed on every page and in metadata, e.g. OFFICIAL.",
+)
+@click.option(
+    "--language", default=None, help="The pack's language (default: the first article's)."
+)
+@click.pass_context
+def pack(
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    output: str | None,
+    formats: tuple[str, ...],
+    style: str | None,
+    title: str | None,
+    subtitle: str | None,
+    date: str | None,
+    prepared_by: str | None,
+    prepared_for: str | None,
+    classification: str | None,
+    language: str | None,
+) -> None:
+    """Build a briefing pack (see the help text above)."""
+    import dataclasses
+
+    fmts = _split_formats(formats) if formats else []
+    overrides = {
+        "title": title,
+        "subtitle": subtitle,
+        "date": date,
+        "prepared_by": prepared_by,
+        "prepared_for": prepared_for,
+        "classification": classification,
+        "language": language,
+    }
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        if len(inputs) == 1 and inputs[0].endswith(".toml"):
+            manifest = briefconv.load_manifest(inputs[0])
+            resolved = briefconv.load_style(style or manifest.style)
+            the_pack = manifest.to_pack(resolved.pack.get("words_per_minute", 230))
+            if given:
+                the_pack = dataclasses.replace(
+                    the_pack, meta=dataclasses.replace(the_pack.meta, **given)
+                )
+            fmts = fmts or _split_formats(list(manifest.formats))
+            out = output or str(manifest.output)
+        else:
+            if any(name.endswith(".toml") for name in inputs):
+                raise click.UsageError("a manifest (.toml) must be the only input")
+            if inputs.count("-") > 1:
+                raise click.UsageError("standard input (-) can be read only once")
+            resolved = briefconv.load_style(style)
+            show_progress = len(inputs) > 1 and sys.stderr.isatty()
+            articles = []
+            for number, name in enumerate(inputs, start=1):
+                if show_progress:
+                    click.echo(f"[{number}/{len(inputs)}] reading {name}", err=True)
+                articles.append(briefconv.read_file(name))
+            meta = briefconv.PackMeta(
+                title=title or "Briefing Pack",
+                subtitle=subtitle,
+                date=date,
+                prepared_by=prepared_by,
+                prepared_for=prepared_for,
+                classification=classification,
+                language=language or articles[0].meta.language,
+            )
+            the_pack = briefconv.make_pack(
+                articles, meta, words_per_minute=resolved.pack.get("words_per_minute", 230)
+            )
+            fmts = fmts or list(briefconv.DEFAULT_FORMATS)
+            out = output or "briefing-pack"
+        if out == "-" and len(fmts) != 1:
+            raise click.UsageError("-o - writes to standard output: give exactly one format")
+        # Render every format before writing any, so a failure leaves no partial set.
+        rendered = [(fmt, briefconv.render_pack(the_pack, fmt, resolved)) for fmt in fmts]
+        for fmt, data in rendered:
+            if out == "-":
+                sys.stdout.buffer.write(data)
+                sys.stdout.buffer.flush()
+                continue
+            target = Path(out).parent / briefconv.output_name(out, fmt)
+            briefconv.write_atomic(target, data)
+            _log.info("wrote %s", target)
+    except BriefconvError as exc:
+        _fail(str(exc))
+        ctx.exit(1)
+    except OSError as exc:
+        _fail(f"{exc.filename or out}: {exc.strerror or exc}")
+        ctx.exit(1)
 
 
 _STYLES_HELP = """List the styles --style NAME can use, with their descriptions.

@@ -38,6 +38,9 @@ __all__ = [
     "Inline",
     "Link",
     "OrderedList",
+    "Pack",
+    "PackArticle",
+    "PackMeta",
     "Paragraph",
     "Quote",
     "Strong",
@@ -230,3 +233,56 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
             case Link(children=children):
                 parts.append(plain_text(children))
     return "".join(parts)
+
+
+# --- the pack --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PackMeta:
+    """What a briefing pack says about itself, printed on its cover and in file metadata.
+
+    ``date`` is kept as written; ``classification`` is a free-text marking such as
+    ``OFFICIAL-SENSITIVE`` printed on every page, or ``None`` for no marking at all.
+    """
+
+    title: str
+    subtitle: str | None = None
+    date: str | None = None
+    prepared_by: str | None = None
+    prepared_for: str | None = None
+    classification: str | None = None
+    language: str = "en"
+
+    def __post_init__(self) -> None:
+        for name in ("title", "subtitle", "date", "prepared_by", "prepared_for"):
+            _set_clean(self, name)
+        _set_clean(self, "classification")
+        _set_clean(self, "language")
+
+
+@dataclass(frozen=True, slots=True)
+class PackArticle:
+    """One article in a pack: its unique id (for anchors and bookmarks), summary and length."""
+
+    article: Article
+    id: str
+    summary: str
+    words: int
+    minutes: int
+
+    def __post_init__(self) -> None:
+        _set_clean(self, "summary")
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    """A briefing pack: metadata and articles in order.
+
+    ``cover`` is false for a single-article handout, which writers render without cover,
+    contents or running headers; see :func:`briefconv.pack.single`.
+    """
+
+    meta: PackMeta
+    articles: tuple[PackArticle, ...]
+    cover: bool = True

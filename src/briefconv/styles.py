@@ -24,7 +24,7 @@ import json
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -158,6 +158,7 @@ class Style:
     docx: Mapping[str, Any]
     epub: Mapping[str, Any]
     pdf: Mapping[str, Any]
+    pack: Mapping[str, Any] = field(default_factory=dict)
 
     def role(self, name: str) -> Role:
         """The resolved role ``name`` (one of :data:`ROLE_NAMES`)."""
@@ -262,9 +263,10 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
                     k: str((path.parent / v).resolve()) if isinstance(v, str) and k != "name" else v
                     for k, v in value.items()
                 }
-    docx = data.get("docx", {})
-    if isinstance(docx, dict) and isinstance(docx.get("template"), str):
-        docx["template"] = str((path.parent / docx["template"]).resolve())
+    for table_name, key in (("docx", "template"), ("pack", "logo")):
+        table = data.get(table_name, {})
+        if isinstance(table, dict) and isinstance(table.get(key), str):
+            table[key] = str((path.parent / table[key]).resolve())
     base_name = data.pop("based_on", None)
     if base_name is None:
         return data
@@ -287,7 +289,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 def _resolve(data: dict[str, Any], path: Path) -> Style:
     """Validate merged style data and resolve roles, fonts and page into a :class:`Style`."""
-    known_top = ("name", "description", "page", "fonts", "roles", "docx", "epub", "pdf")
+    known_top = ("name", "description", "page", "fonts", "roles", "docx", "epub", "pdf", "pack")
     for key in data:
         if key not in known_top:
             raise _unknown(path, key, key, known_top)
@@ -312,6 +314,7 @@ def _resolve(data: dict[str, Any], path: Path) -> Style:
         docx=_format_table(data, "docx", path),
         epub=_format_table(data, "epub", path),
         pdf=_format_table(data, "pdf", path),
+        pack=_format_table(data, "pack", path),
     )
 
 
@@ -324,6 +327,10 @@ _FORMAT_KEYS: dict[str, dict[str, tuple[type, str]]] = {
         "extra_css": (str, "expected a string of CSS"),
     },
     "pdf": {"hyphenate": (bool, "expected true or false")},
+    "pack": {
+        "logo": (str, "expected the path of a PNG or JPEG image"),
+        "words_per_minute": (int, "expected a whole number of words a minute"),
+    },
 }
 
 
@@ -337,6 +344,16 @@ def _format_table(data: Mapping[str, Any], fmt: str, path: Path) -> dict[str, An
         kind, problem = known[key]
         if not isinstance(value, kind):
             raise StyleError(f"{path}: {fmt}.{key}: {problem}")
+    wpm = table.get("words_per_minute")
+    if wpm is not None and (isinstance(wpm, bool) or not 50 <= wpm <= 2000):
+        raise StyleError(f"{path}: pack.words_per_minute: expected 50 to 2000")
+    logo = table.get("logo")
+    if logo is not None:
+        lpath = Path(logo)
+        if lpath.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+            raise StyleError(f"{path}: pack.logo: expected a PNG or JPEG image, not {lpath.name}")
+        if not lpath.is_file():
+            raise StyleError(f"{path}: pack.logo: file {lpath} not found")
     template = table.get("template")
     if template is not None:
         tpath = Path(template)
@@ -596,7 +613,8 @@ def style_to_toml(style: Style) -> str:
             value = getattr(role, key)
             if value is not None:
                 lines.append(f"{key} = {_toml_value(value)}")
-    for fmt, table in (("docx", style.docx), ("epub", style.epub), ("pdf", style.pdf)):
+    formats = (("docx", style.docx), ("epub", style.epub), ("pdf", style.pdf), ("pack", style.pack))
+    for fmt, table in formats:
         lines += ["", f"[{fmt}]"]
         lines += [f"{key} = {_toml_value(value)}" for key, value in table.items()]
     return "\n".join(lines) + "\n"

@@ -11,9 +11,9 @@ import os
 import re
 from datetime import UTC, datetime
 
-from briefconv.model import Article
+from briefconv.model import Article, Pack
 
-__all__ = ["document_datetime"]
+__all__ = ["document_datetime", "pack_datetime", "parse_date"]
 
 _FALLBACK = datetime(1980, 1, 1, tzinfo=UTC)
 _MONTHS = {
@@ -70,13 +70,30 @@ def parse_date(text: str) -> datetime | None:
     return None
 
 
-def document_datetime(article: Article) -> datetime:
-    """The timezone-aware UTC date to stamp into files made from ``article``."""
-    if article.meta.date and (parsed := parse_date(article.meta.date)):
+def _choose(date: str | None, timestamps: list[int]) -> datetime:
+    if date and (parsed := parse_date(date)):
         return max(parsed, _FALLBACK)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return max(datetime.fromtimestamp(int(epoch), UTC), _FALLBACK)
-    if article.timestamp is not None:
-        return max(datetime.fromtimestamp(article.timestamp, UTC), _FALLBACK)
+    if timestamps:
+        return max(datetime.fromtimestamp(max(timestamps), UTC), _FALLBACK)
     return _FALLBACK
+
+
+def document_datetime(article: Article) -> datetime:
+    """The timezone-aware UTC date to stamp into files made from ``article``."""
+    timestamps = [article.timestamp] if article.timestamp is not None else []
+    return _choose(article.meta.date, timestamps)
+
+
+def pack_datetime(pack: Pack) -> datetime:
+    """The date to stamp into a pack's files: its own date, else as for one article.
+
+    A one-article handout (``pack.cover`` false) is dated like that article; a pack without a
+    date takes ``SOURCE_DATE_EPOCH``, else its newest article's source time.
+    """
+    if not pack.cover and len(pack.articles) == 1:
+        return document_datetime(pack.articles[0].article)
+    stamps = [e.article.timestamp for e in pack.articles if e.article.timestamp is not None]
+    return _choose(pack.meta.date, stamps)

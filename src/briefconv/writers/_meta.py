@@ -24,8 +24,10 @@ def join_names(names: tuple[str, ...] | list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def byline(meta: ArticleMeta) -> tuple[Inline, ...]:
+def byline(meta: ArticleMeta, extra: tuple[str, ...] = ()) -> tuple[Inline, ...]:
     """The byline as inlines: authors, the source (linked to the article's URL), the date.
+
+    ``extra`` parts follow, e.g. a pack's reading time ("4 min read").
 
     Parts the article does not give are left out; no parts give an empty tuple. Writers
     render the link like any other, so an unsafe URL is never live.
@@ -51,6 +53,7 @@ def byline(meta: ArticleMeta) -> tuple[Inline, ...]:
     date = line(meta.date or "")
     if date:
         parts.append(Text(date))
+    parts.extend(Text(line(e)) for e in extra if line(e))
     out: list[Inline] = []
     for part in parts:
         if out:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar, Protocol, runtime_checkable
 
-from briefconv.model import Article
+from briefconv.model import Article, Pack
 from briefconv.styles import Style
 
-__all__ = ["Writer"]
+__all__ = ["PackWriter", "Writer"]
 
 
 @runtime_checkable
@@ -28,4 +28,17 @@ class Writer(Protocol):
 
     def write(self, article: Article, style: Style) -> bytes:
         """Render ``article`` in ``style`` and return the complete file."""
+        ...
+
+
+@runtime_checkable
+class PackWriter(Writer, Protocol):
+    """A writer that can also render a whole briefing pack (all built-in writers can).
+
+    ``write(article, style)`` of such a writer is ``write_pack(briefconv.pack.single(article),
+    style)``: a one-article pack without cover or contents.
+    """
+
+    def write_pack(self, pack: Pack, style: Style) -> bytes:
+        """Render ``pack`` in ``style`` and return the complete file."""
         ...
