@@ -99,15 +99,27 @@ def _write(tmp_path: Path, text: str) -> Path:
         ('[[articles]]\npath = "a.txt"\n', "title: missing"),
         ('title = "T"\n', "articles: expected at least one"),
         ('title = "T"\n[[articles]]\npath = "b.txt"\n', "articles[1].path: no such file"),
-        ('title = "T"\n[[articles]]\npaht = "a.txt"\n', "articles[1].paht: unknown key (did you mean 'path'?)"),
-        ('title = "T"\nclasification = "X"\n[[articles]]\npath = "a.txt"\n', "clasification: unknown key (did you mean 'classification'?)"),
+        (
+            'title = "T"\n[[articles]]\npaht = "a.txt"\n',
+            "articles[1].paht: unknown key (did you mean 'path'?)",
+        ),
+        (
+            'title = "T"\nclasification = "X"\n[[articles]]\npath = "a.txt"\n',
+            "clasification: unknown key (did you mean 'classification'?)",
+        ),
         ('title = "T"\nformats = "pdf, docx"\n[[articles]]\npath = "a.txt"\n', None),
-        ('title = "T"\nwords_per_minute = 5\n[[articles]]\npath = "a.txt"\n', "words_per_minute: expected"),
-        ('title = "T"\n[[articles]]\npath = "a.txt"\nauthor = 3\n', "articles[1].author: expected a name"),
-        ('title = 3\n', "title: expected a non-empty string"),
+        (
+            'title = "T"\nwords_per_minute = 5\n[[articles]]\npath = "a.txt"\n',
+            "words_per_minute: expected",
+        ),
+        (
+            'title = "T"\n[[articles]]\npath = "a.txt"\nauthor = 3\n',
+            "articles[1].author: expected a name",
+        ),
+        ("title = 3\n", "title: expected a non-empty string"),
         ("title = [\n", "not valid TOML"),
     ],
-)  # fmt: skip
+)
 def test_manifest_errors(tmp_path: Path, text: str, message: str | None) -> None:
     path = _write(tmp_path, text)
     if message is None:
