@@ -7,29 +7,53 @@ Readers are pure: no network, no clock. The only reader today is plain text
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar, Protocol
 
 from briefconv.errors import InputError
 from briefconv.model import Article
 from briefconv.readers.text import TextReader, decode
 
-__all__ = ["READERS", "read_bytes", "read_path", "reader_for"]
-
-#: Reader name -> reader class.
-READERS: dict[str, type[TextReader]] = {"text": TextReader}
+__all__ = ["READERS", "Reader", "read_bytes", "read_path", "reader_for"]
 
 
-def reader_for(name: str | None, path: Path | None) -> TextReader:
+class Reader(Protocol):
+    """Parses one source text into an Article. Pure: no network, no clock."""
+
+    name: ClassVar[str]
+    extensions: ClassVar[tuple[str, ...]]
+
+    def read(self, text: str, *, source: Path | None = None, title: str | None = None) -> Article:
+        """Parse ``text``; ``source`` names the file in messages and titles."""
+        ...
+
+
+def _markdown() -> Reader:
+    # markdown-it-py and PyYAML load only when a Markdown article is read.
+    from briefconv.readers.markdown import MarkdownReader
+
+    return MarkdownReader()
+
+
+#: Reader name -> (extensions, factory); factories import their reader lazily.
+READERS: dict[str, tuple[tuple[str, ...], Callable[[], Reader]]] = {
+    "text": (TextReader.extensions, TextReader),
+    "markdown": ((".md", ".markdown"), _markdown),
+}
+
+
+def reader_for(name: str | None, path: Path | None) -> Reader:
     """The reader named ``name``, else the one for ``path``'s extension, else plain text."""
     if name is not None:
-        cls = READERS.get(name)
-        if cls is None:
+        entry = READERS.get(name)
+        if entry is None:
             raise InputError(f"unknown input format {name!r} (available: {', '.join(READERS)})")
-        return cls()
+        return entry[1]()
     if path is not None:
-        for cls in READERS.values():
-            if path.suffix.lower() in cls.extensions:
-                return cls()
+        for extensions, factory in READERS.values():
+            if path.suffix.lower() in extensions:
+                return factory()
     return TextReader()
 
 

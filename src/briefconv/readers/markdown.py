@@ -1,0 +1,282 @@
+"""The Markdown reader: CommonMark (markdown-it-py) with YAML front matter, into the model.
+
+Raw HTML is never interpreted: markdown-it-py runs with ``html`` off, so tags come through
+as literal text like any other characters.
+
+Front matter keys: ``title``, ``subtitle``, ``author``/``authors`` (a name or a list),
+``date``, ``source``, ``url``, ``lang``/``language``. A document whose only level-1 heading
+is its first block takes that heading as its title, and its other headings move up a level.
+A block quote whose last paragraph starts with an em dash has that paragraph as its
+attribution.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from briefconv.errors import InputError
+from briefconv.model import (
+    Article,
+    ArticleMeta,
+    Block,
+    BulletList,
+    Emphasis,
+    Heading,
+    Inline,
+    Link,
+    OrderedList,
+    Paragraph,
+    Quote,
+    Strong,
+    Text,
+    plain_text,
+    sanitize,
+)
+from briefconv.readers.text import guess_language, title_from_filename
+
+__all__ = ["MarkdownReader"]
+
+_log = logging.getLogger("briefconv")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_ATTRIBUTION = re.compile(r"^(?:—|―|–|--)\s*(\S.*)$", re.S)
+
+
+def _meta_str(value: Any, key: str, where: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return str(value).strip() or None
+    _log.warning("%s: front matter %s: expected text, ignored", where, key)
+    return None
+
+
+class MarkdownReader:
+    """Reads CommonMark articles with optional YAML front matter."""
+
+    name: ClassVar[str] = "markdown"
+    extensions: ClassVar[tuple[str, ...]] = (".md", ".markdown")
+
+    def read(self, text: str, *, source: Path | None = None, title: str | None = None) -> Article:
+        """Parse Markdown ``text`` into an :class:`Article`; see the module docstring."""
+        where = str(source) if source is not None else "<string>"
+        text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        clean, removed = sanitize(text)
+        if removed:
+            _log.warning(
+                "%s: removed %d character(s) that documents cannot hold: %s",
+                where,
+                len(removed),
+                ", ".join(sorted(set(removed))),
+            )
+        front, body, offset = self._front_matter(clean, where)
+        if not body.strip() and not front:
+            raise InputError(f"{where}: no text to convert (the file is empty)")
+        parser = MarkdownIt("commonmark", {"html": False})
+        tokens = parser.parse(body)
+        blocks = _Builder(tokens, where, offset).blocks()
+
+        found_title: str | None = None
+        h1 = [b for b in blocks if isinstance(b, Heading) and b.level == 1]
+        if len(h1) == 1 and blocks and blocks[0] is h1[0]:
+            found_title = plain_text(h1[0].children)
+            blocks = [
+                Heading(max(1, b.level - 1), b.children) if isinstance(b, Heading) else b
+                for b in blocks[1:]
+            ]
+
+        authors_value = front.get("authors", front.get("author"))
+        if isinstance(authors_value, list):
+            authors = tuple(a for a in (_meta_str(v, "author", where) for v in authors_value) if a)
+        else:
+            one = _meta_str(authors_value, "author", where)
+            authors = (one,) if one else ()
+        language = _meta_str(front.get("lang", front.get("language")), "lang", where)
+        if language is None:
+            language = guess_language(
+                " ".join(plain_text(b.children) for b in blocks[:40] if isinstance(b, Paragraph))
+            )
+        article_title = title or _meta_str(front.get("title"), "title", where) or found_title
+        if article_title is None:
+            article_title = title_from_filename(source.name) if source is not None else "Untitled"
+        return Article(
+            meta=ArticleMeta(
+                title=article_title,
+                subtitle=_meta_str(front.get("subtitle"), "subtitle", where),
+                authors=authors,
+                date=_meta_str(front.get("date"), "date", where),
+                source=_meta_str(front.get("source"), "source", where),
+                url=_meta_str(front.get("url"), "url", where),
+                language=language,
+            ),
+            blocks=tuple(blocks),
+        )
+
+    @staticmethod
+    def _front_matter(text: str, where: str) -> tuple[dict[str, Any], str, int]:
+        """Split YAML front matter off ``text``: (data, body, lines taken by the front matter)."""
+        match = _FRONT_MATTER.match(text)
+        if match is None:
+            return {}, text, 0
+        try:
+            data = yaml.safe_load(match.group(1) or "") or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f":{mark.line + 2}" if mark is not None else ""
+            problem = getattr(exc, "problem", None) or "invalid YAML"
+            raise InputError(f"{where}{line}: front matter is not valid YAML: {problem}") from None
+        if not isinstance(data, dict):
+            raise InputError(f"{where}:2: front matter must be a mapping of keys to values")
+        return data, text[match.end() :], match.group(0).count("\n")
+
+
+class _Builder:
+    """Turns markdown-it's flat token stream into model blocks."""
+
+    def __init__(self, tokens: Sequence[Token], where: str, offset: int) -> None:
+        self.tokens = tokens
+        self.where = where
+        self.offset = offset
+        self.pos = 0
+
+    def blocks(self, until: str | None = None) -> list[Block]:
+        """Blocks up to the closing token ``until`` (or the end)."""
+        out: list[Block] = []
+        while self.pos < len(self.tokens):
+            token = self.tokens[self.pos]
+            if until is not None and token.type == until:
+                self.pos += 1
+                return out
+            out.extend(self.block())
+        return out
+
+    def block(self) -> list[Block]:
+        token = self.tokens[self.pos]
+        kind = token.type
+        if kind == "heading_open":
+            level = int(token.tag[1])
+            inlines = self.inline_after()
+            self.pos += 1  # heading_close
+            return [Heading(level, inlines)]
+        if kind == "paragraph_open":
+            inlines = self.inline_after()
+            self.pos += 1  # paragraph_close
+            return [Paragraph(inlines)] if inlines else []
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            return self.list_block()
+        if kind == "blockquote_open":
+            self.pos += 1
+            inner = self.blocks("blockquote_close")
+            return [self.quote(inner)]
+        if kind in ("fence", "code_block"):
+            self.pos += 1
+            lines = token.content.rstrip("\n")
+            return [Paragraph((Text(lines),))] if lines else []
+        if kind == "hr":
+            self.pos += 1
+            return []
+        if kind == "html_block":  # not produced with html off; kept as text regardless
+            self.pos += 1
+            return [Paragraph((Text(token.content.strip()),))]
+        self.pos += 1
+        return []
+
+    def inline_after(self) -> tuple[Inline, ...]:
+        """The inline content of the ``inline`` token after an opening token."""
+        self.pos += 1
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return _inlines(token.children or [])
+
+    def list_block(self) -> list[Block]:
+        open_token = self.tokens[self.pos]
+        ordered = open_token.type == "ordered_list_open"
+        close = "ordered_list_close" if ordered else "bullet_list_close"
+        start = int(open_token.attrGet("start") or 1)
+        self.pos += 1
+        items: list[tuple[Inline, ...]] = []
+        nested: list[Block] = []
+        while self.tokens[self.pos].type != close:
+            if self.tokens[self.pos].type == "list_item_open":
+                self.pos += 1
+                content = self.blocks("list_item_close")
+                inlines: list[Inline] = []
+                for block in content:
+                    if isinstance(block, Paragraph):
+                        if inlines:
+                            inlines.append(Text(" "))
+                        inlines.extend(block.children)
+                    else:
+                        nested.append(block)
+                items.append(tuple(inlines))
+            else:
+                self.pos += 1
+        self.pos += 1
+        main: Block = OrderedList(tuple(items), start) if ordered else BulletList(tuple(items))
+        return [main, *nested]
+
+    @staticmethod
+    def quote(inner: list[Block]) -> Quote:
+        paragraphs = [b for b in inner if isinstance(b, Paragraph)]
+        attribution: tuple[Inline, ...] = ()
+        if len(paragraphs) >= 2:
+            last = paragraphs[-1]
+            first = last.children[0] if last.children else None
+            if isinstance(first, Text) and (m := _ATTRIBUTION.match(first.text)):
+                attribution = (Text(m.group(1)), *last.children[1:])
+                paragraphs = paragraphs[:-1]
+        return Quote(tuple(paragraphs), attribution)
+
+
+def _inlines(tokens: Sequence[Token]) -> tuple[Inline, ...]:
+    """Inline tokens -> model inlines (nested emphasis, strong and links)."""
+    stack: list[tuple[str, str | None, list[Inline]]] = [("root", None, [])]
+    for token in tokens:
+        kind = token.type
+        current = stack[-1][2]
+        if kind == "text" or kind == "code_inline" or kind == "html_inline":
+            if token.content:
+                current.append(Text(token.content))
+        elif kind in ("softbreak", "hardbreak"):
+            current.append(Text(" "))
+        elif kind == "image":
+            alt = token.content or "".join(c.content for c in token.children or [])
+            if alt:
+                current.append(Text(alt))
+        elif kind in ("em_open", "strong_open"):
+            stack.append((kind, None, []))
+        elif kind == "link_open":
+            stack.append((kind, str(token.attrGet("href") or ""), []))
+        elif kind in ("em_close", "strong_close", "link_close") and len(stack) > 1:
+            opened, href, children = stack.pop()
+            parent = stack[-1][2]
+            if opened == "em_open":
+                parent.append(Emphasis(tuple(children)))
+            elif opened == "strong_open":
+                parent.append(Strong(tuple(children)))
+            else:
+                parent.append(Link(href or "", tuple(children)))
+    while len(stack) > 1:  # unclosed (cannot happen with markdown-it, but never lose text)
+        _, _, children = stack.pop()
+        stack[-1][2].extend(children)
+    return tuple(_merge_text(stack[0][2]))
+
+
+def _merge_text(inlines: list[Inline]) -> list[Inline]:
+    out: list[Inline] = []
+    for node in inlines:
+        if isinstance(node, Text) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text + node.text)
+        else:
+            out.append(node)
+    return out
