@@ -1,5 +1,9 @@
 """The PDF writer: an :class:`Article` in a :class:`Style` as a PDF handout (reportlab).
 
+A briefing pack (cover, "In this pack" with page numbers, running headers, classification
+marking) is built by :mod:`._pdf_pack` from the same story pieces; ``write(article)`` is
+``write_pack(single(article))``, which renders exactly the one-article handout below.
+
 What reportlab gets wrong when used naively, and what this module does instead
 (numbers refer to ``PITFALLS.md``):
 
@@ -52,9 +56,11 @@ from briefconv.model import (
     Heading,
     Inline,
     OrderedList,
+    Pack,
     Quote,
     plain_text,
 )
+from briefconv.pack import heading_id, single
 from briefconv.styles import Align, Role, Style
 from briefconv.writers._dates import document_datetime
 from briefconv.writers._links import safe_url
@@ -91,11 +97,24 @@ class PdfWriter:
 
     def write(self, article: Article, style: Style) -> bytes:
         """Render ``article`` in ``style``; return the bytes of the PDF file."""
+        return self.write_pack(single(article), style)
+
+    def write_pack(self, pack: Pack, style: Style) -> bytes:
+        """Render ``pack`` in ``style``; return the bytes of the PDF file.
+
+        A pack without a cover (:func:`briefconv.pack.single`) is the one-article handout;
+        any other is a briefing pack with cover, contents and running headers.
+        """
         # reportlab shares each registered TTFont between documents, and subsetting a face
         # moves a file position inside it: two threads building at once can embed a
         # broken subset or raise IndexError. Builds in one process therefore take turns.
         with _RENDER_LOCK:
-            return self._write(article, style)
+            if not pack.cover and len(pack.articles) == 1:
+                return self._write(pack.articles[0].article, style)
+            # Imported here: the pack module builds on this one's story helpers.
+            from briefconv.writers._pdf_pack import write_pack
+
+            return write_pack(pack, style)
 
     def _write(self, article: Article, style: Style) -> bytes:
         fonts = FontSet(style)
@@ -104,14 +123,7 @@ class PdfWriter:
         story = first.build()
         footer_face = fonts.face(style.role("footer"))
         report_missing_glyphs([*first.texts, (_footer_text(1234567890, 0), footer_face)])
-        if first.unsafe_links:
-            # Logged once here, not per build pass: content that was not rendered.
-            _log.warning(
-                "PDF: %d link(s) with a scheme other than http, https or mailto shown as "
-                "plain text: %s",
-                len(first.unsafe_links),
-                ", ".join(repr(u[:100]) for u in dict.fromkeys(first.unsafe_links)),
-            )
+        _warn_unsafe_links(first.unsafe_links)
 
         # Pass 1 only counts pages; the footer lives in the bottom margin, outside the
         # frame, so its text cannot change the layout and pass 2 has the same count.
@@ -124,6 +136,17 @@ class PdfWriter:
                 return result.data
             total = result.pages  # pragma: no cover - the footer cannot move the layout
         raise RuntimeError("PDF page count did not settle")  # pragma: no cover
+
+
+def _warn_unsafe_links(links: list[str]) -> None:
+    """Log, once per document (not per build pass), the links shown as plain text."""
+    if links:
+        _log.warning(
+            "PDF: %d link(s) with a scheme other than http, https or mailto shown as "
+            "plain text: %s",
+            len(links),
+            ", ".join(repr(u[:100]) for u in dict.fromkeys(links)),
+        )
 
 
 # --- markup: the only place reportlab markup is made (PITFALLS 1) -----------------------
@@ -301,14 +324,18 @@ class _StoryBuilder:
     hyphenate: Callable[[str], str]
     texts: list[tuple[str, Face]] = field(default_factory=list)
     unsafe_links: list[str] = field(default_factory=list)
+    #: In a pack: the article's id, which prefixes every bookmark (ids unique in the pack).
+    entry_id: str | None = None
+    #: In a pack: parts appended to the byline, e.g. the reading time ("3 min read").
+    byline_extra: tuple[str, ...] = ()
     _heading_stack: list[int] = field(default_factory=list)
     _heading_count: int = 0
 
     def build(self) -> list[Any]:
         """The whole story: title block, then every block in order."""
         story = self._title_block()
-        for block in self.article.blocks:
-            story.extend(self._block(block))
+        for index, block in enumerate(self.article.blocks):
+            story.extend(self._block(block, index))
         return story
 
     # -- helpers
@@ -350,7 +377,7 @@ class _StoryBuilder:
         title = self._paragraph(
             [Run(meta.title)], role, pstyle, hyphenate=False, cls=HeadingParagraph
         )
-        title.outline = OutlineEntry(_plain(meta.title) or "Untitled", "title", 0)
+        title.outline = OutlineEntry(_plain(meta.title) or "Untitled", self.entry_id or "title", 0)
         story.append(title)
         if meta.subtitle:
             role, pstyle = self._role_style("subtitle", keep_with_next=True)
@@ -373,14 +400,14 @@ class _StoryBuilder:
 
     def _byline_runs(self) -> list[Run]:
         """Byline runs, e.g. "By A and B · Example News · 2025-06-02", source linked."""
-        return flatten(byline(self.article.meta))
+        return flatten(byline(self.article.meta, extra=self.byline_extra))
 
     # -- blocks
 
-    def _block(self, block: Block) -> list[Any]:
+    def _block(self, block: Block, index: int) -> list[Any]:
         match block:
             case Heading(level=level, children=children):
-                return [self._heading(level, children)]
+                return [self._heading(level, children, index)]
             case model.Paragraph(children=children):
                 role, pstyle = self._role_style("body")
                 return [self._paragraph(flatten(children), role, pstyle)]
@@ -393,7 +420,7 @@ class _StoryBuilder:
             case _:
                 assert_never(block)
 
-    def _heading(self, level: int, children: tuple[Inline, ...]) -> Any:
+    def _heading(self, level: int, children: tuple[Inline, ...], index: int) -> Any:
         role_name = _heading_role(level)
         role, pstyle = self._role_style(role_name, keep_with_next=True)
         paragraph = self._paragraph(
@@ -408,7 +435,7 @@ class _StoryBuilder:
         self._heading_count += 1
         paragraph.outline = OutlineEntry(
             _plain(plain_text(children)) or f"Section {self._heading_count}",
-            f"h{self._heading_count}",
+            heading_id(self.entry_id, index) if self.entry_id else f"h{self._heading_count}",
             len(self._heading_stack),
         )
         return paragraph

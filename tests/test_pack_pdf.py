@@ -1,0 +1,383 @@
+"""The PDF briefing pack, read back with pypdf (no mocks): outline, pages, marking, contents."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject, IndirectObject
+
+import briefconv
+from briefconv import PackMeta
+from briefconv.model import (
+    Article,
+    ArticleMeta,
+    BulletList,
+    Heading,
+    OrderedList,
+    Pack,
+    Paragraph,
+    Quote,
+    Text,
+    plain_text,
+)
+from briefconv.pack import make_pack, single
+from briefconv.styles import Style
+from briefconv.writers.pdf import PdfWriter
+
+from .conftest import HOSTILE, ROOT
+
+MANIFEST = ROOT / "source" / "pack.toml"
+STANDARD_14 = ("Helvetica", "Times", "Courier", "Symbol", "ZapfDingbats")
+
+
+def _reader(data: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(data))
+
+
+def _flat(text: str) -> str:
+    """Undo line-end hyphenation and collapse whitespace."""
+    return " ".join(re.sub(r"-\n", "", text).split())
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text)
+
+
+def _body_text(article: Article) -> str:
+    parts: list[str] = []
+    for block in article.blocks:
+        match block:
+            case Heading(children=c) | Paragraph(children=c):
+                parts.append(plain_text(c))
+            case Quote(paragraphs=ps, attribution=a):
+                parts.extend(plain_text(p.children) for p in ps)
+                parts.append(plain_text(a))
+            case BulletList(items=items) | OrderedList(items=items):
+                parts.extend(plain_text(i) for i in items)
+    return " ".join(parts)
+
+
+def _outline(reader: PdfReader, entries: list[Any], depth: int = 0) -> Iterator[Any]:
+    """(depth, title, page index) for every outline entry, in order."""
+    for entry in entries:
+        if isinstance(entry, list):
+            yield from _outline(reader, entry, depth + 1)
+        else:
+            yield depth, entry.title, reader.get_destination_page_number(entry)
+
+
+def _placed_text(page: Any) -> list[tuple[str, float]]:
+    """Every text piece on a page with its baseline height above the bottom edge."""
+    pieces: list[tuple[str, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: Any) -> None:
+        if text.strip():
+            pieces.append((text.strip(), tm[4] * cm[1] + tm[5] * cm[3] + cm[5]))
+
+    page.extract_text(visitor_text=visit)
+    return pieces
+
+
+def _fonts(reader: PdfReader) -> Iterator[DictionaryObject]:
+    for page in reader.pages:
+        resources = page["/Resources"]
+        if isinstance(resources, IndirectObject):
+            resources = resources.get_object()
+        for ref in resources.get("/Font", {}).values():
+            font = ref.get_object()
+            yield font
+            for child in font.get("/DescendantFonts", []):
+                yield child.get_object()
+
+
+@pytest.fixture(scope="module")
+def pack() -> Pack:
+    return briefconv.load_manifest(MANIFEST).to_pack()
+
+
+@pytest.fixture(scope="module")
+def pack_pdf(pack: Pack, style: Style) -> bytes:
+    return PdfWriter().write_pack(pack, style)
+
+
+@pytest.fixture(scope="module")
+def reader(pack_pdf: bytes) -> PdfReader:
+    return _reader(pack_pdf)
+
+
+@pytest.fixture(scope="module")
+def texts(reader: PdfReader) -> list[str]:
+    return [page.extract_text() for page in reader.pages]
+
+
+def _first_pages(reader: PdfReader, pack: Pack) -> dict[str, int]:
+    """Article id -> index of the page its outline entry points at."""
+    top = [(title, page) for depth, title, page in _outline(reader, reader.outline) if not depth]
+    return {entry.id: page for entry, (_, page) in zip(pack.articles, top[1:], strict=True)}
+
+
+def test_outline_is_contents_then_articles_with_nested_headings(
+    reader: PdfReader, pack: Pack, texts: list[str]
+) -> None:
+    entries = list(_outline(reader, reader.outline))
+    expected: list[tuple[int, str]] = [(0, "In this pack")]
+    for entry in pack.articles:
+        expected.append((0, entry.article.meta.title))
+        expected += [
+            (b.level, plain_text(b.children))
+            for b in entry.article.blocks
+            if isinstance(b, Heading)
+        ]
+    assert [(d, t) for d, t, _ in entries] == expected
+    # Every entry points at the page that shows it; the cover (page 0) has no entry.
+    for _, title, page in entries:
+        assert page > 0
+        assert title in _flat(texts[page]), (title, page)
+    assert entries[0][2] == 1
+    assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"
+
+
+def test_each_article_starts_a_new_page_under_its_header(
+    reader: PdfReader, pack: Pack, texts: list[str]
+) -> None:
+    first = _first_pages(reader, pack)
+    pages = [first[e.id] for e in pack.articles]
+    assert pages == sorted(set(pages)) and pages[0] == 2
+    for entry, page in zip(pack.articles, pages, strict=True):
+        lines = texts[page].splitlines()
+        # Marking, running header (pack title, then this article's title), then the title.
+        assert lines[0] == "OFFICIAL"
+        assert lines[1] == "Weekly Security Brief"
+        assert lines[2] == entry.article.meta.title
+        assert _flat(" ".join(lines[3:])).startswith(entry.article.meta.title)
+        assert f"{entry.minutes} min read" in texts[page]
+    # Later pages of an article keep its title in the header; the contents say so too.
+    assert texts[1].splitlines()[1:3] == ["Weekly Security Brief", "In this pack"]
+    for index in range(2, len(texts)):
+        owner = max((p, e) for e, p in first.items() if p <= index)[1]
+        title = next(e.article.meta.title for e in pack.articles if e.id == owner)
+        assert texts[index].splitlines()[2] == title
+
+
+def test_marking_at_top_and_bottom_of_every_page(reader: PdfReader, texts: list[str]) -> None:
+    height = float(reader.pages[0].mediabox.height)
+    for index, (page, text) in enumerate(zip(reader.pages, texts, strict=True)):
+        assert text.count("OFFICIAL") >= 2, index
+        assert text.startswith("OFFICIAL") and text.rstrip().endswith("OFFICIAL"), index
+        heights = [y for piece, y in _placed_text(page) if piece == "OFFICIAL"]
+        assert max(heights) > height - 40, index  # in the top margin
+        assert min(heights) < 40, index  # in the bottom margin
+
+
+def test_page_x_of_y_on_every_page_but_the_cover(texts: list[str]) -> None:
+    total = len(texts)
+    assert total >= 5
+    assert "Page" not in texts[0] and f"of {total}" not in texts[0]
+    for index, text in enumerate(texts[1:], start=2):
+        # Last before the bottom marking: the footer.
+        assert text.rstrip().splitlines()[-2] == f"Page {index} of {total}"
+
+
+def test_cover(texts: list[str]) -> None:
+    lines = texts[0].splitlines()
+    assert [line.strip() for line in lines] == [
+        "OFFICIAL",
+        "Weekly Security Brief",
+        "Russia–Ukraine: talks, trade and the energy front",
+        "26 November 2026",
+        "Prepared by: Policy Analysis Unit",
+        "Prepared for: Foreign Affairs Committee",
+        "3 articles · 6 min reading in all",
+        "OFFICIAL",
+        "OFFICIAL",
+    ]
+
+
+def test_contents_give_each_article_with_its_first_page_and_a_link(
+    reader: PdfReader, pack: Pack, texts: list[str]
+) -> None:
+    first = _first_pages(reader, pack)
+    contents = texts[1]
+    assert "In this pack" in contents
+    positions = []
+    for entry in pack.articles:
+        title = entry.article.meta.title
+        match = re.search(re.escape(title) + r"\s*\n(\d+)\n", contents)
+        assert match, title
+        # Printed numbers count physical pages from 1, the cover included.
+        assert int(match.group(1)) == first[entry.id] + 1
+        assert entry.summary.split()[0] in contents
+        positions.append(match.start())
+    assert positions == sorted(positions)
+    assert "Example News · 3 June 2025 · 3 min read" in contents
+    # One internal link per entry, to the page the article starts on, in order.
+    targets = []
+    for annot in reader.pages[1].get("/Annots", []):
+        annot = annot.get_object()
+        assert annot["/Subtype"] == "/Link" and "/URI" not in annot.get("/A", {})
+        dest = annot["/Dest"]
+        targets.append(reader.get_page_number(dest[0].get_object()))
+    assert targets == [first[e.id] for e in pack.articles]
+
+
+def test_every_word_of_every_article(pack: Pack, texts: list[str]) -> None:
+    text = _flat("\n".join(texts))
+    assert "\x00" not in text and "\u00ad" not in text
+    words = set(_words(text))
+    for entry in pack.articles:
+        meta = entry.article.meta
+        source = " ".join(
+            [meta.title, meta.subtitle or "", *meta.authors, _body_text(entry.article)]
+        )
+        missing = [w for w in _words(source) if w not in words]
+        assert not missing, (entry.id, missing[:10])
+
+
+def test_fonts_are_embedded_and_none_is_standard_14(reader: PdfReader) -> None:
+    seen = 0
+    for font in _fonts(reader):
+        base = str(font.get("/BaseFont", ""))
+        assert not any(name in base for name in STANDARD_14), base
+        if font.get("/Subtype") == "/Type0":
+            continue
+        descriptor = font["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor, base
+        seen += 1
+    assert seen >= 4
+
+
+def test_metadata(reader: PdfReader) -> None:
+    meta = reader.metadata
+    assert meta is not None
+    assert meta["/Title"] == "Weekly Security Brief"
+    assert meta["/Author"] == "Policy Analysis Unit"
+    assert meta["/Subject"] == "Russia–Ukraine: talks, trade and the energy front"
+    assert "OFFICIAL" in meta["/Keywords"].split(", ")
+    assert meta["/Classification"] == "OFFICIAL"
+    assert meta["/CreationDate"].startswith("D:20261126")
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]) is True
+
+
+def test_two_builds_are_byte_identical(pack: Pack, style: Style, pack_pdf: bytes) -> None:
+    assert PdfWriter().write_pack(pack, style) == pack_pdf
+    assert briefconv.render_pack(pack, "pdf", style) == pack_pdf
+
+
+def test_write_is_the_one_article_pack(style: Style, rich_article: Article) -> None:
+    # A coverless pack is exactly today's handout: no cover, no contents, no marking.
+    writer = PdfWriter()
+    data = writer.write(rich_article, style)
+    assert writer.write_pack(single(rich_article), style) == data
+    text = _reader(data).pages[0].extract_text()
+    assert "In this pack" not in text and text.startswith(rich_article.meta.title[:10])
+
+
+def _conclusions() -> Pack:
+    def article(title: str) -> Article:
+        return Article(
+            ArticleMeta(title=title, source="Wire", date="2026-11-20"),
+            (
+                Paragraph((Text("Opening words. " * 40),)),
+                Heading(1, (Text("Conclusion"),)),
+                Paragraph((Text(f"The end of {title}."),)),
+            ),
+        )
+
+    return make_pack([article("Alpha"), article("Beta")], PackMeta(title="Two"))
+
+
+def test_duplicate_headings_get_distinct_bookmarks(style: Style) -> None:
+    pack = _conclusions()
+    reader = _reader(PdfWriter().write_pack(pack, style))
+    conclusions = [
+        (depth, page)
+        for depth, title, page in _outline(reader, reader.outline)
+        if title == "Conclusion"
+    ]
+    assert [d for d, _ in conclusions] == [1, 1]
+    assert conclusions[0][1] != conclusions[1][1]
+    for (_, page), name in zip(conclusions, ("Alpha", "Beta"), strict=True):
+        assert f"The end of {name}." in reader.pages[page].extract_text()
+    # Each sits under its own article. Were the bookmark keys not unique in the pack, the
+    # second bookmark would replace the first and both entries would open the same page.
+    assert [(d, t) for d, t, _ in _outline(reader, reader.outline)] == [
+        (0, "In this pack"),
+        (0, "Alpha"),
+        (1, "Conclusion"),
+        (0, "Beta"),
+        (1, "Conclusion"),
+    ]
+
+
+def test_no_classification_prints_no_marking(style: Style) -> None:
+    pack = _conclusions()
+    assert pack.meta.classification is None
+    reader = _reader(PdfWriter().write_pack(pack, style))
+    for page in reader.pages:
+        assert "OFFICIAL" not in page.extract_text()
+    assert reader.metadata is not None and "/Classification" not in reader.metadata
+    assert reader.pages[1].extract_text().splitlines()[0] == "Two"
+
+
+def test_hostile_text_is_literal_everywhere(
+    style: Style, hostile_article: Article, caplog: pytest.LogCaptureFixture
+) -> None:
+    pack = make_pack(
+        [hostile_article],
+        PackMeta(title=HOSTILE, subtitle=HOSTILE, prepared_by=HOSTILE, classification=HOSTILE),
+    )
+    with caplog.at_level(logging.WARNING, logger="briefconv"):
+        data = PdfWriter().write_pack(pack, style)
+    reader = _reader(data)
+    literals = ("<b>bold?</b>", '<img src="/etc/passwd"/>', "Tom & Jerry", "<i>unclosed")
+    for page in (0, 1, 2):  # cover, contents, the article
+        flat = _flat(reader.pages[page].extract_text())
+        assert all(literal in flat for literal in literals), page
+    assert b"/Subtype /Image" not in data
+    assert reader.metadata is not None and reader.metadata["/Classification"] == HOSTILE
+    assert next(_outline(reader, reader.outline))[1] == "In this pack"
+    # Too long for one line at the page edge: set smaller, then cut, and said so.
+    assert any("marking is too long" in r.getMessage() for r in caplog.records)
+
+
+def test_logo_on_the_cover_only(style: Style, tmp_path: Path) -> None:
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (120, 40), (20, 40, 75)).save(logo)
+    styled = replace(style, pack={**style.pack, "logo": str(logo)})
+    reader = _reader(PdfWriter().write_pack(_conclusions(), styled))
+
+    def images(page: Any) -> int:
+        xobjects = page["/Resources"].get("/XObject", {})
+        return sum(x.get_object().get("/Subtype") == "/Image" for x in xobjects.values())
+
+    assert images(reader.pages[0]) == 1
+    assert all(images(page) == 0 for page in reader.pages[1:])
+
+
+@pytest.mark.parametrize("name", ["newsroom", "large-print", "official"])
+def test_other_styles_keep_furniture_clear_of_the_body(name: str, pack: Pack) -> None:
+    from briefconv.styles import load_style
+
+    reader = _reader(PdfWriter().write_pack(pack, load_style(name)))
+    height = float(reader.pages[0].mediabox.height)
+    for index, page in enumerate(reader.pages):
+        placed = _placed_text(page)
+        marks = sorted(y for piece, y in placed if piece == "OFFICIAL")
+        assert marks[0] < 40 and marks[-1] > height - 40, (name, index)
+        if index:
+            lines = page.extract_text().splitlines()
+            assert lines[-2] == f"Page {index + 1} of {len(reader.pages)}"
+    # No blank pages: every page has body text besides its furniture.
+    assert all(len(page.extract_text().splitlines()) > 6 for page in reader.pages)
