@@ -18,9 +18,12 @@ from typing import Any
 
 import pytest
 from docx import Document
-from docx.shared import Pt
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
+from docx.shared import Mm, Pt, RGBColor
 from lxml import etree
 
+from briefconv.errors import RenderError
 from briefconv.model import (
     Article,
     ArticleMeta,
@@ -47,6 +50,12 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 PandocAst = Callable[[Path, str], dict[str, Any]]
+_WORD_ALIGN = {
+    "left": WD_PARAGRAPH_ALIGNMENT.LEFT,
+    "center": WD_PARAGRAPH_ALIGNMENT.CENTER,
+    "right": WD_PARAGRAPH_ALIGNMENT.RIGHT,
+    "justify": WD_PARAGRAPH_ALIGNMENT.JUSTIFY,
+}
 
 
 def write(article: Article, style: Style, tmp_path: Path, name: str = "out.docx") -> Path:
@@ -396,6 +405,7 @@ def test_styles_follow_the_roles(rich_article: Article, style: Style, tmp_path: 
         "Quote Attribution": "quote_attribution",
         "List Bullet": "list",
         "List Number": "list",
+        "Header": "header",
         "Footer": "footer",
     }
     for name, role_name in table.items():
@@ -409,8 +419,12 @@ def test_styles_follow_the_roles(rich_article: Article, style: Style, tmp_path: 
         fmt = word.paragraph_format
         assert fmt.space_before == Pt(role.space_before), name
         assert fmt.space_after == Pt(role.space_after), name
-        assert fmt.line_spacing == pytest.approx(role.line_height, abs=0.01), name
+        # Lines line_height x size apart, as in the PDF (leading) and the CSS (line-height);
+        # "at least", since Word's "multiple" multiplies the font's line, not its size.
+        assert fmt.line_spacing_rule == WD_LINE_SPACING.AT_LEAST, name
+        assert abs(fmt.line_spacing - Pt(role.size * role.line_height)) <= Pt(0.05), name
         assert (fmt.left_indent or 0) == Pt(role.indent), name
+        assert fmt.alignment == _WORD_ALIGN[role.align], name
         rpr = word.element.rPr
         assert rpr.find(f"{W}szCs").get(f"{W}val") == str(round(role.size * 2)), name
     quote = doc.styles["Quote"].element.pPr
@@ -539,6 +553,238 @@ def test_word_structure_uses_builtin_styles(
         "List Number",
         "Body Text",
     ]
+
+
+# --- [docx] template ---------------------------------------------------------------------
+
+TEMPLATE_TEXT = "TEMPLATE BODY TEXT that must not survive"
+DOTX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def make_template(
+    path: Path, *, header: str | None = None, numbering: bool = True, dotx: bool = False
+) -> Path:
+    """A Word template made with python-docx: Heading 1 20 pt red, A5 landscape pages,
+    body text of its own, and no Heading 2, Body Text, Quote or list styles (we must create
+    those)."""
+    doc = Document()
+    heading = doc.styles["Heading 1"]
+    heading.font.size = Pt(20)
+    heading.font.color.rgb = RGBColor(0xFF, 0x00, 0x00)
+    for name in ("Heading 2", "Body Text", "Quote", "List Bullet", "List Number"):
+        element = doc.styles[name].element
+        element.getparent().remove(element)
+    if not numbering:
+        for rid, rel in list(doc.part.rels.items()):
+            if rel.reltype.endswith("/numbering"):
+                del doc.part.rels[rid]
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(210), Mm(148)
+    for side in ("top_margin", "bottom_margin", "left_margin", "right_margin"):
+        setattr(section, side, Mm(12))
+    if header is not None:
+        section.header.paragraphs[0].text = header
+    doc.add_paragraph(TEMPLATE_TEXT, style="Heading 1")
+    doc.add_paragraph(TEMPLATE_TEXT)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    data = buffer.getvalue()
+    if dotx:
+        out = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+            for info in src.infolist():
+                member = src.read(info.filename)
+                if info.filename == "[Content_Types].xml":
+                    member = member.replace(DOCX_MAIN.encode(), DOTX_MAIN.encode())
+                dst.writestr(info, member)
+        data = out.getvalue()
+    path.write_bytes(data)
+    return path
+
+
+def style_element(path: Path, name: str) -> etree._Element:
+    for element in part(path, "word/styles.xml").iter(f"{W}style"):
+        found = element.find(f"{W}name")
+        if found is not None and found.get(f"{W}val", "").lower() == name.lower():
+            return element
+    raise AssertionError(f"no style {name!r}")
+
+
+def rpr_val(element: etree._Element, tag: str, attr: str = "val") -> str | None:
+    found = element.find(f"{W}rPr/{W}{tag}")
+    return None if found is None else found.get(f"{W}{attr}")
+
+
+@pytest.fixture(params=["docx", "dotx"])
+def templated(
+    request: pytest.FixtureRequest, rich_article: Article, style: Style, tmp_path: Path
+) -> tuple[Path, Path, Style]:
+    dotx = request.param == "dotx"
+    template = make_template(tmp_path / f"house.{request.param}", dotx=dotx)
+    with_template = dataclasses.replace(style, docx={"template": str(template)})
+    return template, write(rich_article, with_template, tmp_path), with_template
+
+
+def test_template_styles_win_where_it_defines_them(
+    templated: tuple[Path, Path, Style], style: Style
+) -> None:
+    template, path, _ = templated
+    heading = style_element(path, "Heading 1")
+    assert rpr_val(heading, "sz") == "40"  # 20 pt, the template's, not heading1's 14 pt
+    assert rpr_val(heading, "color") == "FF0000"
+    # Theme fonts are the template's business in the styles it defines.
+    assert rpr_val(heading, "rFonts", "asciiTheme") == "majorHAnsi"
+    # Styles the template lacks are created and follow the roles.
+    for name, role_name in (
+        ("Heading 2", "heading2"),
+        ("Body Text", "body"),
+        ("Quote", "quote"),
+        ("List Bullet", "list"),
+        ("Quote Attribution", "quote_attribution"),
+        ("Byline", "byline"),
+    ):
+        role = style.role(role_name)
+        element = style_element(path, name)
+        assert rpr_val(element, "sz") == rpr_val(element, "szCs") == str(round(role.size * 2))
+        assert rpr_val(element, "color") == role.color.lstrip("#"), name
+        assert rpr_val(element, "rFonts", "ascii") == style.family(role).name, name
+        assert rpr_val(element, "rFonts", "asciiTheme") is None, name
+    quote = style_element(path, "Quote").find(f"{W}pPr")
+    assert quote is not None
+    assert quote.find(f"{W}pBdr/{W}left").get(f"{W}color") == "2F5597"  # type: ignore[union-attr]
+    # A created heading level keeps Word's outline level (navigation pane, pandoc).
+    h2 = style_element(path, "Heading 2")
+    assert h2.find(f"{W}pPr/{W}outlineLvl").get(f"{W}val") == "1"  # type: ignore[union-attr]
+    assert template.exists()
+
+
+def test_template_page_setup_is_kept(templated: tuple[Path, Path, Style]) -> None:
+    template, path, _ = templated
+    with zipfile.ZipFile(template) as z:
+        wanted = etree.fromstring(z.read("word/document.xml")).find(f"{W}body/{W}sectPr")
+    found = part(path, "word/document.xml").find(f"{W}body/{W}sectPr")
+    assert wanted is not None and found is not None
+    for tag in ("pgSz", "pgMar"):
+        assert dict(found.find(f"{W}{tag}").attrib) == dict(wanted.find(f"{W}{tag}").attrib)  # type: ignore[union-attr]
+    section = Document(str(path)).sections[0]
+    width, height, left = section.page_width, section.page_height, section.left_margin
+    assert width is not None and height is not None and left is not None
+    assert (round(width.mm), round(height.mm)) == (210, 148)
+    assert round(left.mm) == 12  # not the style's 22 mm
+
+
+def test_template_content_is_gone(
+    templated: tuple[Path, Path, Style], rich_article: Article, pandoc_ast: PandocAst
+) -> None:
+    _, path, _ = templated
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            assert TEMPLATE_TEXT.encode() not in z.read(name), name
+            if name.startswith("docProps/"):
+                assert b"python-docx" not in z.read(name), name
+        content_types = z.read("[Content_Types].xml").decode()
+    assert DOCX_MAIN in content_types and DOTX_MAIN not in content_types
+    doc = Document(str(path))
+    assert doc.paragraphs[0].text == rich_article.meta.title
+    assert doc.core_properties.author == "Olena Kovalenko; Γιώργος Παπαδόπουλος"
+    assert doc.core_properties.comments == ""
+    # No template header: ours, with the page-number fields.
+    footers = [f for f in part(path, "word/document.xml").iter(f"{W}footerReference")]
+    assert len(footers) == 2
+
+
+def test_template_output_reads_back(
+    templated: tuple[Path, Path, Style], rich_article: Article, pandoc_ast: PandocAst
+) -> None:
+    _, path, _ = templated
+    ast = pandoc_ast(path, "docx")
+    assert meta_text(ast, "title") == rich_article.meta.title
+    found = [(h["c"][0], pandoc_text(h["c"][2])) for h in pandoc_blocks(ast, "Header")]
+    assert found == [(1, "A Tense Start"), (2, "Positions"), (3, "Next steps")]
+    (quote,) = pandoc_blocks(ast, "BlockQuote")
+    assert pandoc_text(quote["c"][-1]["c"]) == "— Turkish Foreign Ministry"
+    (bullets,) = pandoc_blocks(ast, "BulletList")
+    assert len(bullets["c"]) == 3
+    (ordered,) = pandoc_blocks(ast, "OrderedList")
+    assert ordered["c"][0][0] == 1 and len(ordered["c"][1]) == 2
+
+
+def test_template_output_is_deterministic(
+    templated: tuple[Path, Path, Style], rich_article: Article
+) -> None:
+    _, path, with_template = templated
+    assert DocxWriter().write(rich_article, with_template) == path.read_bytes()
+
+
+def test_template_headers_are_kept_and_said_once(
+    rich_article: Article, style: Style, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    template = make_template(tmp_path / "acme.docx", header="ACME CONFIDENTIAL")
+    with_template = dataclasses.replace(style, docx={"template": str(template)})
+    with caplog.at_level(logging.DEBUG, logger="briefconv"):
+        path = write(rich_article, with_template, tmp_path)
+    with zipfile.ZipFile(path) as z:
+        headers = [n for n in z.namelist() if re.fullmatch(r"word/header\d+\.xml", n)]
+        assert [z.read(n).count(b"ACME CONFIDENTIAL") for n in headers] == [1]
+        assert not [n for n in z.namelist() if re.fullmatch(r"word/footer\d+\.xml", n)]
+    messages = [r for r in caplog.records if "not taken from the style" in r.getMessage()]
+    assert len(messages) == 1 and messages[0].levelno == logging.DEBUG
+    text = messages[0].getMessage()
+    for key in ("page.size", "roles.header", "roles.heading1", "'Heading 1'", "roles.title"):
+        assert key in text
+    assert "roles.body (Word style 'Body Text'" not in text  # created, so styled by the role
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_template_without_numbering(
+    rich_article: Article, style: Style, tmp_path: Path, pandoc_ast: PandocAst
+) -> None:
+    template = make_template(tmp_path / "plain.docx", numbering=False)
+    with zipfile.ZipFile(template) as z:
+        assert "word/numbering.xml" not in z.namelist()
+    article = dataclasses.replace(
+        rich_article,
+        blocks=(
+            *rich_article.blocks,
+            OrderedList(((Text("four"),), (Text("five"),)), start=4),
+        ),
+    )
+    with_template = dataclasses.replace(style, docx={"template": str(template)})
+    ast = pandoc_ast(write(article, with_template, tmp_path), "docx")
+    ordered = [(o["c"][0][0], len(o["c"][1])) for o in pandoc_blocks(ast, "OrderedList")]
+    assert ordered == [(1, 2), (4, 2)]
+    assert [len(b["c"]) for b in pandoc_blocks(ast, "BulletList")] == [3]
+
+
+def test_unusable_template_is_a_render_error(
+    rich_article: Article, style: Style, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"not a zip")
+    with pytest.raises(RenderError, match=r"broken\.docx"):
+        DocxWriter().write(rich_article, dataclasses.replace(style, docx={"template": str(broken)}))
+
+
+def test_libreoffice_uses_the_template_page(
+    templated: tuple[Path, Path, Style], tmp_path: Path
+) -> None:
+    _, path, _ = templated
+    reader = libreoffice_pdf(path, tmp_path)
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 420)  # A5 landscape
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "A Tense Start" in text and TEMPLATE_TEXT not in text
+
+
+def test_no_debug_message_without_template(
+    rich_article: Article, style: Style, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Word expresses every role key itself: nothing to say without a template.
+    with caplog.at_level(logging.DEBUG, logger="briefconv"):
+        DocxWriter().write(rich_article, style)
+    assert not [r for r in caplog.records if r.getMessage().startswith("docx:")]
 
 
 # --- determinism -----------------------------------------------------------------------

@@ -35,6 +35,7 @@ from briefconv.model import (
 )
 from briefconv.styles import Style
 from briefconv.writers import get_writer
+from briefconv.writers._css import SELECTORS, stylesheet
 from briefconv.writers.epub import EpubWriter
 
 from .conftest import HOSTILE, pandoc_blocks, pandoc_text
@@ -541,3 +542,122 @@ def test_ukrainian_read_back(
     for unit in _model_texts(_ukrainian()):
         assert unit in text, unit
     assert "By Олена Коваленко · Приклад Новини · 3 June 2025" in text
+
+
+# --- [epub] embed_fonts --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def embedded(
+    rich_article: Article, style: Style, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Style]:
+    with_fonts = dataclasses.replace(style, epub={"embed_fonts": True})
+    path = tmp_path_factory.mktemp("fonts") / "rich-fonts.epub"
+    path.write_bytes(EpubWriter().write(rich_article, with_fonts))
+    return path, with_fonts
+
+
+@pytest.mark.slow
+def test_epubcheck_accepts_embedded_fonts(
+    embedded: tuple[Path, Style], epubcheck: Callable[[Path], list[dict[str, Any]]]
+) -> None:
+    assert epubcheck(embedded[0]) == []
+
+
+def test_embedded_fonts_are_the_faces_the_text_uses(embedded: tuple[Path, Style]) -> None:
+    path, style = embedded
+    serif, sans = style.family("body"), style.family("heading1")
+    # rich: serif body with <strong> and <em>, an italic serif quote; sans bold headings and
+    # title, sans regular subtitle, byline and attribution. No bold italic anywhere.
+    expected = {
+        "EPUB/fonts/dejavu-sans-regular.ttf": sans.regular,
+        "EPUB/fonts/dejavu-sans-bold.ttf": sans.bold,
+        "EPUB/fonts/dejavu-serif-regular.ttf": serif.regular,
+        "EPUB/fonts/dejavu-serif-bold.ttf": serif.bold,
+        "EPUB/fonts/dejavu-serif-italic.ttf": serif.italic,
+    }
+    with zipfile.ZipFile(path) as zf:
+        fonts = [n for n in zf.namelist() if n.startswith("EPUB/fonts/")]
+        assert fonts == list(expected)  # sorted by family, then regular/bold/italic
+        for name, source in expected.items():
+            assert zf.read(name) == source.read_bytes()
+    opf = _xml(path, "EPUB/content.opf")
+    items = {i.get("href"): i.get("media-type") for i in opf.iter(f"{OPF}item")}
+    for name in expected:
+        assert items[name.removeprefix("EPUB/")] == "font/ttf"
+    css = _member(path, "EPUB/style.css").decode()
+    faces = re.findall(r"@font-face \{(.*?)\}", css, re.S)
+    rules = [
+        dict((k.strip(), v.strip()) for k, v in (d.split(":", 1) for d in f.split(";") if ":" in d))
+        for f in faces
+    ]
+    assert [(r["font-family"], r["font-weight"], r["font-style"], r["src"]) for r in rules] == [
+        ('"DejaVu Sans"', "normal", "normal", 'url("fonts/dejavu-sans-regular.ttf")'),
+        ('"DejaVu Sans"', "bold", "normal", 'url("fonts/dejavu-sans-bold.ttf")'),
+        ('"DejaVu Serif"', "normal", "normal", 'url("fonts/dejavu-serif-regular.ttf")'),
+        ('"DejaVu Serif"', "bold", "normal", 'url("fonts/dejavu-serif-bold.ttf")'),
+        ('"DejaVu Serif"', "normal", "italic", 'url("fonts/dejavu-serif-italic.ttf")'),
+    ]
+    # The family names are the ones the role rules ask for.
+    assert css.count('font-family: "DejaVu Serif", serif') >= 1
+    assert css.index("@font-face") < css.index("body {")
+
+
+def test_embedded_fonts_follow_the_content(style: Style) -> None:
+    with_fonts = dataclasses.replace(style, epub={"embed_fonts": True})
+    data = EpubWriter().write(_title_only(), with_fonts)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        # Only the title is drawn: bold sans.
+        assert [n for n in zf.namelist() if n.startswith("EPUB/fonts/")] == [
+            "EPUB/fonts/dejavu-sans-bold.ttf"
+        ]
+    assert EpubWriter().write(_title_only(), with_fonts) == data
+
+
+@pytest.mark.parametrize("table", [{}, {"embed_fonts": False}])
+def test_no_fonts_unless_asked(rich_article: Article, style: Style, table: dict[str, Any]) -> None:
+    data = EpubWriter().write(rich_article, dataclasses.replace(style, epub=table))
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert not [n for n in zf.namelist() if "fonts/" in n or n.endswith(".ttf")]
+        assert b"@font-face" not in zf.read("EPUB/style.css")
+        assert b"font/ttf" not in zf.read("EPUB/content.opf")
+
+
+def test_keys_an_ebook_cannot_honour_are_said_once_at_debug(
+    rich_article: Article, style: Style, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="briefconv"):
+        EpubWriter().write(rich_article, style)
+    said = [r for r in caplog.records if "page.size" in r.getMessage()]
+    assert len(said) == 1 and said[0].levelno == logging.DEBUG
+    message = said[0].getMessage()
+    for key in ("page.margin_top", "page.margin_left", "roles.header", "roles.footer"):
+        assert key in message
+    assert "pdf." not in message and "hyphenate" not in message
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_every_role_key_reaches_the_css(style: Style) -> None:
+    css = stylesheet(style)
+    for selector, role_name, parent in SELECTORS:
+        match = re.search(r"(?m)^" + re.escape(selector) + r" \{(.*?)\}", css, re.S)
+        assert match, selector
+        decl = dict(
+            (k.strip(), v.strip())
+            for k, v in (d.split(":", 1) for d in match.group(1).split(";") if ":" in d)
+        )
+        role = style.role(role_name)
+        assert decl["color"] == role.color, selector
+        if role_name == "link":
+            continue  # a link keeps the surrounding text's look but for its colour
+        assert decl["font-family"].startswith(f'"{style.family(role).name}"'), selector
+        assert decl["font-weight"] == ("bold" if role.bold else "normal"), selector
+        assert decl["font-style"] == ("italic" if role.italic else "normal"), selector
+        assert decl["text-align"] == role.align, selector
+        assert float(decl["line-height"]) == pytest.approx(role.line_height, abs=0.001)
+        if parent is None:
+            continue  # body: the reader's own text size and page margins
+        size = float(decl["font-size"].removesuffix("em"))
+        assert size == pytest.approx(role.size / style.role(parent).size, abs=0.001), selector
+        assert "margin-bottom" in decl and "margin-top" in decl, selector
+        assert "margin-left" in decl or "padding-left" in decl, selector

@@ -6,13 +6,34 @@ multiples, as in the style file. Every value written here comes from a validated
 :class:`~briefconv.styles.Role` (numbers, ``#RRGGBB`` colours, a closed set of alignments),
 except family names and ``extra_css``, which are quoted or passed through as the style's
 author wrote them.
+
+With ``[epub] embed_fonts = true`` the EPUB writer passes the faces the text actually uses
+(:func:`font_faces`); each becomes an ``@font-face`` rule naming the family exactly as the
+``font-family`` declarations do, so a reading system shows the PDF's typeface instead of its
+own default.
 """
 
 from __future__ import annotations
 
-from briefconv.styles import Role, Style
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["SELECTORS", "stylesheet"]
+from briefconv.styles import FontFamily, Role, Style
+
+__all__ = ["FONT_DIR", "SELECTORS", "FontFace", "font_faces", "stylesheet"]
+
+#: Folder of embedded fonts, relative to the stylesheet (both live in the package folder).
+FONT_DIR = "fonts"
+
+# Face key of FontFamily -> (bold, italic); the order is the order rules and files are written.
+_FACE_KEYS: tuple[tuple[str, bool, bool], ...] = (
+    ("regular", False, False),
+    ("bold", True, False),
+    ("italic", False, True),
+    ("bold_italic", True, True),
+)
 
 # (selector, role, parent role): the parent is the role whose size ``em`` is relative to.
 # The selectors match the markup the EPUB writer emits and nothing else.
@@ -37,15 +58,70 @@ SELECTORS: tuple[tuple[str, str, str | None], ...] = (
 _GENERIC_BY_KEY = {"serif": "serif", "sans": "sans-serif", "mono": "monospace"}
 
 
-def stylesheet(style: Style) -> str:
-    """Return the CSS for ``style``: one rule per selector, then ``epub.extra_css`` if any.
+@dataclass(frozen=True, slots=True)
+class FontFace:
+    """One embedded font file: the CSS family and face it provides, its source and target."""
+
+    family: str
+    bold: bool
+    italic: bool
+    source: Path
+    href: str  # relative to the stylesheet, e.g. "fonts/dejavu-serif-bold.ttf"
+
+
+def font_faces(style: Style, uses: Iterable[tuple[Role, bool, bool]]) -> list[FontFace]:
+    """The faces to embed for text set in ``(role, bold, italic)``, sorted, one per file.
+
+    ``bold``/``italic`` are the run's own ``<strong>``/``<em>``; a bold role is bold anyway.
+    Families are told apart by name (CSS cannot see more): the first family of a name wins.
+
+    >>> from briefconv.styles import load_style
+    >>> style = load_style("default")
+    >>> [f.href for f in font_faces(style, [(style.role("heading1"), False, True)])]
+    ['fonts/dejavu-sans-bold-italic.ttf']
+    """
+    wanted: dict[str, tuple[FontFamily, set[tuple[bool, bool]]]] = {}
+    for role, bold, italic in uses:
+        family = style.family(role)
+        entry = wanted.setdefault(family.name, (family, set()))
+        entry[1].add((role.bold or bold, role.italic or italic))
+    faces: list[FontFace] = []
+    slugs: set[str] = set()
+    for name in sorted(wanted):
+        family, needed = wanted[name]
+        slug = _slug(name, slugs)
+        for key, bold, italic in _FACE_KEYS:
+            if (bold, italic) in needed:
+                source: Path = getattr(family, key)
+                href = f"{FONT_DIR}/{slug}-{key.replace('_', '-')}.ttf"
+                faces.append(FontFace(name, bold, italic, source, href))
+    return faces
+
+
+def _slug(name: str, taken: set[str]) -> str:
+    """A file-name-safe ASCII form of a family name, unique among ``taken`` (updated)."""
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "font"
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    taken.add(slug)
+    return slug
+
+
+def stylesheet(style: Style, faces: Sequence[FontFace] = ()) -> str:
+    """Return the CSS for ``style``: ``@font-face`` rules, role rules, ``epub.extra_css``.
+
+    One ``@font-face`` rule per entry of ``faces``, one rule per selector, then the style's
+    ``epub.extra_css`` if any.
 
     >>> from briefconv.styles import load_style
     >>> css = stylesheet(load_style("default"))
     >>> 'font-family: "DejaVu Sans", sans-serif' in css
     True
     """
-    rules = [_rule(selector, style, role, parent) for selector, role, parent in SELECTORS]
+    rules = [_font_face(face) for face in faces]
+    rules += [_rule(selector, style, role, parent) for selector, role, parent in SELECTORS]
     extra = style.epub.get("extra_css")
     if isinstance(extra, str) and extra.strip():
         rules.append("/* epub.extra_css from the style file */\n" + extra.strip())
@@ -103,13 +179,30 @@ def _rule(selector: str, style: Style, name: str, parent_name: str | None) -> st
     return _format(selector, decl)
 
 
+def _font_face(face: FontFace) -> str:
+    """One ``@font-face`` rule; the family name is the one ``font-family`` declarations use."""
+    return _format(
+        "@font-face",
+        [
+            ("font-family", _css_string(face.family)),
+            ("font-weight", "bold" if face.bold else "normal"),
+            ("font-style", "italic" if face.italic else "normal"),
+            ("src", f'url("{face.href}")'),
+        ],
+    )
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a quoted CSS string, escaped so that no name can end the rule."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = escaped.replace("\n", "\\a ").replace("\r", "\\d ")
+    return f'"{escaped}"'
+
+
 def _family(style: Style, role: Role) -> str:
     """``"Family Name", generic`` for a role, the family name quoted as a CSS string."""
     name = style.family(role).name
-    # A CSS string: backslash, quote and line breaks escaped, so no name can end the rule.
-    escaped = name.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = escaped.replace("\n", "\\a ").replace("\r", "\\d ")
-    quoted = f'"{escaped}"'
+    quoted = _css_string(name)
     generic = _GENERIC_BY_KEY.get(role.font)
     if generic is None:
         lowered = name.lower()

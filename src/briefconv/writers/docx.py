@@ -6,10 +6,24 @@ custom ``Byline``, headings ``Heading 1``-``Heading 6``, paragraphs ``Body Text`
 ``Quote`` (attribution ``Quote Attribution``), lists ``List Bullet`` / ``List Number``.
 Every style's look comes from one role of the resolved :class:`~briefconv.styles.Style`
 (see :data:`_STYLE_ROLES`); python-docx supplies the package, and the XML it has no API
-for (hyperlinks, fields, borders, numbering restarts) is built here.
+for (hyperlinks, fields, borders, numbering restarts) is built here. Line spacing is "at
+least" ``line_height`` x ``size`` (the PDF's leading, the CSS line-height), not Word's
+"multiple", which multiplies the font's own line height instead.
 
-The output is deterministic: the only date is :func:`~briefconv.writers._dates.
-document_datetime`, and the zip is rewritten by :func:`~briefconv.writers._zip.normalize_zip`.
+``[docx] template`` (an absolute path to a .docx or .dotx, resolved by the style loader)
+works like pandoc's ``--reference-doc``: the template is the base document, its body
+content is removed (and the images, links and comments only that content used), and its
+final section's page size, margins and headers/footers are kept; a template without
+headers or footers gets ours (running title, "Page X of Y"). Every Word style the
+template *defines* keeps the template's look, theme fonts and document defaults included
+(only ``w:lang`` is set to the article's language); styles it lacks are copied from
+python-docx's default template (outline levels, next styles) and styled from the roles,
+and list numbering it lacks is copied in the same way. Core properties are replaced as
+without a template. What of the style is therefore not used is said once at DEBUG level.
+
+The output is deterministic, with a template too: the only date is
+:func:`~briefconv.writers._dates.document_datetime`, and the zip is rewritten by
+:func:`~briefconv.writers._zip.normalize_zip`.
 
 Example::
 
@@ -22,24 +36,33 @@ Example::
 
 from __future__ import annotations
 
+import copy
 import io
 import itertools
 import logging
 import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar, TypeAlias, assert_never
+from pathlib import Path
+from typing import Any, ClassVar, TypeAlias, assert_never, cast
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
+from docx.opc.packuri import PackURI
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
+from docx.parts.numbering import NumberingPart
 from docx.shared import Pt
+from docx.styles import BabelFish
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run as DocxRun
+from lxml import etree
 
+from briefconv.errors import RenderError
 from briefconv.model import (
     Article,
     ArticleMeta,
@@ -158,6 +181,35 @@ _APP_XML = (
     b"<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
 )
 
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+# A .dotx differs from a .docx in the content type of its main part only.
+_TEMPLATE_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+_DOC_MAIN = CT.WML_DOCUMENT_MAIN.encode()
+
+# Relationships only body content points at: dropped with the template's content when
+# nothing in the body refers to them any more (comments are referenced by id, not rId).
+_CONTENT_RELS = frozenset(
+    {
+        RT.IMAGE,
+        RT.HYPERLINK,
+        RT.HEADER,
+        RT.FOOTER,
+        RT.OLE_OBJECT,
+        RT.PACKAGE,
+        RT.CHART,
+        RT.DIAGRAM_DATA,
+        RT.DIAGRAM_LAYOUT,
+        RT.DIAGRAM_QUICK_STYLE,
+        RT.DIAGRAM_COLORS,
+        RT.COMMENTS,
+        "http://schemas.microsoft.com/office/2011/relationships/commentsExtended",
+        "http://schemas.microsoft.com/office/2016/09/relationships/commentsIds",
+        "http://schemas.microsoft.com/office/2018/08/relationships/commentsExtensible",
+        "http://schemas.microsoft.com/office/2011/relationships/people",
+    }
+)
+
 #: Core properties are limited to 255 characters by python-docx.
 _CORE_MAX = 255
 
@@ -178,11 +230,17 @@ class DocxWriter:
     def write(self, article: Article, style: Style) -> bytes:
         """Render ``article`` in ``style`` and return the bytes of the ``.docx`` file."""
         when = document_datetime(article)
-        doc = Document()
+        template = style.docx.get("template")
+        if isinstance(template, str):
+            doc = _open_template(Path(template))
+            _clear_body(doc)
+        else:
+            doc = Document()
         _drop_template_extras(doc)
-        _setup_styles(doc, style, article.meta.language)
-        lists = _Numbering(doc, style.role("list"))
-        _setup_page(doc, style, article.meta)
+        kept = _setup_styles(doc, style, article.meta.language, template=template is not None)
+        lists = _Numbering(doc, style.role("list"), kept)
+        source = _setup_page(doc, style, article.meta, template=template is not None)
+        _log_not_expressed(template, kept, source)
         _write_front_matter(doc, article.meta)
         for block in article.blocks:
             _write_block(doc, block, lists)
@@ -195,6 +253,42 @@ class DocxWriter:
 
 
 # --- package ---------------------------------------------------------------------------
+
+
+def _open_template(path: Path) -> _Doc:
+    """Open a ``[docx] template`` (.docx or .dotx) as the base document.
+
+    python-docx refuses a .dotx ("file is not a Word file, content type is ...template.main
+    +xml"): the package differs from a .docx only in that content type, so it is rewritten
+    in memory and the template file itself is never changed.
+    """
+    try:
+        data = path.read_bytes()
+        with zipfile.ZipFile(io.BytesIO(data)) as src:
+            types = src.read("[Content_Types].xml")
+        if _TEMPLATE_MAIN.encode() in types:
+            data = _replace_member(
+                data, "[Content_Types].xml", types.replace(_TEMPLATE_MAIN.encode(), _DOC_MAIN)
+            )
+        return Document(io.BytesIO(data))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise RenderError(f"docx.template: cannot use {path} as a Word template: {exc}") from exc
+
+
+def _clear_body(doc: _Doc) -> None:
+    """Remove the template's content, keeping its final section (page setup, headers).
+
+    Parts only the content pointed at (images, links, comments, the headers of sections
+    that were removed) are dropped with it, so none of the template's text is shipped.
+    """
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    xml = etree.tostring(doc.element)
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype in _CONTENT_RELS and f'"{rid}"'.encode() not in xml:
+            doc.part.drop_rel(rid)
 
 
 def _drop_template_extras(doc: _Doc) -> None:
@@ -251,9 +345,28 @@ def _fit(value: str, what: str) -> str:
 # --- styles ----------------------------------------------------------------------------
 
 
-def _setup_styles(doc: _Doc, style: Style, language: str) -> None:
-    """Make every Word style we use look the way its role says."""
+def _setup_styles(doc: _Doc, style: Style, language: str, *, template: bool) -> frozenset[str]:
+    """Make every Word style we use look the way its role says.
+
+    With a template, a style the template defines keeps the template's look (as pandoc's
+    ``--reference-doc`` does); only the styles it lacks are created and styled from roles.
+    Returns the names of the styles kept from the template.
+    """
     styles = doc.styles
+    kept: set[str] = set()
+    if template:
+        # A template made in Word defines only the styles its author used or changed; the
+        # definitions of the rest (outline levels, "next" styles) come from python-docx's
+        # default template, which is what the writer uses without a template.
+        source = Document().styles.element
+        created: list[_Elem] = []
+        for name in ("Normal", *(n for n, _ in _STYLE_ROLES)):
+            if name in styles:
+                kept.add(name)
+            elif (copied := _copy_style(styles.element, source, name)) is not None:
+                created.append(copied)
+        kept.update(name for name in (*_CUSTOM_STYLES, "Hyperlink") if name in styles)
+        _fix_style_references(styles.element, created)
     for name, base in _CUSTOM_STYLES.items():
         if name not in styles:
             added = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -261,6 +374,11 @@ def _setup_styles(doc: _Doc, style: Style, language: str) -> None:
             added.next_paragraph_style = styles["Body Text"]
             added.quick_style = True
     for name, role_name in _STYLE_ROLES:
+        if name in kept:
+            continue
+        if name not in styles:  # neither the template nor python-docx's defines it
+            added = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH, builtin=True)
+            added.base_style = styles["Normal"]
         role = style.role(role_name)
         _apply_paragraph_role(
             styles[name].element,
@@ -268,8 +386,14 @@ def _setup_styles(doc: _Doc, style: Style, language: str) -> None:
             style.family(role).name,
             keep_numbering=name in _NUMBERED_STYLES,
         )
-    _setup_hyperlink_style(styles, style.role("link"))
+    if "Hyperlink" not in kept:
+        _setup_hyperlink_style(styles, style.role("link"))
     body = style.role("body")
+    if template:
+        # The template's document defaults are part of its look (Normal is usually empty
+        # and takes its font from them); only the language is the article's.
+        _set_default_language(styles.element, language)
+        return frozenset(kept)
     _setup_doc_defaults(styles.element, body, style.family(body).name, language)
     # Other template styles (TOC Heading, Caption, tables ...) still name theme fonts,
     # which Word prefers over anything inherited (PITFALLS 6).
@@ -278,6 +402,71 @@ def _setup_styles(doc: _Doc, style: Style, language: str) -> None:
             fonts.attrib.pop(attr, None)
         if not fonts.attrib:
             fonts.getparent().remove(fonts)
+    return frozenset(kept)
+
+
+def _copy_style(styles_element: _Elem, source: _Elem, name: str) -> _Elem | None:
+    """Copy the definition of style ``name`` from ``source`` (python-docx's default styles).
+
+    Returns the new ``w:style``, or ``None`` when ``source`` has no such style either.
+    """
+    found = source.get_by_name(BabelFish.ui2internal(name))
+    if found is None:
+        return None
+    copied = copy.deepcopy(found)
+    copied.attrib.pop(qn("w:default"), None)  # the template has its own default style
+    for child in copied.findall(qn("w:rsid")):
+        copied.remove(child)
+    ppr = copied.find(qn("w:pPr"))
+    if ppr is not None:
+        # Numbering ids of the default template mean nothing here; lists get their own.
+        for num_pr in ppr.findall(qn("w:numPr")):
+            ppr.remove(num_pr)
+    taken = {s.get(qn("w:styleId")) for s in styles_element.findall(qn("w:style"))}
+    style_id = base_id = copied.get(qn("w:styleId"))
+    n = 1
+    while style_id in taken:  # the template uses this id for a style of another name
+        n += 1
+        style_id = f"{base_id}{n}"
+    copied.set(qn("w:styleId"), style_id)
+    styles_element.append(copied)
+    return copied
+
+
+def _fix_style_references(styles_element: _Elem, created: Iterable[_Elem]) -> None:
+    """Drop references of copied styles to styles the template lacks ("Heading 1 Char")."""
+    ids = {s.get(qn("w:styleId")) for s in styles_element.findall(qn("w:style"))}
+    normal = styles_element.get_by_name("Normal")
+    for element in created:
+        for tag in ("w:basedOn", "w:next", "w:link"):
+            ref = element.find(qn(tag))
+            if ref is None or ref.get(qn("w:val")) in ids:
+                continue
+            if tag == "w:basedOn" and normal is not None and normal is not element:
+                ref.set(qn("w:val"), normal.get(qn("w:styleId")))
+            else:
+                element.remove(ref)
+
+
+def _set_default_language(styles_element: _Elem, language: str) -> None:
+    """Set only ``w:lang`` of the document defaults (spelling and hyphenation language)."""
+    defaults = styles_element.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = _el("w:docDefaults")
+        styles_element.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = _el("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = _el("w:rPr")
+        rpr_default.append(rpr)
+    for old in rpr.findall(qn("w:lang")):
+        rpr.remove(old)
+    rpr.insert_element_before(
+        _el("w:lang", val=language), "w:eastAsianLayout", "w:specVanish", "w:oMath"
+    )
 
 
 def _apply_paragraph_role(element: _Elem, role: Role, font: str, *, keep_numbering: bool) -> None:
@@ -322,8 +511,7 @@ def _paragraph_props(role: Role, *, hanging: bool = False) -> list[_Elem]:
             "w:spacing",
             before=str(_twips(role.space_before)),
             after=str(_twips(role.space_after)),
-            line=str(round(role.line_height * 240)),
-            lineRule="auto",
+            **_line_spacing(role),
         )
     )
     if hanging:
@@ -333,6 +521,16 @@ def _paragraph_props(role: Role, *, hanging: bool = False) -> list[_Elem]:
         props.append(_el("w:ind", left=str(_twips(role.indent))))
     props.append(_el("w:jc", val=_ALIGN[role.align]))
     return props
+
+
+def _line_spacing(role: Role) -> dict[str, str]:
+    """``w:spacing`` line attributes: lines ``line_height`` x ``size`` apart, as in PDF and CSS.
+
+    Word's "multiple" rule (``auto``) multiplies the font's own line height (about 1.16 x the
+    size for DejaVu), not the size, so 1.45 would come out near 1.7. "At least" the PDF's
+    leading gives the same distance, and lets a line grow rather than clip a taller glyph.
+    """
+    return {"line": str(_twips(role.size * role.line_height)), "lineRule": "atLeast"}
 
 
 def _run_props(role: Role, font: str) -> list[_Elem]:
@@ -356,7 +554,8 @@ def _setup_hyperlink_style(styles: Any, link: Role) -> None:  # Styles: add_styl
         element = styles["Hyperlink"].element
     else:
         added = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER, builtin=True)
-        added.base_style = styles["Default Paragraph Font"]
+        if "Default Paragraph Font" in styles:  # a template may lack it
+            added.base_style = styles["Default Paragraph Font"]
         added.unhide_when_used = True
         element = added.element
     for old in element.findall(qn("w:rPr")):
@@ -393,14 +592,7 @@ def _setup_doc_defaults(styles_element: _Elem, body: Role, font: str, language: 
     ppr = _el("w:pPr")
     # Without w:widowControl anywhere in the hierarchy the spec says lone lines are allowed.
     ppr.append(_el("w:widowControl"))
-    ppr.append(
-        _el(
-            "w:spacing",
-            after=str(_twips(body.space_after)),
-            line=str(round(body.line_height * 240)),
-            lineRule="auto",
-        )
-    )
+    ppr.append(_el("w:spacing", after=str(_twips(body.space_after)), **_line_spacing(body)))
     ppr_default.append(ppr)
 
 
@@ -412,17 +604,25 @@ class _Numbering:
 
     Paragraphs styled ``List Number`` all share the style's ``w:num`` and so count on
     across separate lists; a new ``w:num`` with a ``w:startOverride`` makes each list
-    restart (at its own ``start``).
+    restart (at its own ``start``). A list style kept from a template keeps the template's
+    numbering definition as it is; one we style gets its level 0 indented as the list role.
     """
 
-    def __init__(self, doc: _Doc, role: Role) -> None:
-        self._numbering = doc.part.numbering_part.element
-        self._abstract = {
-            kind: self._abstract_id(doc.styles[kind].element)
-            for kind in ("List Bullet", "List Number")
-        }
-        for abstract_id in self._abstract.values():
-            self._indent_level(abstract_id, role)
+    def __init__(self, doc: _Doc, role: Role, kept: frozenset[str]) -> None:
+        self._numbering = _numbering_element(doc)
+        self._abstract: dict[str, int] = {}
+        defaults: _Doc | None = None
+        for kind in ("List Bullet", "List Number"):
+            abstract_id = self._abstract_id(doc.styles[kind].element)
+            if abstract_id is None:
+                # A style copied for a template, or a template's list style without
+                # numbering: take python-docx's definition of this kind of list.
+                defaults = defaults or Document()
+                source = defaults.part.numbering_part.element
+                abstract_id = self._copy_abstract(source, _style_abstract_id(defaults, kind))
+            self._abstract[kind] = abstract_id
+            if kind not in kept:
+                self._indent_level(abstract_id, role)
 
     def new_list(self, kind: str, start: int | None) -> int:
         """Create a numbering instance for one list of ``kind``; return its ``numId``."""
@@ -431,10 +631,31 @@ class _Numbering:
             num.add_lvlOverride(ilvl=0).add_startOverride(start)
         return int(num.numId)
 
-    def _abstract_id(self, style_element: _Elem) -> int:
-        """The abstract numbering definition a list style's ``w:numPr`` points at."""
-        num_id = style_element.pPr.numPr.numId.val
-        return int(self._numbering.num_having_numId(num_id).abstractNumId.val)
+    def _abstract_id(self, style_element: _Elem) -> int | None:
+        """The abstract numbering definition a list style's ``w:numPr`` points at, if any."""
+        num_ids = style_element.xpath("./w:pPr/w:numPr/w:numId/@w:val")
+        if not num_ids:
+            return None
+        found = self._numbering.xpath(f'./w:num[@w:numId="{num_ids[0]}"]/w:abstractNumId/@w:val')
+        return int(found[0]) if found else None
+
+    def _copy_abstract(self, source: _Elem, abstract_id: int) -> int:
+        """Copy abstract definition ``abstract_id`` of ``source`` in; return its new id."""
+        (found,) = source.xpath(f'./w:abstractNum[@w:abstractNumId="{abstract_id}"]')
+        copied = copy.deepcopy(found)
+        used = [int(v) for v in self._numbering.xpath("./w:abstractNum/@w:abstractNumId")]
+        new_id = max(used, default=-1) + 1
+        copied.set(qn("w:abstractNumId"), str(new_id))
+        # nsid/tmpl identify a list across documents (a copy must not claim the template's
+        # identity); pStyle links a level to a style id that need not exist here.
+        # A deep copy is a plain lxml element: its xpath() needs the namespace spelt out.
+        for child in copied.xpath(
+            "./w:nsid | ./w:tmpl | ./w:lvl/w:pStyle", namespaces={"w": _W_NS}
+        ):
+            child.getparent().remove(child)
+        # Schema order: every w:abstractNum comes before the first w:num.
+        self._numbering.insert_element_before(copied, "w:num", "w:numIdMacAtCleanup")
+        return new_id
 
     def _indent_level(self, abstract_id: int, role: Role) -> None:
         """Give level 0 of a list definition the list role's indent (the text's start)."""
@@ -451,6 +672,39 @@ class _Numbering:
             _insert_ordered(ppr, _el("w:ind", left=str(left), hanging=str(hanging)))
 
 
+def _style_abstract_id(doc: _Doc, kind: str) -> int:
+    """The abstract numbering id of list style ``kind`` in python-docx's default template."""
+    num_id = doc.styles[kind].element.pPr.numPr.numId.val
+    numbering = doc.part.numbering_part.element
+    return int(numbering.num_having_numId(num_id).abstractNumId.val)
+
+
+def _numbering_element(doc: _Doc) -> _Elem:
+    """The document's ``w:numbering``, adding a numbering part to a template without one.
+
+    python-docx's own fallback (``NumberingPart.new``) raises NotImplementedError.
+    """
+    try:
+        part = doc.part.part_related_by(RT.NUMBERING)
+    except KeyError:
+        package = doc.part.package
+        xml = f'<w:numbering xmlns:w="{_W_NS}"/>'.encode()
+        # The usual name, not next_partname()'s numbering1.xml: pandoc looks for
+        # word/numbering.xml by name and would lose every list.
+        taken = {p.partname for p in package.iter_parts()}
+        partname = PackURI("/word/numbering.xml")
+        if partname in taken:
+            partname = package.next_partname("/word/numbering%d.xml")
+        part = NumberingPart(
+            partname,
+            CT.WML_NUMBERING,
+            parse_xml(xml),
+            package,
+        )
+        doc.part.relate_to(part, RT.NUMBERING)
+    return cast(NumberingPart, part).element
+
+
 def _list_indent(role: Role) -> tuple[int, int]:
     """List text indent and the hanging width of its bullet or number, in twips.
 
@@ -463,26 +717,68 @@ def _list_indent(role: Role) -> tuple[int, int]:
 # --- page, header, footer --------------------------------------------------------------
 
 
-def _setup_page(doc: _Doc, style: Style, meta: ArticleMeta) -> None:
-    """Page size and margins from the style; running title header and page-number footer."""
-    page = style.page
+def _setup_page(doc: _Doc, style: Style, meta: ArticleMeta, *, template: bool) -> _PageSource:
+    """Page size and margins from the style; running title header and page-number footer.
+
+    A template's page setup is used as it is, and so are its headers and footers when it
+    has any (pandoc's ``--reference-doc`` does the same); a template without headers or
+    footers gets ours.
+    """
+    body = doc.element.body
+    page_from_template = template and body.sectPr is not None
+    sect = body.get_or_add_sectPr()
+    headers_from_template = template and bool(
+        sect.findall(qn("w:headerReference")) or sect.findall(qn("w:footerReference"))
+    )
     section = doc.sections[0]
-    # The default template is US Letter (PITFALLS 6).
-    section.page_width = Pt(page.width)
-    section.page_height = Pt(page.height)
-    section.top_margin = Pt(page.margin_top)
-    section.bottom_margin = Pt(page.margin_bottom)
-    section.left_margin = Pt(page.margin_left)
-    section.right_margin = Pt(page.margin_right)
-    section.header_distance = Pt(min(36.0, page.margin_top / 2))
-    section.footer_distance = Pt(min(36.0, page.margin_bottom / 2))
-    # Page 1 shows the title itself: the running title starts on page 2.
-    section.different_first_page_header_footer = True
-    header = section.header.paragraphs[0]
-    header.style = "Header"
-    header.add_run(meta.title)
-    for footer in (section.footer, section.first_page_footer):
-        _page_number(footer.paragraphs[0])
+    if not page_from_template:
+        page = style.page
+        # The default template is US Letter (PITFALLS 6).
+        section.page_width = Pt(page.width)
+        section.page_height = Pt(page.height)
+        section.top_margin = Pt(page.margin_top)
+        section.bottom_margin = Pt(page.margin_bottom)
+        section.left_margin = Pt(page.margin_left)
+        section.right_margin = Pt(page.margin_right)
+        section.header_distance = Pt(min(36.0, page.margin_top / 2))
+        section.footer_distance = Pt(min(36.0, page.margin_bottom / 2))
+    if not headers_from_template:
+        # Page 1 shows the title itself: the running title starts on page 2.
+        section.different_first_page_header_footer = True
+        header = section.header.paragraphs[0]
+        header.style = "Header"
+        header.add_run(meta.title)
+        for footer in (section.footer, section.first_page_footer):
+            _page_number(footer.paragraphs[0])
+    return _PageSource(page_from_template, headers_from_template)
+
+
+@dataclass(frozen=True, slots=True)
+class _PageSource:
+    """What of the page came from the template rather than from the style."""
+
+    page: bool
+    headers: bool
+
+
+def _log_not_expressed(template: object, kept: frozenset[str], source: _PageSource) -> None:
+    """Say once, at DEBUG, which style keys this document does not follow, and why.
+
+    Without a template Word expresses every role key (``line_height`` as "at least" the
+    same leading as the PDF's); with one, the template's page and styles win.
+    """
+    keys: list[str] = []
+    if source.page:
+        keys.append("page.size and page.margin_* (the template's page setup)")
+    if source.headers:
+        keys.append("roles.header and roles.footer (the template's headers and footers)")
+    for name, role_name in _STYLE_ROLES:
+        if name in kept:
+            keys.append(f"roles.{role_name} (Word style {name!r} as the template defines it)")
+    if "Hyperlink" in kept:
+        keys.append("roles.link (Word style 'Hyperlink' as the template defines it)")
+    if keys:
+        _log.debug("docx: template %s: not taken from the style: %s", template, "; ".join(keys))
 
 
 def _page_number(paragraph: _Para) -> None:

@@ -9,7 +9,11 @@ and the NCX, both built from a table of contents of plain-text titles.
 Every text fragment is escaped; links are live only for allow-listed schemes
 (:func:`~briefconv.writers._links.safe_url`); the CSS (from the style's roles, see
 :mod:`briefconv.writers._css`) sits beside the chapter so its relative link resolves
-(PITFALLS 5, RSC-007). Output is deterministic: a UUID5 identifier, dates from
+(PITFALLS 5, RSC-007). With ``[epub] embed_fonts = true`` the faces the text actually uses
+(each role's family, in the weights and styles its runs need) are embedded as ``font/ttf``
+items under ``fonts/`` with ``@font-face`` rules, so reading systems show the PDF's
+typeface. Page size, margins and running header/footer mean nothing in a reflowable book;
+the writer says so once at DEBUG level. Output is deterministic: a UUID5 identifier, dates from
 :func:`~briefconv.writers._dates.document_datetime`, no generator meta, and a normalised zip
 (PITFALLS 4).
 
@@ -47,8 +51,8 @@ from briefconv.model import (
     Quote,
     plain_text,
 )
-from briefconv.styles import Style
-from briefconv.writers._css import stylesheet
+from briefconv.styles import Role, Style
+from briefconv.writers._css import FontFace, font_faces, stylesheet
 from briefconv.writers._dates import document_datetime
 from briefconv.writers._links import safe_url
 from briefconv.writers._meta import ATTRIBUTION_DASH, byline
@@ -77,6 +81,24 @@ _ACCESSIBILITY_SUMMARY = (
     "One news article as structured text: a title, headings, paragraphs, block quotations "
     "and lists in reading order, with a table of contents. No images, audio or video."
 )
+
+# Style keys a reflowable e-book cannot honour (said once per book at DEBUG): the reading
+# system lays out its own pages, and an e-book has no running header or footer.
+_NOT_EXPRESSIBLE = (
+    "page.size",
+    "page.margin_top",
+    "page.margin_right",
+    "page.margin_bottom",
+    "page.margin_left",
+    "roles.header",
+    "roles.footer",
+)
+
+# Embedded TrueType fonts: "font/ttf" is the EPUB 3.3 core media type. EPUBCheck 5.3 accepts
+# all three candidates without a warning, but says (USAGE OPF-090) "it is encouraged to use
+# font/ttf instead of application/font-sfnt" and "font/otf instead of
+# application/vnd.ms-opentype"; font/ttf draws no message at all.
+_FONT_MEDIA_TYPE = "font/ttf"
 
 # xml:lang in the Clark notation lxml (inside ebooklib) expects for attribute names.
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -142,8 +164,18 @@ class EpubWriter:
             book.add_metadata("DC", "source", url)
         _add_accessibility_metadata(book)
 
+        _log.debug(
+            "epub: a reflowable e-book has no pages, so the reading system decides %s",
+            ", ".join(_NOT_EXPRESSIBLE),
+        )
+        faces: list[FontFace] = []
+        if style.epub.get("embed_fonts") is True:
+            faces = font_faces(style, _text_faces(article, style, anchors))
         css = epub.EpubItem(
-            uid="css", file_name=_CSS, media_type="text/css", content=stylesheet(style).encode()
+            uid="css",
+            file_name=_CSS,
+            media_type="text/css",
+            content=stylesheet(style, faces).encode(),
         )
         # A plain EpubItem, not EpubHtml: ebooklib writes it as given, never re-parsed.
         doc = epub.EpubItem(
@@ -155,6 +187,15 @@ class EpubWriter:
         nav = epub.EpubNav(uid="nav", file_name="nav.xhtml", direction=direction)
         for item in (doc, css, nav, epub.EpubNcx(uid="ncx", file_name="toc.ncx")):
             book.add_item(item)
+        for face in faces:
+            book.add_item(
+                epub.EpubItem(
+                    uid="font-" + face.href.rpartition("/")[2].removesuffix(".ttf"),
+                    file_name=face.href,  # beside the CSS, so its relative url() resolves
+                    media_type=_FONT_MEDIA_TYPE,
+                    content=face.source.read_bytes(),
+                )
+            )
         # Only the article is in the spine: no cover page, so nothing non-linear that must
         # be reachable (PITFALLS 5, OPF-096); the nav is reachable from the reading system.
         book.spine = [doc]
@@ -211,6 +252,43 @@ def _add_accessibility_metadata(book: Any) -> None:
         _ACCESSIBILITY_SUMMARY,
         {"property": "schema:accessibilitySummary", _XML_LANG: "en"},
     )
+
+
+def _text_faces(
+    article: Article, style: Style, anchors: dict[int, str]
+) -> list[tuple[Role, bool, bool]]:
+    """(role, bold, italic) of every run of text the content document shows.
+
+    Mirrors :func:`_chapter_xhtml`, so only faces that are really drawn get embedded.
+    """
+    meta = article.meta
+    uses: list[tuple[Role, bool, bool]] = [(style.role("title"), False, False)]
+
+    def add(role: str, inlines: tuple[Inline, ...]) -> None:
+        uses.extend((style.role(role), run.bold, run.italic) for run in flatten(inlines))
+
+    if _line(meta.subtitle):
+        uses.append((style.role("subtitle"), False, False))
+    add("byline", byline(meta))
+    for index, block in enumerate(article.blocks):
+        match block:
+            case Heading(level=level, children=children):
+                if index in anchors:
+                    add(f"heading{min(level, 3)}", children)
+            case Paragraph(children=children):
+                add("body", children)
+            case Quote(paragraphs=paragraphs, attribution=attribution):
+                for quoted in paragraphs:
+                    add("quote", quoted.children)
+                if plain_text(attribution).strip():
+                    uses.append((style.role("quote_attribution"), False, False))  # the dash
+                    add("quote_attribution", attribution)
+            case BulletList(items=items) | OrderedList(items=items):
+                for item in items:
+                    add("list", item)
+            case _:
+                assert_never(block)
+    return uses
 
 
 def _heading_anchors(blocks: tuple[Block, ...]) -> dict[int, str]:
