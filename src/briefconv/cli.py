@@ -25,6 +25,7 @@ from briefconv import (
     Paragraph,
     Quote,
 )
+from briefconv.filters import apply_filter
 from briefconv.model import plain_text
 
 __all__ = ["cli", "main"]
@@ -69,6 +70,16 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     _log.setLevel(logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING)
 
 
+_FROM_OPTION = click.option(
+    "-f",
+    "--from",
+    "input_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default=None,
+    help="Input format (default: by extension: .md markdown, .json json, else text).",
+)
+
+
 def _split_formats(values: Sequence[str]) -> list[str]:
     """``-t docx,pdf -t epub`` -> ``["docx", "pdf", "epub"]``, duplicates removed, checked."""
     known = briefconv.available_formats()
@@ -98,11 +109,16 @@ INPUT is a text file, or - for standard input. Each input is parsed once and eve
 format is rendered from that one model. Files are named after the input
 (talks.txt -> DIR/talks.pdf) and written atomically.
 
+A --filter gets the model's JSON on stdin and prints the changed model on stdout
+(as pandoc's JSON filters do); it can be written in any language.
+
 \b
 Examples:
   briefconv convert source/*.txt -o build
   briefconv convert talks.txt -t docx,pdf --style default
   briefconv convert talks.txt -t pdf -o - > talks.pdf
+  briefconv convert notes.md --filter ./number-headings.py -o build
+  briefconv inspect talks.txt --json | my-tool | briefconv convert - --from json -o build
 """
 
 
@@ -127,6 +143,14 @@ Examples:
 @click.option("-s", "--style", default=None, metavar="NAME|PATH", help="Style (default: default).")
 @click.option("--title", default=None, help="Title to use instead of the one found in the text.")
 @click.option("--encoding", default=None, help="Input encoding if not UTF-8/UTF-16 with BOM.")
+@_FROM_OPTION
+@click.option(
+    "--filter",
+    "filters",
+    multiple=True,
+    metavar="CMD",
+    help="Pipe the model's JSON through CMD before rendering (repeatable; see --help).",
+)
 @click.pass_context
 def convert(
     ctx: click.Context,
@@ -136,6 +160,8 @@ def convert(
     style: str | None,
     title: str | None,
     encoding: str | None,
+    input_format: str | None,
+    filters: tuple[str, ...],
 ) -> None:
     """Convert articles to handouts (see the help text above)."""
     fmts = _split_formats(formats)
@@ -166,7 +192,11 @@ def convert(
         if show_progress:
             click.echo(f"[{number}/{len(inputs)}] {name}", err=True)
         try:
-            article = briefconv.read_file(name, title=title, encoding=encoding)
+            article = briefconv.read_file(
+                name, title=title, encoding=encoding, input_format=input_format
+            )
+            for command in filters:
+                article = apply_filter(article, command)
             if to_stdout:
                 data = briefconv.render(article, fmts[0], resolved)
                 sys.stdout.buffer.write(data)
@@ -249,13 +279,21 @@ Examples:
 @click.option("--json", "as_json", is_flag=True, help="Print the model as versioned JSON.")
 @click.option("--title", default=None, help="Title to use instead of the one found in the text.")
 @click.option("--encoding", default=None, help="Input encoding if not UTF-8/UTF-16 with BOM.")
+@_FROM_OPTION
 @click.pass_context
 def inspect(
-    ctx: click.Context, input_path: str, as_json: bool, title: str | None, encoding: str | None
+    ctx: click.Context,
+    input_path: str,
+    as_json: bool,
+    title: str | None,
+    encoding: str | None,
+    input_format: str | None,
 ) -> None:
     """Print an article's parsed structure (see the help text above)."""
     try:
-        article = briefconv.read_file(input_path, title=title, encoding=encoding)
+        article = briefconv.read_file(
+            input_path, title=title, encoding=encoding, input_format=input_format
+        )
     except BriefconvError as exc:
         _fail(str(exc))
         ctx.exit(1)

@@ -186,7 +186,9 @@ class ArticleMeta:
     """What an article says about itself; every field but ``title`` and ``language`` optional.
 
     ``date`` is kept as written in the source (e.g. "3 June 2025" or "2025-06-03").
-    ``language`` is a BCP 47 tag such as ``en`` or ``uk``.
+    ``language`` is a BCP 47 tag such as ``en`` or ``uk``. ``summary`` is a one-line
+    summary (a pack's contents use it); ``extra`` keeps any other metadata the source gave
+    (e.g. Markdown front matter keys) as sorted ``(key, value)`` pairs, for filters.
     """
 
     title: str
@@ -196,11 +198,16 @@ class ArticleMeta:
     source: str | None = None
     url: str | None = None
     language: str = "en"
+    summary: str | None = None
+    extra: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("title", "subtitle", "date", "source", "url", "language"):
+        for name in ("title", "subtitle", "date", "source", "url", "language", "summary"):
             _set_clean(self, name)
         object.__setattr__(self, "authors", tuple(_clean(a) for a in self.authors))
+        object.__setattr__(
+            self, "extra", tuple(sorted((_clean(k), _clean(v)) for k, v in self.extra))
+        )
 
 
 @dataclass(frozen=True, slots=True)

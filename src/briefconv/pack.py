@@ -117,7 +117,7 @@ def make_pack(
     """Bundle articles into a pack with unique ids, summaries and reading times.
 
     ``summaries`` maps article positions (from 0) to one-line summaries; an article without
-    one is summarised by its first sentence.
+    one uses its own metadata's summary, else its first sentence.
     """
     summaries = summaries or {}
     entries: list[PackArticle] = []
@@ -127,7 +127,7 @@ def make_pack(
         base = _slug(article.meta.title)
         article_id = f"a{index}" + (f"-{base}" if base else "")
         words = article_words(article)
-        summary = summaries.get(index - 1) or first_sentence(article)
+        summary = summaries.get(index - 1) or article.meta.summary or first_sentence(article)
         entries.append(
             PackArticle(article, article_id, summary, words, reading_time(words, words_per_minute))
         )

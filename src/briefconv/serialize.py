@@ -4,7 +4,7 @@ Shape (``MODEL_VERSION`` 1)::
 
     {"briefconv-model": 1,
      "meta": {"title": ..., "subtitle": null, "authors": [], "date": null, "source": null,
-              "url": null, "language": "en"},
+              "url": null, "language": "en", "summary": null, "extra": {}},
      "timestamp": null,
      "blocks": [{"type": "heading", "level": 1, "content": [INLINE...]},
                 {"type": "paragraph", "content": [INLINE...]},
@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from typing import Any, assert_never
 
+from briefconv._schema import SchemaError, validate
 from briefconv.errors import InputError
 from briefconv.model import (
     MODEL_VERSION,
@@ -99,6 +100,8 @@ def to_dict(article: Article) -> dict[str, Any]:
             "source": meta.source,
             "url": meta.url,
             "language": meta.language,
+            "summary": meta.summary,
+            "extra": dict(meta.extra),
         },
         "timestamp": article.timestamp,
         "blocks": [_block_to(b) for b in article.blocks],
@@ -185,7 +188,17 @@ def _opt_str(meta: dict[str, Any], key: str) -> str | None:
 
 
 def from_dict(data: Any) -> Article:
-    """Rebuild an article from :func:`to_dict` data; :class:`InputError` names the bad path."""
+    """Rebuild an article from :func:`to_dict` data; :class:`InputError` names the bad path.
+
+    The data is checked against the model's JSON Schema (``model.schema.json``) first.
+    """
+    if isinstance(data, dict) and data.get(_VERSION_KEY) not in (None, MODEL_VERSION):
+        version = data.get(_VERSION_KEY)
+        raise _err(_VERSION_KEY, f"unsupported model version {version!r} (this is {MODEL_VERSION})")
+    try:
+        validate(data)
+    except SchemaError as exc:
+        raise InputError(str(exc)) from None
     if not isinstance(data, dict):
         raise _err("$", "expected a JSON object")
     version = data.get(_VERSION_KEY)
@@ -206,6 +219,9 @@ def from_dict(data: Any) -> Article:
     blocks = data.get("blocks")
     if not isinstance(blocks, list):
         raise _err("blocks", "expected a list")
+    extra = meta.get("extra", {})
+    if not isinstance(extra, dict) or not all(isinstance(v, str) for v in extra.values()):
+        raise _err("meta.extra", "expected an object of strings")
     timestamp = data.get("timestamp")
     if timestamp is not None and (not isinstance(timestamp, int) or isinstance(timestamp, bool)):
         raise _err("timestamp", "expected a whole number or null")
@@ -218,6 +234,8 @@ def from_dict(data: Any) -> Article:
             source=_opt_str(meta, "source"),
             url=_opt_str(meta, "url"),
             language=language,
+            summary=_opt_str(meta, "summary"),
+            extra=tuple(extra.items()),
         ),
         tuple(_block_from(b, f"blocks[{i}]") for i, b in enumerate(blocks)),
         timestamp,

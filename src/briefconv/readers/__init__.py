@@ -36,10 +36,17 @@ def _markdown() -> Reader:
     return MarkdownReader()
 
 
+def _json() -> Reader:
+    from briefconv.readers.json_model import JsonReader
+
+    return JsonReader()
+
+
 #: Reader name -> (extensions, factory); factories import their reader lazily.
 READERS: dict[str, tuple[tuple[str, ...], Callable[[], Reader]]] = {
     "text": (TextReader.extensions, TextReader),
     "markdown": ((".md", ".markdown"), _markdown),
+    "json": ((".json",), _json),
 }
 
 
@@ -70,7 +77,8 @@ def read_bytes(
     text = decode(data, name=name, encoding=encoding)
     source = Path(name) if not name.startswith("<") else None
     article = reader_for(input_format, source).read(text, source=source, title=title)
-    if timestamp is not None:
+    # A model read from JSON keeps the time it carries; others get the file's.
+    if timestamp is not None and article.timestamp is None:
         return Article(article.meta, article.blocks, timestamp)
     return article
 

@@ -4,7 +4,8 @@ Raw HTML is never interpreted: markdown-it-py runs with ``html`` off, so tags co
 as literal text like any other characters.
 
 Front matter keys: ``title``, ``subtitle``, ``author``/``authors`` (a name or a list),
-``date``, ``source``, ``url``, ``lang``/``language``. A document whose only level-1 heading
+``date``, ``source``, ``url``, ``lang``/``language``, ``summary``; any other key is kept in
+the metadata's ``extra``. A document whose only level-1 heading
 is its first block takes that heading as its title, and its other headings move up a level.
 A block quote whose last paragraph starts with an em dash has that paragraph as its
 attribution.
@@ -13,6 +14,7 @@ attribution.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import re
 from collections.abc import Sequence
@@ -48,6 +50,31 @@ __all__ = ["MarkdownReader"]
 _log = logging.getLogger("briefconv")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _ATTRIBUTION = re.compile(r"^(?:—|―|–|--)\s*(\S.*)$", re.S)
+
+
+_KNOWN_KEYS = frozenset(
+    {
+        "title",
+        "subtitle",
+        "author",
+        "authors",
+        "date",
+        "source",
+        "url",
+        "lang",
+        "language",
+        "summary",
+    }
+)
+
+
+def _extra_value(value: Any) -> str:
+    """Front matter values the model has no field for, kept as text (JSON for structures)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
 
 
 def _meta_str(value: Any, key: str, where: str) -> str | None:
@@ -118,6 +145,12 @@ class MarkdownReader:
                 source=_meta_str(front.get("source"), "source", where),
                 url=_meta_str(front.get("url"), "url", where),
                 language=language,
+                summary=_meta_str(front.get("summary"), "summary", where),
+                extra=tuple(
+                    (str(key), _extra_value(value))
+                    for key, value in front.items()
+                    if str(key) not in _KNOWN_KEYS and value is not None
+                ),
             ),
             blocks=tuple(blocks),
         )

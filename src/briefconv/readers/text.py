@@ -197,9 +197,11 @@ _META_KEYS = {
     "url": "url",
     "language": "language",
     "lang": "language",
+    "summary": "summary",
 }
 _META_LINE = re.compile(
-    r"^(title|subtitle|authors?|by|date|source|url|language|lang)\s*:\s*(\S.*)$", re.IGNORECASE
+    r"^(title|subtitle|authors?|by|date|source|url|language|lang|summary)\s*:\s*(\S.*)$",
+    re.IGNORECASE,
 )
 _BYLINE = re.compile(r"^by\s+(\S.*)$", re.IGNORECASE)
 _BULLET = re.compile(r"^[-*•]\s+(\S.*)$")
@@ -472,6 +474,7 @@ class TextReader:
                 source=meta.get("source"),
                 url=meta.get("url"),
                 language=language,
+                summary=meta.get("summary"),
             ),
             blocks=tuple(self._blocks(units)),
         )

@@ -1,0 +1,132 @@
+"""The model as a public interface: JSON Schema, the JSON reader, and JSON filters."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import briefconv
+from briefconv import InputError
+from briefconv._schema import model_schema, validate
+from briefconv.cli import cli
+from briefconv.filters import apply_filter
+from briefconv.model import Heading, plain_text
+from briefconv.serialize import to_dict
+
+from .conftest import CASES, SAMPLE
+
+
+def _all_cases() -> list[Path]:
+    return [SAMPLE, *sorted(CASES.glob("*.txt"))]
+
+
+@pytest.mark.parametrize("path", _all_cases(), ids=lambda p: p.name)
+def test_every_case_validates_against_the_schema(path: Path) -> None:
+    validate(to_dict(briefconv.read_file(path)))
+
+
+def test_schema_names_every_node_type() -> None:
+    defs = model_schema()["$defs"]
+    inline = {
+        defs[r["$ref"].split("/")[-1]]["properties"]["type"]["const"]
+        for r in defs["inline"]["oneOf"]
+    }
+    block = {
+        defs[r["$ref"].split("/")[-1]]["properties"]["type"]["const"]
+        for r in defs["block"]["oneOf"]
+    }
+    assert inline == {"text", "emphasis", "strong", "link"}
+    assert block == {"heading", "paragraph", "quote", "bullet_list", "ordered_list"}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["blocks"][1].update(level=0), "blocks[1].level: 0 is less than the minimum 1"),
+        (lambda d: d["blocks"][0].update(type="table"), "blocks[0].type: expected one of heading"),
+        (lambda d: d["meta"].update(title=None), "meta.title: expected string, not null"),
+        (lambda d: d["meta"].update(colour="red"), "meta.colour: unknown key"),
+        (lambda d: d["blocks"][0]["content"][0].pop("text"), "blocks[0].content[0].text: missing"),
+        (lambda d: d.update(blocks={}), "blocks: expected array, not an object"),
+    ],
+)
+def test_json_reader_errors_name_file_and_path(tmp_path: Path, change, message: str) -> None:  # type: ignore[no-untyped-def]
+    data = to_dict(briefconv.read_file(SAMPLE))
+    change(data)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        briefconv.read_file(path)
+    assert str(info.value).startswith(f"{path}: {message}")
+
+
+def test_json_reader_round_trip_through_the_cli(tmp_path: Path) -> None:
+    runner = CliRunner()
+    dumped = runner.invoke(cli, ["inspect", str(SAMPLE), "--json"])
+    (tmp_path / "model.json").write_text(dumped.output, encoding="utf-8")
+    again = runner.invoke(cli, ["inspect", str(tmp_path / "model.json"), "--json"])
+    assert again.output == dumped.output
+    # --from overrides the extension.
+    (tmp_path / "model.txt").write_text(dumped.output, encoding="utf-8")
+    forced = runner.invoke(
+        cli, ["inspect", str(tmp_path / "model.txt"), "--from", "json", "--json"]
+    )
+    assert forced.output == dumped.output
+
+
+def test_python_filter_in_another_process() -> None:
+    script = (
+        "import json, sys\n"
+        "d = json.load(sys.stdin)\n"
+        "for b in d['blocks']:\n"
+        "    if b['type'] == 'heading':\n"
+        "        b['content'] = [{'type': 'text', 'text': 'Section: ' + b['content'][0]['text']}]\n"
+        "json.dump(d, sys.stdout)\n"
+    )
+    command = f'{sys.executable} -c "{script}"'
+    article = apply_filter(briefconv.read_file(SAMPLE), command)
+    headings = [plain_text(b.children) for b in article.blocks if isinstance(b, Heading)]
+    assert headings[0] == "Section: A Tense Start to High-Stakes Talks"
+
+
+@pytest.mark.skipif(shutil.which("sed") is None, reason="no sed on this machine")
+def test_shell_filter_changes_every_output(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "convert", str(SAMPLE), "-t", "epub", "-t", "pdf", "-o", str(tmp_path),
+            "--filter", "sed 's/A Tense Start to High-Stakes Talks/A Calm Start/'",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    from pypdf import PdfReader
+
+    outline = [item.title for item in PdfReader(tmp_path / "istanbul-talks.pdf").outline[1]]
+    assert outline[0] == "A Calm Start"
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "istanbul-talks.epub") as z:
+        assert "A Calm Start" in z.read("EPUB/article.xhtml").decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        ("exit 3", "failed (exit 3)"),
+        ("echo oops >&2; exit 1", "failed (exit 1): oops"),
+        ("true", "printed nothing"),
+        ("echo '{not json'", "returned an invalid model: line 1: not valid JSON"),
+        ("echo '{\"briefconv-model\": 1}'", "returned an invalid model: meta: missing"),
+        ("/no/such/program", "failed (exit 127)"),
+    ],
+)
+def test_failing_filters_are_clear_errors(command: str, message: str) -> None:
+    with pytest.raises(InputError) as info:
+        apply_filter(briefconv.read_file(SAMPLE), command)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
