@@ -22,7 +22,15 @@ from pathlib import Path
 
 from briefconv.styles import FontFamily, Role, Style
 
-__all__ = ["FONT_DIR", "SELECTORS", "FontFace", "font_faces", "stylesheet"]
+__all__ = [
+    "FONT_DIR",
+    "PACK_SELECTORS",
+    "SELECTORS",
+    "FontFace",
+    "font_faces",
+    "generic_family",
+    "stylesheet",
+]
 
 #: Folder of embedded fonts, relative to the stylesheet (both live in the package folder).
 FONT_DIR = "fonts"
@@ -52,6 +60,25 @@ SELECTORS: tuple[tuple[str, str, str | None], ...] = (
     ("ul, ol", "list", "body"),
     ("li", "list", "list"),
     ("a", "link", None),
+)
+
+# The briefing pack's extra markup (cover page, "In this pack" page, the marking at the top
+# of every chapter); written only into a pack's stylesheet, after the rules above.
+PACK_SELECTORS: tuple[tuple[str, str, str | None], ...] = (
+    ("p.marking", "marking", "body"),
+    ("h1.cover-title", "cover_title", "body"),
+    ("p.cover-marking", "marking", "body"),
+    ("h1.contents", "heading1", "body"),
+    ("p.entry-title", "heading2", "body"),
+)
+
+# Fixed rules a pack needs beside the role rules: the contents list has no numbers (each
+# entry is a title, a details line and a summary), its titles keep the heading2 colour,
+# and a logo never outgrows the page.
+_PACK_FIXED = (
+    "ol.contents {\n  list-style: none;\n  margin-left: 0;\n  padding-left: 0;\n}",
+    "p.entry-title a {\n  color: inherit;\n}",
+    "p.logo img {\n  max-width: 50%;\n  height: auto;\n}",
 )
 
 # Style font keys that name a generic CSS family outright.
@@ -109,11 +136,12 @@ def _slug(name: str, taken: set[str]) -> str:
     return slug
 
 
-def stylesheet(style: Style, faces: Sequence[FontFace] = ()) -> str:
+def stylesheet(style: Style, faces: Sequence[FontFace] = (), *, pack: bool = False) -> str:
     """Return the CSS for ``style``: ``@font-face`` rules, role rules, ``epub.extra_css``.
 
-    One ``@font-face`` rule per entry of ``faces``, one rule per selector, then the style's
-    ``epub.extra_css`` if any.
+    One ``@font-face`` rule per entry of ``faces``, one rule per selector (with ``pack``,
+    the :data:`PACK_SELECTORS` too), then the style's ``epub.extra_css`` if any, last so
+    that it can override everything.
 
     >>> from briefconv.styles import load_style
     >>> css = stylesheet(load_style("default"))
@@ -122,6 +150,9 @@ def stylesheet(style: Style, faces: Sequence[FontFace] = ()) -> str:
     """
     rules = [_font_face(face) for face in faces]
     rules += [_rule(selector, style, role, parent) for selector, role, parent in SELECTORS]
+    if pack:
+        rules += [_rule(sel, style, role, parent) for sel, role, parent in PACK_SELECTORS]
+        rules += _PACK_FIXED
     extra = style.epub.get("extra_css")
     if isinstance(extra, str) and extra.strip():
         rules.append("/* epub.extra_css from the style file */\n" + extra.strip())
@@ -167,6 +198,9 @@ def _rule(selector: str, style: Style, name: str, parent_name: str | None) -> st
         decl.append(("margin-left", _em(max(role.indent - parent.indent, 0.0) / role.size)))
     else:
         decl.append(("margin-left", _em(role.indent / role.size)))
+    if selector == "p.cover-marking":
+        # The cover's classification stands in a box, as on the PDF cover.
+        decl += [("border", f"1px solid {role.color}"), ("padding", "0.3em 0.6em")]
     if selector == "blockquote":
         # The quote's box: border and background belong to it, not to its paragraphs.
         decl.append(("margin-right", "0"))
@@ -199,20 +233,29 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def _family(style: Style, role: Role) -> str:
-    """``"Family Name", generic`` for a role, the family name quoted as a CSS string."""
-    name = style.family(role).name
-    quoted = _css_string(name)
+def generic_family(style: Style, role: Role) -> str:
+    """The generic CSS family of a role's font: ``serif``, ``sans-serif`` or ``monospace``.
+
+    >>> from briefconv.styles import load_style
+    >>> style = load_style("default")
+    >>> generic_family(style, style.role("cover_title"))
+    'sans-serif'
+    """
     generic = _GENERIC_BY_KEY.get(role.font)
     if generic is None:
-        lowered = name.lower()
+        lowered = style.family(role).name.lower()
         if "mono" in lowered:
             generic = "monospace"
         elif "sans" in lowered:
             generic = "sans-serif"
         else:
             generic = "serif"
-    return f"{quoted}, {generic}"
+    return generic
+
+
+def _family(style: Style, role: Role) -> str:
+    """``"Family Name", generic`` for a role, the family name quoted as a CSS string."""
+    return f"{_css_string(style.family(role).name)}, {generic_family(style, role)}"
 
 
 def _num(value: float) -> str:

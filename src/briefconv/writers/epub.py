@@ -1,5 +1,8 @@
 """EPUB 3 writer: one article as one XHTML content document, a nav document and an NCX.
 
+A briefing pack (cover page, "In this pack" page, one content document per article, an
+SVG cover image) is written by :mod:`briefconv.writers._epub_pack` with the helpers here.
+
 The content document is generated here, as a string, straight from the model: ebooklib's
 ``EpubHtml`` re-parses content with ``lxml.html`` and silently "repairs" it (PITFALLS 5), so
 the chapter is handed to ebooklib as an opaque :class:`ebooklib.epub.EpubItem` and written
@@ -47,10 +50,12 @@ from briefconv.model import (
     Heading,
     Inline,
     OrderedList,
+    Pack,
     Paragraph,
     Quote,
     plain_text,
 )
+from briefconv.pack import heading_id, single
 from briefconv.styles import Role, Style
 from briefconv.writers._css import FontFace, font_faces, stylesheet
 from briefconv.writers._dates import document_datetime
@@ -127,92 +132,110 @@ class EpubWriter:
 
     def write(self, article: Article, style: Style) -> bytes:
         """Render ``article`` in ``style`` and return the bytes of the ``.epub`` file."""
-        meta = article.meta
-        when = document_datetime(article)
-        language = _language(meta.language)
-        direction = "rtl" if language.split("-")[0].lower() in _RTL_LANGUAGES else None
-        title = _line(meta.title)
-        if not title:
-            # An empty title would leave an empty heading, an empty dc:title and a nav entry
-            # without text (PITFALLS 5: "anchors in nav must contain text").
-            _log.warning("article has no title: the e-book is titled 'Untitled'")
-            title = "Untitled"
+        return self.write_pack(single(article), style)
 
-        anchors = _heading_anchors(article.blocks)
-        chapter = _chapter_xhtml(article, title, language, direction, anchors)
-        toc = _toc(title, article.blocks, anchors)
+    def write_pack(self, pack: Pack, style: Style) -> bytes:
+        """Render ``pack`` in ``style`` and return the bytes of the ``.epub`` file.
 
-        book = epub.EpubBook()
-        # ebooklib stamps its own version into a generator meta (PITFALLS 4): drop it.
-        book.metadata.get(epub.NAMESPACES["OPF"], {}).pop("generator", None)
-        identifier = uuid.uuid5(_ID_NAMESPACE, repr(meta) + repr(article.blocks))
-        # Replaces the uuid4() identifier ebooklib's constructor sets; the NCX's dtb:uid
-        # follows it.
-        book.set_identifier(f"urn:uuid:{identifier}")
-        book.set_title(title)
-        book.set_language(language)
-        if direction is not None:
-            book.set_direction(direction)
-        for index, author in enumerate(_line(a) for a in meta.authors):
-            if author:
-                # Each creator needs its own id: ebooklib's default "creator" would repeat.
-                book.add_author(author, uid=f"creator{index + 1}")
-        book.add_metadata("DC", "date", when.strftime("%Y-%m-%d"))
-        if source := _line(meta.source):
-            book.add_metadata("DC", "publisher", source)
-        if url := _line(meta.url):
-            book.add_metadata("DC", "source", url)
-        _add_accessibility_metadata(book)
+        A pack without a cover (:func:`briefconv.pack.single`) is the one-article e-book;
+        any other is a briefing pack with cover page, contents page and a chapter each.
+        """
+        if not pack.cover and len(pack.articles) == 1:
+            return _write_article(pack.articles[0].article, style)
+        # Imported here: the pack module builds on this one's helpers.
+        from briefconv.writers._epub_pack import write_pack
 
-        _log.debug(
-            "epub: a reflowable e-book has no pages, so the reading system decides %s",
-            ", ".join(_NOT_EXPRESSIBLE),
-        )
-        faces: list[FontFace] = []
-        if style.epub.get("embed_fonts") is True:
-            faces = font_faces(style, _text_faces(article, style, anchors))
-        css = epub.EpubItem(
-            uid="css",
-            file_name=_CSS,
-            media_type="text/css",
-            content=stylesheet(style, faces).encode(),
-        )
-        # A plain EpubItem, not EpubHtml: ebooklib writes it as given, never re-parsed.
-        doc = epub.EpubItem(
-            uid="article",
-            file_name=_CHAPTER,
-            media_type="application/xhtml+xml",
-            content=chapter.encode("utf-8"),
-        )
-        nav = epub.EpubNav(uid="nav", file_name="nav.xhtml", direction=direction)
-        for item in (doc, css, nav, epub.EpubNcx(uid="ncx", file_name="toc.ncx")):
-            book.add_item(item)
-        for face in faces:
-            book.add_item(
-                epub.EpubItem(
-                    uid="font-" + face.href.rpartition("/")[2].removesuffix(".ttf"),
-                    file_name=face.href,  # beside the CSS, so its relative url() resolves
-                    media_type=_FONT_MEDIA_TYPE,
-                    content=face.source.read_bytes(),
-                )
+        return write_pack(pack, style)
+
+
+def _write_article(article: Article, style: Style) -> bytes:
+    """The one-article e-book: one content document, its nav and NCX."""
+    meta = article.meta
+    when = document_datetime(article)
+    language = _language(meta.language)
+    direction = "rtl" if language.split("-")[0].lower() in _RTL_LANGUAGES else None
+    title = _line(meta.title)
+    if not title:
+        # An empty title would leave an empty heading, an empty dc:title and a nav entry
+        # without text (PITFALLS 5: "anchors in nav must contain text").
+        _log.warning("article has no title: the e-book is titled 'Untitled'")
+        title = "Untitled"
+
+    anchors = _heading_anchors(article.blocks)
+    chapter = _chapter_xhtml(article, title, language, direction, anchors)
+    toc = _toc(title, article.blocks, anchors)
+
+    book = epub.EpubBook()
+    # ebooklib stamps its own version into a generator meta (PITFALLS 4): drop it.
+    book.metadata.get(epub.NAMESPACES["OPF"], {}).pop("generator", None)
+    identifier = uuid.uuid5(_ID_NAMESPACE, repr(meta) + repr(article.blocks))
+    # Replaces the uuid4() identifier ebooklib's constructor sets; the NCX's dtb:uid
+    # follows it.
+    book.set_identifier(f"urn:uuid:{identifier}")
+    book.set_title(title)
+    book.set_language(language)
+    if direction is not None:
+        book.set_direction(direction)
+    for index, author in enumerate(_line(a) for a in meta.authors):
+        if author:
+            # Each creator needs its own id: ebooklib's default "creator" would repeat.
+            book.add_author(author, uid=f"creator{index + 1}")
+    book.add_metadata("DC", "date", when.strftime("%Y-%m-%d"))
+    if source := _line(meta.source):
+        book.add_metadata("DC", "publisher", source)
+    if url := _line(meta.url):
+        book.add_metadata("DC", "source", url)
+    _add_accessibility_metadata(book)
+
+    _log.debug(
+        "epub: a reflowable e-book has no pages, so the reading system decides %s",
+        ", ".join(_NOT_EXPRESSIBLE),
+    )
+    faces: list[FontFace] = []
+    if style.epub.get("embed_fonts") is True:
+        faces = font_faces(style, _text_faces(article, style, anchors))
+    css = epub.EpubItem(
+        uid="css",
+        file_name=_CSS,
+        media_type="text/css",
+        content=stylesheet(style, faces).encode(),
+    )
+    # A plain EpubItem, not EpubHtml: ebooklib writes it as given, never re-parsed.
+    doc = epub.EpubItem(
+        uid="article",
+        file_name=_CHAPTER,
+        media_type="application/xhtml+xml",
+        content=chapter.encode("utf-8"),
+    )
+    nav = epub.EpubNav(uid="nav", file_name="nav.xhtml", direction=direction)
+    for item in (doc, css, nav, epub.EpubNcx(uid="ncx", file_name="toc.ncx")):
+        book.add_item(item)
+    for face in faces:
+        book.add_item(
+            epub.EpubItem(
+                uid="font-" + face.href.rpartition("/")[2].removesuffix(".ttf"),
+                file_name=face.href,  # beside the CSS, so its relative url() resolves
+                media_type=_FONT_MEDIA_TYPE,
+                content=face.source.read_bytes(),
             )
-        # Only the article is in the spine: no cover page, so nothing non-linear that must
-        # be reachable (PITFALLS 5, OPF-096); the nav is reachable from the reading system.
-        book.spine = [doc]
-        book.toc = [_ebooklib_toc(toc)]
+        )
+    # Only the article is in the spine: no cover page, so nothing non-linear that must
+    # be reachable (PITFALLS 5, OPF-096); the nav is reachable from the reading system.
+    book.spine = [doc]
+    book.toc = [_ebooklib_toc(toc)]
 
-        buffer = io.BytesIO()
-        options: dict[str, Any] = {
-            # dcterms:modified from the article, never now() (PITFALLS 4); ebooklib wants a
-            # naive datetime in UTC.
-            "mtime": when.astimezone(UTC).replace(tzinfo=None),
-            "raise_exceptions": True,
-            "epub2_guide": False,
-            "epub3_landmark": False,
-            "epub3_pages": False,
-        }
-        epub.write_epub(buffer, book, options)
-        return normalize_zip(buffer.getvalue(), when, first=("mimetype",))
+    buffer = io.BytesIO()
+    options: dict[str, Any] = {
+        # dcterms:modified from the article, never now() (PITFALLS 4); ebooklib wants a
+        # naive datetime in UTC.
+        "mtime": when.astimezone(UTC).replace(tzinfo=None),
+        "raise_exceptions": True,
+        "epub2_guide": False,
+        "epub3_landmark": False,
+        "epub3_pages": False,
+    }
+    epub.write_epub(buffer, book, options)
+    return normalize_zip(buffer.getvalue(), when, first=("mimetype",))
 
 
 def _line(text: str | None) -> str:
@@ -233,7 +256,7 @@ def _language(tag: str) -> str:
     return "und"
 
 
-def _add_accessibility_metadata(book: Any) -> None:
+def _add_accessibility_metadata(book: Any, summary: str = _ACCESSIBILITY_SUMMARY) -> None:
     """Add the schema.org accessibility metadata EPUB Accessibility 1.1 asks for."""
     entries = [
         ("schema:accessMode", "textual"),
@@ -249,17 +272,18 @@ def _add_accessibility_metadata(book: Any) -> None:
     book.add_metadata(
         None,
         "meta",
-        _ACCESSIBILITY_SUMMARY,
+        summary,
         {"property": "schema:accessibilitySummary", _XML_LANG: "en"},
     )
 
 
 def _text_faces(
-    article: Article, style: Style, anchors: dict[int, str]
+    article: Article, style: Style, anchors: dict[int, str], extra: tuple[str, ...] = ()
 ) -> list[tuple[Role, bool, bool]]:
     """(role, bold, italic) of every run of text the content document shows.
 
-    Mirrors :func:`_chapter_xhtml`, so only faces that are really drawn get embedded.
+    Mirrors :func:`_chapter_xhtml`, so only faces that are really drawn get embedded;
+    ``extra`` are the byline's added parts (a pack's reading time).
     """
     meta = article.meta
     uses: list[tuple[Role, bool, bool]] = [(style.role("title"), False, False)]
@@ -269,7 +293,7 @@ def _text_faces(
 
     if _line(meta.subtitle):
         uses.append((style.role("subtitle"), False, False))
-    add("byline", byline(meta))
+    add("byline", byline(meta, extra=extra))
     for index, block in enumerate(article.blocks):
         match block:
             case Heading(level=level, children=children):
@@ -291,23 +315,32 @@ def _text_faces(
     return uses
 
 
-def _heading_anchors(blocks: tuple[Block, ...]) -> dict[int, str]:
-    """Give every heading that has text an id, keyed by its index in ``blocks``."""
+def _heading_anchors(blocks: tuple[Block, ...], entry_id: str | None = None) -> dict[int, str]:
+    """Give every heading that has text an id, keyed by its index in ``blocks``.
+
+    In a pack (``entry_id`` given) the id is :func:`~briefconv.pack.heading_id`, unique
+    across the pack and the same as the PDF's and DOCX's bookmarks; alone, ``sec1``, ``sec2``...
+    """
     anchors: dict[int, str] = {}
     for index, block in enumerate(blocks):
         if isinstance(block, Heading):
             if plain_text(block.children).strip():
-                anchors[index] = f"sec{len(anchors) + 1}"
+                anchors[index] = (
+                    heading_id(entry_id, index) if entry_id else f"sec{len(anchors) + 1}"
+                )
             else:
                 # An empty heading says nothing and would give the nav an entry without
                 # text, which is invalid (PITFALLS 5).
-                _log.warning("block %d: heading without text left out", index + 1)
+                where = f"{entry_id}: " if entry_id else ""
+                _log.warning("%sblock %d: heading without text left out", where, index + 1)
     return anchors
 
 
-def _toc(title: str, blocks: tuple[Block, ...], anchors: dict[int, str]) -> _TocNode:
+def _toc(
+    title: str, blocks: tuple[Block, ...], anchors: dict[int, str], title_anchor: str = "title"
+) -> _TocNode:
     """Nest the headings under the title by level (a skipped level nests one step)."""
-    root = _TocNode("title", title, 0)
+    root = _TocNode(title_anchor, title, 0)
     stack = [root]
     for index, anchor in anchors.items():
         heading = blocks[index]
@@ -320,13 +353,18 @@ def _toc(title: str, blocks: tuple[Block, ...], anchors: dict[int, str]) -> _Toc
     return root
 
 
-def _ebooklib_toc(node: _TocNode) -> Any:
-    """Convert a TOC entry to ebooklib's shape: a ``Link``, or ``(Link, [children])``."""
-    link = epub.Link(f"{_CHAPTER}#{node.anchor}", node.title, f"toc-{node.anchor}")
+def _ebooklib_toc(node: _TocNode, file_name: str = _CHAPTER, *, top: bool = False) -> Any:
+    """Convert a TOC entry to ebooklib's shape: a ``Link``, or ``(Link, [children])``.
+
+    With ``top`` the entry links to the start of ``file_name`` (a pack's chapter, whose
+    classification marking comes before the title), not to the node's anchor.
+    """
+    href = file_name if top else f"{file_name}#{node.anchor}"
+    link = epub.Link(href, node.title, f"toc-{node.anchor}")
     if not node.children:
         # A tuple with no children would give the nav an empty <ol>, which is invalid.
         return link
-    return (link, [_ebooklib_toc(child) for child in node.children])
+    return (link, [_ebooklib_toc(child, file_name) for child in node.children])
 
 
 def _chapter_xhtml(
