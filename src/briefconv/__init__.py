@@ -41,7 +41,7 @@ from briefconv.model import (
     Text,
 )
 from briefconv.pack import make_pack
-from briefconv.readers import read_bytes, read_path
+from briefconv.readers import MAX_BYTES, read_bytes, read_path
 from briefconv.serialize import from_json, to_json
 from briefconv.styles import Style, load_style
 from briefconv.writers import available_writers, get_writer
@@ -100,13 +100,17 @@ def read_file(
     title: str | None = None,
     encoding: str | None = None,
     input_format: str | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> Article:
     """Read an article file (``-`` for standard input) into the model.
 
     ``title`` overrides any title in the text; ``encoding`` is needed only for files that
-    are neither UTF-8 nor UTF-16/32 with a byte-order mark.
+    are neither UTF-8 nor UTF-16/32 with a byte-order mark; ``input_format`` (``text``,
+    ``markdown``, ``json``) overrides the extension; files over ``max_bytes`` are refused.
     """
-    return read_path(path, title=title, encoding=encoding, input_format=input_format)
+    return read_path(
+        path, title=title, encoding=encoding, input_format=input_format, max_bytes=max_bytes
+    )
 
 
 def read_string(text: str, *, title: str | None = None, name: str | None = None) -> Article:

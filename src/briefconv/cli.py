@@ -80,6 +80,33 @@ _FROM_OPTION = click.option(
 )
 
 
+def _parse_size(ctx: click.Context, param: click.Parameter, value: str | None) -> int:
+    """``--max-size``: bytes, or a number with k, M or G (powers of 1024)."""
+    from briefconv.readers import MAX_BYTES
+
+    if value is None:
+        return MAX_BYTES
+    text = value.strip().upper().removesuffix("B").removesuffix("I")
+    factor = {"K": 1024, "M": 1024**2, "G": 1024**3}.get(text[-1:], 1)
+    number = text[:-1] if factor > 1 else text
+    try:
+        size = int(float(number) * factor)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a size such as 20M or 500k") from None
+    if size <= 0:
+        raise click.BadParameter("the size must be positive")
+    return size
+
+
+_MAX_SIZE_OPTION = click.option(
+    "--max-size",
+    "max_bytes",
+    callback=_parse_size,
+    metavar="SIZE",
+    help="Largest input to read (default 10M); e.g. 50M.",
+)
+
+
 def _split_formats(values: Sequence[str]) -> list[str]:
     """``-t docx,pdf -t epub`` -> ``["docx", "pdf", "epub"]``, duplicates removed, checked."""
     known = briefconv.available_formats()
@@ -144,6 +171,7 @@ Examples:
 @click.option("--title", default=None, help="Title to use instead of the one found in the text.")
 @click.option("--encoding", default=None, help="Input encoding if not UTF-8/UTF-16 with BOM.")
 @_FROM_OPTION
+@_MAX_SIZE_OPTION
 @click.option(
     "--filter",
     "filters",
@@ -161,6 +189,7 @@ def convert(
     title: str | None,
     encoding: str | None,
     input_format: str | None,
+    max_bytes: int,
     filters: tuple[str, ...],
 ) -> None:
     """Convert articles to handouts (see the help text above)."""
@@ -186,14 +215,18 @@ def convert(
     except BriefconvError as exc:
         _fail(str(exc))
         ctx.exit(1)
-    failures = 0
+    failed: list[str] = []
     show_progress = len(inputs) > 1 and sys.stderr.isatty()
     for number, name in enumerate(inputs, start=1):
         if show_progress:
             click.echo(f"[{number}/{len(inputs)}] {name}", err=True)
         try:
             article = briefconv.read_file(
-                name, title=title, encoding=encoding, input_format=input_format
+                name,
+                title=title,
+                encoding=encoding,
+                input_format=input_format,
+                max_bytes=max_bytes,
             )
             for command in filters:
                 article = apply_filter(article, command)
@@ -210,11 +243,13 @@ def convert(
                 _log.info("wrote %s", target)
         except BriefconvError as exc:
             _fail(str(exc))
-            failures += 1
+            failed.append(name)
         except OSError as exc:
             _fail(f"{exc.filename or name}: {exc.strerror or exc}")
-            failures += 1
-    if failures:
+            failed.append(name)
+    if failed:
+        if len(inputs) > 1:
+            _fail(f"{len(failed)} of {len(inputs)} inputs failed: {', '.join(failed)}")
         ctx.exit(1)
 
 
@@ -280,6 +315,7 @@ Examples:
 @click.option("--title", default=None, help="Title to use instead of the one found in the text.")
 @click.option("--encoding", default=None, help="Input encoding if not UTF-8/UTF-16 with BOM.")
 @_FROM_OPTION
+@_MAX_SIZE_OPTION
 @click.pass_context
 def inspect(
     ctx: click.Context,
@@ -288,11 +324,16 @@ def inspect(
     title: str | None,
     encoding: str | None,
     input_format: str | None,
+    max_bytes: int,
 ) -> None:
     """Print an article's parsed structure (see the help text above)."""
     try:
         article = briefconv.read_file(
-            input_path, title=title, encoding=encoding, input_format=input_format
+            input_path,
+            title=title,
+            encoding=encoding,
+            input_format=input_format,
+            max_bytes=max_bytes,
         )
     except BriefconvError as exc:
         _fail(str(exc))
@@ -486,14 +527,28 @@ def formats() -> None:
 
 def main(argv: Sequence[str] | None = None) -> Any:
     """Run the command line; exits with 0, 1 (failure), 2 (usage) or 130 (interrupted)."""
+    args = list(argv) if argv is not None else sys.argv[1:]
     try:
-        return cli.main(args=list(argv) if argv is not None else None, prog_name="briefconv")
-    except KeyboardInterrupt:
-        click.echo("briefconv: interrupted", err=True)
+        # Not standalone: click would turn Ctrl-C into "Aborted!" and exit status 1. In this
+        # mode click returns ctx.exit()'s code instead of exiting.
+        code = cli.main(args=args, prog_name="briefconv", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        # Outputs are renamed into place only when complete, so nothing is half-written.
+        click.echo("briefconv: interrupted; no output was changed", err=True)
         sys.exit(130)
+    except BrokenPipeError:
+        # The reader of our stdout went away (e.g. `| head`): not an error worth a message.
+        sys.stderr.close()
+        sys.exit(1)
     except BriefconvError as exc:
         _fail(str(exc))
         sys.exit(1)
     except Exception as exc:  # the promise is no traceback, even for our own bugs
         _fail(f"internal error: {type(exc).__name__}: {exc} (please report this)")
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -109,7 +109,11 @@ class MarkdownReader:
         front, body, offset = self._front_matter(clean, where)
         if not body.strip() and not front:
             raise InputError(f"{where}: no text to convert (the file is empty)")
-        parser = MarkdownIt("commonmark", {"html": False})
+        _check_nesting(body, where, offset)
+        # markdown-it silently drops what is nested deeper than maxNesting (20 by default),
+        # counting a list level twice (list + item): allow more than _check_nesting lets
+        # through, so nothing is ever lost.
+        parser = MarkdownIt("commonmark", {"html": False, "maxNesting": 2 * _MAX_DEPTH + 20})
         tokens = parser.parse(body)
         blocks = _Builder(tokens, where, offset).blocks()
 
@@ -260,7 +264,9 @@ class _Builder:
 
     @staticmethod
     def quote(inner: list[Block]) -> Quote:
-        paragraphs = [b for b in inner if isinstance(b, Paragraph)]
+        # The model's quotes hold paragraphs: nested quotes, lists and headings inside a
+        # quote are kept as paragraphs of their text rather than dropped.
+        paragraphs = [p for b in inner for p in _as_paragraphs(b)]
         attribution: tuple[Inline, ...] = ()
         if len(paragraphs) >= 2:
             last = paragraphs[-1]
@@ -269,6 +275,35 @@ class _Builder:
                 attribution = (Text(m.group(1)), *last.children[1:])
                 paragraphs = paragraphs[:-1]
         return Quote(tuple(paragraphs), attribution)
+
+
+#: Deepest nesting of block quotes and lists read; deeper input is a clear error rather
+#: than a recursion crash in the parser.
+_MAX_DEPTH = 100
+_LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:\s+|$)")
+
+
+def _check_nesting(body: str, where: str, offset: int) -> None:
+    """Refuse input nested deeper than :data:`_MAX_DEPTH` levels, naming the line."""
+    for number, line in enumerate(body.split("\n"), start=1 + offset):
+        indent = len(line) - len(line.lstrip(" "))
+        rest = line.lstrip()
+        depth = 0
+        while rest:
+            if rest.startswith(">"):
+                rest = rest[1:].lstrip()
+            elif m := _LIST_MARKER.match(rest):
+                rest = rest[m.end() :]
+            else:
+                break
+            depth += 1
+        if depth and _LIST_MARKER.match(line.lstrip()):
+            depth += indent // 2
+        if depth > _MAX_DEPTH:
+            raise InputError(
+                f"{where}:{number}: quotes or lists nested {depth} levels deep; "
+                f"briefconv reads at most {_MAX_DEPTH}"
+            )
 
 
 def _inlines(tokens: Sequence[Token]) -> tuple[Inline, ...]:
@@ -303,6 +338,23 @@ def _inlines(tokens: Sequence[Token]) -> tuple[Inline, ...]:
         _, _, children = stack.pop()
         stack[-1][2].extend(children)
     return tuple(_merge_text(stack[0][2]))
+
+
+def _as_paragraphs(block: Block) -> list[Paragraph]:
+    """A block's text as paragraphs (for places that can hold only paragraphs)."""
+    match block:
+        case Paragraph():
+            return [block]
+        case Heading(children=children):
+            return [Paragraph(children)]
+        case Quote(paragraphs=paragraphs, attribution=attribution):
+            tail = [Paragraph((Text("— "), *attribution))] if attribution else []
+            return [*paragraphs, *tail]
+        case BulletList(items=items):
+            return [Paragraph((Text("• "), *item)) for item in items]
+        case OrderedList(items=items, start=start):
+            return [Paragraph((Text(f"{start + i}. "), *item)) for i, item in enumerate(items)]
+    return []
 
 
 def _merge_text(inlines: list[Inline]) -> list[Inline]:

@@ -57,6 +57,21 @@ _log = logging.getLogger("briefconv")
 # --- decoding ---------------------------------------------------------------------------
 
 
+# File signatures of things people save as .txt by mistake.
+_BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a zip archive (perhaps a DOCX or EPUB)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"\x7fELF", "a program (ELF)"),
+)
+
+
 def decode(data: bytes, *, name: str, encoding: str | None = None) -> str:
     """Decode an article's bytes: UTF-8 (with or without BOM) or UTF-16/32 with a BOM.
 
@@ -77,6 +92,9 @@ def decode(data: bytes, *, name: str, encoding: str | None = None) -> str:
             raise InputError(
                 f"{name}:{line}: cannot decode byte 0x{data[exc.start]:02X} as {encoding}"
             ) from None
+    for magic, what in _BINARY_MAGIC:
+        if data.startswith(magic):
+            raise InputError(f"{name}: this is {what}, not a text article")
     for bom, codec_name in (
         (codecs.BOM_UTF32_LE, "utf-32"),
         (codecs.BOM_UTF32_BE, "utf-32"),

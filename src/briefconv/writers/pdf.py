@@ -31,6 +31,8 @@ Example::
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import io
 import logging
 import re
@@ -266,6 +268,41 @@ def _alignment(align: Align) -> int:
             assert_never(align)
 
 
+#: Paragraphs longer than this many characters are set as several flowables.
+_CHUNK_CHARS = 4000
+
+
+def _chunk_runs(runs: list[Run], limit: int = _CHUNK_CHARS) -> list[list[Run]]:
+    """Split runs into chunks of at most about ``limit`` characters, at spaces.
+
+    >>> [sum(len(r.text) for r in c) for c in _chunk_runs([Run("ab " * 5)], limit=6)]
+    [6, 6, 3]
+    """
+    chunks: list[list[Run]] = [[]]
+    size = 0
+    for run in runs:
+        text = run.text
+        while size + len(text) > limit:
+            cut = text.rfind(" ", 0, limit - size + 1)
+            if cut <= 0:
+                if size == 0:  # one word longer than the limit: keep it whole
+                    cut = text.find(" ")
+                    if cut < 0:
+                        break
+                else:
+                    chunks.append([])
+                    size = 0
+                    continue
+            head, text = text[: cut + 1], text[cut + 1 :]
+            chunks[-1].append(dataclasses.replace(run, text=head))
+            chunks.append([])
+            size = 0
+        if text:
+            chunks[-1].append(dataclasses.replace(run, text=text))
+            size += len(text)
+    return [c for c in chunks if c]
+
+
 def _paragraph_style(
     name: str,
     role: Role,
@@ -410,7 +447,23 @@ class _StoryBuilder:
                 return [self._heading(level, children, index)]
             case model.Paragraph(children=children):
                 role, pstyle = self._role_style("body")
-                return [self._paragraph(flatten(children), role, pstyle)]
+                chunks = _chunk_runs(flatten(children))
+                if len(chunks) == 1:
+                    return [self._paragraph(chunks[0], role, pstyle)]
+                # A huge paragraph becomes several flowables that read as one: reportlab
+                # re-wraps a whole paragraph each time it splits it across a page, which
+                # took minutes for a 1 MB paragraph (quadratic); chunks keep it linear.
+                first = copy.copy(pstyle)
+                first.spaceAfter = 0
+                middle = copy.copy(first)
+                middle.spaceBefore = 0
+                last = copy.copy(pstyle)
+                last.spaceBefore = 0
+                styles = [first] + [middle] * (len(chunks) - 2) + [last]
+                return [
+                    self._paragraph(chunk, role, st)
+                    for chunk, st in zip(chunks, styles, strict=True)
+                ]
             case Quote(paragraphs=paragraphs, attribution=attribution):
                 return self._quote(paragraphs, attribution)
             case BulletList(items=items):
