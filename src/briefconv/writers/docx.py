@@ -21,8 +21,14 @@ python-docx's default template (outline levels, next styles) and styled from the
 and list numbering it lacks is copied in the same way. Core properties are replaced as
 without a template. What of the style is therefore not used is said once at DEBUG level.
 
+A briefing pack (cover, "In this pack" and a pre-filled TOC field, one section per
+article with its own running header, classification marking on every page) is built by
+:mod:`._docx_pack` from the same helpers; ``write(article)`` is
+``write_pack(single(article))``, which renders exactly the one-article handout above.
+
 The output is deterministic, with a template too: the only date is
-:func:`~briefconv.writers._dates.document_datetime`, and the zip is rewritten by
+:func:`~briefconv.writers._dates.document_datetime` (for a pack
+:func:`~briefconv.writers._dates.pack_datetime`), and the zip is rewritten by
 :func:`~briefconv.writers._zip.normalize_zip`.
 
 Example::
@@ -41,7 +47,7 @@ import io
 import itertools
 import logging
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -71,9 +77,11 @@ from briefconv.model import (
     Heading,
     Inline,
     OrderedList,
+    Pack,
     Paragraph,
     Quote,
 )
+from briefconv.pack import single
 from briefconv.styles import Role, Style
 from briefconv.writers._dates import document_datetime
 from briefconv.writers._links import safe_url
@@ -215,7 +223,7 @@ _CORE_MAX = 255
 
 
 class DocxWriter:
-    """Renders an article as a Word document with built-in styles driven by the style file.
+    """Renders an article or a pack as a Word document with built-in styles from the style.
 
     Stateless: every call builds a fresh document from python-docx's template.
     """
@@ -229,27 +237,58 @@ class DocxWriter:
 
     def write(self, article: Article, style: Style) -> bytes:
         """Render ``article`` in ``style`` and return the bytes of the ``.docx`` file."""
-        when = document_datetime(article)
-        template = style.docx.get("template")
-        if isinstance(template, str):
-            doc = _open_template(Path(template))
-            _clear_body(doc)
-        else:
-            doc = Document()
-        _drop_template_extras(doc)
-        kept = _setup_styles(doc, style, article.meta.language, template=template is not None)
-        lists = _Numbering(doc, style.role("list"), kept)
-        source = _setup_page(doc, style, article.meta, template=template is not None)
-        _log_not_expressed(template, kept, source)
-        _write_front_matter(doc, article.meta)
-        for block in article.blocks:
-            _write_block(doc, block, lists)
-        _set_core_properties(doc, article.meta, when)
-        buffer = io.BytesIO()
-        doc.save(buffer)
-        data = _replace_member(buffer.getvalue(), "docProps/app.xml", _APP_XML)
-        # python-docx stamps each zip member with the current time (PITFALLS 4).
-        return normalize_zip(data, when)
+        return self.write_pack(single(article), style)
+
+    def write_pack(self, pack: Pack, style: Style) -> bytes:
+        """Render ``pack`` in ``style`` and return the bytes of the ``.docx`` file.
+
+        A pack without a cover (:func:`briefconv.pack.single`) is the one-article handout;
+        any other is a briefing pack with cover, contents and running headers
+        (:mod:`._docx_pack`).
+        """
+        if not pack.cover and len(pack.articles) == 1:
+            return _write_article(pack.articles[0].article, style)
+        # Imported here: the pack module builds on this one's helpers.
+        from briefconv.writers._docx_pack import write_pack
+
+        return write_pack(pack, style)
+
+
+def _write_article(article: Article, style: Style) -> bytes:
+    """The one-article handout: title block, blocks, running title from page 2."""
+    when = document_datetime(article)
+    doc, template = _base_document(style)
+    kept = _setup_styles(doc, style, article.meta.language, template=template is not None)
+    lists = _Numbering(doc, style.role("list"), kept)
+    source = _setup_page(doc, style, article.meta, template=template is not None)
+    _log_not_expressed(template, kept, source)
+    _write_front_matter(doc, article.meta)
+    for block in article.blocks:
+        _write_block(doc, block, lists)
+    _set_core_properties(doc, article.meta, when)
+    return _finish(doc, when)
+
+
+def _base_document(style: Style) -> tuple[_Doc, str | None]:
+    """A fresh document: the style's ``[docx] template`` emptied, else python-docx's own."""
+    template = style.docx.get("template")
+    if isinstance(template, str):
+        doc = _open_template(Path(template))
+        _clear_body(doc)
+    else:
+        doc = Document()
+        template = None
+    _drop_template_extras(doc)
+    return doc, template
+
+
+def _finish(doc: _Doc, when: datetime) -> bytes:
+    """Save ``doc`` with our app.xml and fixed zip dates."""
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    data = _replace_member(buffer.getvalue(), "docProps/app.xml", _APP_XML)
+    # python-docx stamps each zip member with the current time (PITFALLS 4).
+    return normalize_zip(data, when)
 
 
 # --- package ---------------------------------------------------------------------------
@@ -345,9 +384,20 @@ def _fit(value: str, what: str) -> str:
 # --- styles ----------------------------------------------------------------------------
 
 
-def _setup_styles(doc: _Doc, style: Style, language: str, *, template: bool) -> frozenset[str]:
+def _setup_styles(
+    doc: _Doc,
+    style: Style,
+    language: str,
+    *,
+    template: bool,
+    roles: Sequence[tuple[str, str]] = _STYLE_ROLES,
+    custom: Mapping[str, str] = _CUSTOM_STYLES,
+) -> frozenset[str]:
     """Make every Word style we use look the way its role says.
 
+    ``roles`` maps Word style names to the roles they take their look from, ``custom``
+    the paragraph styles the default template lacks to their base styles (a pack maps
+    other roles than a single article: its article titles are ``Heading 1``).
     With a template, a style the template defines keeps the template's look (as pandoc's
     ``--reference-doc`` does); only the styles it lacks are created and styled from roles.
     Returns the names of the styles kept from the template.
@@ -360,20 +410,20 @@ def _setup_styles(doc: _Doc, style: Style, language: str, *, template: bool) -> 
         # default template, which is what the writer uses without a template.
         source = Document().styles.element
         created: list[_Elem] = []
-        for name in ("Normal", *(n for n, _ in _STYLE_ROLES)):
+        for name in ("Normal", *(n for n, _ in roles)):
             if name in styles:
                 kept.add(name)
             elif (copied := _copy_style(styles.element, source, name)) is not None:
                 created.append(copied)
-        kept.update(name for name in (*_CUSTOM_STYLES, "Hyperlink") if name in styles)
+        kept.update(name for name in (*custom, "Hyperlink") if name in styles)
         _fix_style_references(styles.element, created)
-    for name, base in _CUSTOM_STYLES.items():
+    for name, base in custom.items():
         if name not in styles:
             added = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
             added.base_style = styles[base]
             added.next_paragraph_style = styles["Body Text"]
             added.quick_style = True
-    for name, role_name in _STYLE_ROLES:
+    for name, role_name in roles:
         if name in kept:
             continue
         if name not in styles:  # neither the template nor python-docx's defines it

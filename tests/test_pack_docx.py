@@ -1,0 +1,594 @@
+"""The DOCX briefing pack, read back with real readers: pandoc, the XML itself, LibreOffice."""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+from lxml import etree
+
+import briefconv
+from briefconv import PackMeta
+from briefconv.model import (
+    Article,
+    ArticleMeta,
+    BulletList,
+    Heading,
+    OrderedList,
+    Pack,
+    Paragraph,
+    Quote,
+    Text,
+    plain_text,
+)
+from briefconv.pack import cover_text, entry_details, heading_id, labels, make_pack, single
+from briefconv.styles import Style
+from briefconv.writers._dates import pack_datetime
+from briefconv.writers._docx_pack import bookmark_name
+from briefconv.writers.docx import DocxWriter
+
+from .conftest import HOSTILE, ROOT, pandoc_blocks, pandoc_text
+from .test_writer_docx import libreoffice_pdf
+
+MANIFEST = ROOT / "source" / "pack.toml"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+NS = {"w": W[1:-1]}
+PandocAst = Callable[[Path, str], dict[str, Any]]
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _parts(data: bytes, prefix: str) -> dict[str, etree._Element]:
+    """Every zip member under ``prefix`` (e.g. "word/header"), parsed."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {
+            name: etree.fromstring(z.read(name))
+            for name in z.namelist()
+            if name.startswith(prefix) and name.endswith(".xml")
+        }
+
+
+def _document(data: bytes) -> etree._Element:
+    return _parts(data, "word/document.xml")["word/document.xml"]
+
+
+def _text(element: etree._Element) -> str:
+    """The visible text under ``element`` (w:t only: no field instructions)."""
+    return "".join(t.text or "" for t in element.iter(f"{W}t"))
+
+
+def _strs(node: Any) -> list[str]:
+    """Every pandoc Str in a fragment, in order (words never glued across blocks)."""
+    if isinstance(node, dict):
+        return [str(node["c"])] if node.get("t") == "Str" else _strs(node.get("c", []))
+    if isinstance(node, list):
+        return [s for n in node for s in _strs(n)]
+    return []
+
+
+def _instructions(element: etree._Element) -> list[str]:
+    return [" ".join((t.text or "").split()) for t in element.iter(f"{W}instrText")]
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text)
+
+
+def _body_text(article: Article) -> str:
+    parts: list[str] = []
+    for block in article.blocks:
+        match block:
+            case Heading(children=c) | Paragraph(children=c):
+                parts.append(plain_text(c))
+            case Quote(paragraphs=ps, attribution=a):
+                parts.extend(plain_text(p.children) for p in ps)
+                parts.append(plain_text(a))
+            case BulletList(items=items) | OrderedList(items=items):
+                parts.extend(plain_text(i) for i in items)
+    return " ".join(parts)
+
+
+def _section_heads(data: bytes) -> list[tuple[str, str]]:
+    """(header text, footer text) of every section in order, read through the relationships."""
+    doc = Document(io.BytesIO(data))
+    out = []
+    for section in doc.sections:
+        header = "\n".join(p.text for p in section.header.paragraphs)
+        footer = "\n".join(p.text for p in section.footer.paragraphs)
+        out.append((header, footer))
+    return out
+
+
+def _conclusions() -> Pack:
+    def article(name: str) -> Article:
+        return Article(
+            ArticleMeta(title=name, source="Wire", date="2 June 2025"),
+            (
+                Paragraph((Text(f"About {name}."),)),
+                Heading(1, (Text("Conclusion"),)),
+                Paragraph((Text(f"The end of {name}."),)),
+            ),
+        )
+
+    return make_pack([article("Alpha"), article("Beta")], PackMeta(title="Two"))
+
+
+# --- fixtures --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pack() -> Pack:
+    return briefconv.load_manifest(MANIFEST).to_pack()
+
+
+@pytest.fixture(scope="module")
+def pack_docx(pack: Pack, style: Style) -> bytes:
+    return DocxWriter().write_pack(pack, style)
+
+
+@pytest.fixture(scope="module")
+def docx_path(pack_docx: bytes, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("pack") / "pack.docx"
+    path.write_bytes(pack_docx)
+    return path
+
+
+@pytest.fixture(scope="module")
+def ast(docx_path: Path, pandoc_ast: PandocAst) -> dict[str, Any]:
+    return pandoc_ast(docx_path, "docx")
+
+
+@pytest.fixture(scope="module")
+def lo_pages(docx_path: Path, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """The text of every page of LibreOffice's PDF of the pack (skips without LibreOffice)."""
+    folder = tmp_path_factory.mktemp("lo")
+    copy = folder / docx_path.name
+    copy.write_bytes(docx_path.read_bytes())
+    reader = libreoffice_pdf(copy, folder)
+    return [page.extract_text() for page in reader.pages]
+
+
+# --- pandoc ----------------------------------------------------------------------------
+
+
+def test_pandoc_sees_the_pack_title_as_the_document_title(ast: dict[str, Any], pack: Pack) -> None:
+    meta = ast["meta"]
+    assert pandoc_text(meta["title"]["c"]) == pack.meta.title
+    assert pandoc_text(meta["subtitle"]["c"]) == pack.meta.subtitle
+
+
+def test_pandoc_sees_articles_as_level_1_with_their_headings_nested(
+    ast: dict[str, Any], pack: Pack
+) -> None:
+    headers = [(h["c"][0], pandoc_text(h["c"][2])) for h in pandoc_blocks(ast, "Header")]
+    # "In this pack" is Word's "TOC Heading": a level-1 heading to pandoc (as it is in the
+    # PDF outline), but kept out of Word's own TOC and navigation pane (outline level 9).
+    expected: list[tuple[int, str]] = [(1, labels("en").in_this_pack)]
+    for entry in pack.articles:
+        expected.append((1, entry.article.meta.title))
+        expected += [
+            (b.level + 1, plain_text(b.children))
+            for b in entry.article.blocks
+            if isinstance(b, Heading)
+        ]
+    assert headers == expected
+    assert max(level for level, _ in expected) == 2  # the sample has level-1 headings only
+
+
+def test_pandoc_keeps_quotes_lists_and_every_word(ast: dict[str, Any], pack: Pack) -> None:
+    articles = [entry.article for entry in pack.articles]
+    quotes = sum(isinstance(b, Quote) for a in articles for b in a.blocks)
+    bullets = sum(isinstance(b, BulletList) for a in articles for b in a.blocks)
+    numbered = sum(isinstance(b, OrderedList) for a in articles for b in a.blocks)
+    # The cover's boxed marking is indented, which pandoc reads as one more block quote.
+    assert len(pandoc_blocks(ast, "BlockQuote")) == quotes + 1
+    assert len(pandoc_blocks(ast, "BulletList")) == bullets
+    assert len(pandoc_blocks(ast, "OrderedList")) == numbered
+    found = set(_words(" ".join(_strs(ast["blocks"]))))
+    for article in articles:
+        missing = [w for w in _words(_body_text(article)) if w not in found]
+        assert not missing, (article.meta.title, missing[:10])
+
+
+def test_pandoc_reads_the_contents_links_to_the_articles(ast: dict[str, Any], pack: Pack) -> None:
+    ids = {
+        pandoc_text(h["c"][2]): h["c"][1][0] for h in pandoc_blocks(ast, "Header") if h["c"][0] == 1
+    }
+    links = [(pandoc_text(link["c"][1]), link["c"][2][0]) for link in pandoc_blocks(ast, "Link")]
+    for entry in pack.articles:
+        title = entry.article.meta.title
+        # Once in "In this pack", once in the TOC field; both reach the article's heading.
+        assert links.count((title, "#" + ids[title])) == 2
+
+
+# --- the XML ---------------------------------------------------------------------------
+
+
+def test_bookmarks_are_unique_and_named_from_the_entry_ids(pack_docx: bytes, pack: Pack) -> None:
+    body = _document(pack_docx)
+    names = [b.get(f"{W}name") for b in body.iter(f"{W}bookmarkStart")]
+    ids = [b.get(f"{W}id") for b in body.iter(f"{W}bookmarkStart")]
+    assert len(names) == len(set(names)) and len(ids) == len(set(ids))
+    assert all(name and len(name) <= 40 for name in names)
+    expected = []
+    for entry in pack.articles:
+        expected.append(bookmark_name(entry.id))
+        expected += [
+            bookmark_name(heading_id(entry.id, i))
+            for i, block in enumerate(entry.article.blocks)
+            if isinstance(block, Heading)
+        ]
+    assert names == expected
+    # Each article title (Heading 1) holds its article's bookmark.
+    for entry in pack.articles:
+        (start,) = body.xpath(
+            f".//w:bookmarkStart[@w:name='{bookmark_name(entry.id)}']", namespaces=NS
+        )
+        paragraph = start.getparent()
+        assert paragraph.find("w:pPr/w:pStyle", NS).get(f"{W}val") == "Heading1"
+        assert _text(paragraph) == entry.article.meta.title
+
+
+def test_article_headings_are_one_level_deeper(pack_docx: bytes, pack: Pack) -> None:
+    doc = Document(io.BytesIO(pack_docx))
+    headings = [
+        (p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")
+    ]
+    expected = []
+    for entry in pack.articles:
+        expected.append(("Heading 1", entry.article.meta.title))
+        expected += [
+            (f"Heading {b.level + 1}", plain_text(b.children))
+            for b in entry.article.blocks
+            if isinstance(b, Heading)
+        ]
+    assert headings == expected
+    titles = [p.text for p in doc.paragraphs if p.style.name == "Title"]
+    assert titles == [pack.meta.title]  # the pack title is on the cover only
+
+
+def test_contents_link_every_article_with_details_and_summary(pack_docx: bytes, pack: Pack) -> None:
+    body = _document(pack_docx)
+    bookmarks = {b.get(f"{W}name") for b in body.iter(f"{W}bookmarkStart")}
+    paragraphs = body.findall(".//w:p", NS)
+    texts = [_text(p) for p in paragraphs]
+    start = texts.index(labels("en").in_this_pack)
+    for entry in pack.articles:
+        anchor = bookmark_name(entry.id)
+        (link,) = [
+            h
+            for h in paragraphs[start].getparent().iterfind(".//w:hyperlink", NS)
+            if h.get(f"{W}anchor") == anchor and f"PAGEREF {anchor} \\h" in _instructions(h)
+        ]
+        assert anchor in bookmarks
+        assert _text(link) == entry.article.meta.title
+        at = texts.index(entry.article.meta.title, start)
+        assert texts[at + 1] == entry_details(entry, "en")
+        assert texts[at + 2] == entry.summary
+
+
+def test_toc_field_is_prefilled_with_links_to_existing_bookmarks(
+    pack_docx: bytes, pack: Pack
+) -> None:
+    body = _document(pack_docx)
+    bookmarks = {b.get(f"{W}name") for b in body.iter(f"{W}bookmarkStart")}
+    assert 'TOC \\o "1-3" \\h \\z \\u' in _instructions(body)
+    toc = [
+        p
+        for p in body.iterfind(".//w:p", NS)
+        if (s := p.find("w:pPr/w:pStyle", NS)) is not None
+        and s.get(f"{W}val").startswith("TOC")
+        and s.get(f"{W}val") != "TOCHeading"
+    ]
+    entries = []
+    for paragraph in toc:
+        (link,) = paragraph.findall("w:hyperlink", NS)
+        assert link.get(f"{W}anchor") in bookmarks
+        entries.append((paragraph.find("w:pPr/w:pStyle", NS).get(f"{W}val"), _text(link)))
+    expected = []
+    for entry in pack.articles:
+        expected.append(("TOC1", entry.article.meta.title))
+        expected += [
+            (f"TOC{b.level + 1}", plain_text(b.children))
+            for b in entry.article.blocks
+            if isinstance(b, Heading)
+        ]
+    assert entries == expected
+    # The field begins in the first entry and ends after the last.
+    kinds = [c.get(f"{W}fldCharType") for c in body.iter(f"{W}fldChar")]
+    assert kinds.count("begin") == kinds.count("end")
+    doc = Document(io.BytesIO(pack_docx))
+    for name in ("TOC 1", "TOC 2", "TOC 3", "TOC Heading"):
+        assert doc.styles[name] is not None  # created: python-docx's template lacks TOC n
+
+
+def test_settings_ask_word_to_update_fields_in_schema_order(pack_docx: bytes) -> None:
+    settings = _parts(pack_docx, "word/settings.xml")["word/settings.xml"]
+    tags = [etree.QName(c).localname for c in settings]
+    assert settings.find("w:updateFields", NS).get(f"{W}val") == "true"
+    assert tags.index("updateFields") < tags.index("compat")
+
+
+def test_running_heads_name_the_current_article_with_marking_and_page_fields(
+    pack_docx: bytes, pack: Pack
+) -> None:
+    heads = _section_heads(pack_docx)
+    titles = [labels("en").in_this_pack] + [e.article.meta.title for e in pack.articles]
+    # The cover, the contents, then one section per article.
+    assert len(heads) == 2 + len(pack.articles)
+    assert heads[0] == ("OFFICIAL", "OFFICIAL")
+    for (header, footer), section in zip(heads[1:], titles, strict=True):
+        assert header == f"OFFICIAL\n{pack.meta.title}\t{section}"
+        assert footer == "Page 1 of 1\nOFFICIAL"  # cached field results
+    headers = _parts(pack_docx, "word/header")
+    footers = _parts(pack_docx, "word/footer")
+    assert len(headers) == len(footers) == len(heads)
+    for footer in footers.values():
+        assert "OFFICIAL" in _text(footer)
+    page_fields = [f for f in footers.values() if _instructions(f)]
+    assert len(page_fields) == len(heads) - 1  # all but the cover's
+    for footer in page_fields:
+        assert _instructions(footer) == ["PAGE", "NUMPAGES"]
+
+
+def test_each_article_is_a_section_starting_on_a_new_page(pack_docx: bytes) -> None:
+    body = _document(pack_docx)
+    breaks = body.findall("w:body/w:p/w:pPr/w:sectPr", NS) + body.findall("w:body/w:sectPr", NS)
+    assert len(breaks) == 5
+    for sect in breaks:
+        kind = sect.find("w:type", NS)
+        assert kind is None or kind.get(f"{W}val") == "nextPage"
+        assert sect.find("w:pgSz", NS).get(f"{W}w") == "11906"  # A4 from the style
+        assert sect.find("w:titlePg", NS) is None
+
+
+def test_core_properties(pack_docx: bytes, pack: Pack) -> None:
+    props = Document(io.BytesIO(pack_docx)).core_properties
+    assert props.title == pack.meta.title
+    assert props.author == pack.meta.prepared_by
+    assert props.subject == pack.meta.subtitle
+    assert props.category == "OFFICIAL"
+    assert "OFFICIAL" in props.keywords.split("; ")
+    assert props.language == "en"
+    when = pack_datetime(pack)
+    assert props.created == props.modified == when
+    assert props.comments == "" and props.last_modified_by == "briefconv"
+
+
+def test_two_writes_are_byte_identical(pack: Pack, style: Style, pack_docx: bytes) -> None:
+    assert DocxWriter().write_pack(pack, style) == pack_docx
+    with zipfile.ZipFile(io.BytesIO(pack_docx)) as z:
+        assert {info.date_time for info in z.infolist()} == {(2026, 11, 26, 0, 0, 0)}
+
+
+def test_same_bytes_in_another_process(pack_docx: bytes, tmp_path: Path) -> None:
+    script = (
+        "import sys, briefconv;"
+        "from briefconv.styles import load_style;"
+        "from briefconv.writers.docx import DocxWriter;"
+        "pack = briefconv.load_manifest(sys.argv[2]).to_pack();"
+        "open(sys.argv[1], 'wb').write(DocxWriter().write_pack(pack, load_style('default')))"
+    )
+    out = tmp_path / "other.docx"
+    env = dict(os.environ, PYTHONHASHSEED="12345", TZ="Pacific/Kiritimati")
+    subprocess.run(
+        [sys.executable, "-c", script, str(out), str(MANIFEST)], check=True, env=env, timeout=120
+    )
+    assert out.read_bytes() == pack_docx
+
+
+def test_one_article_with_a_cover_is_a_pack(style: Style, rich_article: Article) -> None:
+    pack = make_pack([rich_article], PackMeta(title="Solo", classification="SECRET"))
+    data = DocxWriter().write_pack(pack, style)
+    heads = _section_heads(data)
+    assert [h for h, _ in heads] == [
+        "SECRET",
+        "SECRET\nSolo\tIn this pack",
+        f"SECRET\nSolo\t{rich_article.meta.title}",
+    ]
+
+
+def test_write_is_the_one_article_pack(style: Style, rich_article: Article) -> None:
+    writer = DocxWriter()
+    data = writer.write(rich_article, style)
+    assert data == writer.write_pack(single(rich_article), style)
+    # No cover, contents, sections or bookmarks: today's single handout.
+    body = _document(data)
+    assert len(body.findall("w:body/w:p/w:pPr/w:sectPr", NS)) == 0
+    assert not list(body.iter(f"{W}bookmarkStart"))
+    assert not _instructions(body)
+
+
+def test_duplicate_headings_get_distinct_bookmarks(
+    style: Style, tmp_path: Path, pandoc_ast: PandocAst
+) -> None:
+    pack = _conclusions()
+    data = DocxWriter().write_pack(pack, style)
+    body = _document(data)
+    names = [b.get(f"{W}name") for b in body.iter(f"{W}bookmarkStart")]
+    conclusions = [bookmark_name(heading_id(entry.id, 1)) for entry in pack.articles]
+    assert len(set(conclusions)) == 2 and set(conclusions) <= set(names)
+    assert len(names) == len(set(names))
+    toc_anchors = [
+        h.get(f"{W}anchor") for h in body.iter(f"{W}hyperlink") if _text(h) == "Conclusion"
+    ]
+    assert toc_anchors == conclusions
+    path = tmp_path / "two.docx"
+    path.write_bytes(data)
+    headers = [
+        (h["c"][0], pandoc_text(h["c"][2]))
+        for h in pandoc_blocks(pandoc_ast(path, "docx"), "Header")
+    ]
+    assert headers == [
+        (1, "In this pack"),
+        (1, "Alpha"),
+        (2, "Conclusion"),
+        (1, "Beta"),
+        (2, "Conclusion"),
+    ]
+
+
+def test_long_ids_make_short_unique_bookmarks() -> None:
+    long = "a1-" + "x" * 40
+    names = {bookmark_name(heading_id(long, i)) for i in range(12)}
+    assert len(names) == 12 and all(len(n) == 40 for n in names)
+    assert bookmark_name("a1-short-h3") == "a1-short-h3"
+
+
+def test_no_classification_prints_no_marking(style: Style) -> None:
+    data = DocxWriter().write_pack(_conclusions(), style)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert not any(b"OFFICIAL" in z.read(n) for n in z.namelist())
+    heads = _section_heads(data)
+    assert heads[0] == ("", "")
+    assert heads[1] == ("Two\tIn this pack", "Page 1 of 1")
+    props = Document(io.BytesIO(data)).core_properties
+    assert props.category == "" and props.keywords == "Wire"
+
+
+def test_hostile_text_is_literal_everywhere(
+    style: Style,
+    hostile_article: Article,
+    tmp_path: Path,
+    pandoc_ast: PandocAst,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    pack = make_pack(
+        [hostile_article],
+        PackMeta(title=HOSTILE, subtitle=HOSTILE, prepared_by=HOSTILE, classification=HOSTILE),
+    )
+    with caplog.at_level(logging.WARNING, logger="briefconv"):
+        data = DocxWriter().write_pack(pack, style)
+    path = tmp_path / "hostile.docx"
+    path.write_bytes(data)
+    ast = pandoc_ast(path, "docx")
+    assert pandoc_text(ast["meta"]["title"]["c"]) == HOSTILE
+    text = " ".join(pandoc_text(b) for b in ast["blocks"])
+    for literal in ("<b>bold?</b>", '<img src="/etc/passwd"/>', "Tom & Jerry", "<i>unclosed"):
+        assert literal in text
+    assert not any(n.startswith("word/media") for n in zipfile.ZipFile(path).namelist())
+    props = Document(str(path)).core_properties
+    assert props.category == HOSTILE[:254] + "…" or props.category == HOSTILE
+    # Too long for one line in the heads: set smaller, then cut, and said so.
+    assert any("marking is too long" in r.getMessage() for r in caplog.records)
+    header, footer = _section_heads(data)[1]
+    assert header.splitlines()[0].endswith("…") and footer.splitlines()[-1].endswith("…")
+
+
+def test_logo_on_the_cover(style: Style, tmp_path: Path) -> None:
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (120, 40), (20, 40, 75)).save(logo)
+    styled = replace(style, pack={**style.pack, "logo": str(logo)})
+    data = DocxWriter().write_pack(_conclusions(), styled)
+    body = _document(data)
+    drawings = list(
+        body.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}drawing")
+    )
+    assert len(drawings) == 1
+    first = body.find("w:body/w:p", NS)
+    assert first.find(".//w:drawing", NS) is not None  # the first thing on the cover
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        (media,) = [n for n in z.namelist() if n.startswith("word/media/")]
+        assert z.read(media) == logo.read_bytes()
+
+
+def test_language_words_and_page_of(style: Style) -> None:
+    pack = _conclusions()
+    pack = replace(pack, meta=replace(pack.meta, language="uk"))
+    heads = _section_heads(DocxWriter().write_pack(pack, style))
+    assert heads[1] == ("Two\tУ цьому пакеті", "Сторінка 1 з 1")
+
+
+# --- LibreOffice -----------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_libreoffice_marks_every_page_top_and_bottom(lo_pages: list[str]) -> None:
+    assert len(lo_pages) >= 5
+    for number, text in enumerate(lo_pages, start=1):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        assert lines[0] == "OFFICIAL" and lines[-1] == "OFFICIAL", number
+
+
+@pytest.mark.slow
+def test_libreoffice_numbers_every_page_but_the_cover(lo_pages: list[str]) -> None:
+    total = len(lo_pages)
+    assert "Page" not in lo_pages[0]
+    for number, text in enumerate(lo_pages[1:], start=2):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        assert lines[-2] == f"Page {number} of {total}", number
+
+
+@pytest.mark.slow
+def test_libreoffice_cover(lo_pages: list[str], pack: Pack) -> None:
+    text = cover_text(pack)
+    lines = [line.strip() for line in lo_pages[0].splitlines() if line.strip()]
+    assert lines == [
+        "OFFICIAL",
+        text.title,
+        text.subtitle,
+        text.date,
+        text.prepared_by,
+        text.prepared_for,
+        text.summary,
+        "OFFICIAL",  # the boxed marking
+        "OFFICIAL",
+    ]
+
+
+@pytest.mark.slow
+def test_libreoffice_starts_each_article_on_a_new_page_under_its_header(
+    lo_pages: list[str], pack: Pack
+) -> None:
+    starts: dict[str, int] = {}
+    for number, text in enumerate(lo_pages, start=1):
+        lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+        # marking, running header, then the body.
+        header = lines[1]
+        for entry in pack.articles:
+            title = entry.article.meta.title
+            if " ".join(lines[2:4]).startswith(title):
+                starts[entry.id] = number
+        if number > 1:
+            assert header.startswith(pack.meta.title), number
+    assert list(starts) == [e.id for e in pack.articles]
+    assert list(starts.values()) == sorted(starts.values())
+    for entry in pack.articles:
+        page = starts[entry.id]
+        # Every page from an article's first to the next one's names it in the header.
+        header = " ".join(lo_pages[page - 1].splitlines()[1].split())
+        assert header.endswith(entry.article.meta.title)
+    # "In this pack" gives the page each article starts on (LibreOffice computes PAGEREF).
+    contents = " ".join(lo_pages[1].split())
+    for entry in pack.articles:
+        assert re.search(
+            re.escape(entry.article.meta.title) + r"\.+\s*" + str(starts[entry.id]), contents
+        )
+
+
+def test_template_heads_give_way_to_the_packs(style: Style, tmp_path: Path) -> None:
+    template = tmp_path / "template.docx"
+    made = Document()
+    made.add_paragraph("Template body text")
+    made.sections[0].header.paragraphs[0].text = "Template header"
+    made.save(str(template))
+    styled = replace(style, docx={**style.docx, "template": str(template)})
+    data = DocxWriter().write_pack(_conclusions(), styled)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        everything = b"".join(z.read(n) for n in z.namelist())
+    assert b"Template header" not in everything and b"Template body" not in everything
+    assert _section_heads(data)[2] == ("Two\tAlpha", "Page 1 of 1")
