@@ -12,6 +12,8 @@ FORMATS := docx pdf epub
 
 SOURCES  := $(wildcard source/*.txt)
 HANDOUTS := $(foreach s,$(SOURCES),$(foreach f,$(FORMATS),build/$(basename $(notdir $(s))).$(f)))
+# The sample briefing pack bundles articles listed in source/pack.toml.
+PACKS    := $(if $(wildcard source/pack.toml),$(foreach f,$(FORMATS),build/briefing-pack.$(f)))
 # A change to briefconv itself (code, fonts, packaging) changes handouts too.
 PKG_FILES := pyproject.toml $(shell find src/briefconv -name '*.py' -o -name '*.ttf' 2>/dev/null)
 
@@ -20,7 +22,7 @@ PKG_FILES := pyproject.toml $(shell find src/briefconv -name '*.py' -o -name '*.
 
 all: handouts
 
-handouts: $(HANDOUTS)
+handouts: $(HANDOUTS) $(PACKS)
 
 # The venv is rebuilt only when pyproject.toml changes; stamps live inside .venv.
 $(VENV)/.stamp-install: pyproject.toml
@@ -36,6 +38,9 @@ $(VENV)/.stamp-test: $(VENV)/.stamp-install
 # One rule makes all three formats of an article (grouped target: parse once, write three).
 build/%.docx build/%.pdf build/%.epub &: source/%.txt $(STYLE_FILE) $(PKG_FILES) $(VENV)/.stamp-install
 	$(BIN)/briefconv convert $< -o build --style $(STYLE_FILE) $(foreach f,$(FORMATS),-t $(f))
+
+build/briefing-pack.docx build/briefing-pack.pdf build/briefing-pack.epub &: source/pack.toml $(SOURCES) $(STYLE_FILE) $(PKG_FILES) $(VENV)/.stamp-install
+	$(BIN)/briefconv pack source/pack.toml -o build/briefing-pack --style $(STYLE_FILE)
 
 test: $(VENV)/.stamp-test
 	@command -v java >/dev/null 2>&1 || { \
