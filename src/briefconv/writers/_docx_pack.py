@@ -63,6 +63,7 @@ from briefconv.writers.docx import (
     _setup_styles,
     _twips,
     _write_block,
+    add_styled_paragraph,
 )
 
 __all__ = ["bookmark_name", "write_pack"]
@@ -602,7 +603,7 @@ class _PackBuilder:
     # -- helpers
 
     def _para(self, text: str, style_name: str) -> _Para:
-        paragraph = self.doc.add_paragraph(style=style_name)
+        paragraph = add_styled_paragraph(self.doc, style_name)
         if text:
             paragraph.add_run(text)
         return paragraph
@@ -638,7 +639,7 @@ class _PackBuilder:
         used = 0.0
         logo = style.pack.get("logo")
         if logo:
-            paragraph = self.doc.add_paragraph(style="Normal")
+            paragraph = add_styled_paragraph(self.doc, "Normal")
             _space(paragraph, style.role("body"), before=0, after=12)
             used += 12 + _add_logo(
                 paragraph,
@@ -648,7 +649,7 @@ class _PackBuilder:
             )
         # The accent bar: a short thick rule about a fifth of the way down, as in the PDF.
         accent = style.role("cover_title").color
-        bar = self.doc.add_paragraph(style="Normal")
+        bar = add_styled_paragraph(self.doc, "Normal")
         bar_ppr = _p_element(bar).get_or_add_pPr()
         border = _el("w:pBdr")
         border.append(_el("w:top", val="single", sz="40", space="0", color=_hex(accent)))
@@ -714,7 +715,7 @@ class _PackBuilder:
         _space(heading, self.style.role("heading1"), before=0)
         width = _text_width(self.doc)
         for entry in self.pack.articles:
-            title = self.doc.add_paragraph(style="Contents Entry")
+            title = add_styled_paragraph(self.doc, "Contents Entry")
             ppr = _p_element(title).get_or_add_pPr()
             _insert_ordered(ppr, _el("w:keepNext"))
             tabs = _el("w:tabs")
@@ -748,7 +749,7 @@ class _PackBuilder:
                     if text:
                         entries.append((block.level + 1, text, heading_id(entry.id, index)))
         for number, (level, text, anchor) in enumerate(entries):
-            paragraph = self.doc.add_paragraph(style=f"TOC {level}")
+            paragraph = add_styled_paragraph(self.doc, f"TOC {level}")
             p = _p_element(paragraph)
             if number == 0:
                 p.append(_fld_char("begin"))
@@ -765,11 +766,11 @@ class _PackBuilder:
             _internal_link(p, anchor).append(_text_run(text))
         # The field ends in a paragraph of its own, as Word writes it: LibreOffice loses the
         # section's footer fields when the TOC ends in the paragraph that ends the section.
-        closing = self.doc.add_paragraph(style="Normal")
+        closing = add_styled_paragraph(self.doc, "Normal")
         _p_element(closing).append(_fld_char("end"))
         # ... and the section ends one paragraph later still: LibreOffice 7.4 reads the
         # footer's PAGE and NUMPAGES fields as empty when the TOC ends in that paragraph.
-        self.doc.add_paragraph(style="Normal")
+        add_styled_paragraph(self.doc, "Normal")
 
     # -- articles
 
@@ -783,11 +784,11 @@ class _PackBuilder:
             self._para(meta.subtitle, "Subtitle")
         parts = byline(meta, extra=(words.min_read.format(n=entry.minutes),))
         if parts:
-            _add_runs(self.doc.add_paragraph(style="Article Byline"), flatten(parts))
+            _add_runs(add_styled_paragraph(self.doc, "Article Byline"), flatten(parts))
         for index, block in enumerate(article.blocks):
             if isinstance(block, Heading):
                 level = min(block.level + 1, 7)
-                paragraph = self.doc.add_paragraph(style=f"Heading {level}")
+                paragraph = add_styled_paragraph(self.doc, f"Heading {level}")
                 _add_runs(paragraph, flatten(block.children))
                 self._bookmark(paragraph, heading_id(entry.id, index))
             else:
