@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import hashlib
 import io
 import logging
 import re
@@ -586,6 +587,11 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type
         self.canv.showOutline()
         pdf_date = self._pdf_date
         self.canv.setDateFormatter(lambda *_: pdf_date)
+        # reportlab seeds the file's /ID with SOURCE_DATE_EPOCH when it is set, even in
+        # invariant mode, so a dated pack's bytes would change with it: seed with our date.
+        doc = self.canv._doc
+        doc.signature = hashlib.md5(usedforsecurity=False)
+        doc.signature.update(pdf_date.encode("ascii"))
 
 
 def _render(
