@@ -41,7 +41,7 @@ from briefconv.model import (
     Text,
 )
 from briefconv.pack import make_pack
-from briefconv.readers import MAX_BYTES, read_bytes, read_path
+from briefconv.readers import MAX_BYTES, read_path, reader_for
 from briefconv.serialize import from_json, to_json
 from briefconv.styles import Style, load_style
 from briefconv.writers import available_writers, get_writer
@@ -115,7 +115,10 @@ def read_file(
 
 def read_string(text: str, *, title: str | None = None, name: str | None = None) -> Article:
     """Parse an article from a string; ``name`` (a file name) is used for messages and titles."""
-    return read_bytes(text.encode("utf-8"), name=name or "<string>", title=title)
+    # Parsed as text, not re-encoded: a str may hold lone surrogates that UTF-8 cannot
+    # encode; the model removes them like any other character documents cannot hold.
+    source = Path(name) if name else None
+    return reader_for(None, source).read(text, source=source, title=title)
 
 
 def available_formats() -> dict[str, str]:
