@@ -22,7 +22,7 @@ from .conftest import CASES, SAMPLE
 
 
 def _all_cases() -> list[Path]:
-    return [SAMPLE, *sorted(CASES.glob("*.txt"))]
+    return [SAMPLE, *sorted(CASES.glob("*.txt")), *sorted((CASES / "md").glob("*.md"))]
 
 
 @pytest.mark.parametrize("path", _all_cases(), ids=lambda p: p.name)
@@ -40,8 +40,10 @@ def test_schema_names_every_node_type() -> None:
         defs[r["$ref"].split("/")[-1]]["properties"]["type"]["const"]
         for r in defs["block"]["oneOf"]
     }
-    assert inline == {"text", "emphasis", "strong", "link"}
-    assert block == {"heading", "paragraph", "quote", "bullet_list", "ordered_list"}
+    assert inline == {"text", "emphasis", "strong", "link", "code", "line_break"}
+    assert block == {
+        "heading", "paragraph", "quote", "bullet_list", "ordered_list", "thematic_break", "figure"
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -107,8 +107,9 @@ def test_wrapped_paragraphs_are_joined() -> None:
     assert plain_text(first.children).startswith("Negotiators returned to Geneva on Monday for a")
     assert "talks, hoping to turn" in plain_text(first.children)
     headings = [(b.level, plain_text(b.children)) for b in article.blocks if isinstance(b, Heading)]
-    # ALL CAPS headings rank above the others when both kinds occur.
-    assert headings == [(2, "The agenda"), (1, "WHAT COMES NEXT")]
+    # ALL CAPS headings rank above the others when both kinds occur, but a first heading
+    # is always level 1: levels are never skipped.
+    assert headings == [(1, "The agenda"), (1, "WHAT COMES NEXT")]
 
 
 def test_lists() -> None:

@@ -101,15 +101,22 @@ def read_file(
     encoding: str | None = None,
     input_format: str | None = None,
     max_bytes: int = MAX_BYTES,
+    allow_outside: bool = False,
 ) -> Article:
     """Read an article file (``-`` for standard input) into the model.
 
     ``title`` overrides any title in the text; ``encoding`` is needed only for files that
     are neither UTF-8 nor UTF-16/32 with a byte-order mark; ``input_format`` (``text``,
-    ``markdown``, ``json``) overrides the extension; files over ``max_bytes`` are refused.
+    ``markdown``, ``json``) overrides the extension; files over ``max_bytes`` are refused;
+    images outside the article's folder are shown only with ``allow_outside``.
     """
     return read_path(
-        path, title=title, encoding=encoding, input_format=input_format, max_bytes=max_bytes
+        path,
+        title=title,
+        encoding=encoding,
+        input_format=input_format,
+        max_bytes=max_bytes,
+        allow_outside=allow_outside,
     )
 
 

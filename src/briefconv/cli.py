@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from briefconv import (
     Quote,
 )
 from briefconv.filters import apply_filter
-from briefconv.model import plain_text
+from briefconv.model import Figure, ThematicBreak, plain_text
 
 __all__ = ["cli", "main"]
 
@@ -173,6 +173,11 @@ Examples:
 @_FROM_OPTION
 @_MAX_SIZE_OPTION
 @click.option(
+    "--allow-outside",
+    is_flag=True,
+    help="Show images from outside the article's folder (refused by default).",
+)
+@click.option(
     "--filter",
     "filters",
     multiple=True,
@@ -190,6 +195,7 @@ def convert(
     encoding: str | None,
     input_format: str | None,
     max_bytes: int,
+    allow_outside: bool,
     filters: tuple[str, ...],
 ) -> None:
     """Convert articles to handouts (see the help text above)."""
@@ -227,6 +233,7 @@ def convert(
                 encoding=encoding,
                 input_format=input_format,
                 max_bytes=max_bytes,
+                allow_outside=allow_outside,
             )
             for command in filters:
                 article = apply_filter(article, command)
@@ -290,13 +297,29 @@ def _outline(article: Article) -> list[str]:
                     lines.append(f"{indent}> {short(plain_text(para.children))}")
                 if attribution:
                     lines.append(f"{indent}> — {plain_text(attribution)}")
-            case BulletList(items=items):
-                lines.extend(f"{indent}• {short(plain_text(item))}" for item in items)
-            case OrderedList(items=items, start=start):
-                lines.extend(
-                    f"{indent}{start + i}. {short(plain_text(item))}"
-                    for i, item in enumerate(items)
-                )
+            case OrderedList() | BulletList():
+                lines.extend(_list_outline(block, indent, short))
+            case ThematicBreak():
+                lines.append(f"{indent}* * *")
+            case Figure(src=src, alt=alt, path=path):
+                shown = "" if path else " (not shown: alt text only)"
+                lines.append(f"{indent}[image {src}: {short(alt, 50)}]{shown}")
+    return lines
+
+
+def _list_outline(
+    block: BulletList | OrderedList, indent: str, short: Callable[[str], str]
+) -> list[str]:
+    """Outline lines of a list and its nested lists."""
+    lines: list[str] = []
+    subs: dict[int, list[BulletList | OrderedList]] = {}
+    for index, sub in block.sublists:
+        subs.setdefault(index, []).append(sub)
+    for i, item in enumerate(block.items):
+        mark = f"{block.start + i}." if isinstance(block, OrderedList) else "•"
+        lines.append(f"{indent}{mark} {short(plain_text(item))}")
+        for sub in subs.get(i, []):
+            lines.extend(_list_outline(sub, indent + "  ", short))
     return lines
 
 

@@ -33,9 +33,12 @@ __all__ = [
     "ArticleMeta",
     "Block",
     "BulletList",
+    "Code",
     "Emphasis",
+    "Figure",
     "Heading",
     "Inline",
+    "LineBreak",
     "Link",
     "OrderedList",
     "Pack",
@@ -45,6 +48,7 @@ __all__ = [
     "Quote",
     "Strong",
     "Text",
+    "ThematicBreak",
     "plain_text",
     "sanitize",
 ]
@@ -129,7 +133,22 @@ class Link:
         _set_clean(self, "url")
 
 
-Inline: TypeAlias = Text | Emphasis | Strong | Link
+@dataclass(frozen=True, slots=True)
+class Code:
+    """Inline code, set in a monospaced face; never interpreted as markup."""
+
+    text: str
+
+    def __post_init__(self) -> None:
+        _set_clean(self, "text")
+
+
+@dataclass(frozen=True, slots=True)
+class LineBreak:
+    """A hard line break inside a paragraph, list item or quote."""
+
+
+Inline: TypeAlias = Text | Emphasis | Strong | Link | Code | LineBreak
 
 # --- blocks ----------------------------------------------------------------------------
 
@@ -163,20 +182,50 @@ class Quote:
 
 @dataclass(frozen=True, slots=True)
 class BulletList:
-    """An unordered list; each item is a run of inline content."""
+    """An unordered list; each item is a run of inline content.
+
+    ``sublists`` nests lists under items: ``(item_index, list)`` pairs, in order.
+    """
 
     items: tuple[tuple[Inline, ...], ...]
+    sublists: tuple[tuple[int, BulletList | OrderedList], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class OrderedList:
-    """A numbered list starting at ``start``; each item is a run of inline content."""
+    """A numbered list starting at ``start``; each item is a run of inline content.
+
+    ``sublists`` nests lists under items: ``(item_index, list)`` pairs, in order.
+    """
 
     items: tuple[tuple[Inline, ...], ...]
     start: int = 1
+    sublists: tuple[tuple[int, BulletList | OrderedList], ...] = ()
 
 
-Block: TypeAlias = Heading | Paragraph | Quote | BulletList | OrderedList
+@dataclass(frozen=True, slots=True)
+class ThematicBreak:
+    """A section break between parts of an article."""
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """An image: ``src`` as written in the article, ``alt`` its description.
+
+    ``path`` is the absolute path of the local PNG or JPEG to show, checked by the reader;
+    ``None`` when the image is remote or was refused, and writers then show the alt text.
+    """
+
+    src: str
+    alt: str
+    path: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("src", "alt", "path"):
+            _set_clean(self, name)
+
+
+Block: TypeAlias = Heading | Paragraph | Quote | BulletList | OrderedList | ThematicBreak | Figure
 
 # --- the article -----------------------------------------------------------------------
 
@@ -239,6 +288,10 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
                 parts.append(plain_text(children))
             case Link(children=children):
                 parts.append(plain_text(children))
+            case Code(text=text):
+                parts.append(text)
+            case LineBreak():
+                parts.append("\n")
     return "".join(parts)
 
 

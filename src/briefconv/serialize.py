@@ -10,10 +10,16 @@ Shape (``MODEL_VERSION`` 1)::
                 {"type": "paragraph", "content": [INLINE...]},
                 {"type": "quote", "paragraphs": [[INLINE...]...], "attribution": [INLINE...]},
                 {"type": "bullet_list", "items": [[INLINE...]...]},
-                {"type": "ordered_list", "start": 1, "items": [[INLINE...]...]}]}
+                {"type": "ordered_list", "start": 1, "items": [[INLINE...]...]},
+
+                {"type": "thematic_break"},
+                {"type": "figure", "src": "map.png", "alt": "...", "path": "/abs/map.png"}]}
+
+    Lists may nest: "sublists": [{"item": 0, "list": LIST}] puts LIST under item 0.
 
     INLINE: {"type": "text", "text": "..."} | {"type": "emphasis", "content": [...]}
           | {"type": "strong", "content": [...]} | {"type": "link", "url": "...", "content": [...]}
+          | {"type": "code", "text": "..."} | {"type": "line_break"}
 """
 
 from __future__ import annotations
@@ -29,15 +35,19 @@ from briefconv.model import (
     ArticleMeta,
     Block,
     BulletList,
+    Code,
     Emphasis,
+    Figure,
     Heading,
     Inline,
+    LineBreak,
     Link,
     OrderedList,
     Paragraph,
     Quote,
     Strong,
     Text,
+    ThematicBreak,
 )
 
 __all__ = ["from_dict", "from_json", "to_dict", "to_json"]
@@ -55,6 +65,10 @@ def _inline_to(node: Inline) -> dict[str, Any]:
             return {"type": "strong", "content": [_inline_to(c) for c in children]}
         case Link(url=url, children=children):
             return {"type": "link", "url": url, "content": [_inline_to(c) for c in children]}
+        case Code(text=text):
+            return {"type": "code", "text": text}
+        case LineBreak():
+            return {"type": "line_break"}
         case _:
             assert_never(node)
 
@@ -75,16 +89,30 @@ def _block_to(block: Block) -> dict[str, Any]:
                 "paragraphs": [_inlines_to(p.children) for p in paragraphs],
                 "attribution": _inlines_to(attribution),
             }
-        case BulletList(items=items):
-            return {"type": "bullet_list", "items": [_inlines_to(i) for i in items]}
-        case OrderedList(items=items, start=start):
-            return {
+        case BulletList(items=items, sublists=sublists):
+            out: dict[str, Any] = {"type": "bullet_list", "items": [_inlines_to(i) for i in items]}
+            if sublists:
+                out["sublists"] = _sublists_to(sublists)
+            return out
+        case OrderedList(items=items, start=start, sublists=sublists):
+            out = {
                 "type": "ordered_list",
                 "start": start,
                 "items": [_inlines_to(i) for i in items],
             }
+            if sublists:
+                out["sublists"] = _sublists_to(sublists)
+            return out
+        case ThematicBreak():
+            return {"type": "thematic_break"}
+        case Figure(src=src, alt=alt, path=path):
+            return {"type": "figure", "src": src, "alt": alt, "path": path}
         case _:
             assert_never(block)
+
+
+def _sublists_to(sublists: tuple[tuple[int, BulletList | OrderedList], ...]) -> list[Any]:
+    return [{"item": index, "list": _block_to(sub)} for index, sub in sublists]
 
 
 def to_dict(article: Article) -> dict[str, Any]:
@@ -126,6 +154,10 @@ def _inline_from(data: Any, path: str) -> Inline:
         if not isinstance(text, str):
             raise _err(f"{path}.text", "expected a string")
         return Text(text)
+    if kind == "code":
+        return Code(str(data.get("text", "")))
+    if kind == "line_break":
+        return LineBreak()
     content = _inlines_from(data.get("content"), f"{path}.content")
     if kind == "emphasis":
         return Emphasis(content)
@@ -171,12 +203,21 @@ def _block_from(data: Any, path: str) -> Block:
         if not isinstance(items, list):
             raise _err(f"{path}.items", "expected a list")
         parsed = tuple(_inlines_from(it, f"{path}.items[{i}]") for i, it in enumerate(items))
+        subs: list[tuple[int, BulletList | OrderedList]] = []
+        for i, entry in enumerate(data.get("sublists", [])):
+            sub = _block_from(entry["list"], f"{path}.sublists[{i}].list")
+            assert isinstance(sub, BulletList | OrderedList)  # the schema allows only lists
+            subs.append((int(entry["item"]), sub))
         if kind == "bullet_list":
-            return BulletList(parsed)
+            return BulletList(parsed, tuple(subs))
         start = data.get("start", 1)
         if not isinstance(start, int) or isinstance(start, bool) or start < 0:
             raise _err(f"{path}.start", "expected a whole number")
-        return OrderedList(parsed, start)
+        return OrderedList(parsed, start, tuple(subs))
+    if kind == "thematic_break":
+        return ThematicBreak()
+    if kind == "figure":
+        return Figure(str(data["src"]), str(data["alt"]), data.get("path"))
     raise _err(f"{path}.type", f"unknown block type {kind!r}")
 
 

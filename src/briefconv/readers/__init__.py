@@ -34,38 +34,42 @@ class Reader(Protocol):
         ...
 
 
-def _markdown() -> Reader:
+def _markdown(allow_outside: bool = False) -> Reader:
     # markdown-it-py and PyYAML load only when a Markdown article is read.
     from briefconv.readers.markdown import MarkdownReader
 
-    return MarkdownReader()
+    return MarkdownReader(allow_outside=allow_outside)
 
 
-def _json() -> Reader:
+def _text(allow_outside: bool = False) -> Reader:
+    return TextReader()
+
+
+def _json(allow_outside: bool = False) -> Reader:
     from briefconv.readers.json_model import JsonReader
 
     return JsonReader()
 
 
 #: Reader name -> (extensions, factory); factories import their reader lazily.
-READERS: dict[str, tuple[tuple[str, ...], Callable[[], Reader]]] = {
-    "text": (TextReader.extensions, TextReader),
+READERS: dict[str, tuple[tuple[str, ...], Callable[[bool], Reader]]] = {
+    "text": (TextReader.extensions, _text),
     "markdown": ((".md", ".markdown"), _markdown),
     "json": ((".json",), _json),
 }
 
 
-def reader_for(name: str | None, path: Path | None) -> Reader:
+def reader_for(name: str | None, path: Path | None, *, allow_outside: bool = False) -> Reader:
     """The reader named ``name``, else the one for ``path``'s extension, else plain text."""
     if name is not None:
         entry = READERS.get(name)
         if entry is None:
             raise InputError(f"unknown input format {name!r} (available: {', '.join(READERS)})")
-        return entry[1]()
+        return entry[1](allow_outside)
     if path is not None:
         for extensions, factory in READERS.values():
             if path.suffix.lower() in extensions:
-                return factory()
+                return factory(allow_outside)
     return TextReader()
 
 
@@ -77,11 +81,13 @@ def read_bytes(
     encoding: str | None = None,
     input_format: str | None = None,
     timestamp: int | None = None,
+    allow_outside: bool = False,
 ) -> Article:
     """Decode and parse an article's bytes; ``name`` is used in messages and for a title."""
     text = decode(data, name=name, encoding=encoding)
     source = Path(name) if not name.startswith("<") else None
-    article = reader_for(input_format, source).read(text, source=source, title=title)
+    reader = reader_for(input_format, source, allow_outside=allow_outside)
+    article = reader.read(text, source=source, title=title)
     # A model read from JSON keeps the time it carries; others get the file's.
     if timestamp is not None and article.timestamp is None:
         return Article(article.meta, article.blocks, timestamp)
@@ -112,6 +118,7 @@ def read_path(
     encoding: str | None = None,
     input_format: str | None = None,
     max_bytes: int = MAX_BYTES,
+    allow_outside: bool = False,
 ) -> Article:
     """Read an article from a file, or from standard input when ``path`` is ``-``.
 
@@ -127,6 +134,7 @@ def read_path(
             title=title,
             encoding=encoding,
             input_format=input_format,
+            allow_outside=allow_outside,
         )
     path = Path(path)
     try:
@@ -148,4 +156,5 @@ def read_path(
         encoding=encoding,
         input_format=input_format,
         timestamp=mtime,
+        allow_outside=allow_outside,
     )

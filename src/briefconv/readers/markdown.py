@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import logging
 import re
+import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -31,18 +32,23 @@ from briefconv.model import (
     ArticleMeta,
     Block,
     BulletList,
+    Code,
     Emphasis,
+    Figure,
     Heading,
     Inline,
+    LineBreak,
     Link,
     OrderedList,
     Paragraph,
     Quote,
     Strong,
     Text,
+    ThematicBreak,
     plain_text,
     sanitize,
 )
+from briefconv.readers._levels import no_skipped_levels
 from briefconv.readers.text import guess_language, title_from_filename
 
 __all__ = ["MarkdownReader"]
@@ -94,6 +100,9 @@ class MarkdownReader:
     name: ClassVar[str] = "markdown"
     extensions: ClassVar[tuple[str, ...]] = (".md", ".markdown")
 
+    def __init__(self, *, allow_outside: bool = False) -> None:
+        self.allow_outside = allow_outside
+
     def read(self, text: str, *, source: Path | None = None, title: str | None = None) -> Article:
         """Parse Markdown ``text`` into an :class:`Article`; see the module docstring."""
         where = str(source) if source is not None else "<string>"
@@ -115,16 +124,25 @@ class MarkdownReader:
         # through, so nothing is ever lost.
         parser = MarkdownIt("commonmark", {"html": False, "maxNesting": 2 * _MAX_DEPTH + 20})
         tokens = parser.parse(body)
-        blocks = _Builder(tokens, where, offset).blocks()
+        base = source.parent if source is not None else Path.cwd()
+        images = _Images(where, base, self.allow_outside)
+        blocks = _Builder(tokens, where, offset, images).blocks()
 
         found_title: str | None = None
         h1 = [b for b in blocks if isinstance(b, Heading) and b.level == 1]
         if len(h1) == 1 and blocks and blocks[0] is h1[0]:
             found_title = plain_text(h1[0].children)
+            blocks = blocks[1:]
+        # Sections start at level 1 below the title, so "##" sections under a front matter
+        # title do not leave a level out (screen readers and navigation panes need that).
+        levels = [b.level for b in blocks if isinstance(b, Heading)]
+        if levels and min(levels) > 1:
+            shift = min(levels) - 1
             blocks = [
-                Heading(max(1, b.level - 1), b.children) if isinstance(b, Heading) else b
-                for b in blocks[1:]
+                Heading(b.level - shift, b.children) if isinstance(b, Heading) else b
+                for b in blocks
             ]
+        blocks = no_skipped_levels(blocks)
 
         authors_value = front.get("authors", front.get("author"))
         if isinstance(authors_value, list):
@@ -177,13 +195,58 @@ class MarkdownReader:
         return data, text[match.end() :], match.group(0).count("\n")
 
 
+_IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"))
+
+
+class _Images:
+    """Resolves image references: local PNG/JPEG in the article's folder, nothing remote."""
+
+    def __init__(self, where: str, base: Path, allow_outside: bool) -> None:
+        self.where = where
+        self.base = base.resolve()
+        self.allow_outside = allow_outside
+
+    def figure(self, src: str, alt: str) -> Figure:
+        """A :class:`Figure` for ``src``, with ``path`` only if the image may be shown."""
+        scheme = urllib.parse.urlsplit(src).scheme.lower()
+        if scheme and len(scheme) > 1:  # "c:" would be a Windows drive, not a scheme
+            _log.warning(
+                "%s: image %s is not fetched (briefconv never downloads); its alt text is kept",
+                self.where,
+                src[:200],
+            )
+            return Figure(src, alt)
+        path = (self.base / urllib.parse.unquote(src)).resolve()
+        if not self.allow_outside and not path.is_relative_to(self.base):
+            _log.warning(
+                "%s: image %s is outside the article's folder; refused (--allow-outside "
+                "permits it); its alt text is kept",
+                self.where,
+                src,
+            )
+            return Figure(src, alt)
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(8)
+        except OSError as exc:
+            _log.warning("%s: image %s: %s; its alt text is kept", self.where, src, exc.strerror)
+            return Figure(src, alt)
+        if not any(head.startswith(magic) for magic, _ in _IMAGE_MAGIC):
+            _log.warning(
+                "%s: image %s is not a PNG or JPEG file; its alt text is kept", self.where, src
+            )
+            return Figure(src, alt)
+        return Figure(src, alt, str(path))
+
+
 class _Builder:
     """Turns markdown-it's flat token stream into model blocks."""
 
-    def __init__(self, tokens: Sequence[Token], where: str, offset: int) -> None:
+    def __init__(self, tokens: Sequence[Token], where: str, offset: int, images: _Images) -> None:
         self.tokens = tokens
         self.where = where
         self.offset = offset
+        self.images = images
         self.pos = 0
 
     def blocks(self, until: str | None = None) -> list[Block]:
@@ -206,9 +269,24 @@ class _Builder:
             self.pos += 1  # heading_close
             return [Heading(level, inlines)]
         if kind == "paragraph_open":
-            inlines = self.inline_after()
+            found: list[tuple[str, str]] = []
+            inlines = self.inline_after(found)
             self.pos += 1  # paragraph_close
-            return [Paragraph(inlines)] if inlines else []
+            figures: list[Block] = [self.images.figure(src, alt) for src, alt in found]
+            if (
+                found
+                and not plain_text(inlines)
+                .strip(" \n")
+                .replace(" ".join(alt for _, alt in found), "")
+                .strip()
+            ):
+                return figures  # a paragraph that is only an image is a figure
+            # Images inside running text: their alt text stays in the sentence, and the
+            # images that can be shown follow the paragraph.
+            shown: list[Block] = [
+                f for f in figures if isinstance(f, Figure) and f.path is not None
+            ]
+            return ([Paragraph(inlines)] if inlines else []) + shown
         if kind in ("bullet_list_open", "ordered_list_open"):
             return self.list_block()
         if kind == "blockquote_open":
@@ -217,23 +295,32 @@ class _Builder:
             return [self.quote(inner)]
         if kind in ("fence", "code_block"):
             self.pos += 1
-            lines = token.content.rstrip("\n")
-            return [Paragraph((Text(lines),))] if lines else []
+            lines = token.content.rstrip("\n").split("\n")
+            parts: list[Inline] = []
+            for number, text in enumerate(lines):
+                if number:
+                    parts.append(LineBreak())
+                if text:
+                    parts.append(Code(text))
+            return [Paragraph(tuple(parts))] if any(lines) else []
         if kind == "hr":
             self.pos += 1
-            return []
+            return [ThematicBreak()]
         if kind == "html_block":  # not produced with html off; kept as text regardless
             self.pos += 1
             return [Paragraph((Text(token.content.strip()),))]
         self.pos += 1
         return []
 
-    def inline_after(self) -> tuple[Inline, ...]:
-        """The inline content of the ``inline`` token after an opening token."""
+    def inline_after(self, images: list[tuple[str, str]] | None = None) -> tuple[Inline, ...]:
+        """The inline content of the ``inline`` token after an opening token.
+
+        Images met are appended to ``images`` as ``(src, alt)``.
+        """
         self.pos += 1
         token = self.tokens[self.pos]
         self.pos += 1
-        return _inlines(token.children or [])
+        return _inlines(token.children or [], images if images is not None else [])
 
     def list_block(self) -> list[Block]:
         open_token = self.tokens[self.pos]
@@ -242,7 +329,8 @@ class _Builder:
         start = int(open_token.attrGet("start") or 1)
         self.pos += 1
         items: list[tuple[Inline, ...]] = []
-        nested: list[Block] = []
+        sublists: list[tuple[int, BulletList | OrderedList]] = []
+        after: list[Block] = []
         while self.tokens[self.pos].type != close:
             if self.tokens[self.pos].type == "list_item_open":
                 self.pos += 1
@@ -251,16 +339,23 @@ class _Builder:
                 for block in content:
                     if isinstance(block, Paragraph):
                         if inlines:
-                            inlines.append(Text(" "))
+                            inlines.append(LineBreak())
                         inlines.extend(block.children)
+                    elif isinstance(block, BulletList | OrderedList):
+                        sublists.append((len(items), block))
                     else:
-                        nested.append(block)
+                        # A quote, heading or figure inside an item: kept, after the list.
+                        after.append(block)
                 items.append(tuple(inlines))
             else:
                 self.pos += 1
         self.pos += 1
-        main: Block = OrderedList(tuple(items), start) if ordered else BulletList(tuple(items))
-        return [main, *nested]
+        main: Block = (
+            OrderedList(tuple(items), start, tuple(sublists))
+            if ordered
+            else BulletList(tuple(items), tuple(sublists))
+        )
+        return [main, *after]
 
     @staticmethod
     def quote(inner: list[Block]) -> Quote:
@@ -306,19 +401,27 @@ def _check_nesting(body: str, where: str, offset: int) -> None:
             )
 
 
-def _inlines(tokens: Sequence[Token]) -> tuple[Inline, ...]:
-    """Inline tokens -> model inlines (nested emphasis, strong and links)."""
+def _inlines(tokens: Sequence[Token], images: list[tuple[str, str]]) -> tuple[Inline, ...]:
+    """Inline tokens -> model inlines (nested emphasis, strong and links).
+
+    Images are collected into ``images`` as ``(src, alt)``; their alt text stays inline.
+    """
     stack: list[tuple[str, str | None, list[Inline]]] = [("root", None, [])]
     for token in tokens:
         kind = token.type
         current = stack[-1][2]
-        if kind == "text" or kind == "code_inline" or kind == "html_inline":
+        if kind in ("text", "html_inline"):
             if token.content:
                 current.append(Text(token.content))
-        elif kind in ("softbreak", "hardbreak"):
+        elif kind == "code_inline":
+            current.append(Code(token.content))
+        elif kind == "softbreak":
             current.append(Text(" "))
+        elif kind == "hardbreak":
+            current.append(LineBreak())
         elif kind == "image":
             alt = token.content or "".join(c.content for c in token.children or [])
+            images.append((str(token.attrGet("src") or ""), alt))
             if alt:
                 current.append(Text(alt))
         elif kind in ("em_open", "strong_open"):
@@ -354,6 +457,8 @@ def _as_paragraphs(block: Block) -> list[Paragraph]:
             return [Paragraph((Text("• "), *item)) for item in items]
         case OrderedList(items=items, start=start):
             return [Paragraph((Text(f"{start + i}. "), *item)) for i, item in enumerate(items)]
+        case Figure(alt=alt):
+            return [Paragraph((Text(alt),))] if alt else []
     return []
 
 

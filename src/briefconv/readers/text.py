@@ -49,6 +49,7 @@ from briefconv.model import (
     Text,
     sanitize,
 )
+from briefconv.readers._levels import no_skipped_levels
 
 __all__ = ["TextReader", "decode", "guess_language", "title_from_filename"]
 
@@ -494,7 +495,7 @@ class TextReader:
                 language=language,
                 summary=meta.get("summary"),
             ),
-            blocks=tuple(self._blocks(units)),
+            blocks=tuple(no_skipped_levels(self._blocks(units))),
         )
 
     @staticmethod

@@ -81,6 +81,22 @@ _PACK_FIXED = (
     "p.logo img {\n  max-width: 50%;\n  height: auto;\n}",
 )
 
+# Fixed rules for the markup that has no role of its own. A nested list keeps its parent
+# list's size (the "ul, ol" rule's em would compound) and sits tight under its item; a
+# figure is centred and never wider than the text column nor upscaled (an image without
+# width attributes shows at its natural size, 1 px = 1/96 in; both sizes stay auto, so
+# the max-width/max-height caps keep the aspect ratio); a thematic break is a short
+# centred rule; an image that cannot be shown is its alt text, centred.
+_BODY_FIXED = (
+    "li > ul, li > ol {\n  font-size: 1em;\n  margin-top: 0;\n  margin-bottom: 0;\n}",
+    "figure {\n  margin: 1em 0;\n  text-align: center;\n}",
+    "img {\n  max-width: 100%;\n  height: auto;\n}",
+    # Centred even where a reading system does not know <figure>; never taller than the
+    # screen page (engines without vh units ignore the line and keep the width cap).
+    "figure img {\n  display: block;\n  margin: 0 auto;\n  max-height: 95vh;\n}",
+    "p.image-missing {\n  text-align: center;\n}",
+)
+
 # Style font keys that name a generic CSS family outright.
 _GENERIC_BY_KEY = {"serif": "serif", "sans": "sans-serif", "mono": "monospace"}
 
@@ -150,6 +166,7 @@ def stylesheet(style: Style, faces: Sequence[FontFace] = (), *, pack: bool = Fal
     """
     rules = [_font_face(face) for face in faces]
     rules += [_rule(selector, style, role, parent) for selector, role, parent in SELECTORS]
+    rules += [_code_rule(style), *_BODY_FIXED, _hr_rule(style)]
     if pack:
         rules += [_rule(sel, style, role, parent) for sel, role, parent in PACK_SELECTORS]
         rules += _PACK_FIXED
@@ -211,6 +228,33 @@ def _rule(selector: str, style: Style, name: str, parent_name: str | None) -> st
         if role.border_color is not None or role.background is not None:
             decl.append(("padding", "0.3em 0.8em"))
     return _format(selector, decl)
+
+
+def _code_rule(style: Style) -> str:
+    """Inline code: the style's mono family at the surrounding text's size and colour.
+
+    Naming a family before ``monospace`` also stops browsers shrinking the text, which
+    they do for ``font-family: monospace`` alone.
+    """
+    family = style.fonts["mono"]
+    return _format(
+        "code", [("font-family", f"{_css_string(family.name)}, monospace"), ("font-size", "1em")]
+    )
+
+
+def _hr_rule(style: Style) -> str:
+    """A thematic break: a short centred rule in the body colour, with space around it."""
+    color = style.role("body").color
+    return _format(
+        "hr",
+        [
+            ("width", "25%"),
+            ("margin", "1.5em auto"),
+            ("border", "0"),
+            ("border-top", f"1px solid {color}"),
+            ("height", "0"),
+        ],
+    )
 
 
 def _font_face(face: FontFace) -> str:

@@ -34,7 +34,7 @@ from typing import Any
 
 from ebooklib import epub
 
-from briefconv.model import Pack, PackArticle
+from briefconv.model import Figure, Pack, PackArticle
 from briefconv.pack import cover_text, entry_details, labels
 from briefconv.styles import Role, Style
 from briefconv.writers._css import FontFace, font_faces, stylesheet
@@ -50,8 +50,12 @@ from briefconv.writers.epub import (
     _RTL_LANGUAGES,
     _add_accessibility_metadata,
     _block,
+    _collect_images,
     _ebooklib_toc,
     _heading_anchors,
+    _identity,
+    _image_items,
+    _Images,
     _inlines,
     _language,
     _line,
@@ -171,7 +175,13 @@ def _contents_page(pack: Pack, language: str, marking: str | None) -> str:
     return _document(words.in_this_pack, language, "".join(lines))
 
 
-def _chapter(entry: PackArticle, pack: Pack, marking: str | None, anchors: dict[int, str]) -> str:
+def _chapter(
+    entry: PackArticle,
+    pack: Pack,
+    marking: str | None,
+    anchors: dict[int, str],
+    images: _Images,
+) -> str:
     """One article's content document: marking, header block, body."""
     meta = entry.article.meta
     title = _title(entry)
@@ -182,7 +192,7 @@ def _chapter(entry: PackArticle, pack: Pack, marking: str | None, anchors: dict[
     if parts := byline(meta, extra=(minutes,)):
         header.append(f'<p class="byline">{_inlines(parts)}</p>')
     blocks = entry.article.blocks
-    body = [_block(block, anchors.get(index)) for index, block in enumerate(blocks)]
+    body = [_block(block, anchors.get(index), images) for index, block in enumerate(blocks)]
     return _document(
         title,
         _language(meta.language),
@@ -197,10 +207,13 @@ def _chapter(entry: PackArticle, pack: Pack, marking: str | None, anchors: dict[
     )
 
 
-def _identifier(pack: Pack) -> uuid.UUID:
-    """A UUID5 of everything the pack shows (not the source files' timestamps)."""
+def _identifier(pack: Pack, images: _Images) -> uuid.UUID:
+    """A UUID5 of everything the pack shows (not the source files' timestamps or paths)."""
     content = repr(pack.meta) + "".join(
-        repr((e.id, e.summary, e.minutes, e.article.meta, e.article.blocks)) for e in pack.articles
+        repr((e.id, e.summary, e.minutes, e.article.meta, _identity(e.article.blocks, images)))
+        if any(isinstance(b, Figure) for b in e.article.blocks)
+        else repr((e.id, e.summary, e.minutes, e.article.meta, e.article.blocks))
+        for e in pack.articles
     )
     return uuid.uuid5(_ID_NAMESPACE, content)
 
@@ -221,10 +234,15 @@ def write_pack(pack: Pack, style: Style) -> bytes:
         if not _line(entry.article.meta.title):
             _log.warning("article %s has no title: it is called 'Untitled'", entry.id)
 
+    # Every figure is loaded first: the identifier and accessibility metadata depend on it.
+    images = _Images()
+    for entry in pack.articles:
+        _collect_images(entry.article.blocks, images)
+
     book = epub.EpubBook()
     # ebooklib stamps its own version into a generator meta (PITFALLS 4): drop it.
     book.metadata.get(epub.NAMESPACES["OPF"], {}).pop("generator", None)
-    book.set_identifier(f"urn:uuid:{_identifier(pack)}")
+    book.set_identifier(f"urn:uuid:{_identifier(pack, images)}")
     book.set_title(title)
     book.set_language(language)
     if direction is not None:
@@ -237,7 +255,7 @@ def write_pack(pack: Pack, style: Style) -> bytes:
     if marking:
         # EPUB 3 reserves the dcterms: prefix, so no prefix declaration is needed.
         book.add_metadata(None, "meta", marking, {"property": "dcterms:accessRights"})
-    _add_accessibility_metadata(book, _ACCESSIBILITY_SUMMARY)
+    _add_accessibility_metadata(book, _ACCESSIBILITY_SUMMARY, images=images)
     _log.debug(
         "epub: a reflowable e-book has no pages, so the reading system decides %s",
         ", ".join(_NOT_EXPRESSIBLE),
@@ -281,9 +299,9 @@ def write_pack(pack: Pack, style: Style) -> bytes:
     for entry in pack.articles:
         article = entry.article
         anchors = _heading_anchors(article.blocks, entry.id)
-        add_document(entry.id, _file_name(entry), _chapter(entry, pack, marking, anchors))
+        add_document(entry.id, _file_name(entry), _chapter(entry, pack, marking, anchors, images))
         minutes = (words.min_read.format(n=entry.minutes),)
-        uses += _text_faces(article, style, anchors, minutes)
+        uses += _text_faces(article, style, anchors, minutes, images)
         node = _toc(_title(entry), article.blocks, anchors, title_anchor=entry.id)
         toc.append(_ebooklib_toc(node, _file_name(entry), top=True))
 
@@ -311,6 +329,8 @@ def write_pack(pack: Pack, style: Style) -> bytes:
         book.add_item(
             epub.EpubItem(uid="logo", file_name=logo[0], media_type=logo[2], content=logo[1])
         )
+    for item in _image_items(images):
+        book.add_item(item)
     book.add_item(epub.EpubNav(uid="nav", file_name="nav.xhtml", direction=direction))
     book.add_item(epub.EpubNcx(uid="ncx", file_name="toc.ncx"))
 

@@ -69,9 +69,16 @@ class FontSet:
         self._style = style
         self._families = {key: _register(family) for key, family in style.fonts.items()}
 
-    def face(self, role: Role, *, bold: bool = False, italic: bool = False) -> Face:
-        """The face text of ``role`` is drawn in, with run-level bold/italic added."""
-        family = self._families[role.font]
+    def face(
+        self, role: Role, *, bold: bool = False, italic: bool = False, code: bool = False
+    ) -> Face:
+        """The face text of ``role`` is drawn in, with run-level bold/italic added.
+
+        ``code`` selects the style's ``mono`` family (always present: the style loader
+        supplies DejaVu Sans Mono when a style names none), keeping the role's weight
+        and slant.
+        """
+        family = self._families["mono" if code else role.font]
         return family.faces[(role.bold or bold, role.italic or italic)]
 
 

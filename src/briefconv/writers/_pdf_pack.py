@@ -59,6 +59,7 @@ from briefconv.writers.pdf import (
     _paragraph_style,
     _plain,
     _StoryBuilder,
+    _warn_problems,
     _warn_unsafe_links,
 )
 
@@ -91,6 +92,7 @@ def write_pack(pack: Pack, style: Style) -> bytes:
     chrome = _Chrome(pack, style, fonts)
     report_missing_glyphs([*first.texts, *chrome.texts()])
     _warn_unsafe_links(first.unsafe_links)
+    _warn_problems(first.problems)
 
     result = _render(pack, style, chrome, story, total=None)
     for _ in range(_MAX_PASSES):
@@ -303,6 +305,7 @@ class _PackStory:
     numbers: dict[str, int] | None
     texts: list[tuple[str, Face]] = field(default_factory=list)
     unsafe_links: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
     def build(self) -> list[Any]:
         """Cover, contents, then each article from a new page."""
@@ -319,10 +322,12 @@ class _PackStory:
                 self.hyphenator(meta.language),
                 entry_id=entry.id,
                 byline_extra=(words.min_read.format(n=entry.minutes),),
+                frame=self._frame_size(),
             )
             story += builder.build()
             self.texts += builder.texts
             self.unsafe_links += builder.unsafe_links
+            self.problems += builder.problems
         return story
 
     def _markup(self, runs: list[Run], role_name: str, hyphenate: bool) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import assert_never
 
-from briefconv.model import Emphasis, Inline, Link, Strong, Text
+from briefconv.model import Code, Emphasis, Inline, LineBreak, Link, Strong, Text
 
 __all__ = ["Run", "flatten"]
 
@@ -18,6 +18,8 @@ class Run:
     bold: bool = False
     italic: bool = False
     url: str | None = None
+    code: bool = False  # set in the monospaced face
+    line_break: bool = False  # a hard line break; ``text`` is "\n"
 
 
 def flatten(
@@ -42,13 +44,24 @@ def flatten(
             case Link(url=link_url, children=children):
                 # A link inside a link cannot be represented anywhere: the outer one wins.
                 runs.extend(flatten(children, bold=bold, italic=italic, url=url or link_url))
+            case Code(text=text):
+                if text:
+                    runs.append(Run(text, bold, italic, url, code=True))
+            case LineBreak():
+                runs.append(Run("\n", bold, italic, url, line_break=True))
             case _:
                 assert_never(node)
     merged: list[Run] = []
     for run in runs:
         last = merged[-1] if merged else None
-        if last and (last.bold, last.italic, last.url) == (run.bold, run.italic, run.url):
-            merged[-1] = Run(last.text + run.text, run.bold, run.italic, run.url)
+        if (
+            last
+            and not last.line_break
+            and not run.line_break
+            and (last.bold, last.italic, last.url, last.code)
+            == (run.bold, run.italic, run.url, run.code)
+        ):
+            merged[-1] = Run(last.text + run.text, run.bold, run.italic, run.url, run.code)
         else:
             merged.append(run)
     return merged

@@ -3,7 +3,10 @@
 Structure is carried by Word's built-in styles, so Word's navigation pane, screen readers
 and pandoc all see it: the title is ``Title``, the subtitle ``Subtitle``, the byline the
 custom ``Byline``, headings ``Heading 1``-``Heading 6``, paragraphs ``Body Text``, quotes
-``Quote`` (attribution ``Quote Attribution``), lists ``List Bullet`` / ``List Number``.
+``Quote`` (attribution ``Quote Attribution``), lists ``List Bullet`` / ``List Number``
+(nested lists at numbering level ``w:ilvl`` = depth), inline code the character style
+``Verbatim Char`` (pandoc's name, in the style's ``mono`` family); images are inline
+pictures scaled into the text frame with their alt text as ``wp:docPr/@descr``.
 Every style's look comes from one role of the resolved :class:`~briefconv.styles.Style`
 (see :data:`_STYLE_ROLES`); python-docx supplies the package, and the XML it has no API
 for (hyperlinks, fields, borders, numbering restarts) is built here. Line spacing is "at
@@ -46,6 +49,7 @@ import copy
 import io
 import itertools
 import logging
+import struct
 import weakref
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -57,13 +61,21 @@ from typing import Any, ClassVar, TypeAlias, assert_never, cast
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
+from docx.image.exceptions import (
+    InvalidImageStreamError,
+    UnexpectedEndOfFileError,
+    UnrecognizedImageError,
+)
+from docx.image.image import Image as DocxImage
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
+from docx.parts.document import DocumentPart
 from docx.parts.numbering import NumberingPart
-from docx.shared import Pt
+from docx.shared import Emu, Pt
 from docx.styles import BabelFish
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run as DocxRun
@@ -75,12 +87,13 @@ from briefconv.model import (
     ArticleMeta,
     Block,
     BulletList,
+    Figure,
     Heading,
-    Inline,
     OrderedList,
     Pack,
     Paragraph,
     Quote,
+    ThematicBreak,
 )
 from briefconv.pack import single
 from briefconv.styles import Role, Style
@@ -218,6 +231,19 @@ _CONTENT_RELS = frozenset(
         "http://schemas.microsoft.com/office/2011/relationships/people",
     }
 )
+
+#: The character style of inline code; pandoc reads runs in it as ``Code``.
+_CODE_STYLE = "Verbatim Char"
+
+#: Deepest Word list level (``w:ilvl`` 0-8); deeper lists are drawn at this level.
+_MAX_LEVEL = 8
+
+#: Bullets of nested list levels: level 0 keeps the template's (Symbol's bullet).
+_BULLETS = ("\u2022", "\u25e6", "\u25aa")
+
+#: English Metric Units per inch; images are sized at 96 dpi, as browsers and pandoc do.
+_EMU_PER_INCH = 914400
+_IMAGE_DPI = 96
 
 #: Core properties are limited to 255 characters by python-docx.
 _CORE_MAX = 255
@@ -439,6 +465,7 @@ def _setup_styles(
         )
     if "Hyperlink" not in kept:
         _setup_hyperlink_style(styles, style.role("link"))
+    _setup_code_style(styles, style, keep=template and _CODE_STYLE in styles)
     body = style.role("body")
     if template:
         # The template's document defaults are part of its look (Normal is usually empty
@@ -617,6 +644,30 @@ def _setup_hyperlink_style(styles: Any, link: Role) -> None:  # Styles: add_styl
     rpr.append(_el("w:u", val="single"))
 
 
+def _setup_code_style(styles: Any, style: Style, *, keep: bool) -> None:
+    """Create the ``Verbatim Char`` character style for inline code: the ``mono`` family.
+
+    pandoc's Word reader reads runs in this style (pandoc's own name for it) as ``Code``.
+    Size and colour are inherited from the paragraph (body text: the body size and colour).
+    A template that defines the style keeps its look.
+    """
+    if keep:
+        return
+    if _CODE_STYLE in styles:
+        element = styles[_CODE_STYLE].element
+    else:
+        added = styles.add_style(_CODE_STYLE, WD_STYLE_TYPE.CHARACTER)
+        if "Default Paragraph Font" in styles:
+            added.base_style = styles["Default Paragraph Font"]
+        added.quick_style = True
+        element = added.element
+    for old in element.findall(qn("w:rPr")):
+        element.remove(old)
+    mono = style.fonts["mono"].name
+    rpr = element.get_or_add_rPr()
+    rpr.append(_el("w:rFonts", ascii=mono, hAnsi=mono, eastAsia=mono, cs=mono))
+
+
 def _setup_doc_defaults(styles_element: _Elem, body: Role, font: str, language: str) -> None:
     """Set ``w:docDefaults`` to the body role and the article's language."""
     defaults = styles_element.find(qn("w:docDefaults"))
@@ -674,13 +725,63 @@ class _Numbering:
             self._abstract[kind] = abstract_id
             if kind not in kept:
                 self._indent_level(abstract_id, role)
+            self._add_levels(abstract_id, kind)
 
-    def new_list(self, kind: str, start: int | None) -> int:
-        """Create a numbering instance for one list of ``kind``; return its ``numId``."""
+    def new_list(self, kind: str, start: int | None, depth: int = 0) -> int:
+        """Create a numbering instance for one list of ``kind``; return its ``numId``.
+
+        ``depth`` is the list's nesting level (``w:ilvl``), where its start is set.
+        """
         num = self._numbering.add_num(self._abstract[kind])
         if start is not None:
-            num.add_lvlOverride(ilvl=0).add_startOverride(start)
+            num.add_lvlOverride(ilvl=min(depth, _MAX_LEVEL)).add_startOverride(start)
         return int(num.numId)
+
+    def _add_levels(self, abstract_id: int, kind: str) -> None:
+        """Give a list definition levels 1-8 (nested lists) where it has only level 0.
+
+        Each copies level 0, one level-0 indent further in; bullets alternate, numbers
+        stay decimal (the model's lists have no number style). Levels a template defines
+        are kept as they are.
+        """
+        (abstract,) = (
+            a
+            for a in self._numbering.findall(qn("w:abstractNum"))
+            if a.get(qn("w:abstractNumId")) == str(abstract_id)
+        )
+        levels = {lvl.get(qn("w:ilvl")): lvl for lvl in abstract.findall(qn("w:lvl"))}
+        first = levels.get("0")
+        if first is None:
+            return
+        ind = first.find(f"{qn('w:pPr')}/{qn('w:ind')}")
+        left = int(ind.get(qn("w:left"), "360")) if ind is not None else 360
+        hanging = int(ind.get(qn("w:hanging"), "360")) if ind is not None else 360
+        previous = first
+        for level in range(1, _MAX_LEVEL + 1):
+            if str(level) in levels:
+                previous = levels[str(level)]
+                continue
+            lvl = copy.deepcopy(first)
+            lvl.set(qn("w:ilvl"), str(level))
+            for child in lvl.findall(qn("w:pStyle")) + lvl.findall(qn("w:rPr")):
+                lvl.remove(child)
+            text = lvl.find(qn("w:lvlText"))
+            if text is not None:
+                if kind == "List Bullet":
+                    text.set(qn("w:val"), _BULLETS[level % len(_BULLETS)])
+                else:
+                    text.set(qn("w:val"), f"%{level + 1}.")
+            ppr = lvl.find(qn("w:pPr"))
+            if ppr is not None:
+                level_left = left * (level + 1)
+                for old in ppr.findall(qn("w:tabs")) + ppr.findall(qn("w:ind")):
+                    ppr.remove(old)
+                tabs = _el("w:tabs")
+                tabs.append(_el("w:tab", val="num", pos=str(level_left)))
+                ppr.insert(0, tabs)
+                ppr.append(_el("w:ind", left=str(level_left), hanging=str(hanging)))
+            previous.addnext(lvl)
+            previous = lvl
 
     def _abstract_id(self, style_element: _Elem) -> int | None:
         """The abstract numbering definition a list style's ``w:numPr`` points at, if any."""
@@ -887,22 +988,126 @@ def _write_block(doc: _Doc, block: Block, lists: _Numbering) -> None:
                 paragraph = add_styled_paragraph(doc, "Quote Attribution")
                 paragraph.add_run(ATTRIBUTION_DASH)
                 _add_runs(paragraph, flatten(attribution))
-        case BulletList(items=items):
-            _write_list(doc, items, "List Bullet", lists.new_list("List Bullet", None))
-        case OrderedList(items=items, start=start):
-            _write_list(doc, items, "List Number", lists.new_list("List Number", start))
+        case BulletList() | OrderedList():
+            _write_list(doc, block, lists, 0)
+        case ThematicBreak():
+            _write_thematic_break(doc)
+        case Figure():
+            _write_figure(doc, block)
         case _:
             assert_never(block)
 
 
-def _write_list(doc: _Doc, items: Sequence[tuple[Inline, ...]], kind: str, num_id: int) -> None:
-    """One paragraph per item, each pointing at the list's own numbering instance."""
-    for item in items:
+def _write_list(doc: _Doc, block: BulletList | OrderedList, lists: _Numbering, depth: int) -> None:
+    """One paragraph per item, each pointing at the list's own numbering instance.
+
+    Nested lists follow their item at ``w:ilvl`` = ``depth`` + 1 (Word's deepest level is
+    8), each with a numbering instance of its own, so it restarts and pandoc reads it as a
+    list inside the item. A sublist whose item index is out of range follows the last item.
+    """
+    match block:
+        case BulletList():
+            kind, start = "List Bullet", None
+        case OrderedList(start=start):
+            kind = "List Number"
+        case _:
+            assert_never(block)
+    num_id = lists.new_list(kind, start, depth)
+    last = len(block.items) - 1
+    under: dict[int, list[BulletList | OrderedList]] = {}
+    for index, sublist in block.sublists:
+        under.setdefault(min(max(index, 0), last), []).append(sublist)
+    for index, item in enumerate(block.items):
         paragraph = add_styled_paragraph(doc, kind)
         num_pr = _p_element(paragraph).get_or_add_pPr().get_or_add_numPr()
-        num_pr.get_or_add_ilvl().val = 0
+        num_pr.get_or_add_ilvl().val = min(depth, _MAX_LEVEL)
         num_pr.get_or_add_numId().val = num_id
         _add_runs(paragraph, flatten(item))
+        for sublist in under.get(index, ()):
+            _write_list(doc, sublist, lists, depth + 1)
+    if last < 0:  # no items: the sublists stand on their own
+        for _, sublist in block.sublists:
+            _write_list(doc, sublist, lists, depth)
+
+
+def _write_thematic_break(doc: _Doc) -> None:
+    """A section break: three centred asterisks with a blank line's space around them."""
+    paragraph = add_styled_paragraph(doc, "Body Text")
+    paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
+    paragraph.paragraph_format.space_before = Pt(12)
+    paragraph.paragraph_format.space_after = Pt(12)
+    paragraph.paragraph_format.keep_with_next = True
+    paragraph.add_run("*\u2003*\u2003*")
+
+
+def _write_figure(doc: _Doc, figure: Figure) -> None:
+    """An image, centred and scaled to the text frame, with its alt text as ``descr``.
+
+    A remote or refused image (no ``path``), or one that cannot be read, is shown as its
+    alt text in italics instead; an unreadable one is also a warning.
+    """
+    if figure.path is None:
+        _write_image_text(doc, figure.alt)
+        return
+    try:
+        data = Path(figure.path).read_bytes()
+        image = DocxImage.from_blob(data)
+        if image.px_width <= 0 or image.px_height <= 0:
+            raise ValueError("the image has no size")
+    except (
+        OSError,
+        ValueError,
+        IndexError,
+        KeyError,
+        struct.error,
+        InvalidImageStreamError,
+        UnexpectedEndOfFileError,
+        UnrecognizedImageError,
+    ) as exc:
+        _log.warning("docx: image %s cannot be read (%s); its alt text is shown", figure.src, exc)
+        _write_image_text(doc, figure.alt)
+        return
+    frame_width, frame_height = _text_frame(doc)
+    width = image.px_width * _EMU_PER_INCH / _IMAGE_DPI
+    height = image.px_height * _EMU_PER_INCH / _IMAGE_DPI
+    scale = min(1.0, frame_width / width, frame_height / height)
+    paragraph = add_styled_paragraph(doc, "Body Text")
+    paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
+    run = paragraph.add_run()
+    run.add_picture(
+        io.BytesIO(data), width=Emu(int(width * scale)), height=Emu(int(height * scale))
+    )
+    (inline,) = run._r.xpath("./w:drawing/wp:inline")  # python-docx: no API for alt text
+    # Without distances LibreOffice keeps 0.32 cm clear either side of the picture, which
+    # pushes a full-width one past the right margin.
+    for side in ("distT", "distB", "distL", "distR"):
+        inline.set(side, "0")
+    shape_id = inline.docPr.get("id")
+    name = f"Figure {shape_id}"
+    for props in (inline.docPr, *inline.xpath(".//pic:cNvPr")):
+        props.set("name", name)
+        props.set("descr", figure.alt)
+
+
+def _text_frame(doc: _Doc) -> tuple[int, int]:
+    """Width and (a little less than) the height of the current section's text, in EMU.
+
+    A template's section may leave out page size or margins: A4 and 1 inch then.
+    """
+    section = doc.sections[-1]
+    inch = _EMU_PER_INCH
+    width = (section.page_width or 7560310) - (section.left_margin or inch)
+    width -= section.right_margin or inch
+    height = (section.page_height or 10692130) - (section.top_margin or inch)
+    height -= section.bottom_margin or inch
+    # 90 % of the height: the paragraph's spacing must fit on the page too.
+    return max(width, inch), max(height * 9 // 10, inch)
+
+
+def _write_image_text(doc: _Doc, alt: str) -> None:
+    """Stand-in for an image that is not shown: its alt text in italics."""
+    paragraph = add_styled_paragraph(doc, "Body Text")
+    paragraph.add_run(f"[Image: {alt}]" if alt else "[Image]").italic = True
 
 
 def add_styled_paragraph(doc: _Doc, style: str) -> _Para:
@@ -939,7 +1144,7 @@ def _add_runs(paragraph: _Para, runs: Iterable[Run]) -> None:
             )
         if target is None:
             for run in members:
-                _style_run(paragraph.add_run(run.text), run)
+                _style_run(paragraph.add_run(), run)
             continue
         rid = paragraph.part.relate_to(target, RT.HYPERLINK, is_external=True)
         hyperlink = _el("w:hyperlink")
@@ -950,12 +1155,26 @@ def _add_runs(paragraph: _Para, runs: Iterable[Run]) -> None:
             hyperlink.append(r)
             docx_run = DocxRun(r, paragraph)
             docx_run.style = "Hyperlink"
-            docx_run.text = run.text
-            _style_run(docx_run, run)
+            _style_run(docx_run, run, linked=True)
 
 
-def _style_run(docx_run: DocxRun, run: Run) -> None:
-    """Direct bold/italic: pandoc and screen readers read them as strong/emphasis."""
+def _style_run(docx_run: DocxRun, run: Run, *, linked: bool = False) -> None:
+    """Fill an empty run with ``run``'s text, a line break, and its look.
+
+    Bold/italic are direct formatting (pandoc and screen readers read them as strong and
+    emphasis); code takes the ``Verbatim Char`` style, or inside a link (which has the
+    ``Hyperlink`` style) the same monospaced font directly.
+    """
+    if run.line_break:
+        docx_run.add_break()
+    else:
+        docx_run.text = run.text
+    if run.code:
+        if linked:
+            styles = cast(DocumentPart, docx_run.part).styles
+            docx_run.font.name = styles[_CODE_STYLE].font.name
+        else:
+            docx_run.style = _CODE_STYLE
     if run.bold:
         docx_run.bold = True
     if run.italic:

@@ -31,14 +31,16 @@ Example::
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC
 from html import escape
 from itertools import groupby
+from pathlib import Path
 from typing import Any, ClassVar, assert_never
 
 from ebooklib import epub
@@ -47,12 +49,14 @@ from briefconv.model import (
     Article,
     Block,
     BulletList,
+    Figure,
     Heading,
     Inline,
     OrderedList,
     Pack,
     Paragraph,
     Quote,
+    ThematicBreak,
     plain_text,
 )
 from briefconv.pack import heading_id, single
@@ -82,10 +86,21 @@ _LANG_TAG = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
 # Primary language subtags written right to left: the page turns and text runs the other way.
 _RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
 
+_NO_IMAGES = "No images, audio or video."
 _ACCESSIBILITY_SUMMARY = (
     "One news article as structured text: a title, headings, paragraphs, block quotations "
-    "and lists in reading order, with a table of contents. No images, audio or video."
+    "and lists in reading order, with a table of contents. " + _NO_IMAGES
 )
+
+
+def _images_sentence(images: _Images) -> str:
+    """The summary's words on the pictures a book shows (only called when it shows some)."""
+    if not images.undescribed:
+        return "Every image has a text description. No audio or video."
+    if not images.described:
+        return "Its images are decorative, without text descriptions. No audio or video."
+    return "Images have text descriptions, except decorative ones. No audio or video."
+
 
 # Style keys a reflowable e-book cannot honour (said once per book at DEBUG): the reading
 # system lays out its own pages, and an e-book has no running header or footer.
@@ -117,6 +132,124 @@ class _TocNode:
     title: str
     level: int
     children: list[_TocNode] = field(default_factory=list)
+
+
+#: Folder of the book's images, beside the content documents (relative ``src`` resolves).
+_IMAGE_DIR = "images"
+
+
+@dataclass(frozen=True, slots=True)
+class _Image:
+    """One image file of the book: where it lives in the EPUB, its media type and bytes."""
+
+    href: str  # e.g. "images/3f2a9c0d1b4e5f60.png", named by a hash of the bytes
+    media_type: str
+    data: bytes
+
+
+@dataclass(slots=True)
+class _Images:
+    """The images a book shows, each file once, collected while its documents are written.
+
+    Keyed by the reader-checked path, so a file is read (and a broken one reported) once
+    per book; two paths with the same bytes share one manifest item.
+    """
+
+    by_path: dict[str, _Image | None] = field(default_factory=dict)
+    #: Whether any shown image has alt text / lacks it (for the accessibility metadata).
+    described: bool = False
+    undescribed: bool = False
+
+    def get(self, path: str) -> _Image | None:
+        """The image at ``path``, or ``None`` (warned once) when it cannot be shown."""
+        if path not in self.by_path:
+            self.by_path[path] = _load_image(path)
+        return self.by_path[path]
+
+    def items(self) -> list[_Image]:
+        """Every image shown, once each, in a fixed order (by href)."""
+        unique = {image.href: image for image in self.by_path.values() if image is not None}
+        return [unique[href] for href in sorted(unique)]
+
+
+def _load_image(path: str) -> _Image | None:
+    """Read and check an image file; ``None`` with a warning when it is unusable."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        _log.warning("image %s cannot be read (%s): its alt text is shown instead", path, exc)
+        return None
+    kind = _image_kind(data)
+    if kind is None:
+        _log.warning("image %s is not a readable PNG or JPEG: its alt text is shown instead", path)
+        return None
+    extension, media_type = kind
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    return _Image(f"{_IMAGE_DIR}/{digest}.{extension}", media_type, data)
+
+
+def _image_kind(data: bytes) -> tuple[str, str] | None:
+    """``(extension, media type)`` of a structurally sound PNG or JPEG, else ``None``.
+
+    Checks more than the signature (a PNG's IHDR chunk, a JPEG's frame header), so that a
+    truncated or mislabelled file is reported instead of being declared wrongly (OPF-029)
+    or shown broken.
+    """
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        if len(data) >= 33 and data[12:16] == b"IHDR":
+            return "png", "image/png"
+        return None
+    if data.startswith(b"\xff\xd8"):
+        pos = 2
+        while pos + 4 <= len(data) and data[pos] == 0xFF:
+            marker = data[pos + 1]
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                return "jpg", "image/jpeg"  # a start-of-frame header: the image's size
+            if marker == 0xFF:  # fill byte
+                pos += 1
+                continue
+            pos += 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
+    return None
+
+
+def _collect_images(blocks: tuple[Block, ...], images: _Images) -> None:
+    """Load every figure of ``blocks`` now, so metadata can be decided before writing."""
+    for block in blocks:
+        if isinstance(block, Figure) and block.path and images.get(block.path) is not None:
+            if block.alt.strip():
+                images.described = True
+            else:
+                images.undescribed = True
+
+
+def _identity(blocks: tuple[Block, ...], images: _Images) -> str:
+    """``repr(blocks)`` with each figure's path replaced by its image's content name.
+
+    The identifier then depends on what the book shows, not on where the input lived on
+    disk; without figures this is exactly ``repr(blocks)``.
+    """
+    if not any(isinstance(block, Figure) for block in blocks):
+        return repr(blocks)
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Figure) and block.path is not None:
+            image = images.get(block.path)
+            block = replace(block, path=image.href if image else None)
+        out.append(block)
+    return repr(tuple(out))
+
+
+def _image_items(images: _Images) -> list[Any]:
+    """The manifest items of the book's images."""
+    return [
+        epub.EpubItem(
+            uid="img-" + image.href.rpartition("/")[2].partition(".")[0],
+            file_name=image.href,
+            media_type=image.media_type,
+            content=image.data,
+        )
+        for image in images.items()
+    ]
 
 
 class EpubWriter:
@@ -162,13 +295,15 @@ def _write_article(article: Article, style: Style) -> bytes:
         title = "Untitled"
 
     anchors = _heading_anchors(article.blocks)
-    chapter = _chapter_xhtml(article, title, language, direction, anchors)
+    images = _Images()
+    _collect_images(article.blocks, images)
+    chapter = _chapter_xhtml(article, title, language, direction, anchors, images)
     toc = _toc(title, article.blocks, anchors)
 
     book = epub.EpubBook()
     # ebooklib stamps its own version into a generator meta (PITFALLS 4): drop it.
     book.metadata.get(epub.NAMESPACES["OPF"], {}).pop("generator", None)
-    identifier = uuid.uuid5(_ID_NAMESPACE, repr(meta) + repr(article.blocks))
+    identifier = uuid.uuid5(_ID_NAMESPACE, repr(meta) + _identity(article.blocks, images))
     # Replaces the uuid4() identifier ebooklib's constructor sets; the NCX's dtb:uid
     # follows it.
     book.set_identifier(f"urn:uuid:{identifier}")
@@ -185,7 +320,7 @@ def _write_article(article: Article, style: Style) -> bytes:
         book.add_metadata("DC", "publisher", source)
     if url := _line(meta.url):
         book.add_metadata("DC", "source", url)
-    _add_accessibility_metadata(book)
+    _add_accessibility_metadata(book, images=images)
 
     _log.debug(
         "epub: a reflowable e-book has no pages, so the reading system decides %s",
@@ -193,7 +328,7 @@ def _write_article(article: Article, style: Style) -> bytes:
     )
     faces: list[FontFace] = []
     if style.epub.get("embed_fonts") is True:
-        faces = font_faces(style, _text_faces(article, style, anchors))
+        faces = font_faces(style, _text_faces(article, style, anchors, images=images))
     css = epub.EpubItem(
         uid="css",
         file_name=_CSS,
@@ -209,6 +344,8 @@ def _write_article(article: Article, style: Style) -> bytes:
     )
     nav = epub.EpubNav(uid="nav", file_name="nav.xhtml", direction=direction)
     for item in (doc, css, nav, epub.EpubNcx(uid="ncx", file_name="toc.ncx")):
+        book.add_item(item)
+    for item in _image_items(images):
         book.add_item(item)
     for face in faces:
         book.add_item(
@@ -256,16 +393,35 @@ def _language(tag: str) -> str:
     return "und"
 
 
-def _add_accessibility_metadata(book: Any, summary: str = _ACCESSIBILITY_SUMMARY) -> None:
-    """Add the schema.org accessibility metadata EPUB Accessibility 1.1 asks for."""
-    entries = [
-        ("schema:accessMode", "textual"),
-        ("schema:accessModeSufficient", "textual"),
+def _add_accessibility_metadata(
+    book: Any, summary: str = _ACCESSIBILITY_SUMMARY, *, images: _Images | None = None
+) -> None:
+    """Add the schema.org accessibility metadata EPUB Accessibility 1.1 asks for.
+
+    With ``images`` (loaded by :func:`_collect_images`) that show pictures, the book is
+    also visual; text suffices alone only when every picture has alt text, which makes
+    ``alternativeText`` a feature; the summary then speaks of images too.
+    """
+    shown = images is not None and (images.described or images.undescribed)
+    entries = [("schema:accessMode", "textual")]
+    if shown:
+        entries.append(("schema:accessMode", "visual"))
+    if images is None or not images.undescribed:
+        entries.append(("schema:accessModeSufficient", "textual"))
+    if shown:
+        entries.append(("schema:accessModeSufficient", "textual,visual"))
+    entries += [
         ("schema:accessibilityFeature", "structuralNavigation"),
         ("schema:accessibilityFeature", "tableOfContents"),
         ("schema:accessibilityFeature", "readingOrder"),
-        ("schema:accessibilityHazard", "none"),
     ]
+    if images is not None and images.described:
+        entries.append(("schema:accessibilityFeature", "alternativeText"))
+    entries.append(("schema:accessibilityHazard", "none"))
+    if images is not None and shown:
+        for tail in (_NO_IMAGES, "No audio or video."):
+            summary = summary.removesuffix(tail)
+        summary = summary.rstrip() + " " + _images_sentence(images)
     for prop, value in entries:
         book.add_metadata(None, "meta", value, {"property": prop})
     # The summary is English whatever the article's language: say so.
@@ -278,7 +434,11 @@ def _add_accessibility_metadata(book: Any, summary: str = _ACCESSIBILITY_SUMMARY
 
 
 def _text_faces(
-    article: Article, style: Style, anchors: dict[int, str], extra: tuple[str, ...] = ()
+    article: Article,
+    style: Style,
+    anchors: dict[int, str],
+    extra: tuple[str, ...] = (),
+    images: _Images | None = None,
 ) -> list[tuple[Role, bool, bool]]:
     """(role, bold, italic) of every run of text the content document shows.
 
@@ -289,7 +449,18 @@ def _text_faces(
     uses: list[tuple[Role, bool, bool]] = [(style.role("title"), False, False)]
 
     def add(role: str, inlines: tuple[Inline, ...]) -> None:
-        uses.extend((style.role(role), run.bold, run.italic) for run in flatten(inlines))
+        base = style.role(role)
+        for run in flatten(inlines):
+            if run.line_break:
+                continue
+            # Inline code keeps the role's weight and slant but is set in the mono family.
+            uses.append((replace(base, font="mono") if run.code else base, run.bold, run.italic))
+
+    def add_list(block: BulletList | OrderedList) -> None:
+        for item in block.items:
+            add("list", item)
+        for _index, sublist in block.sublists:
+            add_list(sublist)
 
     if _line(meta.subtitle):
         uses.append((style.role("subtitle"), False, False))
@@ -307,9 +478,15 @@ def _text_faces(
                 if plain_text(attribution).strip():
                     uses.append((style.role("quote_attribution"), False, False))  # the dash
                     add("quote_attribution", attribution)
-            case BulletList(items=items) | OrderedList(items=items):
-                for item in items:
-                    add("list", item)
+            case BulletList() | OrderedList():
+                add_list(block)
+            case ThematicBreak():
+                pass
+            case Figure(path=path):
+                # A shown image's alt text is an attribute that no face draws; one that
+                # cannot be shown becomes "[Image: alt]" in italic body text.
+                if path is None or images is None or images.get(path) is None:
+                    uses.append((style.role("body"), False, True))
             case _:
                 assert_never(block)
     return uses
@@ -373,6 +550,7 @@ def _chapter_xhtml(
     language: str,
     direction: str | None,
     anchors: dict[int, str],
+    images: _Images,
 ) -> str:
     """Generate the complete XHTML content document for ``article``."""
     meta = article.meta
@@ -383,7 +561,7 @@ def _chapter_xhtml(
         header.append(f'<p class="subtitle">{escape(subtitle)}</p>')
     if parts := byline(meta):
         header.append(f'<p class="byline">{_inlines(parts)}</p>')
-    body = [_block(block, anchors.get(index)) for index, block in enumerate(article.blocks)]
+    body = [_block(block, anchors.get(index), images) for index, block in enumerate(article.blocks)]
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         "<!DOCTYPE html>\n"
@@ -405,8 +583,11 @@ def _chapter_xhtml(
     )
 
 
-def _block(block: Block, anchor: str | None) -> str:
-    """One block as XHTML; the article's heading level n becomes ``h{n+1}`` (h1 is the title)."""
+def _block(block: Block, anchor: str | None, images: _Images) -> str:
+    """One block as XHTML; the article's heading level n becomes ``h{n+1}`` (h1 is the title).
+
+    A figure's image is taken from ``images`` (which then puts it in the manifest).
+    """
     match block:
         case Heading(level=level, children=children):
             if anchor is None:  # no text: see _heading_anchors
@@ -422,21 +603,55 @@ def _block(block: Block, anchor: str | None) -> str:
                     f'<p class="attribution">{ATTRIBUTION_DASH}{_inlines(attribution)}</p>'
                 )
             return "<blockquote>\n" + "\n".join(parts) + "\n</blockquote>"
-        case BulletList(items=items):
-            return _list("ul", items, "")
-        case OrderedList(items=items, start=start):
-            return _list("ol", items, f' start="{start}"' if start != 1 else "")
+        case BulletList() | OrderedList():
+            return _list(block)
+        case ThematicBreak():
+            return "<hr/>"
+        case Figure(alt=alt, path=path):
+            alt = " ".join(alt.split())
+            image = images.get(path) if path is not None else None
+            if image is None:
+                # Remote or refused (the reader said so), or unreadable (said above).
+                text = f"[Image: {alt}]" if alt else "[Image]"
+                return f'<p class="image-missing"><em>{escape(text)}</em></p>'
+            # alt is always there; empty marks a decorative image.
+            return f'<figure><img src="{image.href}" alt="{escape(alt)}"/></figure>'
         case _:
             assert_never(block)
 
 
-def _list(tag: str, items: tuple[tuple[Inline, ...], ...], attrs: str) -> str:
-    """Render a list; an empty one is left out (it has nothing to show)."""
+def _list(block: BulletList | OrderedList) -> str:
+    """Render a list, its nested lists inside their items' ``<li>``.
+
+    An empty list is left out (it has nothing to show); a nested list under an item that
+    does not exist goes under the last item, with a warning.
+    """
+    items = block.items
     if not items:
+        if block.sublists:
+            _log.warning("list without items: its nested lists are shown on their own")
+            return "\n".join(filter(None, (_list(sub) for _i, sub in block.sublists)))
         _log.debug("empty list left out of the e-book")
         return ""
-    lis = "".join(f"<li>{_inlines(item)}</li>\n" for item in items)
-    return f"<{tag}{attrs}>\n{lis}</{tag}>"
+    nested: dict[int, list[str]] = {}
+    for index, sublist in block.sublists:
+        if not 0 <= index < len(items):
+            _log.warning(
+                "nested list under item %d of %d: put under the last item", index + 1, len(items)
+            )
+            index = len(items) - 1
+        if html := _list(sublist):
+            nested.setdefault(index, []).append(html)
+    lis = "".join(
+        f"<li>{_inlines(item)}</li>\n"
+        if index not in nested
+        else f"<li>{_inlines(item)}\n" + "\n".join(nested[index]) + "\n</li>\n"
+        for index, item in enumerate(items)
+    )
+    if isinstance(block, BulletList):
+        return f"<ul>\n{lis}</ul>"
+    start = f' start="{block.start}"' if block.start != 1 else ""
+    return f"<ol{start}>\n{lis}</ol>"
 
 
 def _inlines(inlines: tuple[Inline, ...]) -> str:
@@ -459,8 +674,16 @@ def _inlines(inlines: tuple[Inline, ...]) -> str:
 
 
 def _run(run: Run) -> str:
-    """One styled run: escaped text in ``<em>`` and/or ``<strong>``."""
+    """One styled run: escaped text in ``<em>`` and/or ``<strong>``.
+
+    Inline code is ``<code>`` (set in the style's mono family by the stylesheet); a hard
+    line break is ``<br/>``.
+    """
+    if run.line_break:
+        return "<br/>"
     text = escape(run.text)
+    if run.code:
+        text = f"<code>{text}</code>"
     if run.italic:
         text = f"<em>{text}</em>"
     if run.bold:

@@ -40,6 +40,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar, assert_never
 from xml.sax.saxutils import escape
 
@@ -47,8 +48,9 @@ import pyphen
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Frame, Image, PageTemplate, Paragraph
 from reportlab.platypus.flowables import HRFlowable
 
 from briefconv import model
@@ -56,11 +58,13 @@ from briefconv.model import (
     Article,
     Block,
     BulletList,
+    Figure,
     Heading,
     Inline,
     OrderedList,
     Pack,
     Quote,
+    ThematicBreak,
     plain_text,
 )
 from briefconv.pack import heading_id, single
@@ -81,6 +85,11 @@ _SOFT_HYPHEN = "\u00ad"
 # same minimum reportlab uses for its own hyphenation.
 _WORD = re.compile(r"[^\W\d_]{5,}")
 _BULLET = "•"
+_BULLETS = (_BULLET, "◦", "▪")
+#: Nested lists stop indenting further once their labels start this far into the frame.
+_MAX_LIST_INDENT = 0.4
+#: Points per pixel at the 96 dpi a browser assumes for an image without a size.
+_PX = 72 / 96
 _QUOTE_RULE_WIDTH = 3.0
 _MAX_PASSES = 3
 _RENDER_LOCK = threading.Lock()
@@ -127,6 +136,7 @@ class PdfWriter:
         footer_face = fonts.face(style.role("footer"))
         report_missing_glyphs([*first.texts, (_footer_text(1234567890, 0), footer_face)])
         _warn_unsafe_links(first.unsafe_links)
+        _warn_problems(first.problems)
 
         # Pass 1 only counts pages; the footer lives in the bottom margin, outside the
         # frame, so its text cannot change the layout and pass 2 has the same count.
@@ -152,6 +162,12 @@ def _warn_unsafe_links(links: list[str]) -> None:
         )
 
 
+def _warn_problems(problems: list[str]) -> None:
+    """Log each content problem the first build pass noted, once per document."""
+    for problem in dict.fromkeys(problems):
+        _log.warning("%s", problem)
+
+
 # --- markup: the only place reportlab markup is made (PITFALLS 1) -----------------------
 
 
@@ -161,23 +177,40 @@ def _markup(
     link_color: str,
     hyphenate: Callable[[str], str],
     unsafe: list[str],
+    mono: Callable[[Run], str] | None = None,
 ) -> str:
-    """Build reportlab paragraph markup for ``runs``; nothing from the input stays markup.
+    r"""Build reportlab paragraph markup for ``runs``; nothing from the input stays markup.
 
     Every text fragment is escaped, attribute values additionally escape ``"``, and only
     URLs :func:`safe_url` accepts become links; others are rendered as their text and
-    appended to ``unsafe``, for the caller to report.
+    appended to ``unsafe``, for the caller to report. A line-break run becomes ``<br/>``.
+    A code run is set, never hyphenated, in the font ``mono(run)`` names: the registered
+    name of the exact mono face, weight and slant included, because reportlab's
+    ``<font name>`` resets bold and italic. Without ``mono`` it stays in the paragraph's
+    font.
 
     >>> _markup([Run("a<b> & c", bold=True)], link_color="#000000", hyphenate=str, unsafe=[])
     '<b>a&lt;b&gt; &amp; c</b>'
+    >>> _markup(
+    ...     [Run("x"), Run("\n", line_break=True), Run("<y>", code=True)],
+    ...     link_color="#000000", hyphenate=str, unsafe=[], mono=lambda run: "m-r",
+    ... )
+    'x<br/><font name="m-r">&lt;y&gt;</font>'
     """
     parts: list[str] = []
     for run in _space_leads(runs):
-        text = escape(hyphenate(run.text))
-        if run.italic:
-            text = f"<i>{text}</i>"
-        if run.bold:
-            text = f"<b>{text}</b>"
+        if run.line_break:
+            parts.append("<br/>")
+            continue
+        if run.code and mono is not None:
+            name = escape(mono(run), {'"': "&quot;"})
+            text = f'<font name="{name}">{escape(run.text)}</font>'
+        else:
+            text = escape(run.text if run.code else hyphenate(run.text))
+            if run.italic:
+                text = f"<i>{text}</i>"
+            if run.bold:
+                text = f"<b>{text}</b>"
         if run.url is not None:
             url = safe_url(run.url)
             if url is None:
@@ -191,28 +224,42 @@ def _markup(
 
 
 def _space_leads(runs: Iterable[Run]) -> list[Run]:
-    """Move whitespace that ends a run to the start of the next run.
+    r"""Move whitespace that ends a run to the start of the next run.
 
     reportlab 5.1 loses the space after a soft-hyphenated word that ends a run (its
     ``_getFragWords`` ends such a word as "not followed by a space"), so "Istanbul. "
     followed by an italic "Nobody" would come out as "Istanbul.Nobody". A space that
-    starts a run is kept on every path.
+    starts a run is kept on every path. Whitespace before a line break is dropped (it
+    would only pad the end of the line); the break itself is kept.
 
     >>> [r.text for r in _space_leads([Run("a "), Run("b", italic=True), Run(" ")])]
     ['a', ' b ']
+    >>> [r.text for r in _space_leads([Run("a "), Run("\n", line_break=True), Run("b")])]
+    ['a', '\n', 'b']
+    >>> [r.text for r in _space_leads([Run("a "), Run("c", code=True), Run(" b")])]
+    ['a', ' ', 'c', ' b']
     """
     out: list[Run] = []
     carry = ""
     for run in runs:
+        if run.line_break:
+            carry = ""
+            out.append(run)
+            continue
+        if run.code and carry:
+            # A space set in the mono face is wider than the text's own: it stays a run
+            # of its own, in the formatting it came from.
+            source = out[-1] if out else Run("")
+            out.append(dataclasses.replace(source, text=carry, code=False))
+            carry = ""
         text = carry + run.text
         core = text.rstrip()
         carry = text[len(core) :]
         if core:
-            out.append(Run(core, run.bold, run.italic, run.url))
+            out.append(dataclasses.replace(run, text=core))
     if carry:
-        if out:
-            last = out[-1]
-            out[-1] = Run(last.text + carry, last.bold, last.italic, last.url)
+        if out and not out[-1].line_break:
+            out[-1] = dataclasses.replace(out[-1], text=out[-1].text + carry)
         else:
             out.append(Run(carry))
     return out
@@ -301,7 +348,17 @@ def _chunk_runs(runs: list[Run], limit: int = _CHUNK_CHARS) -> list[list[Run]]:
         if text:
             chunks[-1].append(dataclasses.replace(run, text=text))
             size += len(text)
-    return [c for c in chunks if c]
+    # Each chunk is a paragraph of its own, so a line break at either end of one is
+    # already there; kept, it would add an empty line.
+    out: list[list[Run]] = []
+    for chunk in chunks:
+        while chunk and chunk[0].line_break:
+            chunk = chunk[1:]
+        while chunk and chunk[-1].line_break:
+            chunk = chunk[:-1]
+        if chunk:
+            out.append(chunk)
+    return out
 
 
 def _paragraph_style(
@@ -362,6 +419,11 @@ class _StoryBuilder:
     hyphenate: Callable[[str], str]
     texts: list[tuple[str, Face]] = field(default_factory=list)
     unsafe_links: list[str] = field(default_factory=list)
+    #: Warnings about content shown otherwise (e.g. an unreadable image), for the caller
+    #: to log once per document rather than once per build pass.
+    problems: list[str] = field(default_factory=list)
+    #: Width and height of the text frame; the page less its margins when not given.
+    frame: tuple[float, float] | None = None
     #: In a pack: the article's id, which prefixes every bookmark (ids unique in the pack).
     entry_id: str | None = None
     #: In a pack: parts appended to the byline, e.g. the reading time ("3 min read").
@@ -392,15 +454,29 @@ class _StoryBuilder:
         **kwargs: Any,
     ) -> Any:
         """A paragraph of ``runs`` in ``role``; records the text for the glyph check."""
+
+        def face(run: Run) -> Face:
+            return self.fonts.face(role, bold=run.bold, italic=run.italic, code=run.code)
+
         for run in runs:
-            self.texts.append((run.text, self.fonts.face(role, bold=run.bold, italic=run.italic)))
+            self.texts.append((run.text, face(run)))
         text = _markup(
             runs,
             link_color=self._link_color(),
             hyphenate=self.hyphenate if hyphenate else _identity,
             unsafe=self.unsafe_links,
+            mono=lambda run: face(run).font_name,
         )
         return cls(text, pstyle, **kwargs)
+
+    def _frame_size(self) -> tuple[float, float]:
+        if self.frame is not None:
+            return self.frame
+        page = self.style.page
+        return (
+            page.width - page.margin_left - page.margin_right,
+            page.height - page.margin_top - page.margin_bottom,
+        )
 
     def _role_style(self, role_name: str, **kwargs: Any) -> tuple[Role, Any]:
         role = self.style.role(role_name)
@@ -449,6 +525,8 @@ class _StoryBuilder:
             case model.Paragraph(children=children):
                 role, pstyle = self._role_style("body")
                 chunks = _chunk_runs(flatten(children))
+                if not chunks:  # nothing visible (no text, or line breaks only)
+                    return []
                 if len(chunks) == 1:
                     return [self._paragraph(chunks[0], role, pstyle)]
                 # A huge paragraph becomes several flowables that read as one: reportlab
@@ -467,10 +545,12 @@ class _StoryBuilder:
                 ]
             case Quote(paragraphs=paragraphs, attribution=attribution):
                 return self._quote(paragraphs, attribution)
-            case BulletList(items=items):
-                return self._list(items, [_BULLET] * len(items))
-            case OrderedList(items=items, start=start):
-                return self._list(items, [f"{start + i}." for i in range(len(items))])
+            case BulletList() | OrderedList():
+                return self._list(block)
+            case ThematicBreak():
+                return [self._thematic_break()]
+            case Figure(alt=alt, path=path):
+                return self._figure(alt, path)
             case _:
                 assert_never(block)
 
@@ -517,33 +597,146 @@ class _StoryBuilder:
             QuoteBox(content, look, space_before=role.space_before, space_after=role.space_after)
         ]
 
-    def _list(self, items: tuple[tuple[Inline, ...], ...], labels: list[str]) -> list[Any]:
+    def _list(self, block: BulletList | OrderedList) -> list[Any]:
+        """Items as paragraphs with hanging labels; nested lists indented under their item.
+
+        Each nested list starts its labels where its parent item's text starts, so depth
+        shows at any nesting; past :data:`_MAX_LIST_INDENT` of the frame it stops growing.
+        """
         role = self.style.role("list")
         face = self.fonts.face(role)
+        max_base = self._frame_size()[0] * _MAX_LIST_INDENT
+        entries: list[tuple[tuple[Inline, ...], str, float, float]] = []
+        self._list_entries(block, 0, 0.0, max_base, entries)
+        # The last item is followed by the space a body paragraph leaves, not a list gap.
+        body_after = self.style.role("body").space_after
+        styles: dict[tuple[float, float, bool], Any] = {}
+        out: list[Any] = []
+        for i, (item, label, bullet_indent, left) in enumerate(entries):
+            last = i == len(entries) - 1
+            key = (bullet_indent, left, last)
+            if key not in styles:
+                styles[key] = _paragraph_style(
+                    f"list-{len(styles)}",
+                    role,
+                    face,
+                    leftIndent=left,
+                    bulletIndent=bullet_indent,
+                    spaceAfter=max(role.space_after, body_after) if last else role.space_after,
+                )
+            out.append(self._paragraph(flatten(item), role, styles[key], bulletText=label))
+        return out
+
+    def _list_entries(
+        self,
+        block: BulletList | OrderedList,
+        depth: int,
+        base: float,
+        max_base: float,
+        out: list[tuple[tuple[Inline, ...], str, float, float]],
+    ) -> None:
+        """Append ``(item, label, bullet indent, text indent)`` for a list and its sublists."""
+        role = self.style.role("list")
+        face = self.fonts.face(role)
+        match block:
+            case BulletList(items=items):
+                labels = [_bullet(depth, face)] * len(items)
+            case OrderedList(items=items, start=start):
+                labels = [f"{start + i}." for i in range(len(items))]
+            case _:
+                assert_never(block)
         for label in labels:
             self.texts.append((label, face))
         label_width = max((stringWidth(lb, face.font_name, role.size) for lb in labels), default=0)
         gap = role.size * 0.5
-        bullet_indent = max(role.indent - label_width - gap, 0.0)
+        bullet_indent = base + max(role.indent - label_width - gap, 0.0)
         left = bullet_indent + label_width + gap
-        item_style = _paragraph_style(
-            "list", role, face, leftIndent=left, bulletIndent=bullet_indent
-        )
-        # The last item is followed by the space a body paragraph leaves, not a list gap.
-        body_after = self.style.role("body").space_after
-        last_style = _paragraph_style(
-            "list-last",
-            role,
-            face,
-            leftIndent=left,
-            bulletIndent=bullet_indent,
-            spaceAfter=max(role.space_after, body_after),
-        )
-        out: list[Any] = []
+        nested: dict[int, list[BulletList | OrderedList]] = {}
+        for index, sub in block.sublists:
+            # An index past the items (malformed input) goes after the last item: shown,
+            # never dropped.
+            nested.setdefault(min(max(index, 0), len(items) - 1), []).append(sub)
         for i, (item, label) in enumerate(zip(items, labels, strict=True)):
-            pstyle = last_style if i == len(items) - 1 else item_style
-            out.append(self._paragraph(flatten(item), role, pstyle, bulletText=label))
-        return out
+            out.append((item, label, bullet_indent, left))
+            for sub in nested.get(i, []):
+                self._list_entries(sub, depth + 1, min(left, max_base), max_base, out)
+        if not items:
+            for _index, sub in block.sublists:
+                self._list_entries(sub, depth + 1, min(base, max_base), max_base, out)
+
+    def _thematic_break(self) -> Any:
+        """A short centred rule with a line of space above and below."""
+        body = self.style.role("body")
+        return HRFlowable(
+            width="25%",
+            thickness=0.8,
+            color=HexColor(body.color),
+            hAlign="CENTER",
+            spaceBefore=body.size * body.line_height,
+            spaceAfter=body.size * body.line_height,
+        )
+
+    def _figure(self, alt: str, path: str | None) -> list[Any]:
+        """An image scaled to the frame, centred, with its alt text as a caption below.
+
+        reportlab cannot tag alt text, so the caption carries it. A remote or refused
+        image (no ``path``) or one that cannot be read is shown as its alt text instead.
+        """
+        if path is None:
+            return [self._image_placeholder(alt)]
+        try:
+            data = Path(path).read_bytes()
+            reader = ImageReader(io.BytesIO(data))
+            width_px, height_px = reader.getSize()
+            # Decode it all now: a truncated file otherwise fails only when it is drawn.
+            reader.getRGBData()
+            if width_px <= 0 or height_px <= 0:
+                raise ValueError("the image has no size")
+        except Exception as exc:  # PIL raises many types (OSError, SyntaxError, ...)
+            self.problems.append(
+                f"PDF: image {path!r} cannot be read ({type(exc).__name__}: {exc}); "
+                "its alt text is shown instead"
+            )
+            return [self._image_placeholder(alt)]
+        frame_width, frame_height = self._frame_size()
+        body = self.style.role("body")
+        caption = self.style.role("byline")
+        gap = caption.size / 3
+        if alt.strip():
+            # Room for a one-line caption, so that a page-high image keeps it on its page.
+            frame_height -= gap + caption.size * caption.line_height + 1.0
+        # Natural size at 96 dpi, never upscaled; fits the frame's width and height.
+        width, height = width_px * _PX, height_px * _PX
+        scale = min(1.0, frame_width / width, max(frame_height, 1.0) / height)
+        image = Image(io.BytesIO(data), width=width * scale, height=height * scale)
+        image.hAlign = "CENTER"
+        image.spaceBefore = body.space_after
+        if not alt.strip():
+            image.spaceAfter = body.space_after
+            return [image]
+        image.spaceAfter = 0
+        image.keepWithNext = 1
+        role, pstyle = self._role_style(
+            "byline",
+            alignment=TA_CENTER,
+            leftIndent=0,
+            rightIndent=0,
+            spaceBefore=gap,
+            spaceAfter=max(body.space_after, caption.space_after / 2),
+        )
+        return [image, self._paragraph([Run(alt)], role, pstyle, hyphenate=False)]
+
+    def _image_placeholder(self, alt: str) -> Any:
+        """The italic "[Image: alt]" paragraph shown for an image that is not drawn."""
+        role, pstyle = self._role_style("body")
+        label = f"[Image: {alt}]" if alt.strip() else "[Image]"
+        return self._paragraph([Run(label, italic=True)], role, pstyle)
+
+
+def _bullet(depth: int, face: Face) -> str:
+    """The bullet for a nesting depth (•, ◦, ▪, then again), one the face can draw."""
+    bullet = _BULLETS[depth % len(_BULLETS)]
+    return bullet if face.has_glyph(bullet) else _BULLET
 
 
 def _heading_role(level: int) -> str:
