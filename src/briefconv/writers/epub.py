@@ -360,6 +360,9 @@ def _write_article(article: Article, style: Style) -> bytes:
     # be reachable (PITFALLS 5, OPF-096); the nav is reachable from the reading system.
     book.spine = [doc]
     book.toc = [_ebooklib_toc(toc)]
+    # Landmarks in the nav (and the EPUB 2 guide): where the text starts, for reading
+    # systems' "go to beginning" and for assistive technology.
+    book.guide = [{"href": _CHAPTER, "title": title, "type": "text"}]
 
     buffer = io.BytesIO()
     options: dict[str, Any] = {
@@ -367,8 +370,8 @@ def _write_article(article: Article, style: Style) -> bytes:
         # naive datetime in UTC.
         "mtime": when.astimezone(UTC).replace(tzinfo=None),
         "raise_exceptions": True,
-        "epub2_guide": False,
-        "epub3_landmark": False,
+        "epub2_guide": True,
+        "epub3_landmark": True,
         "epub3_pages": False,
     }
     epub.write_epub(buffer, book, options)
