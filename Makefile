@@ -1,5 +1,5 @@
 # briefconv — build handouts from source/ into build/, and test everything.
-#   make handouts   set up .venv if needed, then build every article in all three formats
+#   make handouts   set up .venv if needed, then build every article (.txt, .md) and the sample pack
 #   make test       set up .venv with test tools, then lint, type-check and run the suite
 #   make clean      remove build output (make distclean also removes .venv)
 
@@ -10,7 +10,7 @@ STYLE  ?= default
 STYLE_FILE := styles/$(STYLE).toml
 FORMATS := docx pdf epub
 
-SOURCES  := $(wildcard source/*.txt)
+SOURCES  := $(wildcard source/*.txt source/*.md)
 HANDOUTS := $(foreach s,$(SOURCES),$(foreach f,$(FORMATS),build/$(basename $(notdir $(s))).$(f)))
 # The sample briefing pack bundles articles listed in source/pack.toml.
 PACKS    := $(if $(wildcard source/pack.toml),$(foreach f,$(FORMATS),build/briefing-pack.$(f)))
@@ -37,6 +37,10 @@ $(VENV)/.stamp-test: $(VENV)/.stamp-install
 
 # One rule makes all three formats of an article (grouped target: parse once, write three).
 build/%.docx build/%.pdf build/%.epub &: source/%.txt $(STYLE_FILE) $(PKG_FILES) $(VENV)/.stamp-install
+	$(BIN)/briefconv convert $< -o build --style $(STYLE_FILE) $(foreach f,$(FORMATS),-t $(f))
+
+# Markdown articles may show images kept beside them in source/.
+build/%.docx build/%.pdf build/%.epub &: source/%.md $(wildcard source/*.png source/*.jpg) $(STYLE_FILE) $(PKG_FILES) $(VENV)/.stamp-install
 	$(BIN)/briefconv convert $< -o build --style $(STYLE_FILE) $(foreach f,$(FORMATS),-t $(f))
 
 build/briefing-pack.docx build/briefing-pack.pdf build/briefing-pack.epub &: source/pack.toml $(SOURCES) $(STYLE_FILE) $(PKG_FILES) $(VENV)/.stamp-install
