@@ -139,7 +139,7 @@ def _generated(tmp_path: Path, name: str, text: str) -> Path:
         ("long-word.txt", lambda: "Before " + "x" * 10_000 + " after.\n"),
         ("long-url.txt", lambda: "See https://example.org/" + "a" * 10_000 + " now.\n"),
         ("one-mb-line.txt", lambda: ("Word after word, " * 65_000).strip() + ".\n"),
-        ("many-lines.txt", lambda: "".join(f"Line {i} of many.\n" for i in range(20_000))),
+        ("many-lines.txt", lambda: "".join(f"Line {i} of many.\n" for i in range(100_000))),
     ],
 )
 def test_large_text_converts(name: str, make: Callable[[], str], tmp_path: Path) -> None:
