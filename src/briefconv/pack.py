@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from briefconv.dates import parse_date
 from briefconv.model import (
     Article,
     Block,
@@ -29,7 +30,6 @@ from briefconv.model import (
     Quote,
     plain_text,
 )
-from briefconv.writers._dates import parse_date
 
 __all__ = [
     "DEFAULT_WORDS_PER_MINUTE",

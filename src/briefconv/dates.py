@@ -1,0 +1,61 @@
+"""Reading the dates articles write: "3 June 2025", "June 3, 2025", "2025-06-03"."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+__all__ = ["parse_date"]
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?")
+_DMY = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})$")
+_MDY = re.compile(r"^([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$")
+
+
+def parse_date(text: str) -> datetime | None:
+    """Parse the common ways articles write dates; ``None`` if it is none of them.
+
+    >>> parse_date("3 June 2025").date().isoformat()
+    '2025-06-03'
+    >>> parse_date("June 3, 2025").date().isoformat()
+    '2025-06-03'
+    """
+    text = text.strip()
+    try:
+        if m := _ISO.match(text):
+            y, mo, d, hh, mm, ss = m.groups()
+            return datetime(
+                int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0), tzinfo=UTC
+            )
+        if m := _DMY.match(text):
+            d, month, y = m.groups()
+            if month.lower() in _MONTHS:
+                return datetime(int(y), _MONTHS[month.lower()], int(d), tzinfo=UTC)
+        if m := _MDY.match(text):
+            month, d, y = m.groups()
+            if month.lower() in _MONTHS:
+                return datetime(int(y), _MONTHS[month.lower()], int(d), tzinfo=UTC)
+    except ValueError:  # 31 February and friends
+        return None
+    return None
