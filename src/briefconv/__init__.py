@@ -15,7 +15,8 @@ loaded the first time its format is rendered.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from briefconv._io import write_atomic
@@ -133,6 +134,20 @@ def available_formats() -> dict[str, str]:
     return {name: info.description for name, info in available_writers().items()}
 
 
+@contextmanager
+def _one_line_errors(what: str) -> Iterator[None]:
+    """Turn a writer's unexpected exception into a :class:`RenderError` saying ``what``.
+
+    A writer bug must still reach users as one line, with what failed and where.
+    """
+    try:
+        yield
+    except BriefconvError:
+        raise
+    except Exception as exc:
+        raise RenderError(f"{what}: {exc}") from exc
+
+
 def render(article: Article, fmt: str, style: Style | str | Path | None = None) -> bytes:
     """Render ``article`` to the bytes of a ``fmt`` file (``"docx"``, ``"pdf"``, ``"epub"`` ...).
 
@@ -140,13 +155,8 @@ def render(article: Article, fmt: str, style: Style | str | Path | None = None) 
     """
     resolved = style if isinstance(style, Style) else load_style(style)
     writer = get_writer(fmt)
-    try:
+    with _one_line_errors(f"{fmt}: could not render {article.meta.title!r}"):
         return writer.write(article, resolved)
-    except BriefconvError:
-        raise
-    except Exception as exc:
-        # A writer bug must still reach users as one line, with what failed and where.
-        raise RenderError(f"{fmt}: could not render {article.meta.title!r}: {exc}") from exc
 
 
 def render_pack(pack: Pack, fmt: str, style: Style | str | Path | None = None) -> bytes:
@@ -157,13 +167,8 @@ def render_pack(pack: Pack, fmt: str, style: Style | str | Path | None = None) -
     writer = get_writer(fmt)
     if not isinstance(writer, PackWriter):
         raise FormatError(f"{fmt}: this writer renders single articles only, not packs")
-    try:
+    with _one_line_errors(f"{fmt}: could not render the pack {pack.meta.title!r}"):
         return writer.write_pack(pack, resolved)
-    except BriefconvError:
-        raise
-    except Exception as exc:
-        # A writer bug must still reach users as one line, with what failed and where.
-        raise RenderError(f"{fmt}: could not render the pack {pack.meta.title!r}: {exc}") from exc
 
 
 def output_name(input_name: str | Path, fmt: str | None = None) -> str:

@@ -51,6 +51,7 @@ __all__ = [
     "ThematicBreak",
     "plain_text",
     "sanitize",
+    "sanitize_reported",
 ]
 
 #: Version of the model's JSON form; bumped whenever a node or field changes meaning.
@@ -76,16 +77,26 @@ def sanitize(text: str) -> tuple[str, list[str]]:
     return unicodedata.normalize("NFC", text), removed
 
 
-def _clean(value: str) -> str:
-    """Sanitise one model string, reporting (without a location) anything removed."""
-    cleaned, removed = sanitize(value)
+def sanitize_reported(text: str, where: str | None = None) -> str:
+    """:func:`sanitize` ``text`` and log a warning naming what was removed and ``where``.
+
+    ``where`` is a location such as ``talks.txt:12``; readers pass one, the model's own
+    safety net (for nodes built by hand) has none.
+    """
+    cleaned, removed = sanitize(text)
     if removed:
         _log.warning(
-            "removed %d character(s) that documents cannot hold: %s",
+            "%sremoved %d character(s) that documents cannot hold: %s",
+            f"{where}: " if where else "",
             len(removed),
             ", ".join(sorted(set(removed))),
         )
     return cleaned
+
+
+def _clean(value: str) -> str:
+    """Sanitise one model string, reporting (without a location) anything removed."""
+    return sanitize_reported(value)
 
 
 def _set_clean(node: object, name: str) -> None:

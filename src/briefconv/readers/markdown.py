@@ -46,7 +46,7 @@ from briefconv.model import (
     Text,
     ThematicBreak,
     plain_text,
-    sanitize,
+    sanitize_reported,
 )
 from briefconv.readers._levels import no_skipped_levels
 from briefconv.readers.text import guess_language, title_from_filename
@@ -107,14 +107,7 @@ class MarkdownReader:
         """Parse Markdown ``text`` into an :class:`Article`; see the module docstring."""
         where = str(source) if source is not None else "<string>"
         text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-        clean, removed = sanitize(text)
-        if removed:
-            _log.warning(
-                "%s: removed %d character(s) that documents cannot hold: %s",
-                where,
-                len(removed),
-                ", ".join(sorted(set(removed))),
-            )
+        clean = sanitize_reported(text, where)
         front, body, offset = self._front_matter(clean, where)
         if not body.strip() and not front:
             raise InputError(f"{where}: no text to convert (the file is empty)")

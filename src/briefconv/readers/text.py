@@ -47,7 +47,7 @@ from briefconv.model import (
     Quote,
     Strong,
     Text,
-    sanitize,
+    sanitize_reported,
 )
 from briefconv.readers._levels import no_skipped_levels
 
@@ -507,15 +507,7 @@ class TextReader:
             text = text.replace(sep, "\n")
         out: list[tuple[int, str]] = []
         for n, raw in enumerate(text.split("\n"), start=1):
-            clean, removed = sanitize(raw)
-            if removed:
-                _log.warning(
-                    "%s:%d: removed %d character(s) that documents cannot hold: %s",
-                    where,
-                    n,
-                    len(removed),
-                    ", ".join(sorted(set(removed))),
-                )
+            clean = sanitize_reported(raw, f"{where}:{n}")
             out.append((n, clean.replace("\t", " ").strip()))
         return out
 
