@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.metadata
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import briefconv
 from briefconv import Article, ArticleMeta, Heading, Paragraph, Text
+from briefconv.writers import get_writer
 
 from .conftest import ROOT, SAMPLE
 
@@ -83,3 +89,59 @@ def test_write_atomic_leaves_nothing_half_written(tmp_path: Path) -> None:
         briefconv.write_atomic(target, "not bytes")  # type: ignore[arg-type]
     assert target.read_bytes() == b"first"
     assert sorted(p.name for p in target.parent.iterdir()) == ["x.bin"]
+
+
+def test_import_is_lazy_and_every_public_name_resolves() -> None:
+    code = (
+        "import sys, briefconv\n"
+        "print(sorted(m for m in sys.modules if m.startswith('briefconv')))\n"
+        "print(briefconv.__version__)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('briefconv')))\n"
+        "from briefconv import Article, render, model\n"
+        "print(Article.__module__, render.__module__, model.__name__)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == lines[2] == "['briefconv']"
+    assert lines[1] == briefconv.__version__
+    assert lines[3] == "briefconv.model briefconv.api briefconv.model"
+
+
+def test_lazy_names_are_their_modules_objects() -> None:
+    lazy = briefconv._LAZY
+    assert set(lazy) | {"__version__"} == set(briefconv.__all__)
+    for name, module in lazy.items():
+        assert getattr(briefconv, name) is getattr(importlib.import_module(module), name)
+    assert set(briefconv.__all__) <= set(dir(briefconv))
+    with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
+        briefconv.no_such_name  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_builtin_writers_are_made_once() -> None:
+    assert get_writer("pdf") is get_writer("PDF")
+    assert get_writer("docx") is get_writer("docx")
+
+
+def test_entry_points_are_scanned_once_per_sys_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    real = importlib.metadata.entry_points
+
+    def counting(**kwargs: Any) -> Any:
+        calls.append(kwargs["group"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", counting)
+    monkeypatch.syspath_prepend(str(tmp_path))  # a new sys.path: the cache no longer holds
+    article = briefconv.read_string("Para.", name="memo.txt")
+    for _ in range(5):
+        briefconv.render(article, "epub")
+        briefconv.available_formats()
+    with pytest.raises(briefconv.FormatError, match="unknown format 'odt'"):
+        get_writer("odt")
+    assert calls == ["briefconv.writers"]
+    monkeypatch.syspath_prepend(str(tmp_path / "more"))
+    get_writer("epub")
+    assert calls == ["briefconv.writers"] * 2

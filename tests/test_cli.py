@@ -45,6 +45,21 @@ def test_help_has_examples_and_imports_no_writer_library() -> None:
     assert "LOADED []" in proc.stdout
 
 
+@pytest.mark.parametrize("option", ["--help", "--version"])
+def test_help_and_version_load_only_the_cli(option: str) -> None:
+    # They must start fast: nothing of the library, nor logging, pathlib or subprocess.
+    code = (
+        "import sys\n"
+        "from briefconv.cli import main\n"
+        f"try:\n    main([{option!r}])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('briefconv')),"
+        " [m for m in ('logging', 'pathlib', 'subprocess') if m in sys.modules])"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = proc.stdout.splitlines()[-1]
+    assert loaded == "['briefconv', 'briefconv.cli', 'briefconv.errors'] []"
+
+
 def test_version() -> None:
     result = CliRunner().invoke(cli, ["--version"])
     assert result.exit_code == 0

@@ -9,44 +9,55 @@ model in a style (:mod:`briefconv.styles`) to the bytes of a file. Typical use::
     pdf_bytes = briefconv.render(article, "pdf")
     paths = briefconv.convert("source/istanbul-talks.txt", out_dir="build")
 
-Importing this package does not import reportlab, python-docx or ebooklib: each writer is
-loaded the first time its format is rendered.
+Importing this package loads none of its modules: each public name is imported from its
+module the first time it is used (PEP 562), and each writer the first time its format is
+rendered. So ``import briefconv`` and ``briefconv --help`` never pay for the model, the
+styles, or reportlab, python-docx and ebooklib.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from briefconv._io import write_atomic
-from briefconv.errors import BriefconvError, FormatError, InputError, RenderError, StyleError
-from briefconv.manifest import Manifest, load_manifest
-from briefconv.model import (
-    MODEL_VERSION,
-    Article,
-    ArticleMeta,
-    Block,
-    BulletList,
-    Emphasis,
-    Heading,
-    Inline,
-    Link,
-    OrderedList,
-    Pack,
-    PackArticle,
-    PackMeta,
-    Paragraph,
-    Quote,
-    Strong,
-    Text,
-)
-from briefconv.pack import make_pack
-from briefconv.readers import MAX_BYTES, read_path, reader_for
-from briefconv.serialize import from_json, to_json
-from briefconv.styles import Style, load_style
-from briefconv.writers import available_writers, get_writer
+# The type checker sees ordinary imports; at run time ``__getattr__`` below loads them.
+if TYPE_CHECKING:
+    from briefconv._io import write_atomic
+    from briefconv.api import (
+        DEFAULT_FORMATS,
+        available_formats,
+        convert,
+        output_name,
+        read_file,
+        read_string,
+        render,
+        render_pack,
+    )
+    from briefconv.errors import BriefconvError, FormatError, InputError, RenderError, StyleError
+    from briefconv.manifest import Manifest, load_manifest
+    from briefconv.model import (
+        MODEL_VERSION,
+        Article,
+        ArticleMeta,
+        Block,
+        BulletList,
+        Emphasis,
+        Heading,
+        Inline,
+        Link,
+        OrderedList,
+        Pack,
+        PackArticle,
+        PackMeta,
+        Paragraph,
+        Quote,
+        Strong,
+        Text,
+    )
+    from briefconv.pack import make_pack
+    from briefconv.serialize import from_json, to_json
+    from briefconv.styles import Style, load_style
 
+#: The package's version; a constant, so reading it imports nothing.
 __version__ = "0.1.0"
 
 __all__ = [
@@ -91,116 +102,71 @@ __all__ = [
     "write_atomic",
 ]
 
-#: The formats ``convert`` writes when none are named.
-DEFAULT_FORMATS: tuple[str, ...] = ("docx", "pdf", "epub")
+# Module -> the public names it defines. Must match the imports above; tests/test_api.py
+# checks that it covers __all__ and that each name is its module's object.
+_MODULES: dict[str, tuple[str, ...]] = {
+    "briefconv._io": ("write_atomic",),
+    "briefconv.api": (
+        "DEFAULT_FORMATS",
+        "available_formats",
+        "convert",
+        "output_name",
+        "read_file",
+        "read_string",
+        "render",
+        "render_pack",
+    ),
+    "briefconv.errors": (
+        "BriefconvError",
+        "FormatError",
+        "InputError",
+        "RenderError",
+        "StyleError",
+    ),
+    "briefconv.manifest": ("Manifest", "load_manifest"),
+    "briefconv.model": (
+        "MODEL_VERSION",
+        "Article",
+        "ArticleMeta",
+        "Block",
+        "BulletList",
+        "Emphasis",
+        "Heading",
+        "Inline",
+        "Link",
+        "OrderedList",
+        "Pack",
+        "PackArticle",
+        "PackMeta",
+        "Paragraph",
+        "Quote",
+        "Strong",
+        "Text",
+    ),
+    "briefconv.pack": ("make_pack",),
+    "briefconv.serialize": ("from_json", "to_json"),
+    "briefconv.styles": ("Style", "load_style"),
+}
+_LAZY: dict[str, str] = {name: module for module, names in _MODULES.items() for name in names}
 
+# Hidden from the type checker: a visible module ``__getattr__`` would make it accept any
+# attribute (``briefconv.typo`` would type-check); it sees the imports above instead.
+if not TYPE_CHECKING:
 
-def read_file(
-    path: str | Path,
-    *,
-    title: str | None = None,
-    encoding: str | None = None,
-    input_format: str | None = None,
-    max_bytes: int = MAX_BYTES,
-    allow_outside: bool = False,
-) -> Article:
-    """Read an article file (``-`` for standard input) into the model.
+    def __getattr__(name: str) -> object:
+        """Load public name ``name`` from its module on first use, then keep it here."""
+        module_name = _LAZY.get(name)
+        if module_name is None:
+            # ``from briefconv import model`` relies on this AttributeError: the import
+            # system looks for an attribute first, then imports the submodule.
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        import importlib
 
-    ``title`` overrides any title in the text; ``encoding`` is needed only for files that
-    are neither UTF-8 nor UTF-16/32 with a byte-order mark; ``input_format`` (``text``,
-    ``markdown``, ``json``) overrides the extension; files over ``max_bytes`` are refused;
-    images outside the article's folder are shown only with ``allow_outside``.
-    """
-    return read_path(
-        path,
-        title=title,
-        encoding=encoding,
-        input_format=input_format,
-        max_bytes=max_bytes,
-        allow_outside=allow_outside,
-    )
+        value = getattr(importlib.import_module(module_name), name)
+        # Cached as a module global, so this hook runs once per name.
+        globals()[name] = value
+        return value
 
-
-def read_string(text: str, *, title: str | None = None, name: str | None = None) -> Article:
-    """Parse an article from a string; ``name`` (a file name) is used for messages and titles."""
-    # Parsed as text, not re-encoded: a str may hold lone surrogates that UTF-8 cannot
-    # encode; the model removes them like any other character documents cannot hold.
-    source = Path(name) if name else None
-    return reader_for(None, source).read(text, source=source, title=title)
-
-
-def available_formats() -> dict[str, str]:
-    """Output format names and one-line descriptions, built-in and plugged in."""
-    return {name: info.description for name, info in available_writers().items()}
-
-
-@contextmanager
-def _one_line_errors(what: str) -> Iterator[None]:
-    """Turn a writer's unexpected exception into a :class:`RenderError` saying ``what``.
-
-    A writer bug must still reach users as one line, with what failed and where.
-    """
-    try:
-        yield
-    except BriefconvError:
-        raise
-    except Exception as exc:
-        raise RenderError(f"{what}: {exc}") from exc
-
-
-def render(article: Article, fmt: str, style: Style | str | Path | None = None) -> bytes:
-    """Render ``article`` to the bytes of a ``fmt`` file (``"docx"``, ``"pdf"``, ``"epub"`` ...).
-
-    ``style`` is a resolved :class:`Style`, a style name or path, or ``None`` for the default.
-    """
-    resolved = style if isinstance(style, Style) else load_style(style)
-    writer = get_writer(fmt)
-    with _one_line_errors(f"{fmt}: could not render {article.meta.title!r}"):
-        return writer.write(article, resolved)
-
-
-def render_pack(pack: Pack, fmt: str, style: Style | str | Path | None = None) -> bytes:
-    """Render a briefing pack (see :func:`make_pack`, :func:`load_manifest`) to ``fmt`` bytes."""
-    from briefconv.writers.base import PackWriter
-
-    resolved = style if isinstance(style, Style) else load_style(style)
-    writer = get_writer(fmt)
-    if not isinstance(writer, PackWriter):
-        raise FormatError(f"{fmt}: this writer renders single articles only, not packs")
-    with _one_line_errors(f"{fmt}: could not render the pack {pack.meta.title!r}"):
-        return writer.write_pack(pack, resolved)
-
-
-def output_name(input_name: str | Path, fmt: str | None = None) -> str:
-    """The output file name for an input and format: ``talks.txt``, ``pdf`` -> ``talks.pdf``.
-
-    Standard input (``-``) is named ``stdin``; without ``fmt`` only the stem is returned.
-    """
-    stem = "stdin" if str(input_name) == "-" else Path(input_name).stem
-    return stem if fmt is None else stem + get_writer(fmt).extension
-
-
-def convert(
-    path: str | Path,
-    formats: Iterable[str] = DEFAULT_FORMATS,
-    out_dir: str | Path = ".",
-    *,
-    style: Style | str | Path | None = None,
-    title: str | None = None,
-    encoding: str | None = None,
-) -> list[Path]:
-    """Convert one article file into one file per format in ``out_dir``; return their paths.
-
-    The article is parsed once and every format rendered from that one model. Each file is
-    named after the input (``talks.txt`` -> ``talks.pdf``) and written atomically.
-    """
-    article = read_file(path, title=title, encoding=encoding)
-    resolved = style if isinstance(style, Style) else load_style(style)
-    written: list[Path] = []
-    # Render every format before writing any, so a failure leaves no partial set.
-    outputs = [(fmt, render(article, fmt, resolved)) for fmt in formats]
-    for fmt, data in outputs:
-        target = Path(out_dir) / output_name(path, fmt)
-        write_atomic(target, data)
-        written.append(target)
-    return written
+    def __dir__() -> list[str]:
+        """The module's globals plus the public names not loaded yet (for dir() and REPLs)."""
+        return sorted(set(globals()) | set(__all__))

@@ -3,34 +3,36 @@
 It knows formats only by name: reading, styles and rendering all go through the public
 API. Exit status: 0 success, 1 failure (one ``briefconv: error:`` line, never a
 traceback), 2 usage error, 130 interrupted.
+
+Loading this module imports click and almost nothing else: everything heavier (the model,
+styles, writers, logging, pathlib, subprocess) is imported inside the command that needs
+it, so ``briefconv --help`` and ``--version`` start as fast as click allows.
 """
 
 from __future__ import annotations
 
-import logging
+import os
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
 import briefconv
-from briefconv import (
-    Article,
-    BriefconvError,
-    BulletList,
-    Heading,
-    OrderedList,
-    Paragraph,
-    Quote,
-)
-from briefconv.filters import apply_filter
-from briefconv.model import Figure, ThematicBreak, plain_text
+from briefconv.errors import BriefconvError
+
+if TYPE_CHECKING:
+    import logging
+    import multiprocessing.context
+
+    from briefconv.model import Article, BulletList, OrderedList
+    from briefconv.styles import Style
 
 __all__ = ["cli", "main"]
 
-_log = logging.getLogger("briefconv")
+# The name of the handler that prints log records on stderr; see _set_up_logging.
+_HANDLER_NAME = "briefconv-cli-stderr"
 
 _MAIN_HELP = """Turn news-style articles into briefing handouts: DOCX, PDF and EPUB.
 
@@ -46,12 +48,34 @@ Examples:
 """
 
 
-class _StderrHandler(logging.Handler):
-    """Prints log records as ``briefconv: warning: ...`` lines on standard error."""
+def _logger() -> logging.Logger:
+    """The ``briefconv`` logger (logging is imported on first use: --help never logs)."""
+    import logging
 
-    def emit(self, record: logging.LogRecord) -> None:
-        level = "warning" if record.levelno >= logging.WARNING else "info"
-        click.echo(f"briefconv: {level}: {record.getMessage()}", err=True)
+    return logging.getLogger("briefconv")
+
+
+def _set_up_logging(level: int) -> None:
+    """Print the ``briefconv`` logger's records as ``briefconv: warning: ...`` lines."""
+    import logging
+
+    class StderrHandler(logging.Handler):
+        """Prints each record as one ``briefconv: warning|info: ...`` line."""
+
+        def emit(self, record: logging.LogRecord) -> None:
+            kind = "warning" if record.levelno >= logging.WARNING else "info"
+            click.echo(f"briefconv: {kind}: {record.getMessage()}", err=True)
+
+    log = logging.getLogger("briefconv")
+    # One process may run many commands (tests, embedding): replace our handler, never
+    # stack a second one. Found by name, as the class is made afresh on each call.
+    for old in [h for h in log.handlers if h.get_name() == _HANDLER_NAME]:
+        log.removeHandler(old)
+    handler = StderrHandler()
+    handler.set_name(_HANDLER_NAME)
+    log.addHandler(handler)
+    log.propagate = False
+    log.setLevel(level)
 
 
 @click.group(help=_MAIN_HELP, context_settings={"help_option_names": ["-h", "--help"]})
@@ -61,13 +85,10 @@ class _StderrHandler(logging.Handler):
 @click.pass_context
 def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     """Set up messages on standard error for every subcommand."""
+    import logging
+
     ctx.obj = {"verbose": verbose}
-    handler = _StderrHandler()
-    for old in [h for h in _log.handlers if isinstance(h, _StderrHandler)]:
-        _log.removeHandler(old)
-    _log.addHandler(handler)
-    _log.propagate = False
-    _log.setLevel(logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING)
+    _set_up_logging(logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING)
 
 
 _FROM_OPTION = click.option(
@@ -139,9 +160,14 @@ format is rendered from that one model. Files are named after the input
 A --filter gets the model's JSON on stdin and prints the changed model on stdout
 (as pandoc's JSON filters do); it can be written in any language.
 
+Several inputs are converted in parallel, --jobs at a time (default: one per CPU),
+each in its own worker process; the files written, and the messages and their order,
+are the same as with --jobs 1, which converts one input after another in this process.
+
 \b
 Examples:
   briefconv convert source/*.txt -o build
+  briefconv convert source/*.txt source/*.md -o build --jobs 4
   briefconv convert talks.txt -t docx,pdf --style default
   briefconv convert talks.txt -t pdf -o - > talks.pdf
   briefconv convert notes.md --filter ./number-headings.py -o build
@@ -184,6 +210,14 @@ Examples:
     metavar="CMD",
     help="Pipe the model's JSON through CMD before rendering (repeatable; see --help).",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Convert up to N inputs at once (default: the number of CPUs); 1: one at a time.",
+)
 @click.pass_context
 def convert(
     ctx: click.Context,
@@ -197,6 +231,7 @@ def convert(
     max_bytes: int,
     allow_outside: bool,
     filters: tuple[str, ...],
+    jobs: int | None,
 ) -> None:
     """Convert articles to handouts (see the help text above)."""
     fmts = _split_formats(formats)
@@ -221,47 +256,256 @@ def convert(
     except BriefconvError as exc:
         _fail(str(exc))
         ctx.exit(1)
+    job = _Job(
+        formats=tuple(fmts),
+        out_dir=out_dir,
+        style=resolved,
+        title=title,
+        encoding=encoding,
+        input_format=input_format,
+        max_bytes=max_bytes,
+        allow_outside=allow_outside,
+        filters=filters,
+    )
+    workers = min(_available_cpus() if jobs is None else jobs, len(inputs))
     failed: list[str] = []
     show_progress = len(inputs) > 1 and sys.stderr.isatty()
-    for number, name in enumerate(inputs, start=1):
-        if show_progress:
-            click.echo(f"[{number}/{len(inputs)}] {name}", err=True)
-        try:
-            article = briefconv.read_file(
-                name,
-                title=title,
-                encoding=encoding,
-                input_format=input_format,
-                max_bytes=max_bytes,
-                allow_outside=allow_outside,
-            )
-            for command in filters:
-                article = apply_filter(article, command)
-            if to_stdout:
-                data = briefconv.render(article, fmts[0], resolved)
-                sys.stdout.buffer.write(data)
-                sys.stdout.buffer.flush()
-                continue
-            # Render every format before writing any, so a failure leaves no partial set.
-            rendered = [(fmt, briefconv.render(article, fmt, resolved)) for fmt in fmts]
-            for fmt, data in rendered:
-                target = Path(out_dir) / briefconv.output_name(name, fmt)
-                briefconv.write_atomic(target, data)
-                _log.info("wrote %s", target)
-        except BriefconvError as exc:
-            _fail(str(exc))
-            failed.append(name)
-        except OSError as exc:
-            _fail(f"{exc.filename or name}: {exc.strerror or exc}")
-            failed.append(name)
+    # A single input (which -o - requires) runs here: a worker would only add time. So does
+    # a batch that reads standard input, which belongs to this process.
+    if workers == 1 or "-" in inputs:
+        for number, name in enumerate(inputs, start=1):
+            if show_progress:
+                click.echo(f"[{number}/{len(inputs)}] {name}", err=True)
+            error = _convert_one(job, name)
+            if error is not None:
+                _fail(error)
+                failed.append(name)
+    else:
+        log = _logger()
+        with _pool_outcomes(job, inputs, workers) as outcomes:
+            for number, (name, outcome) in enumerate(zip(inputs, outcomes, strict=True), 1):
+                # Reported in input order, whichever worker finished first, so the messages
+                # read as they do with --jobs 1: progress, the input's warnings, its error.
+                if show_progress:
+                    click.echo(f"[{number}/{len(inputs)}] {name}", err=True)
+                for level, message in outcome.log:
+                    log.log(level, "%s", message)
+                if outcome.error is not None:
+                    _fail(outcome.error)
+                    failed.append(name)
     if failed:
         if len(inputs) > 1:
             _fail(f"{len(failed)} of {len(inputs)} inputs failed: {', '.join(failed)}")
         ctx.exit(1)
 
 
+class _Job(NamedTuple):
+    """What converting one input takes besides its name: the same for every input of a run.
+
+    Sent once to each worker process (a NamedTuple, so it pickles where workers are spawned).
+    """
+
+    formats: tuple[str, ...]
+    out_dir: str
+    style: Style
+    title: str | None
+    encoding: str | None
+    input_format: str | None
+    max_bytes: int
+    allow_outside: bool
+    filters: tuple[str, ...]
+
+
+class _Outcome(NamedTuple):
+    """What a worker hands back for one input: its log records, and its error if it failed."""
+
+    log: list[tuple[int, str]]  # (level, message), in the order they were logged
+    error: str | None
+
+
+def _convert_one(job: _Job, name: str) -> str | None:
+    """Read, filter, render and write one input; return the error message if it failed.
+
+    The loop body of ``convert``, shared by the in-process loop and the pool's workers.
+    """
+    from pathlib import Path
+
+    try:
+        article = briefconv.read_file(
+            name,
+            title=job.title,
+            encoding=job.encoding,
+            input_format=job.input_format,
+            max_bytes=job.max_bytes,
+            allow_outside=job.allow_outside,
+        )
+        if job.filters:
+            from briefconv.filters import apply_filter
+
+            for command in job.filters:
+                article = apply_filter(article, command)
+        if job.out_dir == "-":
+            data = briefconv.render(article, job.formats[0], job.style)
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+            return None
+        # Render every format before writing any, so a failure leaves no partial set.
+        rendered = [(fmt, briefconv.render(article, fmt, job.style)) for fmt in job.formats]
+        for fmt, data in rendered:
+            target = Path(job.out_dir) / briefconv.output_name(name, fmt)
+            briefconv.write_atomic(target, data)
+            _logger().info("wrote %s", target)
+    except BriefconvError as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"{exc.filename or name}: {exc.strerror or exc}"
+    return None
+
+
+def _available_cpus() -> int:
+    """The CPUs this process may run on: its affinity mask (taskset, cgroup cpusets) if known."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+@contextmanager
+def _pool_outcomes(job: _Job, inputs: Sequence[str], workers: int) -> Iterator[Iterator[_Outcome]]:
+    """Convert ``inputs`` in ``workers`` processes; give their outcomes in input order.
+
+    If the ``with`` block ends with an exception (Ctrl-C, or a worker's internal error), no
+    further input is started; those already running finish, writing complete files or
+    none, before the exception goes on to :func:`main`. (A process killed mid-write would
+    leave a temporary file behind: hence finishing rather than terminating the workers.)
+    """
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    from briefconv.writers import get_writer
+
+    context: multiprocessing.context.BaseContext
+    # fork starts a worker in about a millisecond, already holding every module the parent
+    # imported; but forking a process that runs other threads can copy a held lock into the
+    # child, so it is used only while this one has none (the CLI never has; a host might).
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        context = multiprocessing.get_context("fork")
+        # Import the writers once, here, rather than once in every worker.
+        for fmt in job.formats:
+            get_writer(fmt)
+    else:
+        # Each worker starts a fresh interpreter and imports what it needs (the default on
+        # macOS and Windows; named here, as Python 3.11 on Linux would default to fork).
+        context = multiprocessing.get_context("spawn")
+    executor = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(job, _logger().getEffectiveLevel()),
+    )
+    try:
+        with _sigint_ignored():
+            # map() hands out every input now (that is when the workers start) and gives
+            # the results back in input order; chunks of one keep all workers busy to the end.
+            outcomes = executor.map(_convert_in_worker, inputs)
+        yield outcomes
+    except BaseException:
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
+
+
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore Ctrl-C while worker processes start, so that they ignore it from birth.
+
+    Ctrl-C goes to every process in the terminal's process group. A worker must not die of
+    it with a traceback and half an output: it finishes the input at hand and starts no
+    other (:func:`_start_worker`), which it can do only once set up; until then, and in a
+    spawned worker's new interpreter until then, the inherited "ignore" keeps it alive.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set signal handlers (and receives Ctrl-C)
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+# A worker process's run options, the log records of the input it is converting, and
+# whether Ctrl-C has been pressed.
+_worker_job: _Job | None = None
+_worker_log: list[tuple[int, str]] = []
+_worker_interrupted = False
+
+
+def _start_worker(job: _Job, log_level: int) -> None:
+    """Set up a pool worker: keep the run's options, note Ctrl-C, collect log records."""
+    import logging
+    import signal
+
+    from briefconv.writers import available_writers
+
+    global _worker_job
+    signal.signal(signal.SIGINT, _note_interrupt)
+    _worker_job = job
+
+    class Collector(logging.Handler):
+        """Keeps each record's level and message, for the parent to print."""
+
+        def emit(self, record: logging.LogRecord) -> None:
+            _worker_log.append((record.levelno, record.getMessage()))
+
+    log = logging.getLogger("briefconv")
+    # A forked worker inherits the parent's stderr handler: remove it, so every message
+    # goes back to the parent and is printed there, in input order.
+    for handler in list(log.handlers):
+        log.removeHandler(handler)
+    log.addHandler(Collector())
+    log.propagate = False
+    log.setLevel(log_level)
+    # A spawned worker scans the writer plugins afresh: drop the warnings this repeats
+    # (the parent has given them), rather than print them again with the first input's.
+    available_writers()
+    _worker_log.clear()
+
+
+def _note_interrupt(signum: int, frame: object) -> None:
+    """A worker's Ctrl-C handler: finish the input at hand (all its files), start no other."""
+    global _worker_interrupted
+    _worker_interrupted = True
+
+
+def _convert_in_worker(name: str) -> _Outcome:
+    """Convert one input in a pool worker (see :func:`_convert_one`)."""
+    assert _worker_job is not None, "_start_worker has not run in this process"
+    if _worker_interrupted:
+        # Inputs already queued for this worker when Ctrl-C came: the parent, interrupted
+        # too, has stopped handing out new ones, and gets this in place of an outcome.
+        raise KeyboardInterrupt
+    _worker_log.clear()
+    error = _convert_one(_worker_job, name)
+    return _Outcome(list(_worker_log), error)
+
+
 def _outline(article: Article) -> list[str]:
     """A readable outline of the parsed structure, one line per block."""
+    from briefconv.model import (
+        BulletList,
+        Figure,
+        Heading,
+        OrderedList,
+        Paragraph,
+        Quote,
+        ThematicBreak,
+        plain_text,
+    )
+
     meta = article.meta
     counts: dict[str, int] = {}
     for block in article.blocks:
@@ -311,6 +555,8 @@ def _list_outline(
     block: BulletList | OrderedList, indent: str, short: Callable[[str], str]
 ) -> list[str]:
     """Outline lines of a list and its nested lists."""
+    from briefconv.model import OrderedList, plain_text
+
     lines: list[str] = []
     subs: dict[int, list[BulletList | OrderedList]] = {}
     for index, sub in block.sublists:
@@ -432,6 +678,7 @@ def pack(
 ) -> None:
     """Build a briefing pack (see the help text above)."""
     import dataclasses
+    from pathlib import Path
 
     fmts = _split_formats(formats) if formats else []
     overrides = {
@@ -492,7 +739,7 @@ def pack(
                 continue
             target = Path(out).parent / briefconv.output_name(out, fmt)
             briefconv.write_atomic(target, data)
-            _log.info("wrote %s", target)
+            _logger().info("wrote %s", target)
     except BriefconvError as exc:
         _fail(str(exc))
         ctx.exit(1)
@@ -558,6 +805,8 @@ Examples:
 @click.pass_context
 def check(ctx: click.Context, files: tuple[str, ...]) -> None:
     """Check output files (see the help text above)."""
+    from pathlib import Path
+
     from briefconv.check import check_file
 
     failed = 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 from dataclasses import dataclass
 
 from briefconv.errors import FormatError
@@ -41,14 +42,38 @@ class WriterInfo:
     builtin: bool
 
 
-def available_writers() -> dict[str, WriterInfo]:
-    """All writers by name: built-ins first, then plugins in name order."""
-    # importlib.metadata costs ~15 ms to import: only pay it when writers are listed.
+#: What is known of each built-in writer; they come first in :func:`available_writers`.
+_BUILTIN_INFO: dict[str, WriterInfo] = {
+    name: WriterInfo(name, target, desc, True) for name, (target, desc) in _BUILTINS.items()
+}
+
+# The last entry-point scan: (the sys.path it was made for, plugin writers by name).
+_scan: tuple[tuple[str, ...], dict[str, WriterInfo]] | None = None
+
+# One instance per built-in writer per process. Safe because each keeps no state between
+# calls (DocxWriter, PdfWriter and EpubWriter build everything in locals; PdfWriter's
+# module-level lock only serialises builds). Plugins get a fresh instance per call: their
+# authors may not have read the Writer protocol's "no state" rule.
+_instances: dict[str, Writer] = {}
+
+
+def _plugins() -> dict[str, WriterInfo]:
+    """Plugin writers by name, in name order, from a cached scan of the entry points.
+
+    Scanning costs about 10 ms and a batch renders hundreds of times, so it is done once
+    per process, and again only if ``sys.path`` changes (which decides the distributions
+    in view; tests install plugins that way). A plugin installed into a folder already on
+    the path while a process runs is seen by the next process. The warning about a plugin
+    hidden by a built-in is given once per scan.
+    """
+    global _scan
+    key = tuple(sys.path)
+    if _scan is not None and _scan[0] == key:
+        return _scan[1]
+    # importlib.metadata costs ~15 ms to import: only pay it when a writer is needed.
     from importlib.metadata import entry_points
 
-    found = {
-        name: WriterInfo(name, target, desc, True) for name, (target, desc) in _BUILTINS.items()
-    }
+    found: dict[str, WriterInfo] = {}
     for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         if ep.name in _BUILTINS:
             _log.warning(
@@ -58,15 +83,36 @@ def available_writers() -> dict[str, WriterInfo]:
             )
             continue
         found.setdefault(ep.name, WriterInfo(ep.name, ep.value, f"plugin: {ep.value}", False))
+    _scan = (key, found)
     return found
+
+
+def available_writers() -> dict[str, WriterInfo]:
+    """All writers by name: built-ins first, then plugins in name order."""
+    return {**_BUILTIN_INFO, **_plugins()}
 
 
 def get_writer(name: str) -> Writer:
     """An instance of the writer for format ``name``; :class:`FormatError` if none."""
-    writers = available_writers()
-    info = writers.get(name.lower())
+    key = name.lower()
+    # Called for built-in names too, though a built-in always wins: the first call must
+    # still warn about a plugin it hides. Later calls cost a comparison of sys.path.
+    plugins = _plugins()
+    if key in _BUILTIN_INFO:
+        writer = _instances.get(key)
+        if writer is None:
+            writer = _instances[key] = _load(_BUILTIN_INFO[key])
+        return writer
+    info = plugins.get(key)
     if info is None:
-        raise FormatError(f"unknown format {name!r} (available: {', '.join(writers)})")
+        known = ", ".join([*_BUILTIN_INFO, *plugins])
+        raise FormatError(f"unknown format {name!r} (available: {known})")
+    return _load(info)
+
+
+def _load(info: WriterInfo) -> Writer:
+    """Import the writer ``info`` names and make an instance; :class:`FormatError` if broken."""
+    name = info.name
     module_name, _, attr = info.target.partition(":")
     try:
         obj = getattr(importlib.import_module(module_name), attr) if attr else None

@@ -1,0 +1,144 @@
+"""The library's functions: reading, rendering and converting articles.
+
+:mod:`briefconv` re-exports everything here and imports this module the first time one of
+its names is used, so that ``import briefconv`` (and with it ``briefconv --help``) stays
+cheap. Import from :mod:`briefconv`, not from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from briefconv._io import write_atomic
+from briefconv.errors import BriefconvError, FormatError, RenderError
+from briefconv.model import Article, Pack
+from briefconv.readers import MAX_BYTES, read_path, reader_for
+from briefconv.styles import Style, load_style
+from briefconv.writers import available_writers, get_writer
+
+__all__ = [
+    "DEFAULT_FORMATS",
+    "available_formats",
+    "convert",
+    "output_name",
+    "read_file",
+    "read_string",
+    "render",
+    "render_pack",
+]
+
+#: The formats ``convert`` writes when none are named.
+DEFAULT_FORMATS: tuple[str, ...] = ("docx", "pdf", "epub")
+
+
+def read_file(
+    path: str | Path,
+    *,
+    title: str | None = None,
+    encoding: str | None = None,
+    input_format: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    allow_outside: bool = False,
+) -> Article:
+    """Read an article file (``-`` for standard input) into the model.
+
+    ``title`` overrides any title in the text; ``encoding`` is needed only for files that
+    are neither UTF-8 nor UTF-16/32 with a byte-order mark; ``input_format`` (``text``,
+    ``markdown``, ``json``) overrides the extension; files over ``max_bytes`` are refused;
+    images outside the article's folder are shown only with ``allow_outside``.
+    """
+    return read_path(
+        path,
+        title=title,
+        encoding=encoding,
+        input_format=input_format,
+        max_bytes=max_bytes,
+        allow_outside=allow_outside,
+    )
+
+
+def read_string(text: str, *, title: str | None = None, name: str | None = None) -> Article:
+    """Parse an article from a string; ``name`` (a file name) is used for messages and titles."""
+    # Parsed as text, not re-encoded: a str may hold lone surrogates that UTF-8 cannot
+    # encode; the model removes them like any other character documents cannot hold.
+    source = Path(name) if name else None
+    return reader_for(None, source).read(text, source=source, title=title)
+
+
+def available_formats() -> dict[str, str]:
+    """Output format names and one-line descriptions, built-in and plugged in."""
+    return {name: info.description for name, info in available_writers().items()}
+
+
+@contextmanager
+def _one_line_errors(what: str) -> Iterator[None]:
+    """Turn a writer's unexpected exception into a :class:`RenderError` saying ``what``.
+
+    A writer bug must still reach users as one line, with what failed and where.
+    """
+    try:
+        yield
+    except BriefconvError:
+        raise
+    except Exception as exc:
+        raise RenderError(f"{what}: {exc}") from exc
+
+
+def render(article: Article, fmt: str, style: Style | str | Path | None = None) -> bytes:
+    """Render ``article`` to the bytes of a ``fmt`` file (``"docx"``, ``"pdf"``, ``"epub"`` ...).
+
+    ``style`` is a resolved :class:`Style`, a style name or path, or ``None`` for the default.
+    """
+    resolved = style if isinstance(style, Style) else load_style(style)
+    writer = get_writer(fmt)
+    with _one_line_errors(f"{fmt}: could not render {article.meta.title!r}"):
+        return writer.write(article, resolved)
+
+
+def render_pack(pack: Pack, fmt: str, style: Style | str | Path | None = None) -> bytes:
+    """Render a briefing pack (see :func:`make_pack`, :func:`load_manifest`) to ``fmt`` bytes."""
+    from briefconv.writers.base import PackWriter
+
+    resolved = style if isinstance(style, Style) else load_style(style)
+    writer = get_writer(fmt)
+    if not isinstance(writer, PackWriter):
+        raise FormatError(f"{fmt}: this writer renders single articles only, not packs")
+    with _one_line_errors(f"{fmt}: could not render the pack {pack.meta.title!r}"):
+        return writer.write_pack(pack, resolved)
+
+
+def output_name(input_name: str | Path, fmt: str | None = None) -> str:
+    """The output file name for an input and format: ``talks.txt``, ``pdf`` -> ``talks.pdf``.
+
+    Standard input (``-``) is named ``stdin``; without ``fmt`` only the stem is returned.
+    """
+    stem = "stdin" if str(input_name) == "-" else Path(input_name).stem
+    return stem if fmt is None else stem + get_writer(fmt).extension
+
+
+def convert(
+    path: str | Path,
+    formats: Iterable[str] = DEFAULT_FORMATS,
+    out_dir: str | Path = ".",
+    *,
+    style: Style | str | Path | None = None,
+    title: str | None = None,
+    encoding: str | None = None,
+) -> list[Path]:
+    """Convert one article file into one file per format in ``out_dir``; return their paths.
+
+    The article is parsed once and every format rendered from that one model. Each file is
+    named after the input (``talks.txt`` -> ``talks.pdf``) and written atomically.
+    """
+    article = read_file(path, title=title, encoding=encoding)
+    resolved = style if isinstance(style, Style) else load_style(style)
+    written: list[Path] = []
+    # Render every format before writing any, so a failure leaves no partial set.
+    outputs = [(fmt, render(article, fmt, resolved)) for fmt in formats]
+    for fmt, data in outputs:
+        target = Path(out_dir) / output_name(path, fmt)
+        write_atomic(target, data)
+        written.append(target)
+    return written
