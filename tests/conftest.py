@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,17 @@ HOSTILE = (
     '<b>bold?</b> <img src="/etc/passwd"/> <font color="[[[getattr(pow, \'x\')]]]">x</font>'
     " Tom & Jerry <script>alert(1)</script> &amp; <i>unclosed"
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Point briefconv's on-disk parse cache at a folder of this run, never at ~/.cache.
+
+    Set in the environment, so the subprocesses tests start inherit it too.
+    """
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BRIEFCONV_CACHE_DIR", str(tmp_path_factory.mktemp("briefconv-cache")))
+        yield
 
 
 @pytest.fixture(scope="session")

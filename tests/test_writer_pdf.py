@@ -263,7 +263,12 @@ def test_output_does_not_depend_on_the_process(tmp_path: Any) -> None:
             [sys.executable, "-c", script],
             capture_output=True,
             check=True,
-            env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
+            # A cache of this test's own: the first process fills it, the second reads it.
+            env={
+                "PYTHONHASHSEED": seed,
+                "PATH": "/usr/bin:/bin",
+                "BRIEFCONV_CACHE_DIR": str(tmp_path / "cache"),
+            },
             cwd=str(__import__("pathlib").Path(__file__).resolve().parent.parent),
         ).stdout
         for seed in ("1", "2")

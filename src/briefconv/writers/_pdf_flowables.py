@@ -3,6 +3,12 @@
 For briefing packs: section breaks for the running header, contents lines with dot
 leaders and page numbers, and blocks set at the foot of the cover.
 
+Numbers known only once layout is over ("of 12" in a footer, the page each article of a
+pack starts on) are drawn as PDF form XObjects: a page draws a form by name while it is
+laid out, and :class:`FinishingCanvas` defines the form after the last page, before the
+file is written. So a document is laid out once, not once to count its pages and again
+to print the count (PITFALLS 7).
+
 reportlab has no splittable box with a background and a single left rule: a one-cell
 ``Table`` raises ``LayoutError`` once a quote is taller than a page (PITFALLS 7), so
 :class:`QuoteBox` lays out its own content and splits between (and inside) paragraphs.
@@ -10,11 +16,15 @@ reportlab has no splittable box with a background and a single left rule: a one-
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Paragraph
 
 __all__ = [
@@ -23,10 +33,13 @@ __all__ = [
     "BottomBlock",
     "BoxLook",
     "ContentsLine",
+    "ContentsNumbers",
+    "FinishingCanvas",
     "HeadingParagraph",
     "OutlineEntry",
     "QuoteBox",
     "SectionBreak",
+    "define_form",
     "number_reserve",
 ]
 
@@ -34,6 +47,52 @@ __all__ = [
 #: Paragraph markup ending in ``LEADER_MARK`` calls it; the name is ours, never the input's.
 LEADER_CALLBACK = "briefconv_leader"
 LEADER_MARK = f'<onDraw name="{LEADER_CALLBACK}" label="end"/>'
+
+
+class FinishingCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type stubs
+    """A canvas that calls ``finish(canvas)`` after the last page, before writing the file.
+
+    ``finish`` defines the forms the pages drew by name (:func:`define_form`). A page may
+    use a form defined later: reportlab refers to it by name only until ``save`` writes
+    the file (and raises there if it is still undefined). Text drawn in a form adds its
+    glyphs to the font subsets like any other, since fonts are embedded when the file is
+    written. Give it to ``build`` as ``canvasmaker=FinishingCanvas.maker(finish)``.
+    """
+
+    def __init__(self, *args: Any, finish: Callable[[Any], None], **kwargs: Any) -> None:
+        """A reportlab ``Canvas`` (same arguments) that runs ``finish`` when saved."""
+        super().__init__(*args, **kwargs)
+        self._finish = finish
+
+    @classmethod
+    def maker(cls, finish: Callable[[Any], None]) -> Callable[..., FinishingCanvas]:
+        """A ``canvasmaker`` for ``BaseDocTemplate.build`` that runs ``finish``."""
+        return functools.partial(cls, finish=finish)
+
+    def save(self) -> None:
+        """Define the late forms, then write the file."""
+        # The document template has shown the last page already, so a form begun here
+        # starts from an empty stream; were a page still open, beginForm would set it
+        # aside and reportlab's save would show it afterwards.
+        self._finish(self)
+        super().save()
+
+
+@contextmanager
+def define_form(
+    canv: Any, name: str, bbox: tuple[float, float, float, float] | None = None
+) -> Iterator[None]:
+    """Draw into the form XObject ``name`` inside the ``with`` block.
+
+    ``bbox`` (left, bottom, right, top, in the form's own space) clips what is drawn;
+    without it the form is the page, for furniture drawn in page coordinates.
+    """
+    if bbox is None:
+        canv.beginForm(name)
+    else:
+        canv.beginForm(name, *bbox)
+    yield
+    canv.endForm()
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,49 +265,100 @@ class SectionBreak(PageBreak):  # type: ignore[misc]  # reportlab has no type st
         self.title = title
 
 
+@dataclass
+class ContentsNumbers:
+    """The contents' page numbers and their dot leaders, filled in once layout is over.
+
+    Each :class:`ContentsLine` draws a form at the right end of its title's last line and
+    notes where on that line the title ends; :meth:`define` then draws into each form the
+    page its article starts on, right-aligned at the form's origin, and the leaders from
+    the title to it. The leaders are drawn there too, not during layout, so that they stop
+    just short of the number whatever its width, which layout cannot know yet.
+    """
+
+    font_name: str
+    font_size: float
+    color: str
+    leader_color: str
+    #: (article key, where its title ends, relative to the form's origin) per form drawn.
+    _lines: list[tuple[str, float]] = field(default_factory=list, init=False)
+
+    def place(self, canv: Any, key: str, right: float, baseline: float, text_end: float) -> None:
+        """Draw the (future) number of article ``key`` at ``right`` on ``baseline``.
+
+        ``text_end`` is where the title's last line ends, in the same coordinates.
+        """
+        # Forms are named by their index, not the key: keys are slugs of the titles, may
+        # hold any letter, and reportlab writes form names into the PDF unescaped.
+        canv.saveState()
+        canv.translate(right, baseline)
+        canv.doForm(f"briefconv-contents-{len(self._lines)}")
+        canv.restoreState()
+        self._lines.append((key, text_end - right))
+
+    def define(self, canv: Any, first_pages: Mapping[str, int]) -> None:
+        """Define every placed form, given the page (counted from 1) each article starts on.
+
+        An article with no known first page gets an empty form: no number, no leaders.
+        """
+        size = self.font_size
+        for index, (key, text_end) in enumerate(self._lines):
+            bbox = (text_end - size, -size, size, 2 * size)
+            with define_form(canv, f"briefconv-contents-{index}", bbox):
+                if key in first_pages:
+                    self._draw(canv, str(first_pages[key]), text_end)
+
+    def _draw(self, canv: Any, number: str, text_end: float) -> None:
+        """The number ending at x = 0 on the baseline y = 0, leaders back to ``text_end``."""
+        size = self.font_size
+        canv.setFont(self.font_name, size)
+        canv.setFillColor(HexColor(self.color))
+        canv.drawRightString(0, 0, number)
+        # Dots on a grid counted from the number column, so they line up between
+        # entries; drawn as shapes, so extracted text reads "Title 3", not "Title ....".
+        step = size * 0.55
+        radius = max(size * 0.045, 0.4)
+        number_width = stringWidth(number, self.font_name, size)
+        right = -2 * step
+        while right > -number_width - step:
+            right -= step
+        first = text_end + step
+        if right < first:
+            return
+        left = right
+        while left - step >= first:
+            left -= step
+        # One line of zero-length dashes with round caps draws a row of dots (PDF 32000-1
+        # 8.4.3.6): a single path instead of a four-curve circle per dot, which cost about
+        # as much as setting the contents' text.
+        canv.setStrokeColor(HexColor(self.leader_color))
+        canv.setLineWidth(2 * radius)
+        canv.setLineCap(1)
+        canv.setDash([0, step])
+        # Half a step past the last dot: the line ends between two dashes, never on one.
+        canv.line(left, radius, right + step / 2, radius)
+
+
 class ContentsLine(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
     """A contents entry's title with dot leaders and a right-aligned page number.
 
     The whole line is one internal link to the bookmark ``key``. The title paragraph is
-    set ``reserve`` points narrower than the frame, whatever the number, so the layout
-    (and so every page number) is the same in both build passes. The paragraph's markup
-    must end in :data:`LEADER_MARK`, which reports where its last line ends.
+    set ``reserve`` points narrower than the frame, room for the widest number, which is
+    drawn with its leaders after layout by ``numbers`` (:class:`ContentsNumbers`). The
+    paragraph's markup must end in :data:`LEADER_MARK`, which reports where its last line
+    ends.
     """
 
     def __init__(
-        self,
-        paragraph: Paragraph,
-        *,
-        key: str,
-        number: str,
-        font_name: str,
-        font_size: float,
-        color: str,
-        leader_color: str,
-        reserve: float,
+        self, paragraph: Paragraph, *, key: str, numbers: ContentsNumbers, reserve: float
     ) -> None:
-        """Wrap ``paragraph``; show ``number`` (may be empty) at the right; link to ``key``."""
+        """Wrap ``paragraph``; show the page ``key`` starts on at the right; link to ``key``."""
         super().__init__()
         self.paragraph = paragraph
         self.key = key
-        self.number = number
-        self.font_name = font_name
-        self.font_size = font_size
-        self.color = color
-        self.leader_color = leader_color
+        self.numbers = numbers
         self.reserve = reserve
         self._end: tuple[float, float] | None = None
-
-    def _options(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "number": self.number,
-            "font_name": self.font_name,
-            "font_size": self.font_size,
-            "color": self.color,
-            "leader_color": self.leader_color,
-            "reserve": self.reserve,
-        }
 
     def getSpaceBefore(self) -> float:
         """The paragraph's space before."""
@@ -267,44 +377,34 @@ class ContentsLine(Flowable):  # type: ignore[misc]  # reportlab has no type stu
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         """Split the title between lines; only the part holding the end draws the number."""
         parts = self.paragraph.split(max(availWidth - self.reserve, 1.0), availHeight)
-        return [ContentsLine(part, **self._options()) for part in parts]
+        return [
+            ContentsLine(part, key=self.key, numbers=self.numbers, reserve=self.reserve)
+            for part in parts
+        ]
 
     def _at_end(self, canv: Any, kind: str, label: str | None) -> None:
         info = canv._curr_tx_info
         self._end = (float(info["cur_x"]), float(info["cur_y"]))
 
     def draw(self) -> None:
-        """Draw the title, then the leaders and the number after its last line, and link."""
+        """Draw the title, then the number's form after its last line, and link."""
         canv = self.canv
         self._end = None
         canv.setNamedCB(LEADER_CALLBACK, self._at_end)
         self.paragraph.drawOn(canv, 0, 0)
-        if self._end is not None and self.number:
+        if self._end is not None:
             end_x, baseline = self._end
-            canv.saveState()
-            canv.setFont(self.font_name, self.font_size)
-            canv.setFillColor(HexColor(self.color))
-            canv.drawRightString(self.width, baseline, self.number)
-            # Dots on a grid counted from the number column, so they line up between
-            # entries; drawn as shapes, so extracted text reads "Title 3", not "Title ....".
-            step = self.font_size * 0.55
-            radius = max(self.font_size * 0.045, 0.4)
-            number_width = stringWidth(self.number, self.font_name, self.font_size)
-            first = end_x + step
-            canv.setFillColor(HexColor(self.leader_color))
-            x = self.width - 2 * step
-            while x > self.width - number_width - step:
-                x -= step
-            while x >= first:
-                canv.circle(x, baseline + radius, radius, stroke=0, fill=1)
-                x -= step
-            canv.restoreState()
+            self.numbers.place(canv, self.key, self.width, baseline, end_x)
         canv.linkRect("", self.key, (0, 0, self.width, self.height), relative=1, thickness=0)
 
 
 def number_reserve(font_name: str, font_size: float) -> float:
-    """Width kept free for a contents page number (up to four digits) and its gap."""
-    return float(stringWidth("0000", font_name, font_size)) + font_size * 1.5
+    """Width kept free for a contents page number (up to four digits) and its gap.
+
+    Sized for the widest digit, not the number: the numbers are only drawn after layout.
+    """
+    digit = max(float(stringWidth(d, font_name, font_size)) for d in "0123456789")
+    return 4 * digit + font_size * 1.5
 
 
 class BottomBlock(Flowable):  # type: ignore[misc]  # reportlab has no type stubs

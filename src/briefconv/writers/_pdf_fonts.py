@@ -1,10 +1,19 @@
 """TrueType fonts for the PDF writer: registration with reportlab and glyph coverage.
 
-reportlab keeps fonts in a process-global registry, so every family of a style is
-registered once, under names derived from its file paths, and always by absolute path:
-a bare file name would make reportlab search the current folder and the user's font
-folders (PITFALLS 2). All four faces are tied together with ``registerFontFamily``,
-without which ``<b>`` and ``<i>`` are silently ignored (PITFALLS 2).
+reportlab keeps fonts in a process-global registry, so every face of a style is
+registered once, under a name derived from its family's file paths, and always by
+absolute path: a bare file name would make reportlab search the current folder and the
+user's font folders (PITFALLS 2). The four faces of a family are tied together with
+``registerFontFamily``, without which ``<b>`` and ``<i>`` are silently ignored
+(PITFALLS 2).
+
+Faces are registered lazily, the first time :meth:`FontSet.face` is asked for one:
+parsing all twelve faces of a style cost more than laying out a short article, which
+uses four or five. That is safe because reportlab reaches a face only through a name it
+was given (a paragraph's or bullet's font, ``<font name>``) or through ``<b>``/``<i>``
+in a family, and the writers ask :meth:`FontSet.face` for the exact face of every run
+before they make its markup (they need it for the glyph check anyway). A parsed face
+comes from the on-disk cache (:mod:`briefconv._cache`) when it is there.
 
 A TTF draws a character it has no glyph for as an invisible ``.notdef`` without any
 error (PITFALLS 2), so :func:`report_missing_glyphs` checks the text against the faces it
@@ -19,11 +28,16 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab import Version as _REPORTLAB_VERSION
+from reportlab import rl_config
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
+from briefconv._cache import cached
 from briefconv.styles import FontFamily, Role, Style
 
 __all__ = ["Face", "FontSet", "report_missing_glyphs"]
@@ -38,7 +52,13 @@ _LOCK = threading.Lock()
 # and variation selectors.
 _VARIATION_SELECTORS = frozenset(range(0xFE00, 0xFE10)) | frozenset(range(0xE0100, 0xE01F0))
 
+# (bold, italic) of each face, in the order of FontFamily's fields and registered names.
+_STYLES = ((False, False), (True, False), (False, True), (True, True))
 _FACE_LABELS = ("regular", "bold", "italic", "bold italic")
+_SUFFIXES = ("r", "b", "i", "bi")
+
+#: Bumped when what :func:`_font_state` stores changes; part of the cache key.
+_FONT_PAYLOAD = "ttfont-state 1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,19 +75,44 @@ class Face:
 
 
 @dataclass(frozen=True, slots=True)
-class _Family:
-    """The four registered faces of one font family, indexed by (bold, italic)."""
+class _Names:
+    """A family's reportlab names: the family's and those of its four faces."""
 
-    faces: dict[tuple[bool, bool], Face]
+    family: FontFamily
+    base: str
+    faces: tuple[str, str, str, str]  # regular, bold, italic, bold italic
+    paths: tuple[Path, Path, Path, Path]  # absolute, in the same order
+
+
+def _names(family: FontFamily) -> _Names:
+    """The names ``family`` is registered under: the same in every process."""
+    paths = (
+        family.regular.resolve(),
+        family.bold.resolve(),
+        family.italic.resolve(),
+        family.bold_italic.resolve(),
+    )
+    digest = hashlib.sha1(
+        "\0".join(str(p) for p in paths).encode("utf-8"), usedforsecurity=False
+    ).hexdigest()[:12]
+    # Unique per set of files: two styles may give different files the same family name.
+    base = f"briefconv-{digest}"
+    r, b, i, bi = (f"{base}-{suffix}" for suffix in _SUFFIXES)
+    return _Names(family, base, (r, b, i, bi), paths)
 
 
 class FontSet:
-    """The registered fonts of one style; maps a role plus run formatting to a face."""
+    """The fonts of one style; maps a role plus run formatting to a registered face.
+
+    Creating one registers nothing: each face is parsed and registered (once per process)
+    when first asked for, see the module docstring.
+    """
 
     def __init__(self, style: Style) -> None:
-        """Register (once per process) every family the style names."""
+        """Prepare to register the families ``style`` names, as their faces are needed."""
         self._style = style
-        self._families = {key: _register(family) for key, family in style.fonts.items()}
+        self._names: dict[str, _Names] = {}
+        self._faces: dict[tuple[str, bool, bool], Face] = {}
 
     def face(
         self, role: Role, *, bold: bool = False, italic: bool = False, code: bool = False
@@ -76,43 +121,110 @@ class FontSet:
 
         ``code`` selects the style's ``mono`` family (always present: the style loader
         supplies DejaVu Sans Mono when a style names none), keeping the role's weight
-        and slant.
+        and slant. The face is registered with reportlab before it is returned, so it
+        must be asked for before reportlab lays out text that uses it, ``<b>``/``<i>``
+        included.
         """
-        family = self._families["mono" if code else role.font]
-        return family.faces[(role.bold or bold, role.italic or italic)]
+        key = ("mono" if code else role.font, role.bold or bold, role.italic or italic)
+        found = self._faces.get(key)
+        if found is None:
+            names = self._names.get(key[0])
+            if names is None:
+                names = self._names[key[0]] = _names(self._style.fonts[key[0]])
+            found = self._faces[key] = _register(names, _STYLES.index(key[1:]))
+        return found
 
 
-def _register(family: FontFamily) -> _Family:
-    """Register the four faces of ``family``, idempotently and thread-safely."""
-    paths = (family.regular, family.bold, family.italic, family.bold_italic)
-    digest = hashlib.sha1(
-        "\0".join(str(p.resolve()) for p in paths).encode("utf-8"), usedforsecurity=False
-    ).hexdigest()[:12]
-    # Unique per set of files: two styles may give different files the same family name.
-    base = f"briefconv-{digest}"
-    names = tuple(f"{base}-{suffix}" for suffix in ("r", "b", "i", "bi"))
+def _register(names: _Names, index: int) -> Face:
+    """Register face ``index`` (see ``_STYLES``) of a family, idempotently and thread-safely."""
+    name, path = names.faces[index], names.paths[index]
     with _LOCK:
-        registered = set(pdfmetrics.getRegisteredFontNames())
-        for name, path in zip(names, paths, strict=True):
-            if name not in registered:
-                # Absolute path, never a bare file name (PITFALLS 2).
-                pdfmetrics.registerFont(TTFont(name, str(path.resolve())))
-        pdfmetrics.registerFontFamily(
-            base, normal=names[0], bold=names[1], italic=names[2], boldItalic=names[3]
-        )
-        fonts = [pdfmetrics.getFont(name) for name in names]
-    faces = {
-        key: Face(name, f"{family.name} {label} ({path.name})", font)
-        for key, name, label, path, font in zip(
-            ((False, False), (True, False), (False, True), (True, True)),
-            names,
-            _FACE_LABELS,
-            paths,
-            fonts,
-            strict=True,
-        )
-    }
-    return _Family(faces)
+        if name not in pdfmetrics.getRegisteredFontNames():
+            # Absolute path, never a bare file name (PITFALLS 2).
+            pdfmetrics.registerFont(_load_font(name, path))
+            # registerFont maps the new face to itself for bold and italic too, undoing
+            # the family's mapping of that face; the family is tied (again) afterwards.
+            # Faces not registered yet may be named: the mapping holds only names.
+            r, b, i, bi = names.faces
+            pdfmetrics.registerFontFamily(names.base, normal=r, bold=b, italic=i, boldItalic=bi)
+        font = pdfmetrics.getFont(name)
+    family = names.family
+    # Named as the style names the file (a symlink keeps its own name in messages).
+    given = (family.regular, family.bold, family.italic, family.bold_italic)[index]
+    label = f"{family.name} {_FACE_LABELS[index]} ({given.name})"
+    return Face(name, label, font)
+
+
+# --- parsing a face, through the on-disk cache ------------------------------------------
+
+
+def _load_font(name: str, path: Path) -> Any:
+    """A reportlab ``TTFont`` named ``name`` for the file ``path``, parsed or cached."""
+    # Everything besides the file that TTFont.__init__ reads: the name decides whether it
+    # may be shaped (rl_config.unShapedFontGlob), the settings the rest.
+    versions = (
+        f"reportlab {_REPORTLAB_VERSION}",
+        _FONT_PAYLOAD,
+        f"name {name}",
+        f"ttfAsciiReadable {rl_config.ttfAsciiReadable!r}",
+        f"unShapedFontGlob {rl_config.unShapedFontGlob!r}",
+        f"uharfbuzz {ttfonts.uharfbuzz is not None}",
+    )
+    state = cached("ttfont", path, versions, lambda: _font_state(TTFont(name, str(path))), dict)
+    return _font_from_state(state)
+
+
+def _font_state(font: Any) -> dict[str, Any]:
+    """What a newly parsed ``TTFont`` holds, in a form pickle can store.
+
+    Two things in it do not pickle: the per-document subsetting state (a
+    ``WeakKeyDictionary``, empty until the font is used, so simply made anew) and the
+    face's ``_pdfScale`` lambda, replaced by :class:`_PdfScale` when that computes the
+    same. Anything else unpicklable makes the cache skip the font; it still works.
+    """
+    attrs = dict(vars(font))
+    documents = attrs.get("state")
+    if isinstance(documents, WeakKeyDictionary) and not documents:
+        del attrs["state"]
+    face = attrs["face"]
+    scale = _PdfScale(face.unitsPerEm)
+    if scale.same_as(face._pdfScale):
+        face._pdfScale = scale
+    return attrs
+
+
+def _font_from_state(attrs: dict[str, Any]) -> Any:
+    """The ``TTFont`` that :func:`_font_state` described; an equal of a fresh parse."""
+    font = TTFont.__new__(TTFont)
+    vars(font).update(attrs)
+    if "state" not in attrs:
+        font.state = WeakKeyDictionary()
+    return font
+
+
+class _PdfScale:
+    """Font units to PDF glyph units: a picklable stand-in for reportlab's lambda.
+
+    reportlab's parser stores ``lambda x: x`` for fonts of 1000 units per em and
+    ``lambda x: x * (1000 / units_per_em)`` for the others; this does the same arithmetic
+    in the same order, so gives the same floats (:meth:`same_as` checks before use).
+    """
+
+    def __init__(self, units_per_em: int) -> None:
+        """Scale for a font with ``units_per_em`` units per em."""
+        self.factor = None if units_per_em == 1000 else 1000 / units_per_em
+
+    def __call__(self, value: float) -> float:
+        """``value`` font units in thousandths of the font size."""
+        return value if self.factor is None else value * self.factor
+
+    def same_as(self, other: Any) -> bool:
+        """Whether ``other`` gives the very same results (checked on sample values)."""
+        samples = (0, 1, 3, 7, 1000, 1024, 2048, -517, 0.5, 12.25, 65535)
+        try:
+            return all(type(other(v)) is type(self(v)) and other(v) == self(v) for v in samples)
+        except Exception:  # a scale of another shape: keep reportlab's own
+            return False
 
 
 def _needs_glyph(char: str) -> bool:

@@ -1,15 +1,17 @@
 """The PDF writer's briefing pack: cover, "In this pack" with page numbers, running headers.
 
-A pack is built twice, like a single handout (PITFALLS 7): the first pass counts the pages
-and notes the page each article starts on, the second prints "Page X of Y" and the
-contents' page numbers. The contents lay their titles out in a fixed width whatever the
-numbers, so the second pass has the same layout as the first; that is checked, not assumed.
+A pack is laid out once, like a single handout (PITFALLS 7). What only the end of layout
+knows, the page count in "Page X of Y" and the page each article starts on in the
+contents, is drawn as PDF forms that are defined after the last page
+(:class:`FinishingCanvas`): each footer is a form of its own, drawn when the count is
+known; each contents line draws a form at its right end for its number and dot leaders
+(:class:`ContentsNumbers`). The contents lay their titles out in a width that leaves room
+for any four-digit number, so nothing laid out depends on the numbers.
 
 Every page but the cover carries a running header (pack title, current section) and a
 footer ("Page X of Y"); every page, the cover included, carries the classification
 marking at its top and bottom edges. The current section is tracked with
-:class:`SectionBreak` page breaks read in ``afterFlowable``, and reset in
-``beforeDocument`` because each build pass runs the story again (PITFALLS 7).
+:class:`SectionBreak` page breaks read in ``afterFlowable``.
 """
 
 from __future__ import annotations
@@ -43,15 +45,17 @@ from briefconv.writers._pdf_flowables import (
     LEADER_MARK,
     BottomBlock,
     ContentsLine,
+    ContentsNumbers,
+    FinishingCanvas,
     HeadingParagraph,
     OutlineEntry,
     SectionBreak,
+    define_form,
     number_reserve,
 )
 from briefconv.writers._pdf_fonts import Face, FontSet, report_missing_glyphs
 from briefconv.writers._runs import Run
 from briefconv.writers.pdf import (
-    _MAX_PASSES,
     _Document,
     _hyphenator,
     _identity,
@@ -87,21 +91,13 @@ def write_pack(pack: Pack, style: Style) -> bytes:
             hyphenators[language] = _hyphenator(language, enabled)
         return hyphenators[language]
 
-    first = _PackStory(pack, style, fonts, hyphenator, numbers=None)
-    story = first.build()
+    builder = _PackStory(pack, style, fonts, hyphenator)
+    story = builder.build()
     chrome = _Chrome(pack, style, fonts)
-    report_missing_glyphs([*first.texts, *chrome.texts()])
-    _warn_unsafe_links(first.unsafe_links)
-    _warn_problems(first.problems)
-
-    result = _render(pack, style, chrome, story, total=None)
-    for _ in range(_MAX_PASSES):
-        fresh = _PackStory(pack, style, fonts, hyphenator, numbers=result.first_pages).build()
-        again = _render(pack, style, chrome, fresh, total=result.pages)
-        if again.pages == result.pages and again.first_pages == result.first_pages:
-            return again.data
-        result = again  # pragma: no cover - numbers sit in a fixed-width column
-    raise RuntimeError("PDF page numbers did not settle")  # pragma: no cover
+    report_missing_glyphs([*builder.texts, *chrome.texts()])
+    _warn_unsafe_links(builder.unsafe_links)
+    _warn_problems(builder.problems)
+    return _render(pack, style, chrome, story, builder.numbers)
 
 
 # --- page furniture: marking, running header, footer -------------------------------------
@@ -265,14 +261,26 @@ class _Chrome:
         canv.line(left, self.geometry.header_rule, right, self.geometry.header_rule)
         canv.restoreState()
 
-    def page_end(self, canv: Any, doc: Any, total: int | None) -> None:
-        """Footer "Page X of Y" (X counts the cover too), then the bottom marking."""
+    def page_end(self, canv: Any, doc: Any) -> None:
+        """The footer's form (defined by :meth:`footers`), then the bottom marking."""
         doc.page_count = doc.page
+        doc.footer_pages.append(doc.page)
+        canv.doForm(_footer_form(doc.page))
+        self._marking(canv, self.geometry.marking_bottom)
+
+    def footers(self, canv: Any, pages: list[int], total: int) -> None:
+        """Define the footer form of each page in ``pages``: "Page X of Y", X counting the cover.
+
+        A form per page, drawn in page coordinates: the whole text moves with the width of
+        Y when the footer is centred or right-aligned, and the wording may put Y anywhere.
+        """
+        for number in pages:
+            with define_form(canv, _footer_form(number)):
+                self._footer(canv, self.words.page_of.format(page=number, pages=total))
+
+    def _footer(self, canv: Any, text: str) -> None:
         role = self.style.role("footer")
         page = self.style.page
-        text = self.words.page_of.format(
-            page=doc.page, pages=total if total is not None else doc.page
-        )
         canv.saveState()
         canv.setFont(self.footer_face.font_name, role.size)
         canv.setFillColor(HexColor(role.color))
@@ -285,7 +293,10 @@ class _Chrome:
             page.width - page.margin_right,
         )
         canv.restoreState()
-        self._marking(canv, self.geometry.marking_bottom)
+
+
+def _footer_form(page: int) -> str:
+    return f"briefconv-footer-{page}"
 
 
 # --- the story: cover, contents, articles ----------------------------------------------
@@ -295,14 +306,14 @@ class _Chrome:
 class _PackStory:
     """Turns a pack into reportlab flowables; notes each text with the face it uses.
 
-    ``numbers`` maps article ids to the page each starts on, once a first pass knows them.
+    ``numbers`` is set by :meth:`build`: the contents' page numbers, to define after layout.
     """
 
     pack: Pack
     style: Style
     fonts: FontSet
     hyphenator: Callable[[str], Callable[[str], str]]
-    numbers: dict[str, int] | None
+    numbers: ContentsNumbers | None = None
     texts: list[tuple[str, Face]] = field(default_factory=list)
     unsafe_links: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -422,21 +433,21 @@ class _PackStory:
             HRFlowable(width="100%", thickness=0.8, color=HexColor(rule.color), spaceAfter=4),
         ]
         reserve = number_reserve(title_face.font_name, title_role.size)
+        self.numbers = ContentsNumbers(
+            font_name=title_face.font_name,
+            font_size=title_role.size,
+            color=title_role.color,
+            leader_color=self.style.role("byline").color,
+        )
+        # The numbers are drawn after layout, so check every digit they may use.
+        self.texts.append(("0123456789", title_face))
         for entry in self.pack.articles:
             meta = entry.article.meta
             title = self._markup([Run(_plain(meta.title))], "heading2", False) + LEADER_MARK
-            number = (
-                str(self.numbers[entry.id]) if self.numbers and entry.id in self.numbers else ""
-            )
-            self.texts.append((number or "0123456789", title_face))
             line = ContentsLine(
                 Paragraph(title, self._pstyle("heading2", spaceAfter=2)),
                 key=entry.id,
-                number=number,
-                font_name=title_face.font_name,
-                font_size=title_role.size,
-                color=title_role.color,
-                leader_color=self.style.role("byline").color,
+                numbers=self.numbers,
                 reserve=reserve,
             )
             parts: list[Any] = [line]
@@ -489,20 +500,22 @@ class _ClassifiedInfo(PDFInfo):  # type: ignore[misc]  # reportlab has no type s
 
 
 class _PackDocument(_Document):
-    """A pack document: tracks the current section and where each article starts."""
+    """A pack document: tracks the current section, where each article starts, footers."""
 
     def __init__(self, *args: Any, classification: str | None, **kwargs: Any) -> None:
         self._classification = classification
         self.section = ""
         self.first_pages: dict[str, int] = {}
+        self.footer_pages: list[int] = []
         self.page_count = 0
         super().__init__(*args, **kwargs)
 
     def beforeDocument(self) -> None:
-        """Start afresh (PITFALLS 7: every build runs the story again); add the marking key."""
+        """Start afresh should the document be built again; add the marking key."""
         super().beforeDocument()
         self.section = ""
         self.first_pages = {}
+        self.footer_pages = []
         self.page_count = 0
         if self._classification is not None:
             info = _ClassifiedInfo(self._classification)
@@ -522,17 +535,10 @@ class _PackDocument(_Document):
             self.first_pages.setdefault(flowable.outline.key, self.page)
 
 
-@dataclass(frozen=True, slots=True)
-class _Rendered:
-    data: bytes
-    pages: int
-    first_pages: dict[str, int]
-
-
 def _render(
-    pack: Pack, style: Style, chrome: _Chrome, story: list[Any], *, total: int | None
-) -> _Rendered:
-    """Build ``story``; ``total`` is the page count for the footer, if known."""
+    pack: Pack, style: Style, chrome: _Chrome, story: list[Any], numbers: ContentsNumbers | None
+) -> bytes:
+    """Lay ``story`` out once; fill in the footers and the contents' ``numbers`` at the end."""
     meta = pack.meta
     page = style.page
     footer = style.role("footer")
@@ -580,8 +586,10 @@ def _render(
             id=name,
         )
 
-    def page_end(canv: Any, d: Any) -> None:
-        chrome.page_end(canv, d, total)
+    def finish(canv: Any) -> None:
+        chrome.footers(canv, doc.footer_pages, doc.page_count)
+        if numbers is not None:
+            numbers.define(canv, doc.first_pages)
 
     # Furniture drawn when a page begins comes before the body in extracted text, and
     # furniture drawn when it ends comes after: marking, header, body, footer, marking.
@@ -594,9 +602,12 @@ def _render(
                 onPageEnd=chrome.cover_end,
             ),
             PageTemplate(
-                id="page", frames=[frame("body")], onPage=chrome.page_begin, onPageEnd=page_end
+                id="page",
+                frames=[frame("body")],
+                onPage=chrome.page_begin,
+                onPageEnd=chrome.page_end,
             ),
         ]
     )
-    doc.build(story)
-    return _Rendered(buf.getvalue(), doc.page_count, dict(doc.first_pages))
+    doc.build(story, canvasmaker=FinishingCanvas.maker(finish))
+    return buf.getvalue()

@@ -13,12 +13,16 @@ What reportlab gets wrong when used naively, and what this module does instead
   four faces (:mod:`._pdf_fonts`), the standard-14 fonts are never used (not even for the
   footer or the canvas's initial font), and every character is checked against the face
   it is drawn in, with one warning naming what is missing.
-* Page X of Y (7): the document is built twice, the first pass only counting pages, so
-  bookmarks stay on their pages (the ``NumberedCanvas`` recipe sends them all to page 1).
+* Page X of Y (7): the document is laid out once and each footer is a PDF form defined
+  after the last page, when the count is known (:class:`._pdf_flowables.FinishingCanvas`),
+  so bookmarks stay on their pages (the ``NumberedCanvas`` recipe sends them all to
+  page 1) and nothing is laid out twice.
 * Hyphenation (7): reportlab's own never breaks Ukrainian words with і/ї/є/ґ or Greek, so
   pyphen inserts soft hyphens (U+00AD) instead; reportlab draws a hyphen only where it
   breaks a line there and strips the others, so extracted text has no stray U+00AD.
 * Reproducibility (4): ``invariant`` output, dates from :func:`document_datetime` only.
+* Start-up cost: faces are registered when first used (:mod:`._pdf_fonts`), parsed fonts
+  and hyphenation dictionaries come from an on-disk cache (:mod:`briefconv._cache`).
 
 Example::
 
@@ -42,7 +46,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, assert_never
-from xml.sax.saxutils import escape
 
 import pyphen
 from reportlab.lib.colors import HexColor
@@ -54,6 +57,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, Image, PageTemplate, Para
 from reportlab.platypus.flowables import HRFlowable
 
 from briefconv import model
+from briefconv._cache import cached
 from briefconv.model import (
     Article,
     Block,
@@ -72,7 +76,14 @@ from briefconv.styles import Align, Role, Style
 from briefconv.writers._dates import document_datetime
 from briefconv.writers._links import safe_url
 from briefconv.writers._meta import ATTRIBUTION_DASH, byline
-from briefconv.writers._pdf_flowables import BoxLook, HeadingParagraph, OutlineEntry, QuoteBox
+from briefconv.writers._pdf_flowables import (
+    BoxLook,
+    FinishingCanvas,
+    HeadingParagraph,
+    OutlineEntry,
+    QuoteBox,
+    define_form,
+)
 from briefconv.writers._pdf_fonts import Face, FontSet, report_missing_glyphs
 from briefconv.writers._runs import Run, flatten
 
@@ -91,8 +102,9 @@ _MAX_LIST_INDENT = 0.4
 #: Points per pixel at the 96 dpi a browser assumes for an image without a size.
 _PX = 72 / 96
 _QUOTE_RULE_WIDTH = 3.0
-_MAX_PASSES = 3
 _RENDER_LOCK = threading.Lock()
+#: Bumped when what the hyphenation cache stores changes; part of its key.
+_HYPH_PAYLOAD = "pyphen-hyphdict 1"
 
 
 class PdfWriter:
@@ -138,17 +150,8 @@ class PdfWriter:
         _warn_unsafe_links(first.unsafe_links)
         _warn_problems(first.problems)
 
-        # Pass 1 only counts pages; the footer lives in the bottom margin, outside the
-        # frame, so its text cannot change the layout and pass 2 has the same count.
-        # Each pass gets a fresh story: reportlab consumes and splits flowables.
-        total = _render(article, style, footer_face, story, total=None).pages
-        for _ in range(_MAX_PASSES):
-            fresh = _StoryBuilder(article, style, fonts, hyphenate).build()
-            result = _render(article, style, footer_face, fresh, total=total)
-            if result.pages == total:
-                return result.data
-            total = result.pages  # pragma: no cover - the footer cannot move the layout
-        raise RuntimeError("PDF page count did not settle")  # pragma: no cover
+        # Laid out once: each footer is a form defined when the page count is known.
+        return _render(article, style, footer_face, story).data
 
 
 def _warn_unsafe_links(links: list[str]) -> None:
@@ -203,10 +206,10 @@ def _markup(
             parts.append("<br/>")
             continue
         if run.code and mono is not None:
-            name = escape(mono(run), {'"': "&quot;"})
-            text = f'<font name="{name}">{escape(run.text)}</font>'
+            name = _escape(mono(run), quote=True)
+            text = f'<font name="{name}">{_escape(run.text)}</font>'
         else:
-            text = escape(run.text if run.code else hyphenate(run.text))
+            text = _escape(run.text if run.code else hyphenate(run.text))
             if run.italic:
                 text = f"<i>{text}</i>"
             if run.bold:
@@ -216,11 +219,25 @@ def _markup(
             if url is None:
                 unsafe.append(run.url)
             else:
-                href = escape(url, {'"': "&quot;"})
-                color = escape(link_color, {'"': "&quot;"})
+                href = _escape(url, quote=True)
+                color = _escape(link_color, quote=True)
                 text = f'<a href="{href}" color="{color}">{text}</a>'
         parts.append(text)
     return "".join(parts)
+
+
+def _escape(text: str, *, quote: bool = False) -> str:
+    """``text`` with ``&``, ``<`` and ``>`` (and with ``quote``, ``"``) as entities.
+
+    What ``xml.sax.saxutils.escape`` does, without importing it: that module pulls in
+    ``urllib.request``, ``http.client`` and ``ssl``, a tenth of the writer's start-up.
+
+    >>> _escape('<a href="x">Tom & Jerry</a>', quote=True)
+    '&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&lt;/a&gt;'
+    """
+    # "&" first, so the entities made after it are not escaped again.
+    text = text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    return text.replace('"', "&quot;") if quote else text
 
 
 def _space_leads(runs: Iterable[Run]) -> list[Run]:
@@ -283,7 +300,7 @@ def _hyphenator(language: str, enabled: bool) -> Callable[[str], str]:
     if lang is None:
         _log.info("PDF: no hyphenation dictionary for language %r; not hyphenating", language)
         return _identity
-    dic = pyphen.Pyphen(lang=lang)
+    dic = _pyphen(lang)
 
     def word(match: re.Match[str]) -> str:
         return str(dic.inserted(match.group(0), hyphen=_SOFT_HYPHEN))
@@ -292,6 +309,23 @@ def _hyphenator(language: str, enabled: bool) -> Callable[[str], str]:
         return _WORD.sub(word, text)
 
     return hyphenate
+
+
+def _pyphen(lang: str) -> Any:
+    """``pyphen.Pyphen(lang=lang)``, its dictionary read from the on-disk cache if there.
+
+    Parsing a dictionary took longer than laying out a short article (German: half a
+    second). pyphen keeps what it parsed in its module-level ``hdcache``, keyed by the
+    file's path, and ``Pyphen()`` looks there first; seeding it with the cached
+    ``HyphDict`` gives the very same patterns, so the same hyphens.
+    """
+    path = pyphen.LANGUAGES[lang]
+    if path not in pyphen.hdcache:
+        versions = (f"pyphen {pyphen.__version__}", _HYPH_PAYLOAD)
+        parsed = cached("pyphen", path, versions, lambda: pyphen.HyphDict(path), pyphen.HyphDict)
+        # setdefault: another thread may have seeded it meanwhile; keep the first.
+        pyphen.hdcache.setdefault(path, parsed)
+    return pyphen.Pyphen(lang=lang)
 
 
 def _identity(text: str) -> str:
@@ -755,8 +789,8 @@ def _plain(text: str) -> str:
     return " ".join(text.split())
 
 
-def _footer_text(page: int, total: int | None) -> str:
-    return f"Page {page} of {total if total is not None else page}"
+def _footer_text(page: int, total: int) -> str:
+    return f"Page {page} of {total}"
 
 
 # --- the document ----------------------------------------------------------------------
@@ -788,18 +822,36 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type
 
 
 def _render(
-    article: Article, style: Style, footer_face: Face, story: list[Any], *, total: int | None
+    article: Article,
+    style: Style,
+    footer_face: Face,
+    story: list[Any],
 ) -> _Rendered:
-    """Build ``story`` into a PDF; ``total`` is the page count for the footer, if known."""
+    """Lay ``story`` out once into a PDF; the footers' page count is filled in at the end.
+
+    Each page draws a form of its own for its footer, defined after the last page, when
+    the count is known (:class:`FinishingCanvas`): a form per page, since a centred or
+    right-aligned footer moves with the width of the count.
+    """
     meta = article.meta
     page = style.page
     footer = style.role("footer")
     when = document_datetime(article)
     pages = [0]
 
+    def form_name(number: int) -> str:
+        return f"briefconv-footer-{number}"
+
     def on_page(canv: Any, doc: Any) -> None:
         pages[0] = doc.page
-        text = _footer_text(doc.page, total)
+        canv.doForm(form_name(doc.page))
+
+    def finish(canv: Any) -> None:
+        for number in range(1, pages[0] + 1):
+            with define_form(canv, form_name(number)):
+                draw_footer(canv, _footer_text(number, pages[0]))
+
+    def draw_footer(canv: Any, text: str) -> None:
         canv.saveState()
         canv.setFont(footer_face.font_name, footer.size)
         canv.setFillColor(HexColor(footer.color))
@@ -857,5 +909,5 @@ def _render(
     )
     # Drawn when the page ends, so the footer comes after the body in extracted text.
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPageEnd=on_page)])
-    doc.build(story)
+    doc.build(story, canvasmaker=FinishingCanvas.maker(finish))
     return _Rendered(buf.getvalue(), pages[0])
