@@ -32,10 +32,21 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
+from docx.enum.section import WD_HEADER_FOOTER
 from docx.enum.style import WD_STYLE_TYPE
+from docx.image.image import Image as DocxImage
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.oxml import parse_xml
 from docx.oxml.ns import qn
+from docx.parts.document import DocumentPart
+from docx.parts.hdrftr import FooterPart, HeaderPart
+from docx.parts.story import StoryPart
+from docx.section import Section
+from docx.shape import InlineShape
 from docx.shared import Emu, Length, Pt
 
 from briefconv.model import Heading, Pack, PackArticle, plain_text
@@ -46,7 +57,10 @@ from briefconv.writers._meta import byline
 from briefconv.writers._runs import flatten
 from briefconv.writers.docx import (
     _STYLE_ROLES,
+    _W_P,
+    _add_picture,
     _add_runs,
+    _add_text_run,
     _apply_paragraph_role,
     _base_document,
     _Doc,
@@ -56,10 +70,13 @@ from briefconv.writers.docx import (
     _fit,
     _hex,
     _insert_ordered,
+    _last_section,
     _line_spacing,
     _Numbering,
     _p_element,
     _Para,
+    _relate,
+    _set_paragraph_style,
     _setup_styles,
     _twips,
     _write_block,
@@ -260,7 +277,7 @@ def _setup_pack_page(doc: _Doc, style: Style, template: str | None) -> bool:
 
 def _text_width(doc: _Doc) -> float:
     """Width between the margins of the last section, in points."""
-    section = doc.sections[-1]
+    section = _last_section(doc)
     return (
         _points(section.page_width) - _points(section.left_margin) - _points(section.right_margin)
     )
@@ -284,8 +301,9 @@ def _running_heads(doc: _Doc, pack: Pack, style: Style, sections: Sequence[_Head
     width = _text_width(doc)
     header_role, footer_role = style.role("header"), style.role("footer")
     marking = _fit_marking(_one_line(pack.meta.classification or ""), style, width)
-    top = _points(doc.sections[-1].top_margin)
-    bottom = _points(doc.sections[-1].bottom_margin)
+    last = _last_section(doc)
+    top = _points(last.top_margin)
+    bottom = _points(last.bottom_margin)
     marking_line = marking.size * 1.25 if marking.text else 0.0
     header_line = header_role.size * 1.3
     footer_line = footer_role.size * 1.3
@@ -295,33 +313,79 @@ def _running_heads(doc: _Doc, pack: Pack, style: Style, sections: Sequence[_Head
     footer_gap = max(0.0, bottom - 10.0 - _EDGE - marking_line - footer_line)
     title = _one_line(pack.meta.title)
     measure = _measurer(style, "header")
+    part = doc.part
+    new_parts = _HeadParts(doc)
     for section, heads in zip(doc.sections, sections, strict=True):
+        # What ``header.is_linked_to_previous = False`` does, without python-docx's scans.
+        new_parts.define(section)
         header = section.header
-        header.is_linked_to_previous = False
         footer = section.footer
-        footer.is_linked_to_previous = False
         hp = header.paragraphs[0]
         fp = footer.paragraphs[0]
         if heads.title is None:  # the cover: the marking only
             if marking.text:
-                marking.put(hp, marking_line)
-                marking.put(fp, marking_line)
+                marking.put(hp, part, marking_line)
+                marking.put(fp, part, marking_line)
             else:
-                hp.style = "Header"
-                fp.style = "Footer"
+                _set_paragraph_style(hp, part, "Header")
+                _set_paragraph_style(fp, part, "Footer")
             continue
         if marking.text:
-            marking.put(hp, marking_line)
+            marking.put(hp, part, marking_line)
             hp = header.add_paragraph()
-        hp.style = "Header"
+        _set_paragraph_style(hp, part, "Header")
         _exact(hp, header_line, before=header_gap)
         _header_line(hp, title, heads.title, width, header_role, measure)
-        fp.style = "Footer"
+        _set_paragraph_style(fp, part, "Footer")
         _exact(fp, footer_line)
         _page_x_of_y(fp, words.page_of)
         if marking.text:
             below = footer.add_paragraph()
-            marking.put(below, marking_line, before=footer_gap)
+            marking.put(below, part, marking_line, before=footer_gap)
+
+
+class _HeadParts:
+    """Adds the header and footer parts of sections, as python-docx does, in linear time.
+
+    ``section.header.is_linked_to_previous = False`` names the new part with
+    ``package.next_partname``, which walks every part of the package (keeping the visited
+    ones in a list), and relates it with ``relate_to``, which scans every relationship:
+    about O(n²) per section and O(n³) for a pack of n articles. Here the part names in use
+    are read once and new ones counted up from there, giving python-docx's names (the
+    lowest free ``header<N>.xml``), and relationship ids come from :func:`_new_rid`.
+    """
+
+    def __init__(self, doc: _Doc) -> None:
+        self._doc_part = doc.part
+        self._package = doc.part.package
+        self._taken = {str(p.partname) for p in self._package.iter_parts()}
+        self._next: dict[str, int] = {}
+        # The parts' initial XML (one empty paragraph in style Header or Footer), read from
+        # python-docx's templates once rather than once per part.
+        self._xml = {
+            RT.HEADER: cast(Any, HeaderPart)._default_header_xml(),  # untyped
+            RT.FOOTER: cast(Any, FooterPart)._default_footer_xml(),
+        }
+
+    def define(self, section: Section) -> None:
+        """Give ``section`` a header and a footer of its own where it has none yet."""
+        sect = section._sectPr
+        if sect.get_headerReference(WD_HEADER_FOOTER.PRIMARY) is None:
+            rid = self._add(RT.HEADER, "/word/header%d.xml", CT.WML_HEADER, HeaderPart)
+            sect.add_headerReference(WD_HEADER_FOOTER.PRIMARY, rid)
+        if sect.get_footerReference(WD_HEADER_FOOTER.PRIMARY) is None:
+            rid = self._add(RT.FOOTER, "/word/footer%d.xml", CT.WML_FOOTER, FooterPart)
+            sect.add_footerReference(WD_HEADER_FOOTER.PRIMARY, rid)
+
+    def _add(self, reltype: str, template: str, content_type: str, kind: type[StoryPart]) -> str:
+        n = self._next.get(template, 1)
+        while template % n in self._taken:
+            n += 1
+        self._next[template] = n + 1
+        name = template % n
+        self._taken.add(name)
+        part = kind(PackURI(name), content_type, parse_xml(self._xml[reltype]), self._package)
+        return _relate(self._doc_part, part, reltype)
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,9 +396,11 @@ class _Marking:
     size: float
     role_size: float
 
-    def put(self, paragraph: _Para, line: float, *, before: float = 0.0) -> None:
-        """Fill ``paragraph`` with the marking, on an exact line."""
-        paragraph.style = "Marking"
+    def put(
+        self, paragraph: _Para, part: DocumentPart, line: float, *, before: float = 0.0
+    ) -> None:
+        """Fill ``paragraph`` (in a header or footer of ``part``) with the marking."""
+        _set_paragraph_style(paragraph, part, "Marking")
         run = paragraph.add_run(self.text)
         if self.size != self.role_size:
             run.font.size = Pt(self.size)
@@ -593,10 +659,14 @@ class _PackBuilder:
 
     def _end_section(self, heads: _Heads) -> None:
         """End the current section at the last paragraph: a copy of the page setup."""
-        body = self.doc.element.body
-        paragraphs = body.findall(qn("w:p"))
-        last = paragraphs[-1]
-        sect = _copy_without_heads(body.get_or_add_sectPr())
+        # The body's own w:sectPr is its last child, and the last paragraph comes just
+        # before it: found from the end, as body.findall("w:p") and get_or_add_sectPr
+        # would find them by scanning the whole body (O(n) per article, O(n²) a pack).
+        body_sect: _Elem = _last_section(self.doc)._sectPr
+        last = body_sect.getprevious()
+        while last is not None and last.tag != _W_P:
+            last = last.getprevious()
+        sect = _copy_without_heads(body_sect)
         _insert_ordered(last.get_or_add_pPr(), sect)
         self.sections.append(heads)
 
@@ -605,7 +675,7 @@ class _PackBuilder:
     def _para(self, text: str, style_name: str) -> _Para:
         paragraph = add_styled_paragraph(self.doc, style_name)
         if text:
-            paragraph.add_run(text)
+            _add_text_run(_p_element(paragraph), text)
         return paragraph
 
     def _bookmark(self, paragraph: _Para, anchor: str) -> None:
@@ -852,8 +922,9 @@ def _add_logo(paragraph: _Para, path: str, *, max_width: float, max_height: floa
 
     Returns its height in points.
     """
-    run = paragraph.add_run()
-    picture = run.add_picture(path)
+    r = _add_text_run(_p_element(paragraph), "")
+    part = cast(DocumentPart, paragraph.part)
+    picture = InlineShape(_add_picture(part, r, DocxImage.from_file(path)))
     scale = min(max_width / _points(picture.width), max_height / _points(picture.height))
     picture.width = Emu(round(picture.width * scale))
     picture.height = Emu(round(picture.height * scale))
