@@ -1,6 +1,7 @@
 # briefconv — build handouts from source/ into build/, and test everything.
 #   make handouts   set up .venv if needed, then build every article (.txt, .md) and the sample pack
 #   make test       set up .venv with test tools, then lint, type-check and run the suite
+#   make bench      benchmark against pandoc + Typst; writes bench/RESULTS.md (~15 minutes)
 #   make clean      remove build output (make distclean also removes .venv)
 
 PYTHON ?= python3
@@ -17,7 +18,7 @@ PACKS    := $(if $(wildcard source/pack.toml),$(foreach f,$(FORMATS),build/brief
 # A change to briefconv itself (code, fonts, packaging) changes handouts too.
 PKG_FILES := pyproject.toml $(shell find src/briefconv -name '*.py' -o -name '*.ttf' 2>/dev/null)
 
-.PHONY: all handouts test lint typecheck clean distclean previews
+.PHONY: all handouts test lint typecheck clean distclean previews bench bench-profile
 .DELETE_ON_ERROR:
 
 all: handouts
@@ -33,6 +34,10 @@ $(VENV)/.stamp-install: pyproject.toml
 
 $(VENV)/.stamp-test: $(VENV)/.stamp-install
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+$(VENV)/.stamp-bench: $(VENV)/.stamp-install
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	@touch $@
 
 # One rule makes all three formats of an article (grouped target: parse once, write three).
@@ -51,17 +56,25 @@ test: $(VENV)/.stamp-test
 	  echo "make test needs Java 11 or newer for EPUBCheck."; \
 	  echo "Install it (Debian/Ubuntu: sudo apt-get install default-jre-headless) and run make test again."; \
 	  exit 1; }
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.stamp-test
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 typecheck: $(VENV)/.stamp-test
 	$(BIN)/mypy
+
+# Side by side with pandoc 3 + Typst on a generated corpus (bench/README.md).
+bench: $(VENV)/.stamp-bench
+	$(BIN)/python bench/run.py
+
+# Where the time goes: pyinstrument profiles of the benchmark's workloads, in build/bench/.
+bench-profile: $(VENV)/.stamp-bench
+	$(BIN)/python bench/profile.py
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache
