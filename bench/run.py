@@ -207,19 +207,12 @@ def find_tools(jobs: int) -> Tools:
     return Tools(briefconv, pandoc, sys.executable, str(HERE / "typst_compile.py"), jobs)
 
 
-_SCRIPTS: list[Path] = []
+def _sh(path: Path, script: str) -> list[str]:
+    """A bash command running ``script``, saved as ``path`` for anyone checking the peer.
 
-
-def _sh(script: str) -> list[str]:
-    """A bash command running ``script`` from a file in the work folder.
-
-    A 600-command loop is too long for one argument; the files stay for anyone checking
-    what the peer ran.
+    From a file, not ``bash -c``: a 600-command loop is too long for one argument.
     """
-    folder = Path(os.environ.get("BENCH_SCRIPTS", "."))
-    path = folder / f"peer-{len(_SCRIPTS) + 1}.sh"
     path.write_text(script, encoding="utf-8")
-    _SCRIPTS.append(path)
     return ["bash", "-e", str(path)]
 
 
@@ -253,7 +246,11 @@ def case_single(
             [tools.briefconv, "convert", str(article), "-t", "docx,pdf,epub", "-o", str(bc_out)],
             clean=bc_out,
         ),
-        Variant("pandoc ×3 + typst", _sh(pandoc_one(tools, article, pd_out)), clean=pd_out),
+        Variant(
+            "pandoc ×3 + typst",
+            _sh(work / "c1-pandoc.sh", pandoc_one(tools, article, pd_out)),
+            clean=pd_out,
+        ),
         # The first run on a machine parses fonts and hyphenation patterns: an empty cache.
         Variant(
             "briefconv convert, first run (empty cache)",
@@ -315,7 +312,11 @@ def case_batch(
             ],
             clean=outs["bc"],
         ),
-        Variant("pandoc loop (3 runs + typst per article)", _sh(loop), clean=outs["loop"]),
+        Variant(
+            "pandoc loop (3 runs + typst per article)",
+            _sh(work / "c2-loop.sh", loop),
+            clean=outs["loop"],
+        ),
         Variant(
             "briefconv convert --jobs 1",
             [
@@ -331,7 +332,11 @@ def case_batch(
             ],
             clean=outs["bc1"],
         ),
-        Variant(f"pandoc on {tools.jobs} CPUs, typst batched", _sh(parallel), clean=par),
+        Variant(
+            f"pandoc on {tools.jobs} CPUs, typst batched",
+            _sh(work / "c2-parallel.sh", parallel),
+            clean=par,
+        ),
     ]
     run_side_by_side(variants, reps, work, say)
     missing = [
@@ -396,7 +401,11 @@ def case_pack(
                 ],
                 clean=out,
             ),
-            Variant(f"pandoc ×3 + typst, {n} articles in one file", _sh(peer), clean=peer_out),
+            Variant(
+                f"pandoc ×3 + typst, {n} articles in one file",
+                _sh(work / f"c3-pandoc-{n}.sh", peer),
+                clean=peer_out,
+            ),
         ]
     run_side_by_side(variants, reps, work, say)
     return variants
@@ -588,7 +597,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     work = args.work.resolve()
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    os.environ["BENCH_SCRIPTS"] = str(work)
     # An installed package has its bytecode compiled; an editable checkout run with
     # PYTHONDONTWRITEBYTECODE would recompile every start, which is not what users see.
     subprocess.run(
@@ -608,9 +616,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BenchError as exc:
         print(f"bench: error: {exc}", file=sys.stderr)
         return 1
-    command = "python bench/run.py" + ("" if argv is None else " " + shlex.join(argv))
-    if argv is None and len(sys.argv) > 1:
-        command = "python bench/run.py " + shlex.join(sys.argv[1:])
+    given = list(argv) if argv is not None else sys.argv[1:]
+    command = " ".join(["python bench/run.py", *map(shlex.quote, given)])
     text = report(
         tools,
         corpus,

@@ -134,11 +134,25 @@ def convert(
     """
     article = read_file(path, title=title, encoding=encoding)
     resolved = style if isinstance(style, Style) else load_style(style)
-    written: list[Path] = []
+    return _write_outputs(article, path, formats, out_dir, resolved)
+
+
+def _write_outputs(
+    article: Article,
+    input_name: str | Path,
+    formats: Iterable[str],
+    out_dir: str | Path,
+    style: Style,
+) -> list[Path]:
+    """Render ``article`` in every format, then write each file atomically; their paths.
+
+    Shared by :func:`convert` and the command line, which reads and filters on its own.
+    """
     # Render every format before writing any, so a failure leaves no partial set.
-    outputs = [(fmt, render(article, fmt, resolved)) for fmt in formats]
+    outputs = [(fmt, render(article, fmt, style)) for fmt in formats]
+    written: list[Path] = []
     for fmt, data in outputs:
-        target = Path(out_dir) / output_name(path, fmt)
+        target = Path(out_dir) / output_name(input_name, fmt)
         write_atomic(target, data)
         written.append(target)
     return written

@@ -328,8 +328,6 @@ def _convert_one(job: _Job, name: str) -> str | None:
 
     The loop body of ``convert``, shared by the in-process loop and the pool's workers.
     """
-    from pathlib import Path
-
     try:
         article = briefconv.read_file(
             name,
@@ -349,11 +347,9 @@ def _convert_one(job: _Job, name: str) -> str | None:
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
             return None
-        # Render every format before writing any, so a failure leaves no partial set.
-        rendered = [(fmt, briefconv.render(article, fmt, job.style)) for fmt in job.formats]
-        for fmt, data in rendered:
-            target = Path(job.out_dir) / briefconv.output_name(name, fmt)
-            briefconv.write_atomic(target, data)
+        from briefconv.api import _write_outputs
+
+        for target in _write_outputs(article, name, job.formats, job.out_dir, job.style):
             _logger().info("wrote %s", target)
     except BriefconvError as exc:
         return str(exc)
