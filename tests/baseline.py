@@ -24,7 +24,7 @@ from pathlib import Path
 
 os.environ["SOURCE_DATE_EPOCH"] = "1780000000"
 
-import briefconv  # noqa: E402  (after the clock is pinned)
+import briefconv  # after the clock is pinned
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMATS = ("docx", "pdf", "epub")
