@@ -25,10 +25,11 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from briefconv._cache import CACHE_ENV, cache_dir, cached
 from briefconv.fonts import FONT_DIR
+from briefconv.fonts import metrics as _pdf_fonts
+from briefconv.fonts.metrics import FontSet
 from briefconv.model import Article, ArticleMeta, Emphasis, Paragraph, Strong, Text
 from briefconv.styles import load_style
-from briefconv.writers import _pdf_fonts, pdf
-from briefconv.writers._pdf_fonts import FontSet
+from briefconv.writers import pdf
 
 from .conftest import ROOT
 

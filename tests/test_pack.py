@@ -8,16 +8,9 @@ import pytest
 
 import briefconv
 from briefconv import InputError, PackMeta
-from briefconv.pack import (
-    cover_text,
-    entry_details,
-    first_sentence,
-    labels,
-    long_date,
-    make_pack,
-    reading_time,
-    single,
-)
+from briefconv.model import HANDOUT_LAYOUT
+from briefconv.pack import first_sentence, handout, make_pack, reading_time
+from briefconv.wording import cover_text, entry_details, labels, long_date
 
 from .conftest import ROOT, SAMPLE
 
@@ -77,8 +70,8 @@ def test_ids_are_unique_for_equal_titles() -> None:
 
 
 def test_single_article_pack_has_no_cover() -> None:
-    pack = single(briefconv.read_file(SAMPLE))
-    assert pack.cover is False and len(pack.articles) == 1
+    pack = handout(briefconv.read_file(SAMPLE))
+    assert pack.layout == HANDOUT_LAYOUT and len(pack.articles) == 1
 
 
 def test_first_sentence_keeps_abbreviations() -> None:

@@ -32,8 +32,9 @@ from briefconv.model import (
     Text,
     plain_text,
 )
-from briefconv.pack import cover_text, entry_details, heading_id, labels, make_pack, single
+from briefconv.pack import handout, heading_id, make_pack
 from briefconv.styles import Style
+from briefconv.wording import cover_text, entry_details, labels
 from briefconv.writers._dates import pack_datetime
 from briefconv.writers._docx_pack import bookmark_name
 from briefconv.writers.docx import DocxWriter
@@ -403,7 +404,7 @@ def test_one_article_with_a_cover_is_a_pack(style: Style, rich_article: Article)
 def test_write_is_the_one_article_pack(style: Style, rich_article: Article) -> None:
     writer = DocxWriter()
     data = writer.write(rich_article, style)
-    assert data == writer.write_pack(single(rich_article), style)
+    assert data == writer.write_pack(handout(rich_article), style)
     # No cover, contents, sections or bookmarks: today's single handout.
     body = _document(data)
     assert len(body.findall("w:body/w:p/w:pPr/w:sectPr", NS)) == 0

@@ -21,16 +21,9 @@ from lxml import etree
 import briefconv
 from briefconv import PackMeta
 from briefconv.model import Article, ArticleMeta, Heading, Pack, Paragraph, Text, plain_text
-from briefconv.pack import (
-    _blocks_text,
-    cover_text,
-    entry_details,
-    heading_id,
-    labels,
-    make_pack,
-    single,
-)
+from briefconv.pack import _blocks_text, handout, heading_id, make_pack
 from briefconv.styles import Style
+from briefconv.wording import cover_text, entry_details, labels
 from briefconv.writers.epub import EpubWriter
 
 from .conftest import HOSTILE, ROOT, pandoc_blocks, pandoc_text
@@ -209,7 +202,7 @@ def test_two_writes_are_byte_identical(packs: dict[str, Pack], style: Style) -> 
 
 def test_write_is_the_one_article_pack(style: Style, rich_article: Article) -> None:
     data = EpubWriter().write(rich_article, style)
-    assert EpubWriter().write_pack(single(rich_article), style) == data
+    assert EpubWriter().write_pack(handout(rich_article), style) == data
     names = Book(data).zip.namelist()
     assert "EPUB/article.xhtml" in names
     assert not {"EPUB/cover.xhtml", "EPUB/contents.xhtml", "EPUB/cover.svg"} & set(names)

@@ -28,7 +28,7 @@ from briefconv.model import (
     Text,
     plain_text,
 )
-from briefconv.pack import make_pack, single
+from briefconv.pack import handout, make_pack
 from briefconv.styles import Style
 from briefconv.writers.pdf import PdfWriter
 
@@ -277,7 +277,7 @@ def test_write_is_the_one_article_pack(style: Style, rich_article: Article) -> N
     # A coverless pack is exactly today's handout: no cover, no contents, no marking.
     writer = PdfWriter()
     data = writer.write(rich_article, style)
-    assert writer.write_pack(single(rich_article), style) == data
+    assert writer.write_pack(handout(rich_article), style) == data
     text = _reader(data).pages[0].extract_text()
     assert "In this pack" not in text and text.startswith(rich_article.meta.title[:10])
 

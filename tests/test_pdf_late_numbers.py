@@ -18,11 +18,11 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate
 
 from briefconv import PackMeta
+from briefconv.fonts.metrics import FontSet
 from briefconv.model import Article, ArticleMeta, Pack, Paragraph, Text
 from briefconv.pack import make_pack
 from briefconv.styles import Align, Style
 from briefconv.writers._pdf_flowables import ContentsNumbers, FinishingCanvas, define_form
-from briefconv.writers._pdf_fonts import FontSet
 from briefconv.writers.pdf import PdfWriter
 
 

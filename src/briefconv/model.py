@@ -25,10 +25,12 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import Literal, TypeAlias
 
 __all__ = [
+    "HANDOUT_LAYOUT",
     "MODEL_VERSION",
+    "PACK_LAYOUT",
     "Article",
     "ArticleMeta",
     "Block",
@@ -38,6 +40,7 @@ __all__ = [
     "Figure",
     "Heading",
     "Inline",
+    "Layout",
     "LineBreak",
     "Link",
     "OrderedList",
@@ -347,13 +350,50 @@ class PackArticle:
 
 
 @dataclass(frozen=True, slots=True)
-class Pack:
-    """A briefing pack: metadata and articles in order.
+class Layout:
+    """Which parts of a pack a writer draws: a one-article handout is a pack with a layout.
 
-    ``cover`` is false for a single-article handout, which writers render without cover,
-    contents or running headers; see :func:`briefconv.pack.single`.
+    ``cover`` is a cover page (title, facts, marking); ``contents`` an "In this pack" page
+    listing the articles; ``running_heads`` page headers with the pack's title and the
+    current article. ``title_role`` says what an article's title is: ``"heading"`` puts
+    it as a level-1 heading under the pack, its own headings one level lower (a briefing
+    pack); ``"title"`` makes it the document's title, its headings at their own level, and
+    is for a pack of exactly one article (a handout: see :func:`briefconv.pack.handout`).
+    """
+
+    cover: bool = True
+    contents: bool = True
+    running_heads: bool = True
+    title_role: Literal["title", "heading"] = "heading"
+
+    @property
+    def heading_offset(self) -> int:
+        """Levels added to an article's own headings: 0 under a title, 1 under a heading."""
+        return 0 if self.title_role == "title" else 1
+
+
+#: The layout of a briefing pack: cover, contents, running heads, articles under headings.
+PACK_LAYOUT = Layout()
+#: The layout of a one-article handout: the article alone, its title the document's title.
+HANDOUT_LAYOUT = Layout(cover=False, contents=False, running_heads=False, title_role="title")
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    """A briefing pack: metadata, articles in order, and the layout that says what is drawn.
+
+    A one-article handout is a pack too (:func:`briefconv.pack.handout`), so every writer
+    has one way to render both.
     """
 
     meta: PackMeta
     articles: tuple[PackArticle, ...]
-    cover: bool = True
+    layout: Layout = PACK_LAYOUT
+
+    def __post_init__(self) -> None:
+        # A document has one title: "title" role for two articles would give it two.
+        if self.layout.title_role == "title" and len(self.articles) != 1:
+            raise ValueError(
+                f"a pack whose article title is the document's title has one article, "
+                f"not {len(self.articles)}"
+            )

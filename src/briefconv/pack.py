@@ -1,11 +1,10 @@
-"""Articles -> Pack: order, unique ids, summaries, reading times; and the pack's wording.
+"""Articles -> Pack: order, unique ids, summaries, reading times; a handout is a pack of one.
 
 This is the one transform step between reading and writing (model in, model out)::
 
     pack = make_pack([read_file(p) for p in paths], PackMeta(title="Weekly brief"))
 
-Writers print the words here (:func:`labels`, :func:`long_date`, :func:`reading_time`) so
-every format says the same thing in the pack's language.
+The words a pack prints (labels, dates, the cover's lines) are in :mod:`briefconv.wording`.
 """
 
 from __future__ import annotations
@@ -14,14 +13,15 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
-from briefconv.dates import parse_date
 from briefconv.model import (
+    HANDOUT_LAYOUT,
+    PACK_LAYOUT,
     Article,
     Block,
     BulletList,
     Heading,
+    Layout,
     OrderedList,
     Pack,
     PackArticle,
@@ -33,18 +33,12 @@ from briefconv.model import (
 
 __all__ = [
     "DEFAULT_WORDS_PER_MINUTE",
-    "CoverText",
-    "Labels",
     "article_words",
-    "cover_text",
-    "entry_details",
     "first_sentence",
+    "handout",
     "heading_id",
-    "labels",
-    "long_date",
     "make_pack",
     "reading_time",
-    "single",
 ]
 
 #: Reading speed for reading times, in words a minute; styles and manifests may change it.
@@ -113,11 +107,13 @@ def make_pack(
     *,
     summaries: Mapping[int, str] | None = None,
     words_per_minute: int = DEFAULT_WORDS_PER_MINUTE,
+    layout: Layout = PACK_LAYOUT,
 ) -> Pack:
     """Bundle articles into a pack with unique ids, summaries and reading times.
 
     ``summaries`` maps article positions (from 0) to one-line summaries; an article without
-    one uses its own metadata's summary, else its first sentence.
+    one uses its own metadata's summary, else its first sentence. ``layout`` says which
+    parts are drawn (by default cover, contents and running heads).
     """
     summaries = summaries or {}
     entries: list[PackArticle] = []
@@ -131,178 +127,20 @@ def make_pack(
         entries.append(
             PackArticle(article, article_id, summary, words, reading_time(words, words_per_minute))
         )
-    return Pack(meta, tuple(entries), cover=True)
+    return Pack(meta, tuple(entries), layout)
 
 
-def single(article: Article) -> Pack:
-    """A one-article handout: no cover, no contents, no running header."""
-    words = article_words(article)
-    meta = PackMeta(title=article.meta.title, language=article.meta.language)
-    entry = PackArticle(article, "a1", first_sentence(article), words, reading_time(words))
-    return Pack(meta, (entry,), cover=False)
+def handout(article: Article) -> Pack:
+    """A one-article handout: a pack of one whose article title is the document's title.
 
+    It has no cover, contents or running heads (:data:`~briefconv.model.HANDOUT_LAYOUT`).
 
-# --- wording ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Labels:
-    """The fixed words a pack prints, in one language."""
-
-    in_this_pack: str
-    prepared_by: str
-    prepared_for: str
-    articles: str  # "{n} articles"
-    article: str  # "{n} article"
-    min_read: str  # "{n} min read"
-    total_reading: str  # "{n} min reading in all"
-    page_of: str  # "Page {page} of {pages}"
-    months: tuple[str, ...]
-
-
-_LABELS: dict[str, Labels] = {
-    "en": Labels(
-        "In this pack",
-        "Prepared by",
-        "Prepared for",
-        "{n} articles",
-        "{n} article",
-        "{n} min read",
-        "{n} min reading in all",
-        "Page {page} of {pages}",
-        (
-            "January", "February", "March", "April", "May", "June", "July",
-            "August", "September", "October", "November", "December",
-        ),
-    ),
-    "uk": Labels(
-        "У цьому пакеті",
-        "Підготував",
-        "Для",
-        "{n} статей",
-        "{n} стаття",
-        "{n} хв читання",
-        "{n} хв читання загалом",
-        "Сторінка {page} з {pages}",
-        (
-            "січня", "лютого", "березня", "квітня", "травня", "червня", "липня",
-            "серпня", "вересня", "жовтня", "листопада", "грудня",
-        ),
-    ),
-    "ru": Labels(
-        "В этом пакете",
-        "Подготовил",
-        "Для",
-        "{n} статей",
-        "{n} статья",
-        "{n} мин чтения",
-        "{n} мин чтения всего",
-        "Страница {page} из {pages}",
-        (
-            "января", "февраля", "марта", "апреля", "мая", "июня", "июля",
-            "августа", "сентября", "октября", "ноября", "декабря",
-        ),
-    ),
-    "el": Labels(
-        "Σε αυτό το πακέτο",
-        "Προετοιμασία",
-        "Για",
-        "{n} άρθρα",
-        "{n} άρθρο",
-        "{n} λεπτά ανάγνωσης",
-        "{n} λεπτά ανάγνωσης συνολικά",
-        "Σελίδα {page} από {pages}",
-        (
-            "Ιανουαρίου", "Φεβρουαρίου", "Μαρτίου", "Απριλίου", "Μαΐου", "Ιουνίου",
-            "Ιουλίου", "Αυγούστου", "Σεπτεμβρίου", "Οκτωβρίου", "Νοεμβρίου", "Δεκεμβρίου",
-        ),
-    ),
-    "fr": Labels(
-        "Dans ce dossier",
-        "Préparé par",
-        "Préparé pour",
-        "{n} articles",
-        "{n} article",
-        "{n} min de lecture",
-        "{n} min de lecture au total",
-        "Page {page} sur {pages}",
-        (
-            "janvier", "février", "mars", "avril", "mai", "juin", "juillet",
-            "août", "septembre", "octobre", "novembre", "décembre",
-        ),
-    ),
-    "de": Labels(
-        "In diesem Paket",
-        "Erstellt von",
-        "Erstellt für",
-        "{n} Artikel",
-        "{n} Artikel",
-        "{n} Min. Lesezeit",
-        "{n} Min. Lesezeit insgesamt",
-        "Seite {page} von {pages}",
-        (
-            "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli",
-            "August", "September", "Oktober", "November", "Dezember",
-        ),
-    ),
-}  # fmt: skip
-
-
-def labels(language: str) -> Labels:
-    """The pack's fixed words in ``language`` (a BCP 47 tag), English if not translated."""
-    return _LABELS.get(language.split("-")[0].lower(), _LABELS["en"])
-
-
-def long_date(text: str | None, language: str) -> str | None:
-    """A date written out in the pack's language: "2026-11-26" -> "26 November 2026".
-
-    Dates that do not parse are returned as written.
-
-    >>> long_date("2026-11-26", "en"), long_date("2026-11-26", "uk")
-    ('26 November 2026', '26 листопада 2026')
+    Every writer renders it through the same path as a briefing pack, so page footers,
+    bylines and dates are worded alike in both.
     """
-    if not text:
-        return None
-    parsed = parse_date(text)
-    if parsed is None:
-        return text
-    month = labels(language).months[parsed.month - 1]
-    return f"{parsed.day} {month} {parsed.year}"
-
-
-@dataclass(frozen=True, slots=True)
-class CoverText:
-    """The cover's lines, worded once for every writer; ``None`` lines are left out."""
-
-    title: str
-    subtitle: str | None
-    date: str | None  # written out: "26 November 2026"
-    prepared_by: str | None  # "Prepared by: Policy Analysis Unit"
-    prepared_for: str | None  # "Prepared for: Foreign Affairs Committee"
-    summary: str  # "3 articles · 9 min reading in all"
-    classification: str | None
-
-
-def cover_text(pack: Pack) -> CoverText:
-    """What the cover says, in the pack's language."""
-    meta, words = pack.meta, labels(pack.meta.language)
-    count = len(pack.articles)
-    total = sum(entry.minutes for entry in pack.articles)
-    counted = (words.article if count == 1 else words.articles).format(n=count)
-    return CoverText(
-        title=meta.title,
-        subtitle=meta.subtitle,
-        date=long_date(meta.date, meta.language),
-        prepared_by=f"{words.prepared_by}: {meta.prepared_by}" if meta.prepared_by else None,
-        prepared_for=f"{words.prepared_for}: {meta.prepared_for}" if meta.prepared_for else None,
-        summary=f"{counted} · {words.total_reading.format(n=total)}",
-        classification=meta.classification,
+    words = article_words(article)
+    meta = PackMeta(
+        title=article.meta.title, date=article.meta.date, language=article.meta.language
     )
-
-
-def entry_details(entry: PackArticle, language: str) -> str:
-    """The contents line under an article's title: "Example News · 3 June 2025 · 3 min read"."""
-    meta = entry.article.meta
-    parts = [p for p in (meta.source, long_date(meta.date, language)) if p]
-    parts.append(labels(language).min_read.format(n=entry.minutes))
-    return " · ".join(" ".join(p.split()) for p in parts)
+    entry = PackArticle(article, "a1", first_sentence(article), words, reading_time(words))
+    return Pack(meta, (entry,), HANDOUT_LAYOUT)

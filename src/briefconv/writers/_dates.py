@@ -38,10 +38,9 @@ def document_datetime(article: Article) -> datetime:
 def pack_datetime(pack: Pack) -> datetime:
     """The date to stamp into a pack's files: its own date, else as for one article.
 
-    A one-article handout (``pack.cover`` false) is dated like that article; a pack without a
-    date takes ``SOURCE_DATE_EPOCH``, else its newest article's source time.
+    A pack without a date takes ``SOURCE_DATE_EPOCH``, else its newest article's source
+    time; a handout carries its article's date (:func:`briefconv.pack.handout`), so it is
+    dated exactly as that article.
     """
-    if not pack.cover and len(pack.articles) == 1:
-        return document_datetime(pack.articles[0].article)
     stamps = [e.article.timestamp for e in pack.articles if e.article.timestamp is not None]
     return _choose(pack.meta.date, stamps)

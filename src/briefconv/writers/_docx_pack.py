@@ -50,10 +50,10 @@ from docx.shape import InlineShape
 from docx.shared import Emu, Length, Pt
 
 from briefconv.model import Heading, Pack, PackArticle, plain_text
-from briefconv.pack import cover_text, entry_details, heading_id, labels
+from briefconv.pack import heading_id
 from briefconv.styles import Role, Style
+from briefconv.wording import byline, cover_text, entry_details, labels
 from briefconv.writers._dates import pack_datetime
-from briefconv.writers._meta import byline
 from briefconv.writers._runs import flatten
 from briefconv.writers.docx import (
     _STYLE_ROLES,
@@ -483,18 +483,9 @@ def _cut(text: str, width: float, measure: Callable[[str], float]) -> str:
 def _measurer(style: Style, role_name: str, role: Role | None = None) -> Callable[[str], float]:
     """Text width in points in ``role``'s face (the font files the PDF measures with)."""
     # Imported here: only packs measure text, and reportlab costs time to import.
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from briefconv.fonts.metrics import measurer
 
-    from briefconv.writers._pdf_fonts import FontSet
-
-    role = role or style.role(role_name)
-    face = FontSet(style).face(role).font_name
-    size = role.size
-
-    def measure(text: str) -> float:
-        return float(stringWidth(text, face, size))
-
-    return measure
+    return measurer(style, role or style.role(role_name))
 
 
 def _page_x_of_y(paragraph: _Para, wording: str) -> None:

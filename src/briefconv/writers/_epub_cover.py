@@ -19,8 +19,8 @@ import unicodedata
 from xml.sax.saxutils import escape, quoteattr
 
 from briefconv.model import Pack
-from briefconv.pack import cover_text
 from briefconv.styles import Role, Style
+from briefconv.wording import cover_text
 from briefconv.writers._css import generic_family
 
 __all__ = ["COVER_HEIGHT", "COVER_WIDTH", "cover_svg"]

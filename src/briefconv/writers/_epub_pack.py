@@ -35,12 +35,11 @@ from typing import Any
 from ebooklib import epub
 
 from briefconv.model import Figure, Pack, PackArticle
-from briefconv.pack import cover_text, entry_details, labels
 from briefconv.styles import Role, Style
+from briefconv.wording import byline, cover_text, entry_details, labels
 from briefconv.writers._css import FontFace, font_faces, stylesheet
 from briefconv.writers._dates import pack_datetime
 from briefconv.writers._epub_cover import cover_svg
-from briefconv.writers._meta import byline
 from briefconv.writers._zip import normalize_zip
 from briefconv.writers.epub import (
     _CSS,

@@ -37,9 +37,10 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import HRFlowable
 
+from briefconv.fonts.metrics import Face, FontSet, report_missing_glyphs
 from briefconv.model import Pack
-from briefconv.pack import cover_text, entry_details, labels
 from briefconv.styles import Align, Style
+from briefconv.wording import cover_text, entry_details, labels
 from briefconv.writers._dates import pack_datetime
 from briefconv.writers._pdf_flowables import (
     LEADER_MARK,
@@ -53,7 +54,6 @@ from briefconv.writers._pdf_flowables import (
     define_form,
     number_reserve,
 )
-from briefconv.writers._pdf_fonts import Face, FontSet, report_missing_glyphs
 from briefconv.writers._runs import Run
 from briefconv.writers.pdf import (
     _Document,

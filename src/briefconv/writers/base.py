@@ -35,7 +35,7 @@ class Writer(Protocol):
 class PackWriter(Writer, Protocol):
     """A writer that can also render a whole briefing pack (all built-in writers can).
 
-    ``write(article, style)`` of such a writer is ``write_pack(briefconv.pack.single(article),
+    ``write(article, style)`` of such a writer is ``write_pack(briefconv.pack.handout(article),
     style)``: a one-article pack without cover or contents.
     """
 

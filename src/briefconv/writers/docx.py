@@ -27,7 +27,7 @@ without a template. What of the style is therefore not used is said once at DEBU
 A briefing pack (cover, "In this pack" and a pre-filled TOC field, one section per
 article with its own running header, classification marking on every page) is built by
 :mod:`._docx_pack` from the same helpers; ``write(article)`` is
-``write_pack(single(article))``, which renders exactly the one-article handout above.
+``write_pack(handout(article))``, which renders exactly the one-article handout above.
 
 The output is deterministic, with a template too: the only date is
 :func:`~briefconv.writers._dates.document_datetime` (for a pack
@@ -100,11 +100,11 @@ from briefconv.model import (
     Quote,
     ThematicBreak,
 )
-from briefconv.pack import single
+from briefconv.pack import handout
 from briefconv.styles import Role, Style
+from briefconv.wording import ATTRIBUTION_DASH, byline
 from briefconv.writers._dates import document_datetime
 from briefconv.writers._links import safe_url
-from briefconv.writers._meta import ATTRIBUTION_DASH, byline
 from briefconv.writers._runs import Run, flatten
 from briefconv.writers._zip import normalize_zip
 
@@ -271,16 +271,17 @@ class DocxWriter:
 
     def write(self, article: Article, style: Style) -> bytes:
         """Render ``article`` in ``style`` and return the bytes of the ``.docx`` file."""
-        return self.write_pack(single(article), style)
+        return self.write_pack(handout(article), style)
 
     def write_pack(self, pack: Pack, style: Style) -> bytes:
         """Render ``pack`` in ``style`` and return the bytes of the ``.docx`` file.
 
-        A pack without a cover (:func:`briefconv.pack.single`) is the one-article handout;
+        A pack whose layout makes the article title the document title
+        (:func:`briefconv.pack.handout`) is the one-article handout;
         any other is a briefing pack with cover, contents and running headers
         (:mod:`._docx_pack`).
         """
-        if not pack.cover and len(pack.articles) == 1:
+        if pack.layout.title_role == "title":
             return _write_article(pack.articles[0].article, style)
         # Imported here: the pack module builds on this one's helpers.
         from briefconv.writers._docx_pack import write_pack

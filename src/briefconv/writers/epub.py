@@ -59,12 +59,12 @@ from briefconv.model import (
     ThematicBreak,
     plain_text,
 )
-from briefconv.pack import heading_id, single
+from briefconv.pack import handout, heading_id
 from briefconv.styles import Role, Style
+from briefconv.wording import ATTRIBUTION_DASH, byline
 from briefconv.writers._css import FontFace, font_faces, stylesheet
 from briefconv.writers._dates import document_datetime
 from briefconv.writers._links import safe_url
-from briefconv.writers._meta import ATTRIBUTION_DASH, byline
 from briefconv.writers._runs import Run, flatten
 from briefconv.writers._zip import normalize_zip
 
@@ -265,15 +265,16 @@ class EpubWriter:
 
     def write(self, article: Article, style: Style) -> bytes:
         """Render ``article`` in ``style`` and return the bytes of the ``.epub`` file."""
-        return self.write_pack(single(article), style)
+        return self.write_pack(handout(article), style)
 
     def write_pack(self, pack: Pack, style: Style) -> bytes:
         """Render ``pack`` in ``style`` and return the bytes of the ``.epub`` file.
 
-        A pack without a cover (:func:`briefconv.pack.single`) is the one-article e-book;
+        A pack whose layout makes the article title the document title
+        (:func:`briefconv.pack.handout`) is the one-article e-book;
         any other is a briefing pack with cover page, contents page and a chapter each.
         """
-        if not pack.cover and len(pack.articles) == 1:
+        if pack.layout.title_role == "title":
             return _write_article(pack.articles[0].article, style)
         # Imported here: the pack module builds on this one's helpers.
         from briefconv.writers._epub_pack import write_pack

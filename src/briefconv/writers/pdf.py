@@ -2,7 +2,7 @@
 
 A briefing pack (cover, "In this pack" with page numbers, running headers, classification
 marking) is built by :mod:`._pdf_pack` from the same story pieces; ``write(article)`` is
-``write_pack(single(article))``, which renders exactly the one-article handout below.
+``write_pack(handout(article))``, which renders exactly the one-article handout below.
 
 What reportlab gets wrong when used naively, and what this module does instead
 (numbers refer to ``PITFALLS.md``):
@@ -10,8 +10,8 @@ What reportlab gets wrong when used naively, and what this module does instead
 * Paragraph text is markup (1): all reportlab markup is made by :func:`_markup` from
   flattened model runs, every fragment escaped, links only for allow-listed schemes.
 * Silent glyph loss (2): the style's TTF families are registered by absolute path with all
-  four faces (:mod:`._pdf_fonts`), the standard-14 fonts are never used (not even for the
-  footer or the canvas's initial font), and every character is checked against the face
+  four faces (:mod:`briefconv.fonts.metrics`), the standard-14 fonts are never used (not
+  even for the footer or the canvas's initial font), and every character is checked against the face
   it is drawn in, with one warning naming what is missing.
 * Page X of Y (7): the document is laid out once and each footer is a PDF form defined
   after the last page, when the count is known (:class:`._pdf_flowables.FinishingCanvas`),
@@ -21,7 +21,7 @@ What reportlab gets wrong when used naively, and what this module does instead
   pyphen inserts soft hyphens (U+00AD) instead; reportlab draws a hyphen only where it
   breaks a line there and strips the others, so extracted text has no stray U+00AD.
 * Reproducibility (4): ``invariant`` output, dates from :func:`document_datetime` only.
-* Start-up cost: faces are registered when first used (:mod:`._pdf_fonts`), parsed fonts
+* Start-up cost: faces are registered when first used (:mod:`briefconv.fonts.metrics`), parsed fonts
   and hyphenation dictionaries come from an on-disk cache (:mod:`briefconv._cache`).
 
 Example::
@@ -58,6 +58,7 @@ from reportlab.platypus.flowables import HRFlowable
 
 from briefconv import model
 from briefconv._cache import cached
+from briefconv.fonts.metrics import Face, FontSet, report_missing_glyphs
 from briefconv.model import (
     Article,
     Block,
@@ -71,11 +72,11 @@ from briefconv.model import (
     ThematicBreak,
     plain_text,
 )
-from briefconv.pack import heading_id, single
+from briefconv.pack import handout, heading_id
 from briefconv.styles import Align, Role, Style
+from briefconv.wording import ATTRIBUTION_DASH, byline
 from briefconv.writers._dates import document_datetime
 from briefconv.writers._links import safe_url
-from briefconv.writers._meta import ATTRIBUTION_DASH, byline
 from briefconv.writers._pdf_flowables import (
     BoxLook,
     FinishingCanvas,
@@ -84,7 +85,6 @@ from briefconv.writers._pdf_flowables import (
     QuoteBox,
     define_form,
 )
-from briefconv.writers._pdf_fonts import Face, FontSet, report_missing_glyphs
 from briefconv.writers._runs import Run, flatten
 
 __all__ = ["PdfWriter"]
@@ -121,19 +121,20 @@ class PdfWriter:
 
     def write(self, article: Article, style: Style) -> bytes:
         """Render ``article`` in ``style``; return the bytes of the PDF file."""
-        return self.write_pack(single(article), style)
+        return self.write_pack(handout(article), style)
 
     def write_pack(self, pack: Pack, style: Style) -> bytes:
         """Render ``pack`` in ``style``; return the bytes of the PDF file.
 
-        A pack without a cover (:func:`briefconv.pack.single`) is the one-article handout;
+        A pack whose layout makes the article title the document title
+        (:func:`briefconv.pack.handout`) is the one-article handout;
         any other is a briefing pack with cover, contents and running headers.
         """
         # reportlab shares each registered TTFont between documents, and subsetting a face
         # moves a file position inside it: two threads building at once can embed a
         # broken subset or raise IndexError. Builds in one process therefore take turns.
         with _RENDER_LOCK:
-            if not pack.cover and len(pack.articles) == 1:
+            if pack.layout.title_role == "title":
                 return self._write(pack.articles[0].article, style)
             # Imported here: the pack module builds on this one's story helpers.
             from briefconv.writers._pdf_pack import write_pack

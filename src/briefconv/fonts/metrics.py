@@ -1,4 +1,9 @@
-"""TrueType fonts for the PDF writer: registration with reportlab and glyph coverage.
+"""Font faces of a style, for any writer that measures text: widths and glyph coverage.
+
+Measuring a string in a face does not depend on the output format: the PDF lays text out
+with these faces, and the DOCX fits its running heads and marking with the same widths,
+so both cut a long title at the same place. The engine is reportlab's TrueType support
+(the PDF's own), loaded only by writers that measure.
 
 reportlab keeps fonts in a process-global registry, so every face of a style is
 registered once, under a name derived from its family's file paths, and always by
@@ -26,7 +31,7 @@ import hashlib
 import logging
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,7 +45,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from briefconv._cache import cached
 from briefconv.styles import FontFamily, Role, Style
 
-__all__ = ["Face", "FontSet", "report_missing_glyphs"]
+__all__ = ["Face", "FontSet", "measurer", "report_missing_glyphs"]
 
 _log = logging.getLogger("briefconv")
 
@@ -256,3 +261,14 @@ def report_missing_glyphs(texts: Iterable[tuple[str, Face]]) -> dict[str, list[s
             "; ".join(f"{', '.join(chars)} in {label}" for label, chars in found.items()),
         )
     return found
+
+
+def measurer(style: Style, role: Role) -> Callable[[str], float]:
+    """A function giving a text's width in points in ``role``'s face and size."""
+    face = FontSet(style).face(role).font_name
+    size = role.size
+
+    def measure(text: str) -> float:
+        return float(pdfmetrics.stringWidth(text, face, size))
+
+    return measure

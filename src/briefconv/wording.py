@@ -1,0 +1,318 @@
+"""Every word a document prints, in the document's language, and the rules for printing it.
+
+Writers never spell out fixed words ("Page 1 of 3", "By", "Untitled", "[Image: ...]",
+month names): they ask this module, so a Ukrainian handout is worded exactly as a
+Ukrainian pack, in every format. Languages without a table here fall back to English.
+
+>>> labels("uk").page_of.format(page=1, pages=3)
+'Сторінка 1 з 3'
+>>> one_line("  Talks  resume ")
+'Talks resume'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from briefconv.dates import parse_date
+from briefconv.model import ArticleMeta, Inline, Link, Pack, PackArticle, Text
+
+__all__ = [
+    "ATTRIBUTION_DASH",
+    "BYLINE_SEPARATOR",
+    "CoverText",
+    "Labels",
+    "byline",
+    "cover_text",
+    "entry_details",
+    "image_text",
+    "join_names",
+    "labels",
+    "long_date",
+    "one_line",
+    "untitled",
+]
+
+#: Between the byline's parts: "By A · Example News · 2 June 2025".
+BYLINE_SEPARATOR = " · "
+#: Before a quote's attribution: "— Name".
+ATTRIBUTION_DASH = "— "
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of white space (line breaks included) made one space, trimmed.
+
+    Titles, names and outlets print on one line in headers, bylines and contents entries:
+    a line break inside them is noise from the source.
+    """
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Labels:
+    """The fixed words a document prints, in one language."""
+
+    in_this_pack: str
+    prepared_by: str
+    prepared_for: str
+    articles: str  # "{n} articles"
+    article: str  # "{n} article"
+    min_read: str  # "{n} min read"
+    total_reading: str  # "{n} min reading in all"
+    page_of: str  # "Page {page} of {pages}"
+    months: tuple[str, ...]
+    by: str  # "By {names}": one author
+    by_many: str  # "By {names}": several authors
+    and_: str  # " and ": between the last two names
+    untitled: str  # a document or article with no title
+    image: str  # "[Image: {alt}]": an image that cannot be shown
+    image_no_alt: str  # "[Image]": the same, with no description
+
+
+_LABELS: dict[str, Labels] = {
+    "en": Labels(
+        "In this pack",
+        "Prepared by",
+        "Prepared for",
+        "{n} articles",
+        "{n} article",
+        "{n} min read",
+        "{n} min reading in all",
+        "Page {page} of {pages}",
+        (
+            "January", "February", "March", "April", "May", "June", "July",
+            "August", "September", "October", "November", "December",
+        ),
+        "By {names}",
+        "By {names}",
+        " and ",
+        "Untitled",
+        "[Image: {alt}]",
+        "[Image]",
+    ),
+    "uk": Labels(
+        "У цьому пакеті",
+        "Підготував",
+        "Для",
+        "{n} статей",
+        "{n} стаття",
+        "{n} хв читання",
+        "{n} хв читання загалом",
+        "Сторінка {page} з {pages}",
+        (
+            "січня", "лютого", "березня", "квітня", "травня", "червня", "липня",
+            "серпня", "вересня", "жовтня", "листопада", "грудня",
+        ),
+        "Автор: {names}",
+        "Автори: {names}",
+        " і ",
+        "Без назви",
+        "[Зображення: {alt}]",
+        "[Зображення]",
+    ),
+    "ru": Labels(
+        "В этом пакете",
+        "Подготовил",
+        "Для",
+        "{n} статей",
+        "{n} статья",
+        "{n} мин чтения",
+        "{n} мин чтения всего",
+        "Страница {page} из {pages}",
+        (
+            "января", "февраля", "марта", "апреля", "мая", "июня", "июля",
+            "августа", "сентября", "октября", "ноября", "декабря",
+        ),
+        "Автор: {names}",
+        "Авторы: {names}",
+        " и ",
+        "Без названия",
+        "[Изображение: {alt}]",
+        "[Изображение]",
+    ),
+    "el": Labels(
+        "Σε αυτό το πακέτο",
+        "Προετοιμασία",
+        "Για",
+        "{n} άρθρα",
+        "{n} άρθρο",
+        "{n} λεπτά ανάγνωσης",
+        "{n} λεπτά ανάγνωσης συνολικά",
+        "Σελίδα {page} από {pages}",
+        (
+            "Ιανουαρίου", "Φεβρουαρίου", "Μαρτίου", "Απριλίου", "Μαΐου", "Ιουνίου",
+            "Ιουλίου", "Αυγούστου", "Σεπτεμβρίου", "Οκτωβρίου", "Νοεμβρίου", "Δεκεμβρίου",
+        ),
+        "Συντάκτης: {names}",
+        "Συντάκτες: {names}",
+        " και ",
+        "Χωρίς τίτλο",
+        "[Εικόνα: {alt}]",
+        "[Εικόνα]",
+    ),
+    "fr": Labels(
+        "Dans ce dossier",
+        "Préparé par",
+        "Préparé pour",
+        "{n} articles",
+        "{n} article",
+        "{n} min de lecture",
+        "{n} min de lecture au total",
+        "Page {page} sur {pages}",
+        (
+            "janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+            "août", "septembre", "octobre", "novembre", "décembre",
+        ),
+        "Par {names}",
+        "Par {names}",
+        " et ",
+        "Sans titre",
+        "[Image : {alt}]",
+        "[Image]",
+    ),
+    "de": Labels(
+        "In diesem Paket",
+        "Erstellt von",
+        "Erstellt für",
+        "{n} Artikel",
+        "{n} Artikel",
+        "{n} Min. Lesezeit",
+        "{n} Min. Lesezeit insgesamt",
+        "Seite {page} von {pages}",
+        (
+            "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli",
+            "August", "September", "Oktober", "November", "Dezember",
+        ),
+        "Von {names}",
+        "Von {names}",
+        " und ",
+        "Ohne Titel",
+        "[Bild: {alt}]",
+        "[Bild]",
+    ),
+}  # fmt: skip
+
+
+def labels(language: str) -> Labels:
+    """The fixed words in ``language`` (a BCP 47 tag), English if not translated."""
+    return _LABELS.get(language.split("-")[0].lower(), _LABELS["en"])
+
+
+def untitled(title: str, language: str) -> str:
+    """``title`` on one line, or the language's word for "Untitled" if it is empty."""
+    return one_line(title) or labels(language).untitled
+
+
+def image_text(alt: str, language: str) -> str:
+    """What is printed for an image that cannot be shown: "[Image: alt]" or "[Image]".
+
+    >>> image_text("A map", "de"), image_text(" ", "en")
+    ('[Bild: A map]', '[Image]')
+    """
+    words = labels(language)
+    return words.image.format(alt=alt) if alt.strip() else words.image_no_alt
+
+
+def long_date(text: str | None, language: str) -> str | None:
+    """A date written out in ``language``: "2026-11-26" -> "26 November 2026".
+
+    Dates that do not parse are returned as written.
+
+    >>> long_date("2026-11-26", "en"), long_date("2026-11-26", "uk")
+    ('26 November 2026', '26 листопада 2026')
+    """
+    if not text:
+        return None
+    parsed = parse_date(text)
+    if parsed is None:
+        return text
+    month = labels(language).months[parsed.month - 1]
+    return f"{parsed.day} {month} {parsed.year}"
+
+
+def join_names(names: tuple[str, ...] | list[str], language: str = "en") -> str:
+    """Join names as "A", "A and B" or "A, B and C", with ``language``'s "and".
+
+    >>> join_names(("A", "B", "C")), join_names(("А", "Б"), "uk")
+    ('A, B and C', 'А і Б')
+    """
+    names = list(names)
+    and_ = labels(language).and_
+    if len(names) <= 2:
+        return and_.join(names)
+    return ", ".join(names[:-1]) + and_ + names[-1]
+
+
+def byline(meta: ArticleMeta, extra: tuple[str, ...] = ()) -> tuple[Inline, ...]:
+    """The byline as inlines, in the article's language: authors, the source, the date.
+
+    The source is linked to the article's URL. ``extra`` parts follow, e.g. a pack's
+    reading time ("4 min read"). Parts the article does not give are left out; no parts
+    give an empty tuple. Writers render the link like any other, so an unsafe URL is
+    never live.
+
+    >>> from briefconv.model import plain_text
+    >>> plain_text(byline(ArticleMeta("T", authors=("A", "B"), source="Wire", date="2 June")))
+    'By A and B · Wire · 2 June'
+    >>> plain_text(byline(ArticleMeta("T", authors=("Олена Коваль",), language="uk")))
+    'Автор: Олена Коваль'
+    """
+    words = labels(meta.language)
+    parts: list[Inline] = []
+    authors = [name for name in map(one_line, meta.authors) if name]
+    if authors:
+        template = words.by if len(authors) == 1 else words.by_many
+        parts.append(Text(template.format(names=join_names(authors, meta.language))))
+    source = one_line(meta.source or "")
+    if source:
+        parts.append(Link(meta.url, (Text(source),)) if meta.url else Text(source))
+    elif meta.url:
+        parts.append(Link(meta.url, (Text(one_line(meta.url)),)))
+    date = one_line(meta.date or "")
+    if date:
+        parts.append(Text(date))
+    parts.extend(Text(one_line(e)) for e in extra if one_line(e))
+    out: list[Inline] = []
+    for part in parts:
+        if out:
+            out.append(Text(BYLINE_SEPARATOR))
+        out.append(part)
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class CoverText:
+    """The cover's lines, worded once for every writer; ``None`` lines are left out."""
+
+    title: str
+    subtitle: str | None
+    date: str | None  # written out: "26 November 2026"
+    prepared_by: str | None  # "Prepared by: Policy Analysis Unit"
+    prepared_for: str | None  # "Prepared for: Foreign Affairs Committee"
+    summary: str  # "3 articles · 9 min reading in all"
+    classification: str | None
+
+
+def cover_text(pack: Pack) -> CoverText:
+    """What the cover says, in the pack's language."""
+    meta, words = pack.meta, labels(pack.meta.language)
+    count = len(pack.articles)
+    total = sum(entry.minutes for entry in pack.articles)
+    counted = (words.article if count == 1 else words.articles).format(n=count)
+    return CoverText(
+        title=meta.title,
+        subtitle=meta.subtitle,
+        date=long_date(meta.date, meta.language),
+        prepared_by=f"{words.prepared_by}: {meta.prepared_by}" if meta.prepared_by else None,
+        prepared_for=f"{words.prepared_for}: {meta.prepared_for}" if meta.prepared_for else None,
+        summary=f"{counted} · {words.total_reading.format(n=total)}",
+        classification=meta.classification,
+    )
+
+
+def entry_details(entry: PackArticle, language: str) -> str:
+    """The contents line under an article's title: "Example News · 3 June 2025 · 3 min read"."""
+    meta = entry.article.meta
+    parts = [p for p in (meta.source, long_date(meta.date, language)) if p]
+    parts.append(labels(language).min_read.format(n=entry.minutes))
+    return " · ".join(one_line(p) for p in parts)
