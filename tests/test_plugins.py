@@ -52,6 +52,23 @@ class BrokenWriter(PlainWriter):
 
 class ImpostorWriter(PlainWriter):
     name: ClassVar[str] = "pdf"
+
+
+class OutlineWriter:
+    """A writer of today's interface: it renders packs, its layout deciding the parts."""
+
+    name: ClassVar[str] = "outline"
+    extension: ClassVar[str] = ".outline.txt"
+    media_type: ClassVar[str] = "text/plain"
+    description: ClassVar[str] = "outline (test plugin)"
+
+    def write_pack(self, pack, style):
+        lines = []
+        if pack.layout.cover:
+            lines.append("COVER " + pack.meta.title)
+        for entry in pack.articles:
+            lines.append("# " + entry.article.meta.title)
+        return ("\\n".join(lines) + "\\n").encode("utf-8")
 '''
 
 
@@ -71,6 +88,7 @@ def plugin_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "plain = briefconv_test_plugin:PlainWriter\n"
         "broken = briefconv_test_plugin:BrokenWriter\n"
         "pdf = briefconv_test_plugin:ImpostorWriter\n"
+        "outline = briefconv_test_plugin:OutlineWriter\n"
         "missing = briefconv_test_plugin:NoSuchWriter\n",
         encoding="utf-8",
     )
@@ -126,3 +144,20 @@ def test_plugin_in_a_real_process(plugin_path: Path, tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith(b"ISTANBUL TALKS")
+
+
+def test_a_plugin_renders_packs_through_the_one_entry_point(plugin_path: Path) -> None:
+    sample = briefconv.read_file(SAMPLE)
+    assert briefconv.render(sample, "outline") == b"# Istanbul Talks\n"
+    pack = briefconv.make_pack([sample, sample], briefconv.PackMeta(title="Weekly"))
+    assert briefconv.render_pack(pack, "outline") == (
+        b"COVER Weekly\n# Istanbul Talks\n# Istanbul Talks\n"
+    )
+
+
+def test_an_article_only_plugin_renders_handouts_and_refuses_packs(plugin_path: Path) -> None:
+    sample = briefconv.read_file(SAMPLE)
+    assert briefconv.render(sample, "plain").startswith(b"ISTANBUL TALKS\n")
+    pack = briefconv.make_pack([sample, sample], briefconv.PackMeta(title="Weekly"))
+    with pytest.raises(FormatError, match="plain: this writer renders single articles only"):
+        briefconv.render_pack(pack, "plain")

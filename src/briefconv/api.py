@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from briefconv._io import write_atomic
-from briefconv.errors import BriefconvError, FormatError, RenderError
+from briefconv.errors import BriefconvError, RenderError
 from briefconv.model import Article, Pack
 from briefconv.readers import MAX_BYTES, read_path, reader_for
 from briefconv.styles import Style, load_style
@@ -90,21 +90,20 @@ def render(article: Article, fmt: str, style: Style | str | Path | None = None) 
     """Render ``article`` to the bytes of a ``fmt`` file (``"docx"``, ``"pdf"``, ``"epub"`` ...).
 
     ``style`` is a resolved :class:`Style`, a style name or path, or ``None`` for the default.
+    The article is rendered as a handout: a pack of one (:func:`briefconv.pack.handout`).
     """
+    from briefconv.pack import handout
+
     resolved = style if isinstance(style, Style) else load_style(style)
     writer = get_writer(fmt)
     with _one_line_errors(f"{fmt}: could not render {article.meta.title!r}"):
-        return writer.write(article, resolved)
+        return writer.write_pack(handout(article), resolved)
 
 
 def render_pack(pack: Pack, fmt: str, style: Style | str | Path | None = None) -> bytes:
     """Render a briefing pack (see :func:`make_pack`, :func:`load_manifest`) to ``fmt`` bytes."""
-    from briefconv.writers.base import PackWriter
-
     resolved = style if isinstance(style, Style) else load_style(style)
     writer = get_writer(fmt)
-    if not isinstance(writer, PackWriter):
-        raise FormatError(f"{fmt}: this writer renders single articles only, not packs")
     with _one_line_errors(f"{fmt}: could not render the pack {pack.meta.title!r}"):
         return writer.write_pack(pack, resolved)
 

@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 
 from briefconv.errors import FormatError
-from briefconv.writers.base import Writer
+from briefconv.writers.base import ArticleWriter, Writer, adapt
 
 __all__ = ["ENTRY_POINT_GROUP", "WriterInfo", "available_writers", "get_writer"]
 
@@ -121,8 +121,9 @@ def _load(info: WriterInfo) -> Writer:
     if obj is None:
         raise FormatError(f"writer {name!r}: entry point {info.target} names no class")
     writer = obj() if isinstance(obj, type) else obj
-    if not isinstance(writer, Writer):
-        raise FormatError(
-            f"writer {name!r} ({info.target}) does not implement the Writer interface"
-        )
-    return writer
+    if isinstance(writer, Writer):
+        return writer
+    if isinstance(writer, ArticleWriter):
+        # A plugin written for the first interface: still a handout writer.
+        return adapt(writer)
+    raise FormatError(f"writer {name!r} ({info.target}) does not implement the Writer interface")

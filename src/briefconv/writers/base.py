@@ -1,22 +1,30 @@
-"""The writer interface every output format implements, built-in or plugged in."""
+"""The writer interface every output format implements, built-in or plugged in.
+
+A writer has one entry point, :meth:`Writer.write_pack`: a one-article handout is a pack
+of one (:func:`briefconv.pack.handout`), and the pack's :class:`~briefconv.model.Layout`
+says which parts to draw. Plugins written for the first interface, with only
+``write(article, style)``, keep working through :class:`ArticleWriterAdapter`; they can
+render handouts but not packs of several articles.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar, Protocol, runtime_checkable
 
+from briefconv.errors import FormatError
 from briefconv.model import Article, Pack
 from briefconv.styles import Style
 
-__all__ = ["PackWriter", "Writer"]
+__all__ = ["ArticleWriter", "ArticleWriterAdapter", "Writer", "adapt"]
 
 
 @runtime_checkable
 class Writer(Protocol):
-    """Turns an :class:`Article` plus a resolved :class:`Style` into the bytes of one file.
+    """Turns a :class:`Pack` plus a resolved :class:`Style` into the bytes of one file.
 
     Writers keep no state between calls, never read the clock or make random identifiers
-    (dates come from the article, ``SOURCE_DATE_EPOCH`` or the source's timestamp), and log
-    on the ``briefconv`` logger anything they cannot render rather than dropping it.
+    (dates come from the articles, ``SOURCE_DATE_EPOCH`` or the sources' timestamps), and
+    log on the ``briefconv`` logger anything they cannot render rather than dropping it.
     Third-party writers register a class with these attributes under the entry-point group
     ``briefconv.writers``; the entry point's name is the format name.
     """
@@ -26,19 +34,54 @@ class Writer(Protocol):
     media_type: ClassVar[str]  # "application/vnd.openxmlformats-..."
     description: ClassVar[str]  # one line for `briefconv formats`
 
+    def write_pack(self, pack: Pack, style: Style) -> bytes:
+        """Render ``pack`` (a handout is a pack of one) in ``style``; the complete file."""
+        ...
+
+
+@runtime_checkable
+class ArticleWriter(Protocol):
+    """The first plugin interface: one article at a time, ``write(article, style)``."""
+
+    name: ClassVar[str]
+    extension: ClassVar[str]
+    media_type: ClassVar[str]
+    description: ClassVar[str]
+
     def write(self, article: Article, style: Style) -> bytes:
         """Render ``article`` in ``style`` and return the complete file."""
         ...
 
 
-@runtime_checkable
-class PackWriter(Writer, Protocol):
-    """A writer that can also render a whole briefing pack (all built-in writers can).
+class ArticleWriterAdapter:
+    """A :class:`Writer` made of an :class:`ArticleWriter`: renders handouts, refuses packs.
 
-    ``write(article, style)`` of such a writer is ``write_pack(briefconv.pack.handout(article),
-    style)``: a one-article pack without cover or contents.
+    Made by :func:`adapt`, which gives each wrapped writer a subclass carrying its class
+    attributes (the :class:`Writer` protocol asks for class variables).
     """
 
+    name: ClassVar[str]
+    extension: ClassVar[str]
+    media_type: ClassVar[str]
+    description: ClassVar[str]
+
+    def __init__(self, inner: ArticleWriter) -> None:
+        """Wrap ``inner``."""
+        self.inner = inner
+
     def write_pack(self, pack: Pack, style: Style) -> bytes:
-        """Render ``pack`` in ``style`` and return the complete file."""
-        ...
+        """The one article of a handout, written by the wrapped writer."""
+        if pack.layout.title_role != "title":
+            raise FormatError(
+                f"{self.name}: this writer renders single articles only, not packs "
+                "(it has write(article, style) but no write_pack(pack, style))"
+            )
+        return self.inner.write(pack.articles[0].article, style)
+
+
+def adapt(inner: ArticleWriter) -> Writer:
+    """``inner`` as a :class:`Writer`, with its name, extension, media type and description."""
+    attrs = {key: getattr(inner, key) for key in ("name", "extension", "media_type", "description")}
+    cls = type(f"{type(inner).__name__}Adapter", (ArticleWriterAdapter,), attrs)
+    adapter: Writer = cls(inner)
+    return adapter
