@@ -29,7 +29,7 @@ def test_public_names_are_pinned() -> None:
             "Paragraph", "Quote", "RenderError", "Strong", "Style", "StyleError", "Text",
             "__version__", "available_formats", "convert", "from_json", "load_manifest",
             "load_style", "make_pack", "output_name", "read_file", "read_string", "render",
-            "render_pack", "to_json", "write_atomic",
+            "render_pack", "to_json", "write_atomic", "write_outputs",
         ]
     )  # fmt: skip
     for name in briefconv.__all__:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         read_string,
         render,
         render_pack,
+        write_outputs,
     )
     from briefconv.errors import BriefconvError, FormatError, InputError, RenderError, StyleError
     from briefconv.manifest import Manifest, load_manifest
@@ -100,6 +101,7 @@ __all__ = [
     "render_pack",
     "to_json",
     "write_atomic",
+    "write_outputs",
 ]
 
 # Module -> the public names it defines. Must match the imports above; tests/test_api.py
@@ -115,6 +117,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "read_string",
         "render",
         "render_pack",
+        "write_outputs",
     ),
     "briefconv.errors": (
         "BriefconvError",

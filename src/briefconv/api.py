@@ -27,6 +27,7 @@ __all__ = [
     "read_string",
     "render",
     "render_pack",
+    "write_outputs",
 ]
 
 #: The formats ``convert`` writes when none are named.
@@ -134,25 +135,34 @@ def convert(
     """
     article = read_file(path, title=title, encoding=encoding)
     resolved = style if isinstance(style, Style) else load_style(style)
-    return _write_outputs(article, path, formats, out_dir, resolved)
+    return write_outputs(article, formats, Path(out_dir) / output_name(path), resolved)
 
 
-def _write_outputs(
-    article: Article,
-    input_name: str | Path,
+def write_outputs(
+    content: Article | Pack,
     formats: Iterable[str],
-    out_dir: str | Path,
-    style: Style,
+    output: str | Path,
+    style: Style | str | Path | None = None,
 ) -> list[Path]:
-    """Render ``article`` in every format, then write each file atomically; their paths.
+    """Render an article or a pack in every format, then write each file; their paths.
 
-    Shared by :func:`convert` and the command line, which reads and filters on its own.
+    ``output`` is the files' path without an extension: ``build/talks`` and ``pdf`` give
+    ``build/talks.pdf`` (the folder is created if missing). Every format is rendered before
+    any file is written, so a failure to render leaves no partial set; each file is written
+    atomically (:func:`write_atomic`), so no reader sees half a file.
     """
-    # Render every format before writing any, so a failure leaves no partial set.
-    outputs = [(fmt, render(article, fmt, style)) for fmt in formats]
+    resolved = style if isinstance(style, Style) else load_style(style)
+    output = Path(output)
+    outputs = [
+        (fmt, render_pack(content, fmt, resolved))
+        if isinstance(content, Pack)
+        else (fmt, render(content, fmt, resolved))
+        for fmt in formats
+    ]
     written: list[Path] = []
     for fmt, data in outputs:
-        target = Path(out_dir) / output_name(input_name, fmt)
+        # The extension is appended, not substituted: "weekly.v2" -> "weekly.v2.pdf".
+        target = output.with_name(output.name + get_writer(fmt).extension)
         write_atomic(target, data)
         written.append(target)
     return written
