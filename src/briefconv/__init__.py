@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from briefconv._io import write_atomic
     from briefconv.api import (
         DEFAULT_FORMATS,
+        BuiltPack,
         available_formats,
+        build_pack,
         convert,
         output_name,
         read_file,
@@ -68,6 +70,7 @@ __all__ = [
     "ArticleMeta",
     "Block",
     "BriefconvError",
+    "BuiltPack",
     "BulletList",
     "Emphasis",
     "FormatError",
@@ -89,6 +92,7 @@ __all__ = [
     "Text",
     "__version__",
     "available_formats",
+    "build_pack",
     "convert",
     "from_json",
     "load_manifest",
@@ -110,7 +114,9 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "briefconv._io": ("write_atomic",),
     "briefconv.api": (
         "DEFAULT_FORMATS",
+        "BuiltPack",
         "available_formats",
+        "build_pack",
         "convert",
         "output_name",
         "read_file",

@@ -403,6 +403,8 @@ its own pages, running headers, markings and page numbers.
 
 Give the articles and the pack's details as options, or one MANIFEST.toml that lists them
 (options given here override the manifest's). Writes OUT.docx, OUT.pdf and OUT.epub.
+Every article, a manifest's too, is read with the --encoding, --from, --max-size and
+--allow-outside given here, as convert reads its inputs.
 
 \b
 Examples:
@@ -446,6 +448,14 @@ Examples:
 @click.option(
     "--language", default=None, help="The pack's language (default: the first article's)."
 )
+@click.option("--encoding", default=None, help="Input encoding if not UTF-8/UTF-16 with BOM.")
+@_FROM_OPTION
+@_MAX_SIZE_OPTION
+@click.option(
+    "--allow-outside",
+    is_flag=True,
+    help="Show images from outside each article's folder (refused by default).",
+)
 @click.pass_context
 def pack(
     ctx: click.Context,
@@ -460,76 +470,58 @@ def pack(
     prepared_for: str | None,
     classification: str | None,
     language: str | None,
+    encoding: str | None,
+    input_format: str | None,
+    max_bytes: int,
+    allow_outside: bool,
 ) -> None:
     """Build a briefing pack (see the help text above)."""
-    import dataclasses
-    from pathlib import Path
+    if len(inputs) > 1 and any(name.endswith(".toml") for name in inputs):
+        raise click.UsageError("a manifest (.toml) must be the only input")
+    if inputs.count("-") > 1:
+        raise click.UsageError("standard input (-) can be read only once")
+    show_progress = len(inputs) > 1 and sys.stderr.isatty()
 
-    fmts = _split_formats(formats) if formats else []
-    overrides = {
-        "title": title,
-        "subtitle": subtitle,
-        "date": date,
-        "prepared_by": prepared_by,
-        "prepared_for": prepared_for,
-        "classification": classification,
-        "language": language,
-    }
-    given = {k: v for k, v in overrides.items() if v is not None}
+    def progress(number: int, total: int, name: str) -> None:
+        if show_progress:
+            click.echo(f"[{number}/{total}] reading {name}", err=True)
+
+    to_stdout = output == "-"
+    where = output  # named in an error without a file name (a full disk, say)
     try:
-        if len(inputs) == 1 and inputs[0].endswith(".toml"):
-            manifest = briefconv.load_manifest(inputs[0])
-            resolved = briefconv.load_style(style or manifest.style)
-            the_pack = manifest.to_pack(resolved.pack.get("words_per_minute", 230))
-            if given:
-                the_pack = dataclasses.replace(
-                    the_pack, meta=dataclasses.replace(the_pack.meta, **given)
-                )
-            fmts = fmts or _split_formats(list(manifest.formats))
-            out = output or str(manifest.output)
-        else:
-            if any(name.endswith(".toml") for name in inputs):
-                raise click.UsageError("a manifest (.toml) must be the only input")
-            if inputs.count("-") > 1:
-                raise click.UsageError("standard input (-) can be read only once")
-            resolved = briefconv.load_style(style)
-            show_progress = len(inputs) > 1 and sys.stderr.isatty()
-            articles = []
-            for number, name in enumerate(inputs, start=1):
-                if show_progress:
-                    click.echo(f"[{number}/{len(inputs)}] reading {name}", err=True)
-                articles.append(briefconv.read_file(name))
-            meta = briefconv.PackMeta(
-                title=title or "Briefing Pack",
-                subtitle=subtitle,
-                date=date,
-                prepared_by=prepared_by,
-                prepared_for=prepared_for,
-                classification=classification,
-                language=language or articles[0].meta.language,
-            )
-            the_pack = briefconv.make_pack(
-                articles, meta, words_per_minute=resolved.pack.get("words_per_minute", 230)
-            )
-            fmts = fmts or list(briefconv.DEFAULT_FORMATS)
-            out = output or "briefing-pack"
-        if out == "-" and len(fmts) != 1:
-            raise click.UsageError("-o - writes to standard output: give exactly one format")
-        # Render every format before writing any, so a failure leaves no partial set.
-        rendered = [(fmt, briefconv.render_pack(the_pack, fmt, resolved)) for fmt in fmts]
-        for fmt, data in rendered:
-            if out == "-":
-                sys.stdout.buffer.write(data)
-                sys.stdout.buffer.flush()
-                continue
-            target = Path(out).parent / briefconv.output_name(out, fmt)
-            briefconv.write_atomic(target, data)
+        built = briefconv.build_pack(
+            inputs,
+            style=style,
+            formats=_split_formats(formats) if formats else (),
+            output=None if to_stdout else output,
+            title=title,
+            subtitle=subtitle,
+            date=date,
+            prepared_by=prepared_by,
+            prepared_for=prepared_for,
+            classification=classification,
+            language=language,
+            encoding=encoding,
+            input_format=input_format,
+            max_bytes=max_bytes,
+            allow_outside=allow_outside,
+            progress=progress,
+        )
+        if to_stdout:
+            if len(built.formats) != 1:
+                raise click.UsageError("-o - writes to standard output: give exactly one format")
+            data = briefconv.render_pack(built.pack, built.formats[0], built.style)
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+            return
+        where = str(built.output)
+        for target in briefconv.write_outputs(built.pack, built.formats, built.output, built.style):
             _logger().info("wrote %s", target)
     except BriefconvError as exc:
         _fail(str(exc))
         ctx.exit(1)
     except OSError as exc:
-        _fail(f"{exc.filename or out}: {exc.strerror or exc}")
+        _fail(f"{exc.filename or where}: {exc.strerror or exc}")
         ctx.exit(1)
 
 
