@@ -1,4 +1,4 @@
-"""The library's functions: reading, rendering and converting articles.
+"""The library's functions: reading, rendering and converting articles, building packs.
 
 :mod:`briefconv` re-exports everything here and imports this module the first time one of
 its names is used, so that ``import briefconv`` (and with it ``briefconv --help``) stays

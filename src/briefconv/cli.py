@@ -1,7 +1,8 @@
 """The ``briefconv`` command: a thin click layer over the library.
 
-It knows formats only by name: reading, styles and rendering all go through the public
-API. Exit status: 0 success, 1 failure (one ``briefconv: error:`` line, never a
+It knows formats only by name: reading, styles, building packs and rendering all go
+through the public API; converting many inputs at once (``--jobs``) is the work of
+:mod:`briefconv._batch`. Exit status: 0 success, 1 failure (one ``briefconv: error:`` line, never a
 traceback), 2 usage error, 130 interrupted.
 
 Loading this module imports click and almost nothing else: everything heavier (the model,
@@ -252,6 +253,7 @@ def convert(
     except BriefconvError as exc:
         _fail(str(exc))
         ctx.exit(1)
+    # Imported here, as everything heavier than click is: --help must not load it.
     from briefconv import _batch
 
     job = _batch.Job(
