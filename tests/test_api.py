@@ -24,12 +24,13 @@ def test_public_names_are_pinned() -> None:
     assert sorted(briefconv.__all__) == sorted(
         [
             "DEFAULT_FORMATS", "MODEL_VERSION", "Article", "ArticleMeta", "Block",
-            "BriefconvError", "BulletList", "Emphasis", "FormatError", "Heading", "Inline",
-            "InputError", "Link", "Manifest", "OrderedList", "Pack", "PackArticle", "PackMeta",
-            "Paragraph", "Quote", "RenderError", "Strong", "Style", "StyleError", "Text",
-            "__version__", "available_formats", "convert", "from_json", "load_manifest",
+            "BriefconvError", "BuiltPack", "BulletList", "Emphasis", "FormatError", "Heading",
+            "Inline", "InputError", "Link", "Manifest", "OrderedList", "Pack", "PackArticle",
+            "PackMeta", "Paragraph", "Quote", "RenderError", "Strong", "Style", "StyleError",
+            "Text", "__version__", "available_formats", "build_pack", "convert", "from_json",
+            "load_manifest",
             "load_style", "make_pack", "output_name", "read_file", "read_string", "render",
-            "render_pack", "to_json", "write_atomic",
+            "render_pack", "to_json", "write_atomic", "write_outputs",
         ]
     )  # fmt: skip
     for name in briefconv.__all__:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from click.testing import CliRunner
 import briefconv
 from briefconv.cli import cli
 
-from .conftest import SAMPLE
+from .conftest import ROOT, SAMPLE
 
 HEAVY = ("docx", "reportlab", "ebooklib")
 
@@ -177,3 +178,41 @@ def test_python_m_and_console_script_agree() -> None:
     proc = run("--version")
     assert proc.returncode == 0
     assert briefconv.__version__.encode() in proc.stdout
+
+
+def test_pack_reads_with_the_options_convert_has(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "cafe.txt").write_bytes("Café society\n\nThe café reopened.\n".encode("latin-1"))
+    (folder / "map.md").write_text(
+        "# The corridor\n\n![Map of the corridor](../corridor.png)\n", encoding="utf-8"
+    )
+    (tmp_path / "corridor.png").write_bytes((ROOT / "source/black-sea-corridor.png").read_bytes())
+    manifest = folder / "pack.toml"
+    manifest.write_text(
+        'title = "T"\n[[articles]]\npath = "cafe.txt"\n[[articles]]\npath = "map.md"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out" / "brief"
+
+    refused = run("pack", str(manifest), "-t", "epub", "-o", str(out))
+    assert refused.returncode == 1
+    assert b"cafe.txt:1: not UTF-8" in refused.stderr and b"pass --encoding" in refused.stderr
+    assert not out.parent.exists()
+
+    options = ["-t", "epub", "-o", str(out), "--encoding", "latin-1"]
+    no_image = run("pack", str(manifest), *options)
+    assert no_image.returncode == 0, no_image.stderr
+    assert b"outside the article's folder" in no_image.stderr
+    with zipfile.ZipFile(out.with_suffix(".epub")) as book:
+        assert not [name for name in book.namelist() if name.endswith(".png")]
+        pages = [book.read(n).decode() for n in book.namelist() if n.endswith(".xhtml")]
+        assert "Café society" in "".join(pages)
+
+    shown = run("pack", str(manifest), *options, "--allow-outside")
+    assert shown.returncode == 0 and shown.stderr == b"", shown.stderr
+    with zipfile.ZipFile(out.with_suffix(".epub")) as book:
+        assert [name for name in book.namelist() if name.endswith(".png")]
+
+    too_big = run("pack", str(manifest), *options, "--max-size", "10")
+    assert too_big.returncode == 1 and b"raise it with --max-size" in too_big.stderr

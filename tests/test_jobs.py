@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefconv.cli import _available_cpus, cli
+from briefconv._batch import available_cpus
+from briefconv.cli import cli
 
 from .conftest import CASES, ROOT
 
@@ -194,7 +195,7 @@ def test_jobs_must_be_positive() -> None:
 
 
 def test_jobs_default_is_the_usable_cpus() -> None:
-    cpus = _available_cpus()
+    cpus = available_cpus()
     assert 1 <= cpus <= (os.cpu_count() or 1)
     if hasattr(os, "sched_getaffinity"):
         assert cpus == len(os.sched_getaffinity(0))

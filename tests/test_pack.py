@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import briefconv
-from briefconv import InputError, PackMeta
+from briefconv import InputError, PackMeta, Paragraph, Text
 from briefconv.model import HANDOUT_LAYOUT
 from briefconv.pack import first_sentence, handout, make_pack, reading_time
 from briefconv.wording import cover_text, entry_details, labels, long_date
@@ -140,3 +140,141 @@ def test_manifest_overrides_and_relative_paths(tmp_path: Path) -> None:
     assert manifest.style == str((tmp_path / "styles" / "house.toml").resolve())
     assert manifest.output == tmp_path / "out" / "pack"
     assert manifest.to_pack().articles[0].summary == "Why."
+
+
+# build_pack: the precedence rules the command line used to hold alone.
+
+
+def _house_style(folder: Path, words_per_minute: int) -> Path:
+    path = folder / "house.toml"
+    path.write_text(
+        f'based_on = "default"\nname = "house"\n[pack]\nwords_per_minute = {words_per_minute}\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def _sample_manifest(tmp_path: Path, extra: str = "") -> Path:
+    (tmp_path / "talks.txt").write_bytes(SAMPLE.read_bytes())
+    path = tmp_path / "weekly.toml"
+    path.write_text(
+        'title = "From the manifest"\nsubtitle = "Manifest subtitle"\n'
+        'classification = "SECRET"\noutput = "out/weekly"\nformats = ["pdf"]\n'
+        f'{extra}[[articles]]\npath = "talks.txt"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_build_pack_caller_details_beat_the_manifest(tmp_path: Path) -> None:
+    path = _sample_manifest(tmp_path)
+    plain = briefconv.build_pack(path)
+    assert plain.pack.meta.title == "From the manifest"
+    assert plain.pack.meta.classification == "SECRET"
+    assert plain.formats == ("pdf",)
+    assert plain.output == tmp_path / "out" / "weekly"
+    assert plain.style.name == "default"
+
+    built = briefconv.build_pack(
+        path,
+        title="Given here",
+        classification="OFFICIAL",
+        formats=["epub,DOCX", "epub"],
+        output=tmp_path / "elsewhere" / "brief.pdf",
+    )
+    meta = built.pack.meta
+    assert (meta.title, meta.classification) == ("Given here", "OFFICIAL")
+    assert meta.subtitle == "Manifest subtitle"  # not given here: the manifest's stays
+    assert built.formats == ("epub", "docx")
+    assert built.output == tmp_path / "elsewhere" / "brief"  # the extension is dropped
+    assert built.pack.articles == plain.pack.articles
+
+
+def test_build_pack_style_caller_then_manifest_then_default(tmp_path: Path) -> None:
+    house = _house_style(tmp_path, 60)
+    path = _sample_manifest(tmp_path, extra='style = "house.toml"\n')
+    from_manifest = briefconv.build_pack(path)
+    assert from_manifest.style.name == "house"
+    # The house style's [pack] speed sets the reading time: 524 words at 60 a minute.
+    assert from_manifest.pack.articles[0].minutes == reading_time(524, 60) == 9
+
+    given = briefconv.build_pack(path, style="newsroom")
+    assert given.style.name == "newsroom"
+    assert given.pack.articles[0].minutes == reading_time(524) == 3
+
+    assert briefconv.build_pack(SAMPLE).style.name == "default"
+    assert briefconv.build_pack(SAMPLE, style=house).pack.articles[0].minutes == 9
+
+
+def test_build_pack_manifest_words_per_minute_beats_the_style(tmp_path: Path) -> None:
+    _house_style(tmp_path, 60)
+    path = _sample_manifest(tmp_path, extra='style = "house.toml"\nwords_per_minute = 100\n')
+    assert briefconv.build_pack(path).pack.articles[0].minutes == 6
+
+
+def test_build_pack_from_files(tmp_path: Path) -> None:
+    uk = tmp_path / "kyiv.txt"
+    uk.write_text("Переговори\n\nДелегації зустрілися у вівторок в Стамбулі.\n", encoding="utf-8")
+    seen: list[tuple[int, int, str]] = []
+    built = briefconv.build_pack(
+        [uk, SAMPLE], date="2026-11-26", progress=lambda *args: seen.append(args)
+    )
+    assert seen == [(1, 2, str(uk)), (2, 2, str(SAMPLE))]
+    meta = built.pack.meta
+    assert (meta.title, meta.date, meta.language) == ("Briefing Pack", "2026-11-26", "uk")
+    assert [e.id for e in built.pack.articles][1].startswith("a2-")
+    assert built.formats == briefconv.DEFAULT_FORMATS
+    assert built.output == Path("briefing-pack")
+    assert briefconv.build_pack([uk, SAMPLE], language="en").pack.meta.language == "en"
+
+
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        ([], "at least one article"),
+        ([SAMPLE, MANIFEST], "must be the only input"),
+        (["-", "-"], "read only once"),
+    ],
+)
+def test_build_pack_refuses_bad_inputs(inputs: list[str | Path], message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        briefconv.build_pack(inputs)
+
+
+def test_build_pack_unknown_manifest_format_names_the_manifest(tmp_path: Path) -> None:
+    path = _write(tmp_path, 'title = "T"\nformats = ["pdf", "odt"]\n[[articles]]\npath = "a.txt"\n')
+    with pytest.raises(briefconv.FormatError, match=r"pack\.toml: formats: unknown format 'odt'"):
+        briefconv.build_pack(path)
+    # Formats given by the caller win, and the manifest's are then not consulted.
+    assert briefconv.build_pack(path, formats=["epub"]).formats == ("epub",)
+
+
+def test_manifest_articles_take_the_read_options(tmp_path: Path) -> None:
+    (tmp_path / "cafe.txt").write_bytes(
+        "# Café society\n\nThe *café* reopened on Monday after repairs.\n".encode("latin-1")
+    )
+    path = tmp_path / "pack.toml"
+    path.write_text('title = "T"\n[[articles]]\npath = "cafe.txt"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="not UTF-8"):
+        briefconv.build_pack(path)
+    with pytest.raises(InputError, match="input limit"):
+        briefconv.build_pack(path, encoding="latin-1", max_bytes=16)
+    # Read as plain text, by the extension: the "# " line is a paragraph like any other.
+    text = briefconv.build_pack(path, encoding="latin-1").pack.articles[0].article
+    assert text.blocks[0] == Paragraph((Text("# Café society"),))
+    # Read as Markdown: the heading is the title.
+    built = briefconv.build_pack(path, encoding="latin-1", input_format="markdown")
+    article = built.pack.articles[0].article
+    assert article.meta.title == "Café society"
+    assert len(article.blocks) == 1 and "café" in repr(article.blocks[0])
+
+
+def test_write_outputs_renders_every_format_before_writing(tmp_path: Path) -> None:
+    article = briefconv.read_file(SAMPLE)
+    with pytest.raises(briefconv.FormatError, match="unknown format 'odt'"):
+        briefconv.write_outputs(article, ["epub", "odt"], tmp_path / "out" / "talks")
+    assert not (tmp_path / "out").exists()
+    built = briefconv.build_pack(SAMPLE, output=tmp_path / "out" / "pack")
+    written = briefconv.write_outputs(built.pack, ["epub", "pdf"], built.output, built.style)
+    assert written == [tmp_path / "out" / "pack.epub", tmp_path / "out" / "pack.pdf"]
+    assert written[1].read_bytes().startswith(b"%PDF-")

@@ -24,13 +24,16 @@ if TYPE_CHECKING:
     from briefconv._io import write_atomic
     from briefconv.api import (
         DEFAULT_FORMATS,
+        BuiltPack,
         available_formats,
+        build_pack,
         convert,
         output_name,
         read_file,
         read_string,
         render,
         render_pack,
+        write_outputs,
     )
     from briefconv.errors import BriefconvError, FormatError, InputError, RenderError, StyleError
     from briefconv.manifest import Manifest, load_manifest
@@ -67,6 +70,7 @@ __all__ = [
     "ArticleMeta",
     "Block",
     "BriefconvError",
+    "BuiltPack",
     "BulletList",
     "Emphasis",
     "FormatError",
@@ -88,6 +92,7 @@ __all__ = [
     "Text",
     "__version__",
     "available_formats",
+    "build_pack",
     "convert",
     "from_json",
     "load_manifest",
@@ -100,6 +105,7 @@ __all__ = [
     "render_pack",
     "to_json",
     "write_atomic",
+    "write_outputs",
 ]
 
 # Module -> the public names it defines. Must match the imports above; tests/test_api.py
@@ -108,13 +114,16 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "briefconv._io": ("write_atomic",),
     "briefconv.api": (
         "DEFAULT_FORMATS",
+        "BuiltPack",
         "available_formats",
+        "build_pack",
         "convert",
         "output_name",
         "read_file",
         "read_string",
         "render",
         "render_pack",
+        "write_outputs",
     ),
     "briefconv.errors": (
         "BriefconvError",

@@ -1,4 +1,4 @@
-"""The library's functions: reading, rendering and converting articles.
+"""The library's functions: reading, rendering and converting articles, building packs.
 
 :mod:`briefconv` re-exports everything here and imports this module the first time one of
 its names is used, so that ``import briefconv`` (and with it ``briefconv --help``) stays
@@ -7,30 +7,40 @@ cheap. Import from :mod:`briefconv`, not from here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from briefconv._io import write_atomic
-from briefconv.errors import BriefconvError, RenderError
-from briefconv.model import Article, Pack
+from briefconv.errors import BriefconvError, FormatError, InputError, RenderError
+from briefconv.model import Article, Pack, PackMeta
 from briefconv.readers import MAX_BYTES, read_path, reader_for
 from briefconv.styles import Style, load_style
 from briefconv.writers import available_writers, get_writer
 
 __all__ = [
     "DEFAULT_FORMATS",
+    "BuiltPack",
     "available_formats",
+    "build_pack",
     "convert",
     "output_name",
     "read_file",
     "read_string",
     "render",
     "render_pack",
+    "write_outputs",
 ]
 
 #: The formats ``convert`` writes when none are named.
 DEFAULT_FORMATS: tuple[str, ...] = ("docx", "pdf", "epub")
+
+# A pack's title, and where it is written (without extension), when neither the caller
+# nor a manifest says.
+_DEFAULT_PACK_TITLE = "Briefing Pack"
+_DEFAULT_PACK_OUTPUT = "briefing-pack"
 
 
 def read_file(
@@ -133,25 +143,182 @@ def convert(
     """
     article = read_file(path, title=title, encoding=encoding)
     resolved = style if isinstance(style, Style) else load_style(style)
-    return _write_outputs(article, path, formats, out_dir, resolved)
+    return write_outputs(article, formats, Path(out_dir) / output_name(path), resolved)
 
 
-def _write_outputs(
-    article: Article,
-    input_name: str | Path,
+def write_outputs(
+    content: Article | Pack,
     formats: Iterable[str],
-    out_dir: str | Path,
-    style: Style,
+    output: str | Path,
+    style: Style | str | Path | None = None,
 ) -> list[Path]:
-    """Render ``article`` in every format, then write each file atomically; their paths.
+    """Render an article or a pack in every format, then write each file; their paths.
 
-    Shared by :func:`convert` and the command line, which reads and filters on its own.
+    ``output`` is the files' path without an extension: ``build/talks`` and ``pdf`` give
+    ``build/talks.pdf`` (the folder is created if missing). Every format is rendered before
+    any file is written, so a failure to render leaves no partial set; each file is written
+    atomically (:func:`write_atomic`), so no reader sees half a file.
     """
-    # Render every format before writing any, so a failure leaves no partial set.
-    outputs = [(fmt, render(article, fmt, style)) for fmt in formats]
+    resolved = style if isinstance(style, Style) else load_style(style)
+    output = Path(output)
+    outputs = [
+        (fmt, render_pack(content, fmt, resolved))
+        if isinstance(content, Pack)
+        else (fmt, render(content, fmt, resolved))
+        for fmt in formats
+    ]
     written: list[Path] = []
     for fmt, data in outputs:
-        target = Path(out_dir) / output_name(input_name, fmt)
+        # The extension is appended, not substituted: "weekly.v2" -> "weekly.v2.pdf".
+        target = output.with_name(output.name + get_writer(fmt).extension)
         write_atomic(target, data)
         written.append(target)
     return written
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltPack:
+    """A pack ready to render, as :func:`build_pack` resolved it.
+
+    ``style`` is the resolved style to render it in, ``formats`` the checked format names
+    in order, and ``output`` the files' path without extension, for :func:`write_outputs`.
+    """
+
+    pack: Pack
+    style: Style
+    formats: tuple[str, ...]
+    output: Path
+
+
+def build_pack(
+    inputs: str | Path | Sequence[str | Path],
+    *,
+    style: Style | str | Path | None = None,
+    formats: Iterable[str] = (),
+    output: str | Path | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    date: str | None = None,
+    prepared_by: str | None = None,
+    prepared_for: str | None = None,
+    classification: str | None = None,
+    language: str | None = None,
+    encoding: str | None = None,
+    input_format: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    allow_outside: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> BuiltPack:
+    """Build a briefing pack from one manifest (``.toml``) or from article files.
+
+    What is given here wins over the manifest, which wins over the defaults:
+
+    - the pack's details (``title`` ... ``language``), when not ``None``; without a
+      manifest the title defaults to "Briefing Pack" and the language to the first
+      article's;
+    - ``style``, else the manifest's, else the default style;
+    - ``formats``, else the manifest's, else :data:`DEFAULT_FORMATS`; names may be
+      comma-separated, and an unknown one is a :class:`FormatError`;
+    - ``output`` (a path; an extension on it is dropped), else the manifest's, else
+      ``briefing-pack``.
+
+    Reading times use the manifest's ``words_per_minute``, else the style's ``[pack]``
+    ``words_per_minute``, else :data:`briefconv.pack.DEFAULT_WORDS_PER_MINUTE`.
+
+    Every article (a manifest's too) is read with ``encoding``, ``input_format``,
+    ``max_bytes`` and ``allow_outside``, as in :func:`read_file`; ``-`` reads standard
+    input. ``progress(number, total, name)`` is called before each article file given
+    in ``inputs`` is read (a manifest's articles are read in one step, without it).
+    """
+    from briefconv.manifest import load_manifest
+    from briefconv.pack import DEFAULT_WORDS_PER_MINUTE, make_pack
+
+    names = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
+    if not names:
+        raise InputError("a pack needs at least one article or a manifest")
+    details = {
+        "title": title,
+        "subtitle": subtitle,
+        "date": date,
+        "prepared_by": prepared_by,
+        "prepared_for": prepared_for,
+        "classification": classification,
+        "language": language,
+    }
+    given = {key: value for key, value in details.items() if value is not None}
+    if len(names) == 1 and str(names[0]).endswith(".toml"):
+        manifest = load_manifest(
+            names[0],
+            encoding=encoding,
+            input_format=input_format,
+            max_bytes=max_bytes,
+            allow_outside=allow_outside,
+        )
+        resolved = _style(style if style is not None else manifest.style)
+        wpm = resolved.pack.get("words_per_minute", DEFAULT_WORDS_PER_MINUTE)
+        pack = manifest.to_pack(words_per_minute=wpm)
+        if given:
+            # Applied to the finished pack, so the manifest's articles, ids and reading
+            # times stay as the manifest made them; only the cover and metadata change.
+            pack = dataclasses.replace(pack, meta=dataclasses.replace(pack.meta, **given))
+        chosen = _formats(formats) or _formats(manifest.formats, where=f"{manifest.path}: ")
+        target: str | Path = output if output is not None else manifest.output
+    else:
+        if any(str(name).endswith(".toml") for name in names):
+            raise InputError("a manifest (.toml) must be the only input")
+        if [str(name) for name in names].count("-") > 1:
+            raise InputError("standard input (-) can be read only once")
+        resolved = _style(style)
+        articles = []
+        for number, name in enumerate(names, start=1):
+            if progress is not None:
+                progress(number, len(names), str(name))
+            article = read_file(
+                name,
+                encoding=encoding,
+                input_format=input_format,
+                max_bytes=max_bytes,
+                allow_outside=allow_outside,
+            )
+            articles.append(article)
+        meta = PackMeta(
+            title=title or _DEFAULT_PACK_TITLE,
+            subtitle=subtitle,
+            date=date,
+            prepared_by=prepared_by,
+            prepared_for=prepared_for,
+            classification=classification,
+            language=language or articles[0].meta.language,
+        )
+        wpm = resolved.pack.get("words_per_minute", DEFAULT_WORDS_PER_MINUTE)
+        pack = make_pack(articles, meta, words_per_minute=wpm)
+        chosen = _formats(formats)
+        target = output if output is not None else _DEFAULT_PACK_OUTPUT
+    # output_name drops an extension, so "-o build/pack.pdf" still writes all formats.
+    stem = Path(target).parent / output_name(target)
+    return BuiltPack(pack, resolved, chosen or DEFAULT_FORMATS, stem)
+
+
+def _style(style: Style | str | Path | None) -> Style:
+    """``style`` resolved: a :class:`Style` as it is, else loaded by name or path."""
+    return style if isinstance(style, Style) else load_style(style)
+
+
+def _formats(values: Iterable[str], where: str = "") -> tuple[str, ...]:
+    """``["docx,pdf", "PDF", "epub"]`` -> ``("docx", "pdf", "epub")``, checked.
+
+    ``where`` starts the message of an unknown name (a manifest's ``FILE: ``).
+    """
+    known = available_formats()
+    out: list[str] = []
+    for value in values:
+        for name in value.split(","):
+            name = name.strip().lower()
+            if not name or name in out:
+                continue
+            if name not in known:
+                raise FormatError(
+                    f"{where}formats: unknown format {name!r} (available: {', '.join(known)})"
+                )
+            out.append(name)
+    return tuple(out)

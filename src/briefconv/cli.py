@@ -1,7 +1,8 @@
 """The ``briefconv`` command: a thin click layer over the library.
 
-It knows formats only by name: reading, styles and rendering all go through the public
-API. Exit status: 0 success, 1 failure (one ``briefconv: error:`` line, never a
+It knows formats only by name: reading, styles, building packs and rendering all go
+through the public API; converting many inputs at once (``--jobs``) is the work of
+:mod:`briefconv._batch`. Exit status: 0 success, 1 failure (one ``briefconv: error:`` line, never a
 traceback), 2 usage error, 130 interrupted.
 
 Loading this module imports click and almost nothing else: everything heavier (the model,
@@ -11,11 +12,9 @@ it, so ``briefconv --help`` and ``--version`` start as fast as click allows.
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -24,10 +23,8 @@ from briefconv.errors import BriefconvError
 
 if TYPE_CHECKING:
     import logging
-    import multiprocessing.context
 
     from briefconv.model import Article, BulletList, OrderedList
-    from briefconv.styles import Style
 
 __all__ = ["cli", "main"]
 
@@ -256,7 +253,10 @@ def convert(
     except BriefconvError as exc:
         _fail(str(exc))
         ctx.exit(1)
-    job = _Job(
+    # Imported here, as everything heavier than click is: --help must not load it.
+    from briefconv import _batch
+
+    job = _batch.Job(
         formats=tuple(fmts),
         out_dir=out_dir,
         style=resolved,
@@ -267,226 +267,17 @@ def convert(
         allow_outside=allow_outside,
         filters=filters,
     )
-    workers = min(_available_cpus() if jobs is None else jobs, len(inputs))
-    failed: list[str] = []
     show_progress = len(inputs) > 1 and sys.stderr.isatty()
-    # A single input (which -o - requires) runs here: a worker would only add time. So does
-    # a batch that reads standard input, which belongs to this process.
-    if workers == 1 or "-" in inputs:
-        for number, name in enumerate(inputs, start=1):
-            if show_progress:
-                click.echo(f"[{number}/{len(inputs)}] {name}", err=True)
-            error = _convert_one(job, name)
-            if error is not None:
-                _fail(error)
-                failed.append(name)
-    else:
-        log = _logger()
-        with _pool_outcomes(job, inputs, workers) as outcomes:
-            for number, (name, outcome) in enumerate(zip(inputs, outcomes, strict=True), 1):
-                # Reported in input order, whichever worker finished first, so the messages
-                # read as they do with --jobs 1: progress, the input's warnings, its error.
-                if show_progress:
-                    click.echo(f"[{number}/{len(inputs)}] {name}", err=True)
-                for level, message in outcome.log:
-                    log.log(level, "%s", message)
-                if outcome.error is not None:
-                    _fail(outcome.error)
-                    failed.append(name)
+
+    def progress(number: int, name: str) -> None:
+        if show_progress:
+            click.echo(f"[{number}/{len(inputs)}] {name}", err=True)
+
+    failed = _batch.run(job, inputs, jobs, progress=progress, fail=_fail)
     if failed:
         if len(inputs) > 1:
             _fail(f"{len(failed)} of {len(inputs)} inputs failed: {', '.join(failed)}")
         ctx.exit(1)
-
-
-class _Job(NamedTuple):
-    """What converting one input takes besides its name: the same for every input of a run.
-
-    Sent once to each worker process (a NamedTuple, so it pickles where workers are spawned).
-    """
-
-    formats: tuple[str, ...]
-    out_dir: str
-    style: Style
-    title: str | None
-    encoding: str | None
-    input_format: str | None
-    max_bytes: int
-    allow_outside: bool
-    filters: tuple[str, ...]
-
-
-class _Outcome(NamedTuple):
-    """What a worker hands back for one input: its log records, and its error if it failed."""
-
-    log: list[tuple[int, str]]  # (level, message), in the order they were logged
-    error: str | None
-
-
-def _convert_one(job: _Job, name: str) -> str | None:
-    """Read, filter, render and write one input; return the error message if it failed.
-
-    The loop body of ``convert``, shared by the in-process loop and the pool's workers.
-    """
-    try:
-        article = briefconv.read_file(
-            name,
-            title=job.title,
-            encoding=job.encoding,
-            input_format=job.input_format,
-            max_bytes=job.max_bytes,
-            allow_outside=job.allow_outside,
-        )
-        if job.filters:
-            from briefconv.filters import apply_filter
-
-            for command in job.filters:
-                article = apply_filter(article, command)
-        if job.out_dir == "-":
-            data = briefconv.render(article, job.formats[0], job.style)
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
-            return None
-        from briefconv.api import _write_outputs
-
-        for target in _write_outputs(article, name, job.formats, job.out_dir, job.style):
-            _logger().info("wrote %s", target)
-    except BriefconvError as exc:
-        return str(exc)
-    except OSError as exc:
-        return f"{exc.filename or name}: {exc.strerror or exc}"
-    return None
-
-
-def _available_cpus() -> int:
-    """The CPUs this process may run on: its affinity mask (taskset, cgroup cpusets) if known."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-@contextmanager
-def _pool_outcomes(job: _Job, inputs: Sequence[str], workers: int) -> Iterator[Iterator[_Outcome]]:
-    """Convert ``inputs`` in ``workers`` processes; give their outcomes in input order.
-
-    If the ``with`` block ends with an exception (Ctrl-C, or a worker's internal error), no
-    further input is started; those already running finish, writing complete files or
-    none, before the exception goes on to :func:`main`. (A process killed mid-write would
-    leave a temporary file behind: hence finishing rather than terminating the workers.)
-    """
-    import multiprocessing
-    import threading
-    from concurrent.futures import ProcessPoolExecutor
-
-    from briefconv.writers import get_writer
-
-    context: multiprocessing.context.BaseContext
-    # fork starts a worker in about a millisecond, already holding every module the parent
-    # imported; but forking a process that runs other threads can copy a held lock into the
-    # child, so it is used only while this one has none (the CLI never has; a host might).
-    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
-        context = multiprocessing.get_context("fork")
-        # Import the writers once, here, rather than once in every worker.
-        for fmt in job.formats:
-            get_writer(fmt)
-    else:
-        # Each worker starts a fresh interpreter and imports what it needs (the default on
-        # macOS and Windows; named here, as Python 3.11 on Linux would default to fork).
-        context = multiprocessing.get_context("spawn")
-    executor = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(job, _logger().getEffectiveLevel()),
-    )
-    try:
-        with _sigint_ignored():
-            # map() hands out every input now (that is when the workers start) and gives
-            # the results back in input order; chunks of one keep all workers busy to the end.
-            outcomes = executor.map(_convert_in_worker, inputs)
-        yield outcomes
-    except BaseException:
-        executor.shutdown(wait=True, cancel_futures=True)
-        raise
-    executor.shutdown(wait=True)
-
-
-@contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """Ignore Ctrl-C while worker processes start, so that they ignore it from birth.
-
-    Ctrl-C goes to every process in the terminal's process group. A worker must not die of
-    it with a traceback and half an output: it finishes the input at hand and starts no
-    other (:func:`_start_worker`), which it can do only once set up; until then, and in a
-    spawned worker's new interpreter until then, the inherited "ignore" keeps it alive.
-    """
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield  # only the main thread may set signal handlers (and receives Ctrl-C)
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-# A worker process's run options, the log records of the input it is converting, and
-# whether Ctrl-C has been pressed.
-_worker_job: _Job | None = None
-_worker_log: list[tuple[int, str]] = []
-_worker_interrupted = False
-
-
-def _start_worker(job: _Job, log_level: int) -> None:
-    """Set up a pool worker: keep the run's options, note Ctrl-C, collect log records."""
-    import logging
-    import signal
-
-    from briefconv.writers import available_writers
-
-    global _worker_job
-    signal.signal(signal.SIGINT, _note_interrupt)
-    _worker_job = job
-
-    class Collector(logging.Handler):
-        """Keeps each record's level and message, for the parent to print."""
-
-        def emit(self, record: logging.LogRecord) -> None:
-            _worker_log.append((record.levelno, record.getMessage()))
-
-    log = logging.getLogger("briefconv")
-    # A forked worker inherits the parent's stderr handler: remove it, so every message
-    # goes back to the parent and is printed there, in input order.
-    for handler in list(log.handlers):
-        log.removeHandler(handler)
-    log.addHandler(Collector())
-    log.propagate = False
-    log.setLevel(log_level)
-    # A spawned worker scans the writer plugins afresh: drop the warnings this repeats
-    # (the parent has given them), rather than print them again with the first input's.
-    available_writers()
-    _worker_log.clear()
-
-
-def _note_interrupt(signum: int, frame: object) -> None:
-    """A worker's Ctrl-C handler: finish the input at hand (all its files), start no other."""
-    global _worker_interrupted
-    _worker_interrupted = True
-
-
-def _convert_in_worker(name: str) -> _Outcome:
-    """Convert one input in a pool worker (see :func:`_convert_one`)."""
-    assert _worker_job is not None, "_start_worker has not run in this process"
-    if _worker_interrupted:
-        # Inputs already queued for this worker when Ctrl-C came: the parent, interrupted
-        # too, has stopped handing out new ones, and gets this in place of an outcome.
-        raise KeyboardInterrupt
-    _worker_log.clear()
-    error = _convert_one(_worker_job, name)
-    return _Outcome(list(_worker_log), error)
 
 
 def _outline(article: Article) -> list[str]:
@@ -614,6 +405,8 @@ its own pages, running headers, markings and page numbers.
 
 Give the articles and the pack's details as options, or one MANIFEST.toml that lists them
 (options given here override the manifest's). Writes OUT.docx, OUT.pdf and OUT.epub.
+Every article, a manifest's too, is read with the --encoding, --from, --max-size and
+--allow-outside given here, as convert reads its inputs.
 
 \b
 Examples:
@@ -657,6 +450,14 @@ Examples:
 @click.option(
     "--language", default=None, help="The pack's language (default: the first article's)."
 )
+@click.option("--encoding", default=None, help="Input encoding if not UTF-8/UTF-16 with BOM.")
+@_FROM_OPTION
+@_MAX_SIZE_OPTION
+@click.option(
+    "--allow-outside",
+    is_flag=True,
+    help="Show images from outside each article's folder (refused by default).",
+)
 @click.pass_context
 def pack(
     ctx: click.Context,
@@ -671,76 +472,58 @@ def pack(
     prepared_for: str | None,
     classification: str | None,
     language: str | None,
+    encoding: str | None,
+    input_format: str | None,
+    max_bytes: int,
+    allow_outside: bool,
 ) -> None:
     """Build a briefing pack (see the help text above)."""
-    import dataclasses
-    from pathlib import Path
+    if len(inputs) > 1 and any(name.endswith(".toml") for name in inputs):
+        raise click.UsageError("a manifest (.toml) must be the only input")
+    if inputs.count("-") > 1:
+        raise click.UsageError("standard input (-) can be read only once")
+    show_progress = len(inputs) > 1 and sys.stderr.isatty()
 
-    fmts = _split_formats(formats) if formats else []
-    overrides = {
-        "title": title,
-        "subtitle": subtitle,
-        "date": date,
-        "prepared_by": prepared_by,
-        "prepared_for": prepared_for,
-        "classification": classification,
-        "language": language,
-    }
-    given = {k: v for k, v in overrides.items() if v is not None}
+    def progress(number: int, total: int, name: str) -> None:
+        if show_progress:
+            click.echo(f"[{number}/{total}] reading {name}", err=True)
+
+    to_stdout = output == "-"
+    where = output  # named in an error without a file name (a full disk, say)
     try:
-        if len(inputs) == 1 and inputs[0].endswith(".toml"):
-            manifest = briefconv.load_manifest(inputs[0])
-            resolved = briefconv.load_style(style or manifest.style)
-            the_pack = manifest.to_pack(resolved.pack.get("words_per_minute", 230))
-            if given:
-                the_pack = dataclasses.replace(
-                    the_pack, meta=dataclasses.replace(the_pack.meta, **given)
-                )
-            fmts = fmts or _split_formats(list(manifest.formats))
-            out = output or str(manifest.output)
-        else:
-            if any(name.endswith(".toml") for name in inputs):
-                raise click.UsageError("a manifest (.toml) must be the only input")
-            if inputs.count("-") > 1:
-                raise click.UsageError("standard input (-) can be read only once")
-            resolved = briefconv.load_style(style)
-            show_progress = len(inputs) > 1 and sys.stderr.isatty()
-            articles = []
-            for number, name in enumerate(inputs, start=1):
-                if show_progress:
-                    click.echo(f"[{number}/{len(inputs)}] reading {name}", err=True)
-                articles.append(briefconv.read_file(name))
-            meta = briefconv.PackMeta(
-                title=title or "Briefing Pack",
-                subtitle=subtitle,
-                date=date,
-                prepared_by=prepared_by,
-                prepared_for=prepared_for,
-                classification=classification,
-                language=language or articles[0].meta.language,
-            )
-            the_pack = briefconv.make_pack(
-                articles, meta, words_per_minute=resolved.pack.get("words_per_minute", 230)
-            )
-            fmts = fmts or list(briefconv.DEFAULT_FORMATS)
-            out = output or "briefing-pack"
-        if out == "-" and len(fmts) != 1:
-            raise click.UsageError("-o - writes to standard output: give exactly one format")
-        # Render every format before writing any, so a failure leaves no partial set.
-        rendered = [(fmt, briefconv.render_pack(the_pack, fmt, resolved)) for fmt in fmts]
-        for fmt, data in rendered:
-            if out == "-":
-                sys.stdout.buffer.write(data)
-                sys.stdout.buffer.flush()
-                continue
-            target = Path(out).parent / briefconv.output_name(out, fmt)
-            briefconv.write_atomic(target, data)
+        built = briefconv.build_pack(
+            inputs,
+            style=style,
+            formats=_split_formats(formats) if formats else (),
+            output=None if to_stdout else output,
+            title=title,
+            subtitle=subtitle,
+            date=date,
+            prepared_by=prepared_by,
+            prepared_for=prepared_for,
+            classification=classification,
+            language=language,
+            encoding=encoding,
+            input_format=input_format,
+            max_bytes=max_bytes,
+            allow_outside=allow_outside,
+            progress=progress,
+        )
+        if to_stdout:
+            if len(built.formats) != 1:
+                raise click.UsageError("-o - writes to standard output: give exactly one format")
+            data = briefconv.render_pack(built.pack, built.formats[0], built.style)
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+            return
+        where = str(built.output)
+        for target in briefconv.write_outputs(built.pack, built.formats, built.output, built.style):
             _logger().info("wrote %s", target)
     except BriefconvError as exc:
         _fail(str(exc))
         ctx.exit(1)
     except OSError as exc:
-        _fail(f"{exc.filename or out}: {exc.strerror or exc}")
+        _fail(f"{exc.filename or where}: {exc.strerror or exc}")
         ctx.exit(1)
 
 

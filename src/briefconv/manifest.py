@@ -35,7 +35,7 @@ from typing import Any
 from briefconv.errors import InputError
 from briefconv.model import Article, Pack, PackMeta
 from briefconv.pack import DEFAULT_WORDS_PER_MINUTE, make_pack
-from briefconv.readers import read_path
+from briefconv.readers import MAX_BYTES, read_path
 
 __all__ = ["Manifest", "load_manifest"]
 
@@ -122,8 +122,22 @@ def _overridden(article: Article, entry: dict[str, Any], path: Path, where: str)
     return Article(dataclasses.replace(article.meta, **changes), article.blocks, article.timestamp)
 
 
-def load_manifest(path: str | Path) -> Manifest:
-    """Read and validate a pack manifest, and read every article it names."""
+def load_manifest(
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    input_format: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    allow_outside: bool = False,
+) -> Manifest:
+    """Read and validate a pack manifest, and read every article it names.
+
+    The articles are read with the options :func:`briefconv.read_file` takes, the same for
+    each: ``encoding`` for files neither UTF-8 nor UTF-16/32 with a byte-order mark,
+    ``input_format`` (``text``, ``markdown``, ``json``) in place of the extension,
+    ``max_bytes`` the largest file read, ``allow_outside`` to show images from outside an
+    article's folder.
+    """
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -175,7 +189,13 @@ def load_manifest(path: str | Path) -> Manifest:
         article_path = base / rel
         if not article_path.is_file():
             raise _error(path, f"{where}.path", f"no such file {article_path}")
-        article = read_path(article_path)
+        article = read_path(
+            article_path,
+            encoding=encoding,
+            input_format=input_format,
+            max_bytes=max_bytes,
+            allow_outside=allow_outside,
+        )
         articles.append(_overridden(article, entry, path, where))
         summary = _opt_str(entry, "summary", path, f"{where}.summary")
         if summary is not None:
