@@ -231,3 +231,9 @@ def test_invalid_style_writes_nothing(tmp_path: Path) -> None:
     ]
     assert not out.exists()
 
+
+def test_the_readme_shows_the_declared_options() -> None:
+    from .readme_options import COMMAND, README, regenerated
+
+    text = README.read_text(encoding="utf-8")
+    assert regenerated(text) == text, f"{README} is out of date: run `{COMMAND}`"
