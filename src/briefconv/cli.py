@@ -676,6 +676,8 @@ def pack(
     import dataclasses
     from pathlib import Path
 
+    from briefconv.pack import DEFAULT_WORDS_PER_MINUTE
+
     fmts = _split_formats(formats) if formats else []
     overrides = {
         "title": title,
@@ -691,7 +693,9 @@ def pack(
         if len(inputs) == 1 and inputs[0].endswith(".toml"):
             manifest = briefconv.load_manifest(inputs[0])
             resolved = briefconv.load_style(style or manifest.style)
-            the_pack = manifest.to_pack(resolved.pack.get("words_per_minute", 230))
+            the_pack = manifest.to_pack(
+                resolved.pack.get("words_per_minute", DEFAULT_WORDS_PER_MINUTE)
+            )
             if given:
                 the_pack = dataclasses.replace(
                     the_pack, meta=dataclasses.replace(the_pack.meta, **given)
@@ -720,7 +724,9 @@ def pack(
                 language=language or articles[0].meta.language,
             )
             the_pack = briefconv.make_pack(
-                articles, meta, words_per_minute=resolved.pack.get("words_per_minute", 230)
+                articles,
+                meta,
+                words_per_minute=resolved.pack.get("words_per_minute", DEFAULT_WORDS_PER_MINUTE),
             )
             fmts = fmts or list(briefconv.DEFAULT_FORMATS)
             out = output or "briefing-pack"
