@@ -287,8 +287,8 @@ def test_pack_python_docx_calls_do_not_grow_with_articles(
         house.sections[0].header.paragraphs[0].add_run().add_picture(str(IMAGE))
         house.add_paragraph("Template text").add_run().add_picture(str(logo))
         house.save(str(template))
-        style = dataclasses.replace(
-            style, pack={**style.pack, "logo": str(logo)}, docx={"template": str(template)}
+        style = dataclasses.replace(style, pack={**style.pack, "logo": str(logo)}).with_options(
+            "docx", template=str(template)
         )
     small = _pack_calls(style, calls, 2)
     large = _pack_calls(style, calls, 8)

@@ -6,7 +6,6 @@ of pictures and numbering) and LibreOffice (the layout).
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import logging
 import re
@@ -321,7 +320,7 @@ def test_template_without_list_levels_still_nests(
     full: Article, style: Style, tmp_path: Path, pandoc_ast: PandocAst
 ) -> None:
     template = make_template(tmp_path / "house.docx")
-    with_template = dataclasses.replace(style, docx={"template": str(template)})
+    with_template = style.with_options("docx", template=str(template))
     path = write(full, with_template, tmp_path / "templated.docx")
     ast = pandoc_ast(path, "docx")
     first = pandoc_blocks(ast, "BulletList")[0]["c"][0]

@@ -203,7 +203,7 @@ def test_epubcheck_accepts_the_markdown_case(
 def test_epubcheck_accepts_it_with_embedded_fonts(
     full: Article, style: Style, tmp_path: Path, epubcheck: Epubcheck
 ) -> None:
-    data = EpubWriter().write(full, dataclasses.replace(style, epub={"embed_fonts": True}))
+    data = EpubWriter().write(full, style.with_options("epub", embed_fonts=True))
     fonts = [n for n in names(data) if n.startswith("EPUB/fonts/")]
     # The code's mono face is embedded beside the text faces.
     assert "EPUB/fonts/dejavu-sans-mono-regular.ttf" in fonts

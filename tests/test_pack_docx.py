@@ -587,7 +587,7 @@ def test_template_heads_give_way_to_the_packs(style: Style, tmp_path: Path) -> N
     made.add_paragraph("Template body text")
     made.sections[0].header.paragraphs[0].text = "Template header"
     made.save(str(template))
-    styled = replace(style, docx={**style.docx, "template": str(template)})
+    styled = style.with_options("docx", template=str(template))
     data = DocxWriter().write_pack(_conclusions(), styled)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         everything = b"".join(z.read(n) for n in z.namelist())

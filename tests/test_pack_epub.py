@@ -108,10 +108,8 @@ def files(
 
     So EPUBCheck, run once a file, sees the pack's every optional part too.
     """
-    styled = replace(
-        style,
-        pack={**style.pack, "logo": str(logo)},
-        epub={"embed_fonts": True, "extra_css": EXTRA_CSS},
+    styled = replace(style, pack={**style.pack, "logo": str(logo)}).with_options(
+        "epub", embed_fonts=True, extra_css=EXTRA_CSS
     )
     folder = tmp_path_factory.mktemp("pack-epub")
     out: dict[str, Path] = {}

@@ -14,17 +14,19 @@ from click.testing import CliRunner
 
 import briefconv
 from briefconv.cli import cli
-from briefconv.errors import FormatError
+from briefconv.errors import FormatError, StyleError
 from briefconv.writers import available_writers, get_writer
 
 from .conftest import SAMPLE
 
 PLUGIN = '''
 """A tiny third-party writer: the article as Markdown-ish plain text."""
+from dataclasses import dataclass
 from typing import ClassVar
 
 from briefconv.model import Article, Heading, Paragraph, plain_text
 from briefconv.styles import Style
+from briefconv.writers.options import WriterOptions, option
 
 
 class PlainWriter:
@@ -69,6 +71,33 @@ class OutlineWriter:
         for entry in pack.articles:
             lines.append("# " + entry.article.meta.title)
         return ("\\n".join(lines) + "\\n").encode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class OdtOptions(WriterOptions):
+    """The [odt] table: this plugin's own style options."""
+
+    table: ClassVar[str] = "odt"
+    shout: bool = option(False, "upper-case every line")
+    footer: str = option("", "a last line")
+
+
+class OdtWriter:
+    """A writer with options of its own, read typed with the defaults filled in."""
+
+    name: ClassVar[str] = "odt"
+    extension: ClassVar[str] = ".odt.txt"
+    media_type: ClassVar[str] = "text/plain"
+    description: ClassVar[str] = "titles (test plugin with options)"
+    options: ClassVar[type[WriterOptions]] = OdtOptions
+
+    def write_pack(self, pack, style):
+        options = OdtOptions.of(style)
+        lines = [entry.article.meta.title for entry in pack.articles]
+        if options.footer:
+            lines.append(options.footer)
+        text = "\\n".join(lines) + "\\n"
+        return (text.upper() if options.shout else text).encode("utf-8")
 '''
 
 
@@ -89,6 +118,7 @@ def plugin_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "broken = briefconv_test_plugin:BrokenWriter\n"
         "pdf = briefconv_test_plugin:ImpostorWriter\n"
         "outline = briefconv_test_plugin:OutlineWriter\n"
+        "odt = briefconv_test_plugin:OdtWriter\n"
         "missing = briefconv_test_plugin:NoSuchWriter\n",
         encoding="utf-8",
     )
@@ -161,3 +191,39 @@ def test_an_article_only_plugin_renders_handouts_and_refuses_packs(plugin_path: 
     pack = briefconv.make_pack([sample, sample], briefconv.PackMeta(title="Weekly"))
     with pytest.raises(FormatError, match="plain: this writer renders single articles only"):
         briefconv.render_pack(pack, "plain")
+
+
+def test_a_plugin_declares_its_style_table(plugin_path: Path, tmp_path: Path) -> None:
+    sample = briefconv.read_file(SAMPLE)
+    path = tmp_path / "house.toml"
+    path.write_text('based_on = "default"\n[odt]\nshout = true\nfooter = "end"\n', "utf-8")
+    style = briefconv.load_style(path)
+    assert style.options["odt"] == {"shout": True, "footer": "end"}
+    assert briefconv.render(sample, "odt", style) == b"ISTANBUL TALKS\nEND\n"
+    # Defaults fill in what the style does not say; Python callers set keys as files do.
+    assert briefconv.render(sample, "odt") == b"Istanbul Talks\n"
+    assert briefconv.render(sample, "odt", style.with_options("odt", shout=False)) == (
+        b"Istanbul Talks\nend\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("[odt]\nshuot = true\n", "odt.shuot: unknown key (did you mean 'shout'?)"),
+        ("[odt]\nshout = 'yes'\n", "odt.shout: expected true or false"),
+        ("[odt]\nfooter = 3\n", "odt.footer: expected a string"),
+        # A plugin that declares no options takes no keys.
+        ("[plain]\nshout = true\n", "plain.shout: unknown key"),
+        # A table for a format no writer has: did-you-mean over the plugins' names too.
+        ("[otd]\nshout = true\n", "otd: unknown key (did you mean 'odt'?)"),
+    ],
+)
+def test_a_plugins_table_is_checked_when_the_style_loads(
+    plugin_path: Path, tmp_path: Path, body: str, message: str
+) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(StyleError) as info:
+        briefconv.load_style(path)
+    assert str(info.value) == f"{path}: {message}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -94,6 +96,9 @@ def test_project_style_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         ("[epub]\nembed_fonts = 1\n", "epub.embed_fonts: expected true or false"),
         ("[docx]\ntemplate = 'ref.odt'\n", "docx.template: expected a .docx or .dotx file"),
         ("[docx]\ntemplate = 'missing.docx'\n", "docx.template: file"),
+        ("[docx]\ntemplate = 3\n", "docx.template: expected the path of a .docx or .dotx file"),
+        ("[epub]\nextra_css = true\n", "epub.extra_css: expected a string of CSS"),
+        ("[pfd]\nhyphenate = true\n", "pfd: unknown key (did you mean 'pdf'?)"),
         ("[fonts.brand]\nregular = 'a.ttf'\n", "fonts.brand: a family needs all four faces"),
     ],
 )
@@ -134,7 +139,32 @@ def test_template_path_is_relative_to_the_style(tmp_path: Path) -> None:
     (tmp_path / "ref.docx").write_bytes(b"PK")
     path = tmp_path / "t.toml"
     path.write_text('[docx]\ntemplate = "ref.docx"\n', encoding="utf-8")
-    assert load_style(path).docx["template"] == str((tmp_path / "ref.docx").resolve())
+    assert load_style(path).options["docx"]["template"] == str((tmp_path / "ref.docx").resolve())
+
+
+def test_template_path_is_relative_to_the_style_that_names_it(tmp_path: Path) -> None:
+    # The base style names the template; the style built on it lives elsewhere.
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "ref.docx").write_bytes(b"PK")
+    (tmp_path / "base" / "base.toml").write_text('[docx]\ntemplate = "ref.docx"\n', "utf-8")
+    path = tmp_path / "mine.toml"
+    path.write_text('based_on = "base/base.toml"\n', encoding="utf-8")
+    from briefconv.writers.options import DocxOptions
+
+    template = DocxOptions.of(load_style(path)).template
+    assert template == (tmp_path / "base" / "ref.docx").resolve()
+
+
+def test_loading_a_style_imports_no_writer() -> None:
+    # python-docx, reportlab and ebooklib are slow to import: the writers declare their
+    # options where the style loader can read them without importing any writer.
+    code = (
+        "import sys, briefconv.styles as s; s.load_style('large-print'); "
+        "print(*(m for m in sys.modules if m.split('.')[0] in ('docx', 'reportlab', 'ebooklib') "
+        "or m.startswith('briefconv.writers.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert set(out.stdout.split()) <= {"briefconv.writers.base", "briefconv.writers.options"}
 
 
 @pytest.mark.parametrize("name", ["default", "newsroom", "large-print", "official"])
@@ -147,7 +177,7 @@ def test_bundled_styles_load_and_show_round_trips(name: str, tmp_path: Path) -> 
     path.write_text(style_to_toml(style), encoding="utf-8")
     copy = load_style(path)
     assert (copy.page, copy.fonts, copy.roles) == (style.page, style.fonts, style.roles)
-    assert (copy.docx, copy.epub, copy.pdf) == (style.docx, style.epub, style.pdf)
+    assert (copy.options, copy.pack) == (style.options, style.pack)
 
 
 def test_large_print_is_large() -> None:
@@ -200,3 +230,10 @@ def test_invalid_style_writes_nothing(tmp_path: Path) -> None:
         f"briefconv: error: {bad}: roles.body.color: expected a colour as #RRGGBB"
     ]
     assert not out.exists()
+
+
+def test_the_readme_shows_the_declared_options() -> None:
+    from .readme_options import COMMAND, README, regenerated
+
+    text = README.read_text(encoding="utf-8")
+    assert regenerated(text) == text, f"{README} is out of date: run `{COMMAND}`"

@@ -623,7 +623,7 @@ def templated(
 ) -> tuple[Path, Path, Style]:
     dotx = request.param == "dotx"
     template = make_template(tmp_path / f"house.{request.param}", dotx=dotx)
-    with_template = dataclasses.replace(style, docx={"template": str(template)})
+    with_template = style.with_options("docx", template=str(template))
     return template, write(rich_article, with_template, tmp_path), with_template
 
 
@@ -722,7 +722,7 @@ def test_template_headers_are_kept_and_said_once(
     rich_article: Article, style: Style, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     template = make_template(tmp_path / "acme.docx", header="ACME CONFIDENTIAL")
-    with_template = dataclasses.replace(style, docx={"template": str(template)})
+    with_template = style.with_options("docx", template=str(template))
     with caplog.at_level(logging.DEBUG, logger="briefconv"):
         path = write(rich_article, with_template, tmp_path)
     with zipfile.ZipFile(path) as z:
@@ -751,7 +751,7 @@ def test_template_without_numbering(
             OrderedList(((Text("four"),), (Text("five"),)), start=4),
         ),
     )
-    with_template = dataclasses.replace(style, docx={"template": str(template)})
+    with_template = style.with_options("docx", template=str(template))
     ast = pandoc_ast(write(article, with_template, tmp_path), "docx")
     ordered = [(o["c"][0][0], len(o["c"][1])) for o in pandoc_blocks(ast, "OrderedList")]
     assert ordered == [(1, 2), (4, 2)]
@@ -764,7 +764,7 @@ def test_unusable_template_is_a_render_error(
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"not a zip")
     with pytest.raises(RenderError, match=r"broken\.docx"):
-        DocxWriter().write(rich_article, dataclasses.replace(style, docx={"template": str(broken)}))
+        DocxWriter().write(rich_article, style.with_options("docx", template=str(broken)))
 
 
 def test_libreoffice_uses_the_template_page(

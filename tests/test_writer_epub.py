@@ -394,7 +394,7 @@ def test_css_from_style_roles(epubs: dict[str, Path], style: Style) -> None:
 
 
 def test_extra_css_is_appended(rich_article: Article, style: Style) -> None:
-    custom = dataclasses.replace(style, epub={"extra_css": "p { hyphens: auto; }"})
+    custom = style.with_options("epub", extra_css="p { hyphens: auto; }")
     data = EpubWriter().write(rich_article, custom)
     css = _read(data, "EPUB/style.css").decode()
     assert css.rstrip().endswith("p { hyphens: auto; }")
@@ -556,7 +556,7 @@ def test_ukrainian_read_back(
 def embedded(
     rich_article: Article, style: Style, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, Style]:
-    with_fonts = dataclasses.replace(style, epub={"embed_fonts": True})
+    with_fonts = style.with_options("epub", embed_fonts=True)
     path = tmp_path_factory.mktemp("fonts") / "rich-fonts.epub"
     path.write_bytes(EpubWriter().write(rich_article, with_fonts))
     return path, with_fonts
@@ -609,7 +609,7 @@ def test_embedded_fonts_are_the_faces_the_text_uses(embedded: tuple[Path, Style]
 
 
 def test_embedded_fonts_follow_the_content(style: Style) -> None:
-    with_fonts = dataclasses.replace(style, epub={"embed_fonts": True})
+    with_fonts = style.with_options("epub", embed_fonts=True)
     data = EpubWriter().write(_title_only(), with_fonts)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         # Only the title is drawn: bold sans.
@@ -621,7 +621,7 @@ def test_embedded_fonts_follow_the_content(style: Style) -> None:
 
 @pytest.mark.parametrize("table", [{}, {"embed_fonts": False}])
 def test_no_fonts_unless_asked(rich_article: Article, style: Style, table: dict[str, Any]) -> None:
-    data = EpubWriter().write(rich_article, dataclasses.replace(style, epub=table))
+    data = EpubWriter().write(rich_article, style.with_options("epub", **table))
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         assert not [n for n in zf.namelist() if "fonts/" in n or n.endswith(".ttf")]
         assert b"@font-face" not in zf.read("EPUB/style.css")

@@ -390,9 +390,8 @@ def test_numbered_list_honours_start(style: Style) -> None:
 
 
 def test_hyphenation_can_be_switched_off(style: Style) -> None:
-    from dataclasses import replace
 
-    off = replace(style, pdf={**style.pdf, "hyphenate": False})
+    off = style.with_options("pdf", hyphenate=False)
     article = _long_article(3)
     assert not re.search(r"[a-z]-\n", _text(_reader(PdfWriter().write(article, off))))
 

@@ -6,6 +6,11 @@ owns a small table translating roles into its native form (Word styles, reportla
 ``ParagraphStyle``, CSS); no writer reads the TOML itself. See ``styles/README.md`` for
 every key.
 
+This module knows only format-neutral data (page, fonts, roles, ``[pack]``). A table for an
+output format (``[pdf]``, a plugin's ``[odt]``) is checked through the options its writer
+declares (:mod:`briefconv.writers.options`), which the writer registry supplies, and kept
+raw in :attr:`Style.options`; the writer reads it typed with ``PdfOptions.of(style)``.
+
 Resolution order for a role's property: the role's own table, then the role it names in
 ``based_on`` (default ``body``), then the built-in defaults below. A style file may name
 another style in its top-level ``based_on`` and override only a few keys.
@@ -23,13 +28,16 @@ import difflib
 import json
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from os import PathLike
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from briefconv.errors import StyleError
+from briefconv.errors import FormatError, StyleError
 from briefconv.fonts import BUNDLED_FAMILIES, bundled_faces
+from briefconv.writers import available_writers, writer_options
+from briefconv.writers.options import WriterOptions, unknown_key
 
 __all__ = [
     "ROLE_NAMES",
@@ -79,6 +87,9 @@ _PAGE_SIZES: dict[str, tuple[float, float]] = {
 _UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
 _LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in)?\s*$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+# The top-level keys that are not an output format's table; any other table is one.
+_NEUTRAL_KEYS = ("name", "description", "page", "fonts", "roles", "pack")
 
 # What a role is when neither it nor anything it inherits from says otherwise.
 _ROLE_DEFAULTS: dict[str, Any] = {
@@ -146,7 +157,10 @@ class Page:
 class Style:
     """A fully resolved style: every role present, every font a file on disk.
 
-    ``docx``, ``epub`` and ``pdf`` hold the per-format tables as written in the file.
+    ``options`` holds each output format's table (``options["pdf"]`` is ``[pdf]``) as
+    written in the file, checked by its writer's declaration, with paths made absolute;
+    writers read theirs typed, through their options class (``PdfOptions.of(style)``).
+    ``pack`` is the format-neutral ``[pack]`` table.
     """
 
     name: str
@@ -155,9 +169,7 @@ class Style:
     page: Page
     fonts: Mapping[str, FontFamily]
     roles: Mapping[str, Role]
-    docx: Mapping[str, Any]
-    epub: Mapping[str, Any]
-    pdf: Mapping[str, Any]
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     pack: Mapping[str, Any] = field(default_factory=dict)
 
     def role(self, name: str) -> Role:
@@ -169,6 +181,18 @@ class Style:
         if isinstance(role, str):
             role = self.roles[role]
         return self.fonts[role.font]
+
+    def with_options(self, fmt: str, **values: object) -> Style:
+        """A copy of this style with keys of its ``[fmt]`` table set (the others kept), checked.
+
+        The way to change a writer's options from Python, as a style file would:
+        ``style.with_options("pdf", hyphenate=False)``. Paths are taken as given (relative
+        to the current folder), not relative to the style file.
+        """
+        given = {k: str(v) if isinstance(v, PathLike) else v for k, v in values.items()}
+        table = {**self.options.get(fmt, {}), **given}
+        _check_format_table(fmt, table, self.path or self.name)
+        return replace(self, options={**self.options, fmt: table})
 
 
 def bundled_styles() -> dict[str, Path]:
@@ -263,10 +287,18 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
                     k: str((path.parent / v).resolve()) if isinstance(v, str) and k != "name" else v
                     for k, v in value.items()
                 }
-    for table_name, key in (("docx", "template"), ("pack", "logo")):
-        table = data.get(table_name, {})
-        if isinstance(table, dict) and isinstance(table.get(key), str):
-            table[key] = str((path.parent / table[key]).resolve())
+    # Likewise the paths in [pack] and in each format's table (its writer says which keys).
+    for table_name, table in data.items():
+        if not isinstance(table, dict) or (table_name in _NEUTRAL_KEYS and table_name != "pack"):
+            continue
+        if table_name == "pack":
+            keys = ["logo"]
+        else:
+            options = _options_of(table_name, path)  # None: an unknown table, refused later
+            keys = [o.key for o in options.declared() if o.is_path] if options else []
+        for key in keys:
+            if isinstance(table.get(key), str):
+                table[key] = str((path.parent / table[key]).resolve())
     base_name = data.pop("based_on", None)
     if base_name is None:
         return data
@@ -289,10 +321,17 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 def _resolve(data: dict[str, Any], path: Path) -> Style:
     """Validate merged style data and resolve roles, fonts and page into a :class:`Style`."""
-    known_top = ("name", "description", "page", "fonts", "roles", "docx", "epub", "pdf", "pack")
+    formats: dict[str, dict[str, Any]] = {}
     for key in data:
-        if key not in known_top:
-            raise _unknown(path, key, key, known_top)
+        if key in _NEUTRAL_KEYS:
+            continue
+        options = _options_of(key, path)
+        if options is None:
+            # Not accepted silently: a table for a format no writer declares is most likely
+            # a misspelling of one that does (or of a neutral table).
+            raise unknown_key(path, key, key, [*_NEUTRAL_KEYS, *available_writers()])
+        formats[key] = _table(data, key, path)
+        options.check(formats[key], path, key)
     fonts = _resolve_fonts(_table(data, "fonts", path), path)
     roles_data = _table(data, "roles", path)
     for name in roles_data:
@@ -311,39 +350,44 @@ def _resolve(data: dict[str, Any], path: Path) -> Style:
         page=_resolve_page(_table(data, "page", path), path),
         fonts=fonts,
         roles=roles,
-        docx=_format_table(data, "docx", path),
-        epub=_format_table(data, "epub", path),
-        pdf=_format_table(data, "pdf", path),
-        pack=_format_table(data, "pack", path),
+        options=formats,
+        pack=_pack_table(data, path),
     )
 
 
-# Per-format keys: name -> (type check, what to say when it fails). Paths are resolved
+def _options_of(fmt: str, source: object) -> type[WriterOptions] | None:
+    """The options the writer of ``fmt`` declares (``None``: no such writer), as a StyleError."""
+    try:
+        return writer_options(fmt)
+    except FormatError as exc:  # a broken plugin: say which style table needed it
+        raise StyleError(f"{source}: {fmt}: {exc}") from exc
+
+
+def _check_format_table(fmt: str, table: Mapping[str, Any], source: object) -> None:
+    """Check the ``[fmt]`` table through its writer's declaration; StyleError if wrong."""
+    options = _options_of(fmt, source)
+    if options is None:
+        raise unknown_key(source, fmt, fmt, [*_NEUTRAL_KEYS, *available_writers()])
+    options.check(table, source, fmt)
+
+
+# [pack] keys: name -> (type check, what to say when it fails). The logo is resolved
 # relative to the style file by _read_chain before merging.
-_FORMAT_KEYS: dict[str, dict[str, tuple[type, str]]] = {
-    "docx": {"template": (str, "expected the path of a .docx or .dotx file")},
-    "epub": {
-        "embed_fonts": (bool, "expected true or false"),
-        "extra_css": (str, "expected a string of CSS"),
-    },
-    "pdf": {"hyphenate": (bool, "expected true or false")},
-    "pack": {
-        "logo": (str, "expected the path of a PNG or JPEG image"),
-        "words_per_minute": (int, "expected a whole number of words a minute"),
-    },
+_PACK_KEYS: dict[str, tuple[type, str]] = {
+    "logo": (str, "expected the path of a PNG or JPEG image"),
+    "words_per_minute": (int, "expected a whole number of words a minute"),
 }
 
 
-def _format_table(data: Mapping[str, Any], fmt: str, path: Path) -> dict[str, Any]:
-    """Validate one per-format table (``[docx]``, ``[epub]``, ``[pdf]``)."""
-    table = _table(data, fmt, path)
-    known = _FORMAT_KEYS[fmt]
+def _pack_table(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
+    """Validate the format-neutral ``[pack]`` table."""
+    table = _table(data, "pack", path)
     for key, value in table.items():
-        if key not in known:
-            raise _unknown(path, f"{fmt}.{key}", key, known)
-        kind, problem = known[key]
+        if key not in _PACK_KEYS:
+            raise unknown_key(path, f"pack.{key}", key, _PACK_KEYS)
+        kind, problem = _PACK_KEYS[key]
         if not isinstance(value, kind):
-            raise StyleError(f"{path}: {fmt}.{key}: {problem}")
+            raise StyleError(f"{path}: pack.{key}: {problem}")
     wpm = table.get("words_per_minute")
     if wpm is not None and (isinstance(wpm, bool) or not 50 <= wpm <= 2000):
         raise StyleError(f"{path}: pack.words_per_minute: expected 50 to 2000")
@@ -354,23 +398,7 @@ def _format_table(data: Mapping[str, Any], fmt: str, path: Path) -> dict[str, An
             raise StyleError(f"{path}: pack.logo: expected a PNG or JPEG image, not {lpath.name}")
         if not lpath.is_file():
             raise StyleError(f"{path}: pack.logo: file {lpath} not found")
-    template = table.get("template")
-    if template is not None:
-        tpath = Path(template)
-        if tpath.suffix.lower() not in (".docx", ".dotx"):
-            raise StyleError(
-                f"{path}: docx.template: expected a .docx or .dotx file, not {tpath.name}"
-            )
-        if not tpath.is_file():
-            raise StyleError(f"{path}: docx.template: file {tpath} not found")
     return table
-
-
-def _unknown(path: Path, where: str, key: str, known: Iterable[str]) -> StyleError:
-    """An "unknown key" error with a did-you-mean suggestion when one is close."""
-    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return StyleError(f"{path}: {where}: unknown key{hint}")
 
 
 def _table(data: Mapping[str, Any], key: str, path: Path) -> dict[str, Any]:
@@ -401,7 +429,7 @@ def _resolve_page(page: dict[str, Any], path: Path) -> Page:
     known = ("size", "margin", "margin_top", "margin_right", "margin_bottom", "margin_left")
     for key in page:
         if key not in known:
-            raise _unknown(path, f"page.{key}", key, known)
+            raise unknown_key(path, f"page.{key}", key, known)
     size = page.get("size", "A4")
     if isinstance(size, str):
         if size.upper() not in _PAGE_SIZES:
@@ -469,7 +497,7 @@ def _resolve_fonts(fonts: dict[str, Any], path: Path) -> dict[str, FontFamily]:
         elif isinstance(value, dict):
             for face in value:
                 if face not in _FACES and face != "name":
-                    raise _unknown(path, f"{where}.{face}", face, [*_FACES, "name"])
+                    raise unknown_key(path, f"{where}.{face}", face, [*_FACES, "name"])
             missing = [face for face in _FACES if face not in value]
             if missing:
                 raise StyleError(
@@ -518,7 +546,7 @@ def _resolve_role(name: str, roles: dict[str, Any], path: Path, chain: tuple[str
         if key == "based_on":
             continue
         if key not in _ROLE_DEFAULTS:
-            raise _unknown(path, where, key, [*_ROLE_DEFAULTS, "based_on"])
+            raise unknown_key(path, where, key, [*_ROLE_DEFAULTS, "based_on"])
         if key == "font":
             values[key] = _str(value, where, path)
         elif key in ("size", "space_before", "space_after", "indent"):
@@ -613,7 +641,8 @@ def style_to_toml(style: Style) -> str:
             value = getattr(role, key)
             if value is not None:
                 lines.append(f"{key} = {_toml_value(value)}")
-    formats = (("docx", style.docx), ("epub", style.epub), ("pdf", style.pdf), ("pack", style.pack))
+    # Format tables in name order (docx, epub, pdf, then plugins'), [pack] last, as before.
+    formats = [*((fmt, style.options[fmt]) for fmt in sorted(style.options)), ("pack", style.pack)]
     for fmt, table in formats:
         lines += ["", f"[{fmt}]"]
         lines += [f"{key} = {_toml_value(value)}" for key, value in table.items()]

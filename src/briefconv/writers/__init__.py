@@ -4,6 +4,10 @@ Built-ins are a literal table of ``module:Class`` strings, imported only when a 
 asked for, so ``briefconv --help`` never pays for reportlab, python-docx or ebooklib
 (PITFALLS 8). Third-party writers register under the entry-point group
 ``briefconv.writers``; a built-in wins a name clash, with a warning.
+
+The registry also answers which options each format's style table takes
+(:func:`writer_options`): for a built-in from the table below, for a plugin from its class.
+The style loader asks it, so this module must not import :mod:`briefconv.styles`.
 """
 
 from __future__ import annotations
@@ -15,20 +19,34 @@ from dataclasses import dataclass
 
 from briefconv.errors import FormatError
 from briefconv.writers.base import ArticleWriter, Writer, adapt
+from briefconv.writers.options import (
+    DocxOptions,
+    EpubOptions,
+    NoOptions,
+    PdfOptions,
+    WriterOptions,
+)
 
-__all__ = ["ENTRY_POINT_GROUP", "WriterInfo", "available_writers", "get_writer"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "WriterInfo",
+    "available_writers",
+    "get_writer",
+    "options_markdown",
+    "writer_options",
+]
 
 #: The entry-point group third-party writers register under.
 ENTRY_POINT_GROUP = "briefconv.writers"
 
 _log = logging.getLogger("briefconv")
 
-# name -> (import target, description); the description is here so listing formats
-# does not import the writers.
-_BUILTINS: dict[str, tuple[str, str]] = {
-    "docx": ("briefconv.writers.docx:DocxWriter", "Word document (python-docx)"),
-    "pdf": ("briefconv.writers.pdf:PdfWriter", "PDF with embedded fonts (reportlab)"),
-    "epub": ("briefconv.writers.epub:EpubWriter", "EPUB 3 e-book (ebooklib)"),
+# name -> (import target, description, options); description and options are here so
+# listing formats and loading a style do not import the writers.
+_BUILTINS: dict[str, tuple[str, str, type[WriterOptions]]] = {
+    "docx": ("briefconv.writers.docx:DocxWriter", "Word document (python-docx)", DocxOptions),
+    "pdf": ("briefconv.writers.pdf:PdfWriter", "PDF with embedded fonts (reportlab)", PdfOptions),
+    "epub": ("briefconv.writers.epub:EpubWriter", "EPUB 3 e-book (ebooklib)", EpubOptions),
 }
 
 
@@ -44,7 +62,7 @@ class WriterInfo:
 
 #: What is known of each built-in writer; they come first in :func:`available_writers`.
 _BUILTIN_INFO: dict[str, WriterInfo] = {
-    name: WriterInfo(name, target, desc, True) for name, (target, desc) in _BUILTINS.items()
+    name: WriterInfo(name, target, desc, True) for name, (target, desc, _) in _BUILTINS.items()
 }
 
 # The last entry-point scan: (the sys.path it was made for, plugin writers by name).
@@ -110,8 +128,57 @@ def get_writer(name: str) -> Writer:
     return _load(info)
 
 
-def _load(info: WriterInfo) -> Writer:
-    """Import the writer ``info`` names and make an instance; :class:`FormatError` if broken."""
+def writer_options(name: str) -> type[WriterOptions] | None:
+    """The options the writer of format ``name`` declares for its style table ``[name]``.
+
+    ``None`` if no writer has that name; :class:`NoOptions` for a writer that declares
+    none. A built-in's come from the registry's table, imported with it; a plugin's from
+    its class's ``options`` attribute, which imports the plugin (so only a style with a
+    table for that plugin pays for it). :class:`FormatError` if the plugin is broken.
+    """
+    key = name.lower()
+    if key in _BUILTINS:
+        return _BUILTINS[key][2]
+    info = _plugins().get(key)
+    if info is None:
+        return None
+    declared = getattr(_import(info), "options", None)
+    if declared is None:
+        return NoOptions
+    if not (isinstance(declared, type) and issubclass(declared, WriterOptions)):
+        raise FormatError(f"writer {key!r}: options must be a WriterOptions dataclass")
+    if declared.table != key:
+        raise FormatError(f"writer {key!r}: its options are for [{declared.table}], not [{key}]")
+    return declared
+
+
+def options_markdown() -> str:
+    """The built-in writers' style tables as Markdown, as ``styles/README.md`` shows them."""
+    lines = [
+        "| table | key | type | default | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for name, (_, _, options) in _BUILTINS.items():
+        for opt in options.declared():
+            kind = f"{opt.type_name} (relative to the style file)" if opt.is_path else opt.type_name
+            default = _markdown_value(opt.default)
+            lines.append(f"| `[{name}]` | `{opt.key}` | {kind} | {default} | {opt.doc} |")
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_value(value: object) -> str:
+    """A default as the style file would write it; ``none`` when a key has no default."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "`true`" if value else "`false`"
+    if isinstance(value, str):
+        return f'`"{value}"`'
+    return f"`{value}`"
+
+
+def _import(info: WriterInfo) -> object:
+    """The class (or object) ``info`` names, imported; :class:`FormatError` if broken."""
     name = info.name
     module_name, _, attr = info.target.partition(":")
     try:
@@ -120,6 +187,13 @@ def _load(info: WriterInfo) -> Writer:
         raise FormatError(f"writer {name!r} could not be loaded from {info.target}: {exc}") from exc
     if obj is None:
         raise FormatError(f"writer {name!r}: entry point {info.target} names no class")
+    return obj
+
+
+def _load(info: WriterInfo) -> Writer:
+    """Import the writer ``info`` names and make an instance; :class:`FormatError` if broken."""
+    name = info.name
+    obj = _import(info)
     writer = obj() if isinstance(obj, type) else obj
     if isinstance(writer, Writer):
         return writer

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefconv.styles import FontFamily, Role, Style
+from briefconv.writers.options import EpubOptions
 
 __all__ = [
     "FONT_DIR",
@@ -170,8 +171,8 @@ def stylesheet(style: Style, faces: Sequence[FontFace] = (), *, pack: bool = Fal
     if pack:
         rules += [_rule(sel, style, role, parent) for sel, role, parent in PACK_SELECTORS]
         rules += _PACK_FIXED
-    extra = style.epub.get("extra_css")
-    if isinstance(extra, str) and extra.strip():
+    extra = EpubOptions.of(style).extra_css
+    if extra.strip():
         rules.append("/* epub.extra_css from the style file */\n" + extra.strip())
     return "\n\n".join(rules) + "\n"
 

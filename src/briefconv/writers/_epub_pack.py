@@ -61,6 +61,7 @@ from briefconv.writers.epub import (
     _text_faces,
     _toc,
 )
+from briefconv.writers.options import EpubOptions
 
 __all__ = ["write_pack"]
 
@@ -305,7 +306,7 @@ def write_pack(pack: Pack, style: Style) -> bytes:
         toc.append(_ebooklib_toc(node, _file_name(entry), top=True))
 
     faces: list[FontFace] = []
-    if style.epub.get("embed_fonts") is True:
+    if EpubOptions.of(style).embed_fonts:
         faces = font_faces(style, uses)
     book.add_item(
         epub.EpubItem(

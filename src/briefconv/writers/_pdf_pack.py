@@ -55,6 +55,7 @@ from briefconv.writers._pdf_flowables import (
     number_reserve,
 )
 from briefconv.writers._runs import Run
+from briefconv.writers.options import PdfOptions
 from briefconv.writers.pdf import (
     _Document,
     _hyphenator,
@@ -83,7 +84,7 @@ _log = logging.getLogger("briefconv")
 def write_pack(pack: Pack, style: Style) -> bytes:
     """Render ``pack`` (with cover and contents) in ``style``; return the PDF bytes."""
     fonts = FontSet(style)
-    enabled = bool(style.pdf.get("hyphenate", True))
+    enabled = PdfOptions.of(style).hyphenate
     hyphenators: dict[str, Callable[[str], str]] = {}
 
     def hyphenator(language: str) -> Callable[[str], str]:

@@ -9,11 +9,15 @@ render handouts but not packs of several articles.
 
 from __future__ import annotations
 
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
 from briefconv.errors import FormatError
 from briefconv.model import Article, Pack
-from briefconv.styles import Style
+
+if TYPE_CHECKING:
+    # Annotations only: the style loader imports the writer registry (which imports this
+    # module) to check each writer's [format] table, so a run-time import would be a circle.
+    from briefconv.styles import Style
 
 __all__ = ["ArticleWriter", "ArticleWriterAdapter", "Writer", "adapt"]
 
@@ -27,6 +31,11 @@ class Writer(Protocol):
     log on the ``briefconv`` logger anything they cannot render rather than dropping it.
     Third-party writers register a class with these attributes under the entry-point group
     ``briefconv.writers``; the entry point's name is the format name.
+
+    A writer with a style table of its own (``[odt]``) also sets the class attribute
+    ``options`` to a :class:`~briefconv.writers.options.WriterOptions` dataclass and reads
+    it with ``options.of(style)``. That attribute is optional and not part of this protocol,
+    so writers without it still pass ``isinstance(writer, Writer)``.
     """
 
     name: ClassVar[str]  # "docx": the -t value and the entry-point name

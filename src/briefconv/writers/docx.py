@@ -107,6 +107,7 @@ from briefconv.writers._dates import document_datetime
 from briefconv.writers._links import safe_url
 from briefconv.writers._runs import Run, flatten
 from briefconv.writers._zip import normalize_zip
+from briefconv.writers.options import DocxOptions
 
 __all__ = ["DocxWriter"]
 
@@ -306,7 +307,7 @@ def _write_article(article: Article, style: Style) -> bytes:
 
 def _base_document(style: Style) -> tuple[_Doc, str | None]:
     """A fresh document: the style's ``[docx] template`` emptied, else python-docx's own."""
-    template = style.docx.get("template")
+    template = str(path) if (path := DocxOptions.of(style).template) else None
     if isinstance(template, str):
         doc = _open_template(Path(template))
         _clear_body(doc)

@@ -67,6 +67,7 @@ from briefconv.writers._dates import document_datetime
 from briefconv.writers._links import safe_url
 from briefconv.writers._runs import Run, flatten
 from briefconv.writers._zip import normalize_zip
+from briefconv.writers.options import EpubOptions
 
 __all__ = ["EpubWriter"]
 
@@ -328,7 +329,7 @@ def _write_article(article: Article, style: Style) -> bytes:
         ", ".join(_NOT_EXPRESSIBLE),
     )
     faces: list[FontFace] = []
-    if style.epub.get("embed_fonts") is True:
+    if EpubOptions.of(style).embed_fonts:
         faces = font_faces(style, _text_faces(article, style, anchors, images=images))
     css = epub.EpubItem(
         uid="css",

@@ -86,6 +86,7 @@ from briefconv.writers._pdf_flowables import (
     define_form,
 )
 from briefconv.writers._runs import Run, flatten
+from briefconv.writers.options import PdfOptions
 
 __all__ = ["PdfWriter"]
 
@@ -143,7 +144,7 @@ class PdfWriter:
 
     def _write(self, article: Article, style: Style) -> bytes:
         fonts = FontSet(style)
-        hyphenate = _hyphenator(article.meta.language, bool(style.pdf.get("hyphenate", True)))
+        hyphenate = _hyphenator(article.meta.language, PdfOptions.of(style).hyphenate)
         first = _StoryBuilder(article, style, fonts, hyphenate)
         story = first.build()
         footer_face = fonts.face(style.role("footer"))
