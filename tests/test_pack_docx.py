@@ -36,8 +36,8 @@ from briefconv.pack import handout, heading_id, make_pack
 from briefconv.styles import Style
 from briefconv.wording import cover_text, entry_details, labels
 from briefconv.writers._dates import pack_datetime
-from briefconv.writers._docx_pack import bookmark_name
 from briefconv.writers.docx import DocxWriter
+from briefconv.writers.docx._layout import bookmark_name
 
 from .conftest import HOSTILE, ROOT, pandoc_blocks, pandoc_text
 from .test_writer_docx import libreoffice_pdf
