@@ -19,9 +19,10 @@ here. The package is split by concern, its imports going one way:
 Example::
 
     >>> from briefconv.model import Article, ArticleMeta, Paragraph, Text
+    >>> from briefconv.pack import handout
     >>> from briefconv.styles import load_style
     >>> article = Article(ArticleMeta(title="Talks"), (Paragraph((Text("Hi <b>"),)),))
-    >>> DocxWriter().write(article, load_style())[:2]
+    >>> DocxWriter().write_pack(handout(article), load_style())[:2]
     b'PK'
 """
 
@@ -29,16 +30,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from briefconv.model import Article, Pack
-from briefconv.pack import handout
+from briefconv.model import Pack
 from briefconv.styles import Style
-from briefconv.writers.docx._layout import write_article, write_pack
+from briefconv.writers.docx._layout import write_document
 
 __all__ = ["DocxWriter"]
 
 
 class DocxWriter:
-    """Renders an article or a pack as a Word document with built-in styles from the style.
+    """Renders a pack (a handout is a pack of one) as a Word document styled from the style.
 
     Stateless: every call builds a fresh document from python-docx's template.
     """
@@ -50,18 +50,11 @@ class DocxWriter:
     )
     description: ClassVar[str] = "Word document (python-docx)"
 
-    def write(self, article: Article, style: Style) -> bytes:
-        """Render ``article`` in ``style`` and return the bytes of the ``.docx`` file."""
-        return self.write_pack(handout(article), style)
-
     def write_pack(self, pack: Pack, style: Style) -> bytes:
         """Render ``pack`` in ``style`` and return the bytes of the ``.docx`` file.
 
-        A pack whose layout makes the article title the document title
-        (:func:`briefconv.pack.handout`) is the one-article handout;
-        any other is a briefing pack with cover, contents and running headers
-        (:mod:`._layout`).
+        The pack's layout says what is drawn: a handout (:func:`briefconv.pack.handout`)
+        is its one article under the document's title; a briefing pack has a cover,
+        contents and running heads unless its layout leaves them out.
         """
-        if pack.layout.title_role == "title":
-            return write_article(pack.articles[0].article, style)
-        return write_pack(pack, style)
+        return write_document(pack, style)

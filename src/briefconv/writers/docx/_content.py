@@ -38,7 +38,6 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
 from briefconv.model import (
-    ArticleMeta,
     Block,
     BulletList,
     Figure,
@@ -48,7 +47,7 @@ from briefconv.model import (
     Quote,
     ThematicBreak,
 )
-from briefconv.wording import ATTRIBUTION_DASH, byline
+from briefconv.wording import ATTRIBUTION_DASH, image_text
 from briefconv.writers._links import safe_url
 from briefconv.writers._runs import Run, flatten
 from briefconv.writers.docx._numbering import MAX_LEVEL, Numbering
@@ -89,13 +88,13 @@ from briefconv.writers.docx._oxml import (
 from briefconv.writers.docx._styles import CODE_STYLE
 
 __all__ = [
+    "DEEPEST_HEADING",
     "add_picture",
     "add_runs",
     "add_styled_paragraph",
     "add_text_run",
     "put_text",
     "write_block",
-    "write_front_matter",
 ]
 
 _log = logging.getLogger("briefconv")
@@ -105,21 +104,25 @@ _EMU_PER_INCH = 914400
 _IMAGE_DPI = 96
 
 
-def write_front_matter(doc: Doc, meta: ArticleMeta) -> None:
-    """Title, subtitle and byline paragraphs."""
-    add_text_run(_add_p(doc, "Title"), meta.title)
-    if meta.subtitle:
-        add_text_run(_add_p(doc, "Subtitle"), meta.subtitle)
-    if parts := byline(meta):
-        _append_runs(_add_p(doc, "Byline"), doc.part, flatten(parts))
+#: The deepest Word heading style a pack's headings go to (model level 6 under an article).
+DEEPEST_HEADING = 7
 
 
-def write_block(doc: Doc, block: Block, lists: Numbering) -> None:
-    """Append one model block as one or more styled paragraphs."""
+def write_block(
+    doc: Doc, block: Block, lists: Numbering, language: str, *, heading_offset: int = 0
+) -> Elem | None:
+    """Append one model block as one or more styled paragraphs; a heading's ``w:p``, else None.
+
+    A heading of level n is ``Heading n+heading_offset`` (1 under an article's ``Heading
+    1`` in a pack); its paragraph is returned so that the caller can bookmark it. Words
+    the writer adds (an image's stand-in) are in ``language``, the article's.
+    """
     part = doc.part
     match block:
         case Heading(level=level, children=children):
-            _append_runs(_add_p(doc, f"Heading {level}"), part, flatten(children))
+            p = _add_p(doc, f"Heading {min(level + heading_offset, DEEPEST_HEADING)}")
+            _append_runs(p, part, flatten(children))
+            return p
         case Paragraph(children=children):
             _append_runs(_add_p(doc, "Body Text"), part, flatten(children))
         case Quote(paragraphs=paragraphs, attribution=attribution):
@@ -134,9 +137,10 @@ def write_block(doc: Doc, block: Block, lists: Numbering) -> None:
         case ThematicBreak():
             _write_thematic_break(doc)
         case Figure():
-            _write_figure(doc, block)
+            _write_figure(doc, block, language)
         case _:
             assert_never(block)
+    return None
 
 
 def _write_list(doc: Doc, block: BulletList | OrderedList, lists: Numbering, depth: int) -> None:
@@ -184,14 +188,14 @@ def _write_thematic_break(doc: Doc) -> None:
     paragraph.add_run("*\u2003*\u2003*")
 
 
-def _write_figure(doc: Doc, figure: Figure) -> None:
+def _write_figure(doc: Doc, figure: Figure, language: str) -> None:
     """An image, centred and scaled to the text frame, with its alt text as ``descr``.
 
     A remote or refused image (no ``path``), or one that cannot be read, is shown as its
     alt text in italics instead; an unreadable one is also a warning.
     """
     if figure.path is None:
-        _write_image_text(doc, figure.alt)
+        _write_image_text(doc, figure.alt, language)
         return
     try:
         data = Path(figure.path).read_bytes()
@@ -209,7 +213,7 @@ def _write_figure(doc: Doc, figure: Figure) -> None:
         UnrecognizedImageError,
     ) as exc:
         _log.warning("docx: image %s cannot be read (%s); its alt text is shown", figure.src, exc)
-        _write_image_text(doc, figure.alt)
+        _write_image_text(doc, figure.alt, language)
         return
     frame_width, frame_height = _text_frame(doc)
     width = image.px_width * _EMU_PER_INCH / _IMAGE_DPI
@@ -313,10 +317,10 @@ def _text_frame(doc: Doc) -> tuple[int, int]:
     return max(width, inch), max(height * 9 // 10, inch)
 
 
-def _write_image_text(doc: Doc, alt: str) -> None:
-    """Stand-in for an image that is not shown: its alt text in italics."""
+def _write_image_text(doc: Doc, alt: str, language: str) -> None:
+    """Stand-in for an image that is not shown: "[Image: alt]" in italics, in ``language``."""
     paragraph = add_styled_paragraph(doc, "Body Text")
-    paragraph.add_run(f"[Image: {alt}]" if alt else "[Image]").italic = True
+    paragraph.add_run(image_text(alt, language)).italic = True
 
 
 def add_styled_paragraph(doc: Doc, style: str) -> Para:

@@ -28,9 +28,9 @@ from docx.parts.story import StoryPart
 from docx.section import Section
 from docx.shared import Length, Pt
 
-from briefconv.model import ArticleMeta, Pack
+from briefconv.model import Pack
 from briefconv.styles import Role, Style
-from briefconv.wording import labels, one_line
+from briefconv.wording import labels, one_line, untitled
 from briefconv.writers.docx._oxml import (
     Doc,
     Elem,
@@ -54,7 +54,6 @@ __all__ = [
     "fld_char",
     "role_measurer",
     "running_heads",
-    "setup_pack_page",
     "setup_page",
     "tab_run",
     "text_run",
@@ -65,20 +64,37 @@ __all__ = [
 _log = logging.getLogger("briefconv")
 
 
-def setup_page(doc: Doc, style: Style, meta: ArticleMeta, *, template: bool) -> PageSource:
-    """Page size and margins from the style; running title header and page-number footer.
+def setup_page(doc: Doc, style: Style, pack: Pack, *, template: str | None) -> PageSource:
+    """Page size and margins from the style; the heads of a document titled by its article.
 
-    A template's page setup is used as it is, and so are its headers and footers when it
-    has any (pandoc's ``--reference-doc`` does the same); a template without headers or
-    footers gets ours.
+    A template's page setup is used as it is. A document whose title is its one article's
+    (``title_role`` "title", a handout) keeps the template's headers and footers when it
+    has any (pandoc's ``--reference-doc`` does the same), and otherwise gets ours now: the
+    running title from page 2 and "Page X of Y" on every page. A pack's heads name each
+    section's article and carry the marking, which a template's cannot: they go, and
+    :func:`running_heads` draws the pack's once the body has its sections.
     """
+    titled = pack.layout.title_role == "title"
     body = doc.element.body
-    page_from_template = template and body.sectPr is not None
+    page_from_template = template is not None and body.sectPr is not None
     sect = body.get_or_add_sectPr()
-    headers_from_template = template and bool(
-        sect.findall(qn("w:headerReference")) or sect.findall(qn("w:footerReference"))
-    )
-    section = doc.sections[0]
+    refs = sect.findall(qn("w:headerReference")) + sect.findall(qn("w:footerReference"))
+    headers_from_template = titled and template is not None and bool(refs)
+    if not titled:
+        if template is not None:
+            _log.debug(
+                "docx: template %s: a pack has its own running headers and footers%s",
+                template,
+                "; page setup from the template" if page_from_template else "",
+            )
+        for ref in refs:
+            rid = ref.get(qn("r:id"))
+            sect.remove(ref)
+            if rid in doc.part.rels:
+                doc.part.drop_rel(rid)
+        for title_pg in sect.findall(qn("w:titlePg")):
+            sect.remove(title_pg)
+    section = doc.sections[-1]
     if not page_from_template:
         page = style.page
         # The default template is US Letter (PITFALLS 6).
@@ -88,46 +104,30 @@ def setup_page(doc: Doc, style: Style, meta: ArticleMeta, *, template: bool) -> 
         section.bottom_margin = Pt(page.margin_bottom)
         section.left_margin = Pt(page.margin_left)
         section.right_margin = Pt(page.margin_right)
-        section.header_distance = Pt(min(36.0, page.margin_top / 2))
-        section.footer_distance = Pt(min(36.0, page.margin_bottom / 2))
-    if not headers_from_template:
-        # Page 1 shows the title itself: the running title starts on page 2.
-        section.different_first_page_header_footer = True
-        header = section.header.paragraphs[0]
-        header.style = "Header"
-        header.add_run(meta.title)
-        for footer in (section.footer, section.first_page_footer):
-            _page_number(footer.paragraphs[0])
+        if titled:
+            section.header_distance = Pt(min(36.0, page.margin_top / 2))
+            section.footer_distance = Pt(min(36.0, page.margin_bottom / 2))
+    if not titled:
+        # Heads start at the paper's printable edge, where the PDF draws the marking.
+        section.header_distance = Pt(_EDGE)
+        section.footer_distance = Pt(_EDGE)
+    elif not headers_from_template:
+        _title_heads(section, pack)
     return PageSource(page_from_template, headers_from_template)
 
 
-def _page_number(paragraph: Para) -> None:
-    """Fill a footer paragraph with "Page X of Y" as real PAGE and NUMPAGES fields."""
-    paragraph.style = "Footer"
-    paragraph.add_run("Page ")
-    _add_field(paragraph, "PAGE")
-    paragraph.add_run(" of ")
-    _add_field(paragraph, "NUMPAGES")
-
-
-def _add_field(paragraph: Para, instruction: str) -> None:
-    """Append a simple field (begin, instruction, separate, result "1", end) as runs.
-
-    python-docx has no API for fields (PITFALLS 6); Word and LibreOffice compute PAGE and
-    NUMPAGES when they lay the page out, so the cached result is only a placeholder.
-    """
-    p = p_element(paragraph)
-    p.add_r().append(el("w:fldChar", fldCharType="begin"))
-    instr = el("w:instrText")
-    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    instr.text = f" {instruction} "
-    p.add_r().append(instr)
-    p.add_r().append(el("w:fldChar", fldCharType="separate"))
-    result = p.add_r()
-    text = el("w:t")
-    text.text = "1"
-    result.append(text)
-    p.add_r().append(el("w:fldChar", fldCharType="end"))
+def _title_heads(section: Section, pack: Pack) -> None:
+    """The heads of a document titled by its article: its title from page 2, page numbers."""
+    meta = pack.articles[0].article.meta
+    # Page 1 shows the title itself: the running title starts on page 2.
+    section.different_first_page_header_footer = True
+    header = section.header.paragraphs[0]
+    header.style = "Header"
+    header.add_run(untitled(meta.title, meta.language))
+    for footer in (section.footer, section.first_page_footer):
+        paragraph = footer.paragraphs[0]
+        paragraph.style = "Footer"
+        _page_x_of_y(paragraph, labels(pack.meta.language).page_of)
 
 
 #: Space kept clear at the paper's edge (about 5 mm), as in the PDF: printers cannot print there.
@@ -145,37 +145,6 @@ _AFTER_UPDATE_FIELDS: tuple[str, ...] = (
     "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary",
     "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
 )  # fmt: skip
-
-
-def setup_pack_page(doc: Doc, style: Style, template: str | None) -> bool:
-    """Page size and margins of the (last, template) section; drop template heads.
-
-    Returns whether the page setup came from the template.
-    """
-    body = doc.element.body
-    page_from_template = template is not None and body.sectPr is not None
-    sect = body.get_or_add_sectPr()
-    # A pack's heads name the current article: the template's cannot, and go.
-    for ref in sect.findall(qn("w:headerReference")) + sect.findall(qn("w:footerReference")):
-        rid = ref.get(qn("r:id"))
-        sect.remove(ref)
-        if rid in doc.part.rels:
-            doc.part.drop_rel(rid)
-    for title_pg in sect.findall(qn("w:titlePg")):
-        sect.remove(title_pg)
-    section = doc.sections[-1]
-    if not page_from_template:
-        page = style.page
-        section.page_width = Pt(page.width)
-        section.page_height = Pt(page.height)
-        section.top_margin = Pt(page.margin_top)
-        section.bottom_margin = Pt(page.margin_bottom)
-        section.left_margin = Pt(page.margin_left)
-        section.right_margin = Pt(page.margin_right)
-    # Heads start at the paper's printable edge, where the PDF draws the marking.
-    section.header_distance = Pt(_EDGE)
-    section.footer_distance = Pt(_EDGE)
-    return page_from_template
 
 
 def body_width(doc: Doc) -> float:
@@ -201,7 +170,11 @@ class Heads:
 
 
 def running_heads(doc: Doc, pack: Pack, style: Style, sections: Sequence[Heads]) -> None:
-    """Header and footer parts for every section: marking; running title; Page X of Y."""
+    """Header and footer parts for every section of a pack: marking; running head; Page X of Y.
+
+    The running head (pack title left, the section's title right) is drawn if the pack's
+    layout asks for it; the cover's heads hold the marking only.
+    """
     words = labels(pack.meta.language)
     width = body_width(doc)
     header_role, footer_role = style.role("header"), style.role("footer")
@@ -216,7 +189,8 @@ def running_heads(doc: Doc, pack: Pack, style: Style, sections: Sequence[Heads])
     # as in the PDF; the marking lines at the paper's printable edges.
     header_gap = max(0.0, top - 8.0 - 3.0 - _EDGE - marking_line - header_line)
     footer_gap = max(0.0, bottom - 10.0 - _EDGE - marking_line - footer_line)
-    title = one_line(pack.meta.title)
+    title = untitled(pack.meta.title, pack.meta.language)
+    running = pack.layout.running_heads
     measure = role_measurer(style, "header")
     part = doc.part
     new_parts = _HeadParts(doc)
@@ -237,10 +211,14 @@ def running_heads(doc: Doc, pack: Pack, style: Style, sections: Sequence[Heads])
             continue
         if marking.text:
             marking.put(hp, part, marking_line)
-            hp = header.add_paragraph()
-        set_paragraph_style(hp, part, "Header")
-        _exact(hp, header_line, before=header_gap)
-        _header_line(hp, title, heads.title, width, header_role, measure)
+            if running:
+                hp = header.add_paragraph()
+        if running:
+            set_paragraph_style(hp, part, "Header")
+            _exact(hp, header_line, before=header_gap)
+            _header_line(hp, title, heads.title, width, header_role, measure)
+        elif not marking.text:
+            set_paragraph_style(hp, part, "Header")
         set_paragraph_style(fp, part, "Footer")
         _exact(fp, footer_line)
         _page_x_of_y(fp, words.page_of)
@@ -392,7 +370,11 @@ def role_measurer(style: Style, role_name: str, role: Role | None = None) -> Cal
 
 
 def _page_x_of_y(paragraph: Para, wording: str) -> None:
-    """Write "Page {page} of {pages}" in the pack's language, with real PAGE and NUMPAGES fields."""
+    """Write ``wording`` ("Page {page} of {pages}" in the document's language) with real fields.
+
+    python-docx has no API for fields (PITFALLS 6); Word and LibreOffice compute PAGE and
+    NUMPAGES when they lay the page out, so the cached result "1" is only a placeholder.
+    """
     for piece in re.split(r"(\{page\}|\{pages\})", wording):
         if piece == "{page}":
             complex_field(p_element(paragraph), "PAGE", "1")
@@ -413,7 +395,12 @@ def complex_field(parent: Elem, instruction: str, result: str) -> None:
     parent.append(instr_run)
     parent.append(fld_char("separate"))
     if result:
-        parent.append(text_run(result))
+        # The cached result, as python-docx's Run.text writes it (no xml:space: "1").
+        cached = el("w:r")
+        t = el("w:t")
+        t.text = result
+        cached.append(t)
+        parent.append(cached)
     parent.append(fld_char("end"))
 
 

@@ -1,6 +1,9 @@
-"""The DOCX document's layout: a one-article handout, or a pack of cover, contents, articles.
+"""The DOCX document's layout: one pipeline for any pack, its parts chosen by ``pack.layout``.
 
-Pack layout, as in the PDF pack:
+A one-article handout (:data:`~briefconv.model.HANDOUT_LAYOUT`) is the article alone: its
+title is the document's ``Title``, its headings keep their level, its running title starts
+on page 2. A briefing pack (:data:`~briefconv.model.PACK_LAYOUT`) has every part below;
+a layout may leave out the cover, the contents or the running heads.
 
 * The **cover** is a section of its own whose header and footer hold only the
   classification marking; the pack title is ``Title`` (so pandoc and Word take it as the
@@ -19,6 +22,7 @@ Pack layout, as in the PDF pack:
   under their article in Word's navigation pane and in pandoc.
 * Every page carries the marking at its top and bottom (header and footer); every page but
   the cover the running header and "Page X of Y" with real ``PAGE``/``NUMPAGES`` fields.
+  Without contents nothing links to the articles, and they have no bookmarks.
 
 Word limits bookmark names to 40 characters: longer ids are shortened with a hash of the
 whole id (:func:`bookmark_name`), so they stay unique.
@@ -38,11 +42,11 @@ from docx.parts.document import DocumentPart
 from docx.shape import InlineShape
 from docx.shared import Emu
 
-from briefconv.model import Article, Heading, Pack, PackArticle, plain_text
+from briefconv.model import Heading, Pack, PackArticle, plain_text
 from briefconv.pack import heading_id
 from briefconv.styles import Role, Style
-from briefconv.wording import byline, cover_text, entry_details, labels, one_line
-from briefconv.writers._dates import document_datetime, pack_datetime
+from briefconv.wording import byline, cover_text, entry_details, labels, one_line, untitled
+from briefconv.writers._dates import pack_datetime
 from briefconv.writers._runs import flatten
 from briefconv.writers.docx._content import (
     add_picture,
@@ -50,7 +54,6 @@ from briefconv.writers.docx._content import (
     add_styled_paragraph,
     add_text_run,
     write_block,
-    write_front_matter,
 )
 from briefconv.writers.docx._furniture import (
     Heads,
@@ -60,7 +63,6 @@ from briefconv.writers.docx._furniture import (
     fld_char,
     role_measurer,
     running_heads,
-    setup_pack_page,
     setup_page,
     tab_run,
     text_run,
@@ -84,35 +86,16 @@ from briefconv.writers.docx._package import (
     base_document,
     finish,
     set_core_properties,
-    set_pack_properties,
 )
 from briefconv.writers.docx._styles import (
-    PACK_CUSTOM,
-    PACK_ROLES,
     line_spacing,
     log_not_expressed,
-    setup_pack_styles,
-    setup_styles,
+    setup_document_styles,
 )
 
-__all__ = ["bookmark_name", "write_article", "write_pack"]
+__all__ = ["bookmark_name", "write_document"]
 
 _log = logging.getLogger("briefconv")
-
-
-def write_article(article: Article, style: Style) -> bytes:
-    """The one-article handout: title block, blocks, running title from page 2."""
-    when = document_datetime(article)
-    doc, template = base_document(style)
-    kept = setup_styles(doc, style, article.meta.language, template=template is not None)
-    lists = Numbering(doc, style.role("list"), kept)
-    source = setup_page(doc, style, article.meta, template=template is not None)
-    log_not_expressed(template, kept, source)
-    write_front_matter(doc, article.meta)
-    for block in article.blocks:
-        write_block(doc, block, lists)
-    set_core_properties(doc, article.meta, when)
-    return finish(doc, when)
 
 
 #: Word drops or renames bookmarks with longer names.
@@ -140,28 +123,34 @@ def bookmark_name(anchor: str) -> str:
     return f"{anchor[: _BOOKMARK_MAX - 9]}_{digest}"
 
 
-def write_pack(pack: Pack, style: Style) -> bytes:
-    """Render ``pack`` (with cover and contents) in ``style``; return the DOCX bytes."""
+def write_document(pack: Pack, style: Style) -> bytes:
+    """Render ``pack`` in ``style``, the parts its layout asks for; return the DOCX bytes.
+
+    One path for a handout and a briefing pack: the base document, the Word styles for
+    the layout's title role, the page (with a handout's heads, known before the body),
+    then [cover] [contents] and the articles, a section each; a pack's running heads and
+    footers once the sections are known; core properties; the saved, normalised zip.
+    """
+    layout = pack.layout
     when = pack_datetime(pack)
-    language = pack.meta.language
     doc, template = base_document(style)
-    kept = setup_styles(
-        doc, style, language, template=template is not None, roles=PACK_ROLES, custom=PACK_CUSTOM
+    kept = setup_document_styles(
+        doc, style, layout, pack.meta.language, template=template is not None
     )
-    setup_pack_styles(doc, style, kept)
     lists = Numbering(doc, style.role("list"), kept)
-    page_from_template = setup_pack_page(doc, style, template)
-    if template is not None:
-        _log.debug(
-            "docx: template %s: a pack has its own running headers and footers%s",
-            template,
-            "; page setup from the template" if page_from_template else "",
-        )
-    builder = _PackBuilder(doc, pack, style, lists)
+    source = setup_page(doc, style, pack, template=template)
+    log_not_expressed(template, kept, source, layout)
+    builder = _Builder(doc, pack, style, lists)
     builder.build()
-    running_heads(doc, pack, style, builder.sections)
-    update_fields_on_open(doc)
-    set_pack_properties(doc, pack, when)
+    if layout.title_role == "heading":
+        # A handout's heads came with its page, before the body (so its header and footer
+        # parts keep their names and relationship ids); a pack's name each section's
+        # article, known only now.
+        running_heads(doc, pack, style, builder.sections)
+    if layout.contents:
+        # Word refreshes the TOC's and contents' page numbers on opening (PITFALLS 6).
+        update_fields_on_open(doc)
+    set_core_properties(doc, pack, when)
     return finish(doc, when)
 
 
@@ -211,8 +200,8 @@ def _line_count(text: str, measure: Callable[[str], float], width: float) -> int
 
 
 @dataclass
-class _PackBuilder:
-    """Appends cover, contents and articles to the body, one section each."""
+class _Builder:
+    """Appends the layout's parts to the body: [cover] [contents] articles, one section each."""
 
     doc: Doc
     pack: Pack
@@ -222,15 +211,25 @@ class _PackBuilder:
     _bookmark_id: int = 0
 
     def build(self) -> None:
-        words = labels(self.pack.meta.language)
-        self._cover()
-        self._end_section(Heads(None))
-        self._contents()
-        heads = Heads(words.in_this_pack)
+        """Append every part, ending a section before each new part (the heads it names)."""
+        layout = self.pack.layout
+        # The heads of the section being filled; None before the first part.
+        heads: Heads | None = None
+        if layout.cover:
+            self._cover()
+            heads = Heads(None)
+        if layout.contents:
+            if heads is not None:
+                self._end_section(heads)
+            self._contents()
+            heads = Heads(labels(self.pack.meta.language).in_this_pack)
         for entry in self.pack.articles:
-            self._end_section(heads)
+            if heads is not None:
+                self._end_section(heads)
             self._article(entry)
-            heads = Heads(one_line(entry.article.meta.title))
+            meta = entry.article.meta
+            heads = Heads(untitled(meta.title, meta.language))
+        assert heads is not None  # a pack has at least one article
         self.sections.append(heads)  # the body's own w:sectPr ends the last section
 
     # -- sections
@@ -256,9 +255,8 @@ class _PackBuilder:
             add_text_run(p_element(paragraph), text)
         return paragraph
 
-    def _bookmark(self, paragraph: Para, anchor: str) -> None:
-        """Wrap the paragraph's content in a bookmark named for ``anchor``."""
-        p = p_element(paragraph)
+    def _bookmark(self, p: Elem, anchor: str) -> None:
+        """Wrap the content of paragraph ``p`` in a bookmark named for ``anchor``."""
         self._bookmark_id += 1
         start = el("w:bookmarkStart", id=str(self._bookmark_id), name=bookmark_name(anchor))
         ppr = p.find(qn("w:pPr"))
@@ -315,7 +313,7 @@ class _PackBuilder:
             ),
         )
         used += bar_before + 5 + 2 + 16
-        title = one_line(text.title)
+        title = untitled(text.title, self.pack.meta.language)
         self._para(title, "Title")
         used += height.of(title, "cover_title")
         if text.subtitle:
@@ -370,7 +368,8 @@ class _PackBuilder:
             tabs.append(el("w:tab", val="right", leader="dot", pos=str(twips(width))))
             insert_ordered(ppr, tabs)
             link = _internal_link(p_element(title), entry.id)
-            link.append(text_run(one_line(entry.article.meta.title)))
+            meta = entry.article.meta
+            link.append(text_run(untitled(meta.title, meta.language)))
             # The dot leader takes the tab's look: light, as the PDF's.
             link.append(tab_run(self.style.role("byline").color))
             complex_field(link, f"PAGEREF {bookmark_name(entry.id)} \\h", "")
@@ -390,7 +389,8 @@ class _PackBuilder:
         """A Word TOC field, pre-filled with what Word would put in it."""
         entries: list[tuple[int, str, str]] = []
         for entry in self.pack.articles:
-            entries.append((1, one_line(entry.article.meta.title), entry.id))
+            meta = entry.article.meta
+            entries.append((1, untitled(meta.title, meta.language), entry.id))
             for index, block in enumerate(entry.article.blocks):
                 if isinstance(block, Heading) and block.level + 1 <= _TOC_LEVELS:
                     text = one_line(plain_text(block.children))
@@ -423,24 +423,37 @@ class _PackBuilder:
     # -- articles
 
     def _article(self, entry: PackArticle) -> None:
+        """The article's title, subtitle and byline, then its blocks.
+
+        Its title is the document's ``Title`` (a handout), or a ``Heading 1`` over headings
+        one level deeper, with the reading time in its byline (a pack). Where there are
+        contents, its title and headings are bookmarked for their links.
+        """
+        layout = self.pack.layout
         article = entry.article
         meta = article.meta
-        words = labels(self.pack.meta.language)
-        title = self._para(meta.title, "Heading 1")
-        self._bookmark(title, entry.id)
+        language = meta.language
+        bookmarks = layout.contents
+        title = untitled(meta.title, language)
+        extra: tuple[str, ...] = ()
+        if layout.title_role == "title":
+            heading = self._para(title, "Title")
+            byline_style = "Byline"
+        else:
+            heading = self._para(title, "Heading 1")
+            words = labels(self.pack.meta.language)
+            byline_style, extra = "Article Byline", (words.min_read.format(n=entry.minutes),)
+        if bookmarks:
+            self._bookmark(p_element(heading), entry.id)
         if meta.subtitle:
             self._para(meta.subtitle, "Subtitle")
-        parts = byline(meta, extra=(words.min_read.format(n=entry.minutes),))
-        if parts:
-            add_runs(add_styled_paragraph(self.doc, "Article Byline"), flatten(parts))
+        if parts := byline(meta, extra=extra):
+            add_runs(add_styled_paragraph(self.doc, byline_style), flatten(parts))
+        offset = layout.heading_offset
         for index, block in enumerate(article.blocks):
-            if isinstance(block, Heading):
-                level = min(block.level + 1, 7)
-                paragraph = add_styled_paragraph(self.doc, f"Heading {level}")
-                add_runs(paragraph, flatten(block.children))
-                self._bookmark(paragraph, heading_id(entry.id, index))
-            else:
-                write_block(self.doc, block, self.lists)
+            p = write_block(self.doc, block, self.lists, language, heading_offset=offset)
+            if p is not None and bookmarks:
+                self._bookmark(p, heading_id(entry.id, index))
 
 
 def _space(

@@ -25,6 +25,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.styles import BabelFish
 
+from briefconv.model import Layout
 from briefconv.styles import Role, Style
 from briefconv.writers.docx._numbering import list_indent
 from briefconv.writers.docx._oxml import (
@@ -47,6 +48,8 @@ __all__ = [
     "apply_paragraph_role",
     "line_spacing",
     "log_not_expressed",
+    "roles_for",
+    "setup_document_styles",
     "setup_pack_styles",
     "setup_styles",
 ]
@@ -388,7 +391,9 @@ class PageSource:
     headers: bool
 
 
-def log_not_expressed(template: object, kept: frozenset[str], source: PageSource) -> None:
+def log_not_expressed(
+    template: object, kept: frozenset[str], source: PageSource, layout: Layout
+) -> None:
     """Say once, at DEBUG, which style keys this document does not follow, and why.
 
     Without a template Word expresses every role key (``line_height`` as "at least" the
@@ -399,7 +404,7 @@ def log_not_expressed(template: object, kept: frozenset[str], source: PageSource
         keys.append("page.size and page.margin_* (the template's page setup)")
     if source.headers:
         keys.append("roles.header and roles.footer (the template's headers and footers)")
-    for name, role_name in STYLE_ROLES:
+    for name, role_name in roles_for(layout)[0]:
         if name in kept:
             keys.append(f"roles.{role_name} (Word style {name!r} as the template defines it)")
     if "Hyperlink" in kept:
@@ -489,3 +494,26 @@ def _bottom_rule(style_element: Elem, color: str, *, space: float) -> None:
         right.addprevious(bottom)
     else:
         border.append(bottom)
+
+
+def roles_for(layout: Layout) -> tuple[tuple[tuple[str, str], ...], dict[str, str]]:
+    """Word style -> role for a document of ``layout``, and the styles to create (with bases).
+
+    An article title that is the document's title is ``Title``, its headings at their own
+    level (:data:`STYLE_ROLES`); article titles under a pack are ``Heading 1``
+    (:data:`PACK_ROLES`).
+    """
+    if layout.title_role == "title":
+        return STYLE_ROLES, _CUSTOM_STYLES
+    return PACK_ROLES, PACK_CUSTOM
+
+
+def setup_document_styles(
+    doc: Doc, style: Style, layout: Layout, language: str, *, template: bool
+) -> frozenset[str]:
+    """Every Word style a document of ``layout`` uses, from the roles; the ones a template kept."""
+    roles, custom = roles_for(layout)
+    kept = setup_styles(doc, style, language, template=template, roles=roles, custom=custom)
+    if layout.title_role == "heading":
+        setup_pack_styles(doc, style, kept)
+    return kept
