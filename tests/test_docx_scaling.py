@@ -54,15 +54,11 @@ from briefconv.pack import make_pack
 from briefconv.styles import Style
 from briefconv.writers._links import safe_url
 from briefconv.writers._runs import Run, flatten
-from briefconv.writers.docx import (
-    DocxWriter,
-    _add_runs,
-    _new_rid,
-    _Numbering,
-    _put_text,
-    _setup_styles,
-    add_styled_paragraph,
-)
+from briefconv.writers.docx import DocxWriter
+from briefconv.writers.docx._content import add_runs, add_styled_paragraph, put_text
+from briefconv.writers.docx._numbering import Numbering
+from briefconv.writers.docx._oxml import new_rid
+from briefconv.writers.docx._styles import setup_styles
 
 from .conftest import ROOT
 from .test_markdown_docx import png
@@ -144,7 +140,7 @@ def _reference_style(docx_run: DocxRun, run: Run, *, linked: bool = False) -> No
 
 def _styled_document(style: Style) -> Any:
     doc = Document()
-    _setup_styles(doc, style, "en", template=False)
+    setup_styles(doc, style, "en", template=False)
     return doc
 
 
@@ -156,7 +152,7 @@ def test_text_is_written_as_run_text_writes_it(text: str) -> None:
     expected = OxmlElement("w:r")
     DocxRun(expected, None).text = text  # type: ignore[arg-type]
     actual = OxmlElement("w:r")
-    _put_text(actual, text)
+    put_text(actual, text)
     assert etree.tostring(actual) == etree.tostring(expected)
 
 
@@ -165,7 +161,7 @@ def test_runs_and_links_are_the_xml_python_docx_writes(style: Style) -> None:
     expected_doc, actual_doc = _styled_document(style), _styled_document(style)
     for _ in range(2):  # the second paragraph reuses the links' relationships
         _reference_runs(add_styled_paragraph(expected_doc, "Body Text"), runs)
-        _add_runs(add_styled_paragraph(actual_doc, "Body Text"), runs)
+        add_runs(add_styled_paragraph(actual_doc, "Body Text"), runs)
     assert etree.tostring(actual_doc.element.body) == etree.tostring(expected_doc.element.body)
     assert actual_doc.part.rels.xml == expected_doc.part.rels.xml
 
@@ -178,7 +174,7 @@ def test_new_relationship_ids_fill_gaps_as_python_docx_does() -> None:
     ids = []
     for n in range(3):
         expected = rels._next_rId
-        rid = _new_rid(doc.part)
+        rid = new_rid(doc.part)
         assert rid == expected
         rels.add_relationship(RT.HYPERLINK, f"https://x.example/{n}", rid, is_external=True)
         ids.append(rid)
@@ -191,7 +187,7 @@ def test_numbering_ids_fill_gaps_as_python_docx_does(style: Style) -> None:
     # A gap in the numIds in use (3 is no list style's), and an element that must stay last.
     numbering.remove(next(num for num in numbering.num_lst if num.numId == 3))
     numbering.append(OxmlElement("w:numIdMacAtCleanup", attrs={qn("w:val"): "0"}))
-    lists = _Numbering(doc, style.role("list"), frozenset())
+    lists = Numbering(doc, style.role("list"), frozenset())
     for start in (None, 3, None, 2):
         expected = numbering._next_numId
         assert lists.new_list("List Number", start) == expected

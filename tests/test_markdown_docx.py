@@ -36,7 +36,7 @@ from briefconv.model import (
     Text,
     ThematicBreak,
 )
-from briefconv.pack import make_pack
+from briefconv.pack import handout, make_pack
 from briefconv.styles import Style
 from briefconv.writers.docx import DocxWriter
 
@@ -74,7 +74,7 @@ def article(*blocks: Block) -> Article:
 
 
 def write(art: Article, style: Style, path: Path) -> Path:
-    path.write_bytes(DocxWriter().write(art, style))
+    path.write_bytes(DocxWriter().write_pack(handout(art), style))
     return path
 
 
@@ -85,7 +85,7 @@ def full() -> Article:
 
 @pytest.fixture(scope="module")
 def full_docx(full: Article, style: Style) -> bytes:
-    return DocxWriter().write(full, style)
+    return DocxWriter().write_pack(handout(full), style)
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +103,7 @@ def inlines(ast: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 
 
 def test_two_writes_are_byte_identical(full: Article, style: Style, full_docx: bytes) -> None:
-    assert DocxWriter().write(full, style) == full_docx
+    assert DocxWriter().write_pack(handout(full), style) == full_docx
 
 
 def test_pandoc_reads_the_image_with_its_alt_text(full_ast: dict[str, Any]) -> None:
@@ -182,7 +182,7 @@ def test_large_images_are_scaled_into_the_text_frame(style: Style, tmp_path: Pat
     wide.write_bytes(png(4000, 1000))
     tall.write_bytes(png(300, 6000))
     art = article(Figure("wide.png", "wide", str(wide)), Figure("tall.png", "tall", str(tall)))
-    doc = Document(io.BytesIO(DocxWriter().write(art, style)))
+    doc = Document(io.BytesIO(DocxWriter().write_pack(handout(art), style)))
     section: Any = doc.sections[0]  # lengths are Optional in python-docx's types
     frame_w = section.page_width - section.left_margin - section.right_margin
     frame_h = section.page_height - section.top_margin - section.bottom_margin
@@ -207,7 +207,7 @@ def test_remote_and_broken_images_show_their_alt_text(
         Figure("gone.png", "", str(tmp_path / "gone.png")),
     )
     with caplog.at_level(logging.WARNING, logger="briefconv"):
-        doc = Document(io.BytesIO(DocxWriter().write(art, style)))
+        doc = Document(io.BytesIO(DocxWriter().write_pack(handout(art), style)))
     shown = [p for p in doc.paragraphs if p.text.startswith("[Image")]
     assert [p.text for p in shown] == [
         "[Image: satellite view]",
@@ -247,7 +247,7 @@ def nesting(blocks: list[dict[str, Any]], depth: int = 0) -> int:
 def test_deep_nesting_uses_word_levels_and_restarts(
     style: Style, tmp_path: Path, pandoc_ast: PandocAst
 ) -> None:
-    data = DocxWriter().write(article(deep_list(8)), style)
+    data = DocxWriter().write_pack(handout(article(deep_list(8))), style)
     path = tmp_path / "deep.docx"
     path.write_bytes(data)
     doc = Document(io.BytesIO(data))
@@ -269,7 +269,7 @@ def test_deep_nesting_uses_word_levels_and_restarts(
 def test_lists_deeper_than_word_allows_stay_at_level_8(
     style: Style, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    doc = Document(io.BytesIO(DocxWriter().write(article(deep_list(12)), style)))
+    doc = Document(io.BytesIO(DocxWriter().write_pack(handout(article(deep_list(12))), style)))
     levels = [int(v) for v in doc.element.body.xpath(".//w:numPr/w:ilvl/@w:val")]
     assert max(levels) == 8
     assert "level 12" in [p.text for p in doc.paragraphs]

@@ -21,10 +21,12 @@ from lxml import etree
 import briefconv
 from briefconv import PackMeta
 from briefconv.model import (
+    PACK_LAYOUT,
     Article,
     ArticleMeta,
     BulletList,
     Heading,
+    Layout,
     OrderedList,
     Pack,
     Paragraph,
@@ -36,8 +38,8 @@ from briefconv.pack import handout, heading_id, make_pack
 from briefconv.styles import Style
 from briefconv.wording import cover_text, entry_details, labels
 from briefconv.writers._dates import pack_datetime
-from briefconv.writers._docx_pack import bookmark_name
 from briefconv.writers.docx import DocxWriter
+from briefconv.writers.docx._layout import bookmark_name
 
 from .conftest import HOSTILE, ROOT, pandoc_blocks, pandoc_text
 from .test_writer_docx import libreoffice_pdf
@@ -112,7 +114,7 @@ def _section_heads(data: bytes) -> list[tuple[str, str]]:
     return out
 
 
-def _conclusions() -> Pack:
+def _conclusions(layout: Layout = PACK_LAYOUT, classification: str | None = None) -> Pack:
     def article(name: str) -> Article:
         return Article(
             ArticleMeta(title=name, source="Wire", date="2 June 2025"),
@@ -123,7 +125,13 @@ def _conclusions() -> Pack:
             ),
         )
 
-    return make_pack([article("Alpha"), article("Beta")], PackMeta(title="Two"))
+    meta = PackMeta(title="Two", classification=classification)
+    return make_pack([article("Alpha"), article("Beta")], meta, layout=layout)
+
+
+def _style_names(data: bytes) -> list[str]:
+    """The Word style of every body paragraph, in order."""
+    return [p.style.name for p in Document(io.BytesIO(data)).paragraphs]
 
 
 # --- fixtures --------------------------------------------------------------------------
@@ -401,11 +409,11 @@ def test_one_article_with_a_cover_is_a_pack(style: Style, rich_article: Article)
     ]
 
 
-def test_write_is_the_one_article_pack(style: Style, rich_article: Article) -> None:
+def test_a_handout_is_a_pack_without_parts(style: Style, rich_article: Article) -> None:
     writer = DocxWriter()
-    data = writer.write(rich_article, style)
-    assert data == writer.write_pack(handout(rich_article), style)
-    # No cover, contents, sections or bookmarks: today's single handout.
+    assert not hasattr(writer, "write")  # one entry point: write_pack
+    data = writer.write_pack(handout(rich_article), style)
+    # No cover, contents, sections or bookmarks: the one article under its title.
     body = _document(data)
     assert len(body.findall("w:body/w:p/w:pPr/w:sectPr", NS)) == 0
     assert not list(body.iter(f"{W}bookmarkStart"))
@@ -512,6 +520,63 @@ def test_language_words_and_page_of(style: Style) -> None:
     pack = replace(pack, meta=replace(pack.meta, language="uk"))
     heads = _section_heads(DocxWriter().write_pack(pack, style))
     assert heads[1] == ("Two\tУ цьому пакеті", "Сторінка 1 з 1")
+
+
+# --- layouts: the parts a pack's layout leaves out are not drawn ----------------------
+
+
+def test_a_pack_without_a_cover_opens_on_its_contents(style: Style) -> None:
+    data = DocxWriter().write_pack(_conclusions(Layout(cover=False), "OFFICIAL"), style)
+    names = _style_names(data)
+    assert "Title" not in names  # the cover's title
+    assert names[0] == "TOC Heading"
+    heads = _section_heads(data)
+    # Three sections (contents, two articles), each with marking, running head and page.
+    assert heads == [
+        ("OFFICIAL\nTwo\tIn this pack", "Page 1 of 1\nOFFICIAL"),
+        ("OFFICIAL\nTwo\tAlpha", "Page 1 of 1\nOFFICIAL"),
+        ("OFFICIAL\nTwo\tBeta", "Page 1 of 1\nOFFICIAL"),
+    ]
+
+
+def test_a_pack_without_contents_has_no_contents_page_or_toc_field(style: Style) -> None:
+    data = DocxWriter().write_pack(_conclusions(Layout(contents=False)), style)
+    names = _style_names(data)
+    assert not [n for n in names if n.startswith("TOC") or n == "Contents Entry"]
+    assert names.count("Heading 1") == 2 and names.count("Heading 2") == 2  # still a pack
+    assert not _instructions(_document(data))  # no TOC and no PAGEREF fields
+    settings = _parts(data, "word/settings.xml")["word/settings.xml"]
+    assert settings.find("w:updateFields", NS) is None  # nothing for Word to update
+    assert [h for h, _ in _section_heads(data)] == ["", "Two\tAlpha", "Two\tBeta"]
+
+
+def test_a_pack_without_running_heads_keeps_its_marking_and_page_numbers(style: Style) -> None:
+    data = DocxWriter().write_pack(_conclusions(Layout(running_heads=False), "OFFICIAL"), style)
+    heads = _section_heads(data)
+    assert len(heads) == 4  # cover, contents, two articles
+    assert [h for h, _ in heads] == ["OFFICIAL"] * 4
+    assert [f for _, f in heads] == ["OFFICIAL"] + ["Page 1 of 1\nOFFICIAL"] * 3
+    unmarked = _section_heads(
+        DocxWriter().write_pack(_conclusions(Layout(running_heads=False)), style)
+    )
+    assert [h for h, _ in unmarked] == [""] * 4
+
+
+def test_a_pack_of_articles_in_other_languages_words_each_in_its_own(style: Style) -> None:
+    untitled = Article(
+        ArticleMeta(title="", authors=("Олена Коваль",), language="uk"),
+        (Paragraph((Text("Текст."),)),),
+    )
+    pack = make_pack([untitled, _conclusions().articles[0].article], PackMeta(title="Two"))
+    data = DocxWriter().write_pack(pack, style)
+    doc = Document(io.BytesIO(data))
+    titles = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert titles == ["Без назви", "Alpha"]
+    bylines = [p.text for p in doc.paragraphs if p.style.name == "Article Byline"]
+    assert bylines[0].startswith("Автор: Олена Коваль · ")
+    assert _section_heads(data)[2][0] == "Two\tБез назви"  # its running head
+    contents = [p.text for p in doc.paragraphs if p.style.name == "Contents Entry"]
+    assert contents[0].startswith("Без назви")
 
 
 # --- LibreOffice -----------------------------------------------------------------------

@@ -30,6 +30,7 @@ from briefconv.model import (
     Block,
     BulletList,
     Emphasis,
+    Figure,
     Heading,
     Link,
     OrderedList,
@@ -39,6 +40,7 @@ from briefconv.model import (
     Text,
     plain_text,
 )
+from briefconv.pack import handout
 from briefconv.styles import Page, Style
 from briefconv.writers import get_writer
 from briefconv.writers._dates import document_datetime
@@ -60,7 +62,7 @@ _WORD_ALIGN = {
 
 def write(article: Article, style: Style, tmp_path: Path, name: str = "out.docx") -> Path:
     path = tmp_path / name
-    path.write_bytes(DocxWriter().write(article, style))
+    path.write_bytes(DocxWriter().write_pack(handout(article), style))
     return path
 
 
@@ -530,6 +532,29 @@ def test_footer_has_page_fields(rich_article: Article, style: Style, tmp_path: P
         assert paragraph.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "Footer"
 
 
+def test_a_ukrainian_handout_is_worded_in_ukrainian(style: Style) -> None:
+    article = Article(
+        ArticleMeta(title="Переговори", authors=("Олена Коваль",), language="uk"),
+        (Paragraph((Text("Текст."),)), Figure("https://x.example/map.png", "Мапа")),
+    )
+    doc = Document(io.BytesIO(DocxWriter().write_pack(handout(article), style)))
+    section = doc.sections[0]
+    for footer in (section.footer, section.first_page_footer):
+        assert [p.text for p in footer.paragraphs] == ["Сторінка 1 з 1"]  # cached fields
+    assert [p.text for p in section.header.paragraphs] == ["Переговори"]
+    texts = {p.style.name: p.text for p in doc.paragraphs}
+    assert texts["Byline"] == "Автор: Олена Коваль"
+    assert "[Зображення: Мапа]" in [p.text for p in doc.paragraphs]
+
+
+def test_an_untitled_handout_says_so_in_its_language(style: Style) -> None:
+    article = Article(ArticleMeta(title="", language="de"), (Paragraph((Text("Text."),)),))
+    doc = Document(io.BytesIO(DocxWriter().write_pack(handout(article), style)))
+    assert doc.paragraphs[0].style.name == "Title"
+    assert doc.paragraphs[0].text == "Ohne Titel"
+    assert doc.sections[0].footer.paragraphs[0].text == "Seite 1 von 1"
+
+
 def test_word_structure_uses_builtin_styles(
     rich_article: Article, style: Style, tmp_path: Path
 ) -> None:
@@ -715,7 +740,7 @@ def test_template_output_is_deterministic(
     templated: tuple[Path, Path, Style], rich_article: Article
 ) -> None:
     _, path, with_template = templated
-    assert DocxWriter().write(rich_article, with_template) == path.read_bytes()
+    assert DocxWriter().write_pack(handout(rich_article), with_template) == path.read_bytes()
 
 
 def test_template_headers_are_kept_and_said_once(
@@ -764,7 +789,9 @@ def test_unusable_template_is_a_render_error(
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"not a zip")
     with pytest.raises(RenderError, match=r"broken\.docx"):
-        DocxWriter().write(rich_article, style.with_options("docx", template=str(broken)))
+        DocxWriter().write_pack(
+            handout(rich_article), style.with_options("docx", template=str(broken))
+        )
 
 
 def test_libreoffice_uses_the_template_page(
@@ -783,7 +810,7 @@ def test_no_debug_message_without_template(
 ) -> None:
     # Word expresses every role key itself: nothing to say without a template.
     with caplog.at_level(logging.DEBUG, logger="briefconv"):
-        DocxWriter().write(rich_article, style)
+        DocxWriter().write_pack(handout(rich_article), style)
     assert not [r for r in caplog.records if r.getMessage().startswith("docx:")]
 
 
@@ -791,18 +818,21 @@ def test_no_debug_message_without_template(
 
 
 def test_same_article_same_bytes(rich_article: Article, style: Style) -> None:
-    assert DocxWriter().write(rich_article, style) == DocxWriter().write(rich_article, style)
+    assert DocxWriter().write_pack(handout(rich_article), style) == DocxWriter().write_pack(
+        handout(rich_article), style
+    )
 
 
 def test_same_bytes_in_another_process(rich_article: Article, style: Style, tmp_path: Path) -> None:
-    here = DocxWriter().write(rich_article, style)
+    here = DocxWriter().write_pack(handout(rich_article), style)
     script = (
         "import sys; sys.path.insert(0, sys.argv[2]);"
         "from conftest import rich_article;"
         "from briefconv.styles import load_style;"
+        "from briefconv.pack import handout;"
         "from briefconv.writers.docx import DocxWriter;"
         "open(sys.argv[1], 'wb').write("
-        "DocxWriter().write(rich_article.__wrapped__(), load_style('default')))"
+        "DocxWriter().write_pack(handout(rich_article.__wrapped__()), load_style('default')))"
     )
     out = tmp_path / "other.docx"
     env = dict(os.environ, PYTHONHASHSEED="12345", TZ="Pacific/Kiritimati")
@@ -816,7 +846,7 @@ def test_same_bytes_in_another_process(rich_article: Article, style: Style, tmp_
 
 
 def test_zip_dates_come_from_the_article(rich_article: Article, style: Style) -> None:
-    with zipfile.ZipFile(io.BytesIO(DocxWriter().write(rich_article, style))) as z:
+    with zipfile.ZipFile(io.BytesIO(DocxWriter().write_pack(handout(rich_article), style))) as z:
         assert {info.date_time for info in z.infolist()} == {(2025, 6, 2, 0, 0, 0)}
 
 

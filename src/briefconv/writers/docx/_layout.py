@@ -1,0 +1,515 @@
+"""The DOCX document's layout: one pipeline for any pack, its parts chosen by ``pack.layout``.
+
+A one-article handout (:data:`~briefconv.model.HANDOUT_LAYOUT`) is the article alone: its
+title is the document's ``Title``, its headings keep their level, its running title starts
+on page 2. A briefing pack (:data:`~briefconv.model.PACK_LAYOUT`) has every part below;
+a layout may leave out the cover, the contents or the running heads.
+
+* The **cover** is a section of its own whose header and footer hold only the
+  classification marking; the pack title is ``Title`` (so pandoc and Word take it as the
+  document title), the subtitle ``Subtitle``, the date, "Prepared by/for" lines and the
+  counts line ``Byline``; the lower block sits at the foot of the page in a frame.
+* **"In this pack"** (``TOC Heading``, which Word keeps out of its own TOC and navigation
+  pane) lists every article: its title as an internal hyperlink to the article's bookmark
+  with a ``PAGEREF`` page number, the details line and the summary. A real Word ``TOC``
+  field follows, pre-filled with the article titles (``TOC 1``) and their headings (``TOC
+  2``/``TOC 3``), because headless LibreOffice and other readers never rebuild it
+  (PITFALLS 6); ``w:updateFields`` asks Word to refresh its page numbers on opening.
+* **Each article** is a section of its own, so it starts on a new page and carries its
+  own running header (pack title, article title; LibreOffice 7.4 cannot be relied on for
+  ``STYLEREF``). Its title is ``Heading 1`` (bookmark ``entry.id``) and model heading level
+  n is ``Heading n+1`` (bookmark ``heading_id(entry.id, block index)``), so headings nest
+  under their article in Word's navigation pane and in pandoc.
+* Every page carries the marking at its top and bottom (header and footer); every page but
+  the cover the running header and "Page X of Y" with real ``PAGE``/``NUMPAGES`` fields.
+  Without contents nothing links to the articles, and they have no bookmarks.
+
+Word limits bookmark names to 40 characters: longer ids are shortened with a hash of the
+whole id (:func:`bookmark_name`), so they stay unique.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import cast
+
+from docx.image.image import Image as DocxImage
+from docx.oxml.ns import qn
+from docx.parts.document import DocumentPart
+from docx.shape import InlineShape
+from docx.shared import Emu
+
+from briefconv.model import Heading, Pack, PackArticle, plain_text
+from briefconv.pack import heading_id
+from briefconv.styles import Role, Style
+from briefconv.wording import byline, cover_text, entry_details, labels, one_line, untitled
+from briefconv.writers._dates import pack_datetime
+from briefconv.writers._runs import flatten
+from briefconv.writers.docx._content import (
+    add_picture,
+    add_runs,
+    add_styled_paragraph,
+    add_text_run,
+    write_block,
+)
+from briefconv.writers.docx._furniture import (
+    Heads,
+    body_width,
+    complex_field,
+    copy_without_heads,
+    fld_char,
+    role_measurer,
+    running_heads,
+    setup_page,
+    tab_run,
+    text_run,
+    to_points,
+    update_fields_on_open,
+)
+from briefconv.writers.docx._numbering import Numbering
+from briefconv.writers.docx._oxml import (
+    W_P,
+    Doc,
+    Elem,
+    Para,
+    el,
+    hex_color,
+    insert_ordered,
+    last_section,
+    p_element,
+    twips,
+)
+from briefconv.writers.docx._package import (
+    base_document,
+    finish,
+    set_core_properties,
+)
+from briefconv.writers.docx._styles import (
+    line_spacing,
+    log_not_expressed,
+    setup_document_styles,
+)
+
+__all__ = ["bookmark_name", "write_document"]
+
+_log = logging.getLogger("briefconv")
+
+
+#: Word drops or renames bookmarks with longer names.
+_BOOKMARK_MAX = 40
+#: Right indent of the contents' summaries: room for the page numbers above them.
+_NUMBER_RESERVE = 36.0
+#: Room the cover leaves at its foot for a reader's own line heights (points).
+_COVER_SLACK = 24.0
+
+#: TOC levels Word fills from ``TOC \\o "1-3"``: heading styles 1-3.
+_TOC_LEVELS = 3
+
+
+def bookmark_name(anchor: str) -> str:
+    """The Word bookmark name for ``anchor``: itself, or cut with a hash if over 40 characters.
+
+    >>> bookmark_name("a1-talks-h3")
+    'a1-talks-h3'
+    >>> len(bookmark_name("a1-" + "x" * 60 + "-h12"))
+    40
+    """
+    if len(anchor) <= _BOOKMARK_MAX:
+        return anchor
+    digest = hashlib.sha1(anchor.encode()).hexdigest()[:8]
+    return f"{anchor[: _BOOKMARK_MAX - 9]}_{digest}"
+
+
+def write_document(pack: Pack, style: Style) -> bytes:
+    """Render ``pack`` in ``style``, the parts its layout asks for; return the DOCX bytes.
+
+    One path for a handout and a briefing pack: the base document, the Word styles for
+    the layout's title role, the page (with a handout's heads, known before the body),
+    then [cover] [contents] and the articles, a section each; a pack's running heads and
+    footers once the sections are known; core properties; the saved, normalised zip.
+    """
+    layout = pack.layout
+    when = pack_datetime(pack)
+    doc, template = base_document(style)
+    kept = setup_document_styles(
+        doc, style, layout, pack.meta.language, template=template is not None
+    )
+    lists = Numbering(doc, style.role("list"), kept)
+    source = setup_page(doc, style, pack, template=template)
+    log_not_expressed(template, kept, source, layout)
+    builder = _Builder(doc, pack, style, lists)
+    builder.build()
+    if layout.title_role == "heading":
+        # A handout's heads came with its page, before the body (so its header and footer
+        # parts keep their names and relationship ids); a pack's name each section's
+        # article, known only now.
+        running_heads(doc, pack, style, builder.sections)
+    if layout.contents:
+        # Word refreshes the TOC's and contents' page numbers on opening (PITFALLS 6).
+        update_fields_on_open(doc)
+    set_core_properties(doc, pack, when)
+    return finish(doc, when)
+
+
+class _Heights:
+    """Estimated heights of one-paragraph texts in a role, from measured line counts."""
+
+    def __init__(self, style: Style, width: float) -> None:
+        self.style = style
+        self.width = width
+        self._measures: dict[str, Callable[[str], float]] = {}
+
+    def of(
+        self,
+        text: str,
+        role_name: str,
+        *,
+        before: float | None = None,
+        after: float | None = None,
+        inset: float = 0.0,
+    ) -> float:
+        """Points from the top of the paragraph's space before to the end of its space after."""
+        role = self.style.role(role_name)
+        if role_name not in self._measures:
+            self._measures[role_name] = role_measurer(self.style, role_name)
+        lines = _line_count(text, self._measures[role_name], self.width - inset)
+        # Lines are "at least" size x line_height apart; a font's own line height (about
+        # 1.17 x the size for DejaVu) wins where it is larger.
+        line = max(role.size * role.line_height, role.size * 1.17)
+        return (
+            (role.space_before if before is None else before)
+            + lines * line
+            + (role.space_after if after is None else after)
+        )
+
+
+def _line_count(text: str, measure: Callable[[str], float], width: float) -> int:
+    """Lines ``text`` takes when broken at spaces to fit ``width``."""
+    lines, current = 1, ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if current and measure(candidate) > width:
+            lines += 1
+            current = word
+        else:
+            current = candidate
+    return lines
+
+
+@dataclass
+class _Builder:
+    """Appends the layout's parts to the body: [cover] [contents] articles, one section each."""
+
+    doc: Doc
+    pack: Pack
+    style: Style
+    lists: Numbering
+    sections: list[Heads] = field(default_factory=list)
+    _bookmark_id: int = 0
+
+    def build(self) -> None:
+        """Append every part, ending a section before each new part (the heads it names)."""
+        layout = self.pack.layout
+        # The heads of the section being filled; None before the first part.
+        heads: Heads | None = None
+        if layout.cover:
+            self._cover()
+            heads = Heads(None)
+        if layout.contents:
+            if heads is not None:
+                self._end_section(heads)
+            self._contents()
+            heads = Heads(labels(self.pack.meta.language).in_this_pack)
+        for entry in self.pack.articles:
+            if heads is not None:
+                self._end_section(heads)
+            self._article(entry)
+            meta = entry.article.meta
+            heads = Heads(untitled(meta.title, meta.language))
+        assert heads is not None  # a pack has at least one article
+        self.sections.append(heads)  # the body's own w:sectPr ends the last section
+
+    # -- sections
+
+    def _end_section(self, heads: Heads) -> None:
+        """End the current section at the last paragraph: a copy of the page setup."""
+        # The body's own w:sectPr is its last child, and the last paragraph comes just
+        # before it: found from the end, as body.findall("w:p") and get_or_add_sectPr
+        # would find them by scanning the whole body (O(n) per article, O(n²) a pack).
+        body_sect: Elem = last_section(self.doc)._sectPr
+        last = body_sect.getprevious()
+        while last is not None and last.tag != W_P:
+            last = last.getprevious()
+        sect = copy_without_heads(body_sect)
+        insert_ordered(last.get_or_add_pPr(), sect)
+        self.sections.append(heads)
+
+    # -- helpers
+
+    def _para(self, text: str, style_name: str) -> Para:
+        paragraph = add_styled_paragraph(self.doc, style_name)
+        if text:
+            add_text_run(p_element(paragraph), text)
+        return paragraph
+
+    def _bookmark(self, p: Elem, anchor: str) -> None:
+        """Wrap the content of paragraph ``p`` in a bookmark named for ``anchor``."""
+        self._bookmark_id += 1
+        start = el("w:bookmarkStart", id=str(self._bookmark_id), name=bookmark_name(anchor))
+        ppr = p.find(qn("w:pPr"))
+        if ppr is not None:
+            ppr.addnext(start)
+        else:
+            p.insert(0, start)
+        p.append(el("w:bookmarkEnd", id=str(self._bookmark_id)))
+
+    # -- cover
+
+    def _cover(self) -> None:
+        """Logo, accent bar, title block; the lower block at the foot of the page.
+
+        Word and LibreOffice have no "bottom of the page" for body text (LibreOffice 7.4
+        merges or drops frames whose paragraphs differ in borders), so the space above
+        the lower block is worked out from the type sizes and measured line counts, with
+        some room to spare so that the cover never spills onto a second page.
+        """
+        text = cover_text(self.pack)
+        style = self.style
+        page = style.page
+        frame_height = page.height - page.margin_top - page.margin_bottom
+        text_width = body_width(self.doc)
+        height = _Heights(style, text_width)
+        used = 0.0
+        logo = style.pack.get("logo")
+        if logo:
+            paragraph = add_styled_paragraph(self.doc, "Normal")
+            _space(paragraph, style.role("body"), before=0, after=12)
+            used += 12 + _add_logo(
+                paragraph,
+                str(logo),
+                max_width=text_width / 2,
+                max_height=min(60.0, frame_height / 8),
+            )
+        # The accent bar: a short thick rule about a fifth of the way down, as in the PDF.
+        accent = style.role("cover_title").color
+        bar = add_styled_paragraph(self.doc, "Normal")
+        bar_ppr = p_element(bar).get_or_add_pPr()
+        border = el("w:pBdr")
+        border.append(el("w:top", val="single", sz="40", space="0", color=hex_color(accent)))
+        insert_ordered(bar_ppr, border)
+        insert_ordered(bar_ppr, el("w:ind", left="0", right=str(twips(text_width - 56))))
+        bar_before = max(frame_height * 0.2 - used, 0.0)
+        insert_ordered(
+            bar_ppr,
+            el(
+                "w:spacing",
+                before=str(twips(bar_before)),
+                after=str(twips(16)),
+                line=str(twips(2)),
+                lineRule="exact",
+            ),
+        )
+        used += bar_before + 5 + 2 + 16
+        title = untitled(text.title, self.pack.meta.language)
+        self._para(title, "Title")
+        used += height.of(title, "cover_title")
+        if text.subtitle:
+            subtitle = one_line(text.subtitle)
+            _bottom_border(self._para(subtitle, "Subtitle"), accent, space=10)
+            used += height.of(subtitle, "subtitle") + 11
+        byline_role = style.role("byline")
+        if text.date:
+            _space(self._para(text.date, "Byline"), byline_role, after=4)
+            used += height.of(text.date, "byline", after=4)
+        # The lower block: prepared by/for, the counts line, the boxed marking.
+        lower: list[tuple[str, str, float, float]] = [
+            (one_line(line), "Byline", 0.0, 3.0)
+            for line in (text.prepared_by, text.prepared_for)
+            if line
+        ]
+        lower.append((text.summary, "Byline", 6.0, 0.0))
+        marking_role = style.role("marking")
+        box_pad = round(marking_role.size * 0.6)
+        if text.classification:
+            lower.append((one_line(text.classification), "Marking", 16.0, 0.0))
+        lower_height = 0.0
+        for line, style_name, before, after in lower:
+            role_name = "marking" if style_name == "Marking" else "byline"
+            inset = 2 * (box_pad + 2) if style_name == "Marking" else 0.0
+            lower_height += height.of(line, role_name, before=before, after=after, inset=inset)
+        if text.classification:
+            lower_height += 2 * (box_pad + 1)
+        # Room to spare for line heights a reader computes a little differently.
+        gap = max(frame_height - used - lower_height - _COVER_SLACK, 12.0)
+        for number, (line, style_name, before, after) in enumerate(lower):
+            paragraph = self._para(line, style_name)
+            role = marking_role if style_name == "Marking" else byline_role
+            _space(paragraph, role, before=gap if number == 0 else before, after=after)
+            if style_name == "Marking":
+                _box(paragraph, marking_role)
+
+    # -- contents
+
+    def _contents(self) -> None:
+        words = labels(self.pack.meta.language)
+        language = self.pack.meta.language
+        heading = self._para(words.in_this_pack, "TOC Heading")
+        # At the top of the page, as the PDF's (reportlab drops space at a frame's top).
+        _space(heading, self.style.role("heading1"), before=0)
+        width = body_width(self.doc)
+        for entry in self.pack.articles:
+            title = add_styled_paragraph(self.doc, "Contents Entry")
+            ppr = p_element(title).get_or_add_pPr()
+            insert_ordered(ppr, el("w:keepNext"))
+            tabs = el("w:tabs")
+            tabs.append(el("w:tab", val="right", leader="dot", pos=str(twips(width))))
+            insert_ordered(ppr, tabs)
+            link = _internal_link(p_element(title), entry.id)
+            meta = entry.article.meta
+            link.append(text_run(untitled(meta.title, meta.language)))
+            # The dot leader takes the tab's look: light, as the PDF's.
+            link.append(tab_run(self.style.role("byline").color))
+            complex_field(link, f"PAGEREF {bookmark_name(entry.id)} \\h", "")
+            details = self._para(entry_details(entry, language), "Byline")
+            insert_ordered(p_element(details).get_or_add_pPr(), el("w:keepNext"))
+            _space(details, self.style.role("byline"), after=3)
+            if entry.summary:
+                summary = self._para(one_line(entry.summary), "Body Text")
+                # Clear of the page-number column, as in the PDF.
+                insert_ordered(
+                    p_element(summary).get_or_add_pPr(),
+                    el("w:ind", left="0", right=str(twips(_NUMBER_RESERVE))),
+                )
+        self._toc(width)
+
+    def _toc(self, width: float) -> None:
+        """A Word TOC field, pre-filled with what Word would put in it."""
+        entries: list[tuple[int, str, str]] = []
+        for entry in self.pack.articles:
+            meta = entry.article.meta
+            entries.append((1, untitled(meta.title, meta.language), entry.id))
+            for index, block in enumerate(entry.article.blocks):
+                if isinstance(block, Heading) and block.level + 1 <= _TOC_LEVELS:
+                    text = one_line(plain_text(block.children))
+                    if text:
+                        entries.append((block.level + 1, text, heading_id(entry.id, index)))
+        for number, (level, text, anchor) in enumerate(entries):
+            paragraph = add_styled_paragraph(self.doc, f"TOC {level}")
+            p = p_element(paragraph)
+            if number == 0:
+                p.append(fld_char("begin"))
+                instr_run = el("w:r")
+                instr = el("w:instrText")
+                instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                instr.text = ' TOC \\o "1-3" \\h \\z \\u '
+                instr_run.append(instr)
+                p.append(instr_run)
+                p.append(fld_char("separate"))
+            # No page numbers: only a layout knows them, and LibreOffice shows a TOC's
+            # cached numbers as they are (wrong ones would mislead); Word, asked by
+            # w:updateFields, rebuilds the whole field with numbers on opening.
+            _internal_link(p, anchor).append(text_run(text))
+        # The field ends in a paragraph of its own, as Word writes it: LibreOffice loses the
+        # section's footer fields when the TOC ends in the paragraph that ends the section.
+        closing = add_styled_paragraph(self.doc, "Normal")
+        p_element(closing).append(fld_char("end"))
+        # ... and the section ends one paragraph later still: LibreOffice 7.4 reads the
+        # footer's PAGE and NUMPAGES fields as empty when the TOC ends in that paragraph.
+        add_styled_paragraph(self.doc, "Normal")
+
+    # -- articles
+
+    def _article(self, entry: PackArticle) -> None:
+        """The article's title, subtitle and byline, then its blocks.
+
+        Its title is the document's ``Title`` (a handout), or a ``Heading 1`` over headings
+        one level deeper, with the reading time in its byline (a pack). Where there are
+        contents, its title and headings are bookmarked for their links.
+        """
+        layout = self.pack.layout
+        article = entry.article
+        meta = article.meta
+        language = meta.language
+        bookmarks = layout.contents
+        title = untitled(meta.title, language)
+        extra: tuple[str, ...] = ()
+        if layout.title_role == "title":
+            heading = self._para(title, "Title")
+            byline_style = "Byline"
+        else:
+            heading = self._para(title, "Heading 1")
+            words = labels(self.pack.meta.language)
+            byline_style, extra = "Article Byline", (words.min_read.format(n=entry.minutes),)
+        if bookmarks:
+            self._bookmark(p_element(heading), entry.id)
+        if meta.subtitle:
+            self._para(meta.subtitle, "Subtitle")
+        if parts := byline(meta, extra=extra):
+            add_runs(add_styled_paragraph(self.doc, byline_style), flatten(parts))
+        offset = layout.heading_offset
+        for index, block in enumerate(article.blocks):
+            p = write_block(self.doc, block, self.lists, language, heading_offset=offset)
+            if p is not None and bookmarks:
+                self._bookmark(p, heading_id(entry.id, index))
+
+
+def _space(
+    paragraph: Para, role: Role, *, before: float | None = None, after: float | None = None
+) -> None:
+    """Direct paragraph spacing (the contents and cover are tighter than their roles)."""
+    ppr = p_element(paragraph).get_or_add_pPr()
+    for old in ppr.findall(qn("w:spacing")):
+        ppr.remove(old)
+    insert_ordered(
+        ppr,
+        el(
+            "w:spacing",
+            before=str(twips(role.space_before if before is None else before)),
+            after=str(twips(role.space_after if after is None else after)),
+            **line_spacing(role),
+        ),
+    )
+
+
+def _internal_link(p: Elem, anchor: str) -> Elem:
+    link = el("w:hyperlink", anchor=bookmark_name(anchor), history="1")
+    p.append(link)
+    return link
+
+
+def _bottom_border(paragraph: Para, color: str, *, space: float) -> None:
+    ppr = p_element(paragraph).get_or_add_pPr()
+    border = el("w:pBdr")
+    border.append(
+        el("w:bottom", val="single", sz="6", space=str(round(space)), color=hex_color(color))
+    )
+    insert_ordered(ppr, border)
+
+
+def _box(paragraph: Para, role: Role) -> None:
+    """A box round the cover's marking, in the marking's colour."""
+    ppr = p_element(paragraph).get_or_add_pPr()
+    border = el("w:pBdr")
+    pad = str(round(role.size * 0.6))
+    for side in ("top", "left", "bottom", "right"):
+        border.append(el(f"w:{side}", val="single", sz="8", space=pad, color=hex_color(role.color)))
+    insert_ordered(ppr, border)
+    ind = twips(role.size * 0.6)
+    insert_ordered(ppr, el("w:ind", left=str(ind), right=str(ind)))
+
+
+def _add_logo(paragraph: Para, path: str, *, max_width: float, max_height: float) -> float:
+    """The style's logo (a trusted path from the style, never from an article), scaled.
+
+    Returns its height in points.
+    """
+    r = add_text_run(p_element(paragraph), "")
+    part = cast(DocumentPart, paragraph.part)
+    picture = InlineShape(add_picture(part, r, DocxImage.from_file(path)))
+    scale = min(max_width / to_points(picture.width), max_height / to_points(picture.height))
+    picture.width = Emu(round(picture.width * scale))
+    picture.height = Emu(round(picture.height * scale))
+    return to_points(picture.height)
