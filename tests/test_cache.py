@@ -30,6 +30,7 @@ from briefconv.fonts.metrics import FontSet
 from briefconv.model import Article, ArticleMeta, Emphasis, Paragraph, Strong, Text
 from briefconv.styles import load_style
 from briefconv.writers import pdf
+from briefconv.writers.pdf._text import load_pyphen
 
 from .conftest import ROOT
 
@@ -182,7 +183,7 @@ def test_cached_dictionary_hyphenates_identically(
     fresh = pyphen.HyphDict(path)
     for _ in range(2):  # a miss, then a hit
         monkeypatch.setattr(pyphen, "hdcache", {})
-        dic = pdf._pyphen(pyphen.language_fallback(lang))
+        dic = load_pyphen(pyphen.language_fallback(lang))
         assert type(dic.hd) is pyphen.HyphDict and dic.hd is not fresh
         assert dic.hd.patterns == fresh.patterns
         for word in words:

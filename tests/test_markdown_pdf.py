@@ -36,9 +36,10 @@ from briefconv.model import (
 )
 from briefconv.pack import make_pack
 from briefconv.styles import Style
-from briefconv.writers._pdf_pack import _geometry
 from briefconv.writers._runs import Run
-from briefconv.writers.pdf import PdfWriter, _chunk_runs
+from briefconv.writers.pdf import PdfWriter
+from briefconv.writers.pdf._furniture import page_geometry
+from briefconv.writers.pdf._text import chunk_runs
 
 from .conftest import CASES, HOSTILE
 
@@ -295,7 +296,7 @@ def test_images_in_a_pack_fit_its_smaller_frame(tmp_path: Path, style: Style) ->
     # Narrow top and bottom margins: the marking, header and footer then shrink the frame.
     page = dataclasses.replace(style.page, margin_top=24.0, margin_bottom=24.0)
     style = dataclasses.replace(style, page=page)
-    geometry = _geometry(style, True)
+    geometry = page_geometry(style, True)
     assert geometry.frame_top - geometry.frame_bottom < page.height - 48.0 - 40.0
     path = tmp_path / "tall.png"
     path.write_bytes(_png(300, 6000))
@@ -370,10 +371,10 @@ def test_line_breaks_survive_paragraph_chunking(style: Style) -> None:
     text = _text(_reader(PdfWriter().write(article, style)))
     assert re.search(r"word\s*\n\s*after the break", text)
     runs = [Run("ab " * 4), Run("\n", line_break=True), Run("cd " * 4)]
-    chunks = _chunk_runs(runs, limit=12)
+    chunks = chunk_runs(runs, limit=12)
     assert "".join(r.text for c in chunks for r in c) == "ab " * 4 + "cd " * 4
     assert all(not c[0].line_break and not c[-1].line_break for c in chunks)
-    kept = _chunk_runs(runs, limit=100)
+    kept = chunk_runs(runs, limit=100)
     assert [r.line_break for r in kept[0]] == [False, True, False]
 
 

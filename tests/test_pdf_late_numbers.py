@@ -22,8 +22,8 @@ from briefconv.fonts.metrics import FontSet
 from briefconv.model import Article, ArticleMeta, Pack, Paragraph, Text
 from briefconv.pack import make_pack
 from briefconv.styles import Align, Style
-from briefconv.writers._pdf_flowables import ContentsNumbers, FinishingCanvas, define_form
 from briefconv.writers.pdf import PdfWriter
+from briefconv.writers.pdf._flowables import ContentsNumbers, FinishingCanvas, define_form
 
 
 def _article(title: str, paragraphs: int) -> Article:
