@@ -1,7 +1,10 @@
-"""The PDF document templates and the handout's render: laid out once (PITFALLS 7).
+"""The PDF document: one template and one render for handouts and packs (PITFALLS 7).
 
-Numbers only the end of layout knows (the page count in "Page X of Y") are drawn as PDF
-forms defined after the last page (:class:`._flowables.FinishingCanvas`).
+A document is laid out once. What only the end of layout knows, the page count in "Page X
+of Y" and the page each article starts on in a pack's contents, is drawn as PDF forms
+defined after the last page (:class:`._flowables.FinishingCanvas`), so bookmarks stay on
+their pages (the ``NumberedCanvas`` recipe sends them all to page 1) and nothing is laid
+out twice.
 """
 
 from __future__ import annotations
@@ -9,149 +12,24 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
-from typing import Any, assert_never
+from typing import Any
 
-from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfdoc import PDFDate, PDFDictionary, PDFInfo, PDFName, PDFString
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
-from briefconv.fonts.metrics import Face
-from briefconv.model import Article
+from briefconv.model import Pack
 from briefconv.styles import Style
-from briefconv.writers._dates import document_datetime
+from briefconv.wording import one_line
+from briefconv.writers._dates import pack_datetime
 from briefconv.writers.pdf._flowables import (
+    ContentsNumbers,
     FinishingCanvas,
     HeadingParagraph,
     SectionBreak,
-    define_form,
 )
-from briefconv.writers.pdf._text import plain
+from briefconv.writers.pdf._furniture import Chrome
 
-__all__ = ["Document", "PackDocument", "Rendered", "footer_text", "render"]
-
-
-def footer_text(page: int, total: int) -> str:
-    """The handout's footer: "Page 3 of 12"."""
-    return f"Page {page} of {total}"
-
-
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    """A laid-out PDF: its bytes and its number of pages."""
-
-    data: bytes
-    pages: int
-
-
-class Document(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type stubs
-    """A one-frame document that shows its outline and stamps the article's date."""
-
-    def __init__(self, *args: Any, pdf_date: str, **kwargs: Any) -> None:
-        self._pdf_date = pdf_date
-        super().__init__(*args, **kwargs)
-
-    def beforeDocument(self) -> None:
-        """Open with the outline visible; date the file from the article, not the clock."""
-        self.canv.showOutline()
-        pdf_date = self._pdf_date
-        self.canv.setDateFormatter(lambda *_: pdf_date)
-        # reportlab seeds the file's /ID with SOURCE_DATE_EPOCH when it is set, even in
-        # invariant mode, so a dated pack's bytes would change with it: seed with our date.
-        doc = self.canv._doc
-        doc.signature = hashlib.md5(usedforsecurity=False)
-        doc.signature.update(pdf_date.encode("ascii"))
-
-
-def render(
-    article: Article,
-    style: Style,
-    footer_face: Face,
-    story: list[Any],
-) -> Rendered:
-    """Lay ``story`` out once into a PDF; the footers' page count is filled in at the end.
-
-    Each page draws a form of its own for its footer, defined after the last page, when
-    the count is known (:class:`FinishingCanvas`): a form per page, since a centred or
-    right-aligned footer moves with the width of the count.
-    """
-    meta = article.meta
-    page = style.page
-    footer = style.role("footer")
-    when = document_datetime(article)
-    pages = [0]
-
-    def form_name(number: int) -> str:
-        return f"briefconv-footer-{number}"
-
-    def on_page(canv: Any, doc: Any) -> None:
-        pages[0] = doc.page
-        canv.doForm(form_name(doc.page))
-
-    def finish(canv: Any) -> None:
-        for number in range(1, pages[0] + 1):
-            with define_form(canv, form_name(number)):
-                draw_footer(canv, footer_text(number, pages[0]))
-
-    def draw_footer(canv: Any, text: str) -> None:
-        canv.saveState()
-        canv.setFont(footer_face.font_name, footer.size)
-        canv.setFillColor(HexColor(footer.color))
-        y = max(page.margin_bottom * 0.45, footer.size)
-        match footer.align:
-            case "left" | "justify":
-                canv.drawString(page.margin_left, y, text)
-            case "center":
-                canv.drawCentredString(
-                    page.margin_left + (page.width - page.margin_left - page.margin_right) / 2,
-                    y,
-                    text,
-                )
-            case "right":
-                canv.drawRightString(page.width - page.margin_right, y, text)
-            case _:
-                assert_never(footer.align)
-        canv.restoreState()
-
-    keywords = [meta.source] if meta.source else []
-    buf = io.BytesIO()
-    doc = Document(
-        buf,
-        pdf_date=when.strftime("D:%Y%m%d%H%M%S+00'00'"),
-        pagesize=(page.width, page.height),
-        leftMargin=page.margin_left,
-        rightMargin=page.margin_right,
-        topMargin=page.margin_top,
-        bottomMargin=page.margin_bottom,
-        title=plain(meta.title),
-        author=", ".join(plain(a) for a in meta.authors),
-        subject=plain(meta.subtitle or meta.source or ""),
-        keywords=keywords,
-        creator="briefconv",
-        lang=meta.language,
-        displayDocTitle=True,
-        # PITFALLS 4: fixed document ID and no timestamps from the clock.
-        invariant=1,
-        pageCompression=1,
-        # The canvas would otherwise start every page in Helvetica, which then appears
-        # unembedded in the page resources (PITFALLS 2).
-        initialFontName=footer_face.font_name,
-        initialFontSize=footer.size,
-    )
-    frame = Frame(
-        page.margin_left,
-        page.margin_bottom,
-        page.width - page.margin_left - page.margin_right,
-        page.height - page.margin_top - page.margin_bottom,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="body",
-    )
-    # Drawn when the page ends, so the footer comes after the body in extracted text.
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPageEnd=on_page)])
-    doc.build(story, canvasmaker=FinishingCanvas.maker(finish))
-    return Rendered(buf.getvalue(), pages[0])
+__all__ = ["Document", "render"]
 
 
 class _ClassifiedInfo(PDFInfo):  # type: ignore[misc]  # reportlab has no type stubs
@@ -179,21 +57,50 @@ class _ClassifiedInfo(PDFInfo):  # type: ignore[misc]  # reportlab has no type s
         return PDFDictionary(entries).format(document)
 
 
-class PackDocument(Document):
-    """A pack document: tracks the current section, where each article starts, footers."""
+class Document(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type stubs
+    """A document that shows its outline, is dated from the pack and follows its sections.
 
-    def __init__(self, *args: Any, classification: str | None, **kwargs: Any) -> None:
+    It notes the current section (for the running head), the page each article starts on
+    (for the contents) and the pages that carry a footer, with their count.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        pdf_date: str,
+        classification: str | None,
+        first_section: str,
+        **kwargs: Any,
+    ) -> None:
+        """A ``BaseDocTemplate`` (same arguments) dated ``pdf_date`` (a PDF date string).
+
+        ``classification``, if any, goes into the information dictionary; ``first_section``
+        is the section of the first page (the later ones start at a :class:`SectionBreak`).
+        """
+        self._pdf_date = pdf_date
         self._classification = classification
-        self.section = ""
+        self._first_section = first_section
+        self.section = first_section
         self.first_pages: dict[str, int] = {}
         self.footer_pages: list[int] = []
         self.page_count = 0
         super().__init__(*args, **kwargs)
 
     def beforeDocument(self) -> None:
-        """Start afresh should the document be built again; add the marking key."""
-        super().beforeDocument()
-        self.section = ""
+        """Open with the outline visible; date the file from the pack, not the clock.
+
+        Starts the section tracking afresh, should the document be built again, and adds
+        the marking key.
+        """
+        self.canv.showOutline()
+        pdf_date = self._pdf_date
+        self.canv.setDateFormatter(lambda *_: pdf_date)
+        # reportlab seeds the file's /ID with SOURCE_DATE_EPOCH when it is set, even in
+        # invariant mode, so a dated pack's bytes would change with it: seed with our date.
+        doc = self.canv._doc
+        doc.signature = hashlib.md5(usedforsecurity=False)
+        doc.signature.update(pdf_date.encode("ascii"))
+        self.section = self._first_section
         self.first_pages = {}
         self.footer_pages = []
         self.page_count = 0
@@ -213,3 +120,130 @@ class PackDocument(Document):
             and flowable.outline.level == 0
         ):
             self.first_pages.setdefault(flowable.outline.key, self.page)
+
+
+@dataclass(frozen=True, slots=True)
+class _Info:
+    """What the document information dictionary says."""
+
+    title: str
+    author: str
+    subject: str
+    keywords: list[str]
+
+
+def _info(pack: Pack) -> _Info:
+    """Title, author, subject and keywords of the file.
+
+    An article whose title is the document's title (a handout) gives the document its
+    authors and subtitle too; a pack gives its own title, preparer and subtitle. The
+    keywords are the pack's marking and the articles' sources.
+    """
+    meta = pack.meta
+    marking = one_line(meta.classification or "") or None
+    sources = dict.fromkeys(
+        one_line(e.article.meta.source) for e in pack.articles if e.article.meta.source
+    )
+    keywords = [k for k in (marking, *sources) if k]
+    if pack.layout.title_role == "title":
+        article = pack.articles[0].article.meta
+        return _Info(
+            one_line(article.title),
+            ", ".join(one_line(a) for a in article.authors),
+            one_line(article.subtitle or article.source or ""),
+            keywords,
+        )
+    return _Info(
+        one_line(meta.title),
+        one_line(meta.prepared_by or ""),
+        one_line(meta.subtitle or ""),
+        keywords,
+    )
+
+
+def render(
+    pack: Pack,
+    style: Style,
+    chrome: Chrome,
+    story: list[Any],
+    *,
+    first_section: str,
+    numbers: ContentsNumbers | None,
+) -> bytes:
+    """Lay ``story`` out once; fill in the footers and the contents' ``numbers`` at the end.
+
+    The pages use the template ``"page"``, with a ``"cover"`` template first if the layout
+    has a cover (the story then switches to ``"page"`` after it). ``first_section`` is the
+    section the story opens with (see :class:`Document`).
+    """
+    page = style.page
+    footer = style.role("footer")
+    info = _info(pack)
+    buf = io.BytesIO()
+    doc = Document(
+        buf,
+        classification=one_line(pack.meta.classification or "") or None,
+        first_section=first_section,
+        pdf_date=pack_datetime(pack).strftime("D:%Y%m%d%H%M%S+00'00'"),
+        pagesize=(page.width, page.height),
+        leftMargin=page.margin_left,
+        rightMargin=page.margin_right,
+        topMargin=page.margin_top,
+        bottomMargin=page.margin_bottom,
+        title=info.title,
+        author=info.author,
+        subject=info.subject,
+        keywords=info.keywords,
+        creator="briefconv",
+        lang=pack.meta.language,
+        displayDocTitle=True,
+        # PITFALLS 4: fixed document ID and no timestamps from the clock.
+        invariant=1,
+        pageCompression=1,
+        # The canvas would otherwise start every page in Helvetica, which then appears
+        # unembedded in the page resources (PITFALLS 2).
+        initialFontName=chrome.footer_face.font_name,
+        initialFontSize=footer.size,
+    )
+    geometry = chrome.geometry
+
+    def frame(name: str) -> Frame:
+        return Frame(
+            page.margin_left,
+            geometry.frame_bottom,
+            geometry.frame_width,
+            geometry.frame_top - geometry.frame_bottom,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id=name,
+        )
+
+    def finish(canv: Any) -> None:
+        chrome.footers(canv, doc.footer_pages, doc.page_count)
+        if numbers is not None:
+            numbers.define(canv, doc.first_pages)
+
+    # Furniture drawn when a page begins comes before the body in extracted text, and
+    # furniture drawn when it ends comes after: marking, header, body, footer, marking.
+    templates = [
+        PageTemplate(
+            id="page",
+            frames=[frame("body")],
+            onPage=chrome.page_begin,
+            onPageEnd=chrome.page_end,
+        )
+    ]
+    if pack.layout.cover:
+        # The first template is the first page's.
+        cover = PageTemplate(
+            id="cover",
+            frames=[frame("cover")],
+            onPage=chrome.cover_begin,
+            onPageEnd=chrome.cover_end,
+        )
+        templates.insert(0, cover)
+    doc.addPageTemplates(templates)
+    doc.build(story, canvasmaker=FinishingCanvas.maker(finish))
+    return buf.getvalue()

@@ -1,50 +1,42 @@
-"""The PDF writer's briefing pack: cover, "In this pack" with page numbers, running headers.
+"""The one PDF pipeline: any pack, its layout deciding the parts (cover, contents, running heads).
 
-A pack is laid out once, like a single handout (PITFALLS 7). What only the end of layout
-knows, the page count in "Page X of Y" and the page each article starts on in the
-contents, is drawn as PDF forms that are defined after the last page
-(:class:`FinishingCanvas`): each footer is a form of its own, drawn when the count is
-known; each contents line draws a form at its right end for its number and dot leaders
-(:class:`ContentsNumbers`). The contents lay their titles out in a width that leaves room
-for any four-digit number, so nothing laid out depends on the numbers.
+A handout (:func:`briefconv.pack.handout`) is a pack of one article whose title is the
+document's title, with only the footer around it; a briefing pack has a cover, "In this
+pack" with page numbers and running heads; :class:`~briefconv.model.Layout` turns each
+part on or off. Both are laid out once (PITFALLS 7). What only the end of layout knows,
+the page count in "Page X of Y" and the page each article starts on in the contents, is
+drawn as PDF forms that are defined after the last page (:class:`FinishingCanvas`): each
+footer is a form of its own, drawn when the count is known; each contents line draws a
+form at its right end for its number and dot leaders (:class:`ContentsNumbers`). The
+contents lay their titles out in a width that leaves room for any four-digit number, so
+nothing laid out depends on the numbers.
 
-The current section, for the running header, is tracked with :class:`SectionBreak` page
+The current section, for the running head, is tracked with :class:`SectionBreak` page
 breaks read in ``afterFlowable``.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import (
-    Frame,
-    Image,
-    KeepTogether,
-    NextPageTemplate,
-    PageTemplate,
-    Paragraph,
-    Spacer,
-)
+from reportlab.platypus import Image, KeepTogether, NextPageTemplate, Paragraph, Spacer
 from reportlab.platypus.flowables import HRFlowable
 
 from briefconv.fonts.metrics import Face, FontSet, report_missing_glyphs
-from briefconv.model import Pack
+from briefconv.model import Pack, PackArticle
 from briefconv.styles import Style
-from briefconv.wording import cover_text, entry_details, labels
-from briefconv.writers._dates import pack_datetime
+from briefconv.wording import cover_text, entry_details, labels, one_line, untitled
 from briefconv.writers._runs import Run
-from briefconv.writers.pdf._document import PackDocument
+from briefconv.writers.pdf._document import render
 from briefconv.writers.pdf._flowables import (
     LEADER_MARK,
     BottomBlock,
     ContentsLine,
     ContentsNumbers,
-    FinishingCanvas,
     HeadingParagraph,
     OutlineEntry,
     SectionBreak,
@@ -57,7 +49,6 @@ from briefconv.writers.pdf._text import (
     hyphenator,
     identity,
     markup,
-    plain,
     warn_problems,
     warn_unsafe_links,
 )
@@ -69,7 +60,7 @@ _CONTENTS_KEY = "contents"
 
 
 def write_pack(pack: Pack, style: Style) -> bytes:
-    """Render ``pack`` (with cover and contents) in ``style``; return the PDF bytes."""
+    """Render ``pack`` in ``style``, with the parts its layout asks for; return the PDF bytes."""
     fonts = FontSet(style)
     enabled = bool(style.pdf.get("hyphenate", True))
     hyphenators: dict[str, Callable[[str], str]] = {}
@@ -79,52 +70,99 @@ def write_pack(pack: Pack, style: Style) -> bytes:
             hyphenators[language] = hyphenator(language, enabled)
         return hyphenators[language]
 
-    builder = _PackStory(pack, style, fonts, hyphenator_for)
+    marked = bool(one_line(pack.meta.classification or ""))
+    geometry = page_geometry(style, pack.layout, marked)
+    builder = _PackStory(pack, style, fonts, hyphenator_for, geometry.frame_size)
     story = builder.build()
-    chrome = Chrome(pack, style, fonts)
+    chrome = Chrome(pack, style, fonts, geometry)
     report_missing_glyphs([*builder.texts, *chrome.texts()])
     warn_unsafe_links(builder.unsafe_links)
     warn_problems(builder.problems)
-    return _render(pack, style, chrome, story, builder.numbers)
+    return render(
+        pack,
+        style,
+        chrome,
+        story,
+        first_section=builder.first_section,
+        numbers=builder.numbers,
+    )
 
 
 @dataclass
 class _PackStory:
     """Turns a pack into reportlab flowables; notes each text with the face it uses.
 
-    ``numbers`` is set by :meth:`build`: the contents' page numbers, to define after layout.
+    :meth:`build` sets ``numbers``, the contents' page numbers to define after layout (if
+    the layout has contents), and ``first_section``, the section the story opens with.
     """
 
     pack: Pack
     style: Style
     fonts: FontSet
     hyphenator: Callable[[str], Callable[[str], str]]
+    #: Width and height of the text frame.
+    frame: tuple[float, float]
     numbers: ContentsNumbers | None = None
+    first_section: str = ""
     texts: list[tuple[str, Face]] = field(default_factory=list)
     unsafe_links: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     def build(self) -> list[Any]:
-        """Cover, contents, then each article from a new page."""
+        """The parts the layout asks for, each from a new page: cover, contents, articles.
+
+        Each part but the first starts with a :class:`SectionBreak` naming its section for
+        the running head; the first part's section is ``first_section``, the document's
+        section from its first page.
+        """
+        layout = self.pack.layout
         words = labels(self.pack.meta.language)
-        story: list[Any] = [NextPageTemplate("page"), *self._cover()]
-        story += [SectionBreak(words.in_this_pack), *self._contents()]
+        parts: list[tuple[str, list[Any]]] = []
+        if layout.cover:
+            # The cover has a page template of its own; the pages after it use "page".
+            parts.append(("", [NextPageTemplate("page"), *self._cover()]))
+        if layout.contents:
+            parts.append((words.in_this_pack, self._contents()))
         for entry in self.pack.articles:
             meta = entry.article.meta
-            story.append(SectionBreak(plain(meta.title) or "Untitled"))
-            builder = StoryBuilder(
-                entry.article,
-                self.style,
-                self.fonts,
-                self.hyphenator(meta.language),
-                entry_id=entry.id,
-                byline_extra=(words.min_read.format(n=entry.minutes),),
-                frame=self._frame_size(),
-            )
-            story += builder.build()
-            self.texts += builder.texts
-            self.unsafe_links += builder.unsafe_links
-            self.problems += builder.problems
+            parts.append((untitled(meta.title, meta.language), self._article(entry)))
+        if not parts:
+            return []
+        self.first_section = parts[0][0]
+        story = list(parts[0][1])
+        for section, flowables in parts[1:]:
+            story += [SectionBreak(section), *flowables]
+        return story
+
+    def _article(self, entry: PackArticle) -> list[Any]:
+        """One article: its title block and its blocks.
+
+        Under a pack's heading, its bookmarks are prefixed with its id (unique in the pack)
+        and its byline gives its reading time; as the document's title (a handout) it is
+        bookmarked "title", its headings "h1", "h2"...
+
+        Either way its title is set in the "title" role and its headings in their own
+        level's role, and the outline is the same shape: the title a top-level entry (the
+        document itself has none), its headings nested below it. So in a PDF the layout's
+        ``heading_offset`` is already what the outline shows, and the styles stay as
+        readers know them.
+        """
+        meta = entry.article.meta
+        under_heading = self.pack.layout.title_role == "heading"
+        minutes = labels(self.pack.meta.language).min_read.format(n=entry.minutes)
+        builder = StoryBuilder(
+            entry.article,
+            self.style,
+            self.fonts,
+            self.hyphenator(meta.language),
+            self.frame,
+            entry_id=entry.id if under_heading else None,
+            byline_extra=(minutes,) if under_heading else (),
+        )
+        story = builder.build()
+        self.texts += builder.texts
+        self.unsafe_links += builder.unsafe_links
+        self.problems += builder.problems
         return story
 
     def _markup(self, runs: list[Run], role_name: str, hyphenate: bool) -> str:
@@ -146,19 +184,11 @@ class _PackStory:
         markup = self._markup([Run(text)], role_name, hyphenate)
         return Paragraph(markup, self._pstyle(role_name, **overrides))
 
-    def _frame_size(self) -> tuple[float, float]:
-        page = self.style.page
-        geometry = page_geometry(self.style, bool(plain(self.pack.meta.classification or "")))
-        return (
-            page.width - page.margin_left - page.margin_right,
-            geometry.frame_top - geometry.frame_bottom,
-        )
-
     # -- cover
 
     def _cover(self) -> list[Any]:
         text = cover_text(self.pack)
-        width, height = self._frame_size()
+        width, height = self.frame
         accent = HexColor(self.style.role("cover_title").color)
         out: list[Any] = []
         logo = self.style.pack.get("logo")
@@ -187,7 +217,7 @@ class _PackStory:
             marking = self.style.role("marking")
             bottom.append(
                 self._para(
-                    plain(text.classification),
+                    one_line(text.classification),
                     "marking",
                     spaceBefore=16,
                     spaceAfter=0,
@@ -229,7 +259,8 @@ class _PackStory:
         self.texts.append(("0123456789", title_face))
         for entry in self.pack.articles:
             meta = entry.article.meta
-            title = self._markup([Run(plain(meta.title))], "heading2", False) + LEADER_MARK
+            title = untitled(meta.title, meta.language)
+            title = self._markup([Run(title)], "heading2", False) + LEADER_MARK
             line = ContentsLine(
                 Paragraph(title, self._pstyle("heading2", spaceAfter=2)),
                 key=entry.id,
@@ -241,7 +272,7 @@ class _PackStory:
             parts.append(self._para(details, "byline", spaceAfter=3))
             if entry.summary:
                 parts.append(
-                    self._para(plain(entry.summary), "body", hyphenate=True, rightIndent=reserve)
+                    self._para(one_line(entry.summary), "body", hyphenate=True, rightIndent=reserve)
                 )
             out.append(KeepTogether(parts))
         return out
@@ -255,81 +286,3 @@ def _logo(path: str, *, max_width: float, max_height: float) -> Any:
     image.hAlign = "LEFT"
     image.spaceAfter = 12
     return image
-
-
-def _render(
-    pack: Pack, style: Style, chrome: Chrome, story: list[Any], numbers: ContentsNumbers | None
-) -> bytes:
-    """Lay ``story`` out once; fill in the footers and the contents' ``numbers`` at the end."""
-    meta = pack.meta
-    page = style.page
-    footer = style.role("footer")
-    marking = plain(meta.classification or "") or None
-    sources = dict.fromkeys(
-        plain(e.article.meta.source) for e in pack.articles if e.article.meta.source
-    )
-    keywords = [k for k in (marking, *sources) if k]
-    buf = io.BytesIO()
-    doc = PackDocument(
-        buf,
-        classification=marking,
-        pdf_date=pack_datetime(pack).strftime("D:%Y%m%d%H%M%S+00'00'"),
-        pagesize=(page.width, page.height),
-        leftMargin=page.margin_left,
-        rightMargin=page.margin_right,
-        topMargin=page.margin_top,
-        bottomMargin=page.margin_bottom,
-        title=plain(meta.title),
-        author=plain(meta.prepared_by or ""),
-        subject=plain(meta.subtitle or ""),
-        keywords=keywords,
-        creator="briefconv",
-        lang=meta.language,
-        displayDocTitle=True,
-        # PITFALLS 4: fixed document ID and no timestamps from the clock.
-        invariant=1,
-        pageCompression=1,
-        # Never let the canvas start a page in Helvetica (PITFALLS 2).
-        initialFontName=chrome.footer_face.font_name,
-        initialFontSize=footer.size,
-    )
-    geometry = chrome.geometry
-
-    def frame(name: str) -> Frame:
-        return Frame(
-            page.margin_left,
-            geometry.frame_bottom,
-            page.width - page.margin_left - page.margin_right,
-            geometry.frame_top - geometry.frame_bottom,
-            leftPadding=0,
-            rightPadding=0,
-            topPadding=0,
-            bottomPadding=0,
-            id=name,
-        )
-
-    def finish(canv: Any) -> None:
-        chrome.footers(canv, doc.footer_pages, doc.page_count)
-        if numbers is not None:
-            numbers.define(canv, doc.first_pages)
-
-    # Furniture drawn when a page begins comes before the body in extracted text, and
-    # furniture drawn when it ends comes after: marking, header, body, footer, marking.
-    doc.addPageTemplates(
-        [
-            PageTemplate(
-                id="cover",
-                frames=[frame("cover")],
-                onPage=chrome.cover_begin,
-                onPageEnd=chrome.cover_end,
-            ),
-            PageTemplate(
-                id="page",
-                frames=[frame("body")],
-                onPage=chrome.page_begin,
-                onPageEnd=chrome.page_end,
-            ),
-        ]
-    )
-    doc.build(story, canvasmaker=FinishingCanvas.maker(finish))
-    return buf.getvalue()

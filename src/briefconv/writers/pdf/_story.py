@@ -32,11 +32,11 @@ from briefconv.model import (
 )
 from briefconv.pack import heading_id
 from briefconv.styles import Role, Style
-from briefconv.wording import ATTRIBUTION_DASH, byline
+from briefconv.wording import ATTRIBUTION_DASH, byline, image_text, one_line, untitled
 from briefconv.writers._runs import Run, flatten
 from briefconv.writers.pdf._flowables import BoxLook, HeadingParagraph, OutlineEntry, QuoteBox
 from briefconv.writers.pdf._styles import heading_role, paragraph_style
-from briefconv.writers.pdf._text import chunk_runs, identity, markup, plain
+from briefconv.writers.pdf._text import chunk_runs, identity, markup
 
 __all__ = ["StoryBuilder"]
 
@@ -57,16 +57,17 @@ class StoryBuilder:
     style: Style
     fonts: FontSet
     hyphenate: Callable[[str], str]
+    #: Width and height of the text frame, which images and nested lists must fit.
+    frame: tuple[float, float]
     texts: list[tuple[str, Face]] = field(default_factory=list)
     unsafe_links: list[str] = field(default_factory=list)
     #: Warnings about content shown otherwise (e.g. an unreadable image), for the caller
     #: to log once per document rather than once per build pass.
     problems: list[str] = field(default_factory=list)
-    #: Width and height of the text frame; the page less its margins when not given.
-    frame: tuple[float, float] | None = None
-    #: In a pack: the article's id, which prefixes every bookmark (ids unique in the pack).
+    #: An article under a pack's heading: its id, which prefixes every bookmark (ids
+    #: unique in the pack). ``None`` for the document's title: bookmarks "title", "h1"...
     entry_id: str | None = None
-    #: In a pack: parts appended to the byline, e.g. the reading time ("3 min read").
+    #: Parts appended to the byline, e.g. a pack's reading time ("3 min read").
     byline_extra: tuple[str, ...] = ()
     _heading_stack: list[int] = field(default_factory=list)
     _heading_count: int = 0
@@ -109,15 +110,6 @@ class StoryBuilder:
         )
         return cls(text, pstyle, **kwargs)
 
-    def _frame_size(self) -> tuple[float, float]:
-        if self.frame is not None:
-            return self.frame
-        page = self.style.page
-        return (
-            page.width - page.margin_left - page.margin_right,
-            page.height - page.margin_top - page.margin_bottom,
-        )
-
     def _role_style(self, role_name: str, **kwargs: Any) -> tuple[Role, Any]:
         role = self.style.role(role_name)
         return role, paragraph_style(role_name, role, self.fonts.face(role), **kwargs)
@@ -131,7 +123,9 @@ class StoryBuilder:
         title = self._paragraph(
             [Run(meta.title)], role, pstyle, hyphenate=False, cls=HeadingParagraph
         )
-        title.outline = OutlineEntry(plain(meta.title) or "Untitled", self.entry_id or "title", 0)
+        title.outline = OutlineEntry(
+            untitled(meta.title, meta.language), self.entry_id or "title", 0
+        )
         story.append(title)
         if meta.subtitle:
             role, pstyle = self._role_style("subtitle", keep_with_next=True)
@@ -208,7 +202,9 @@ class StoryBuilder:
         self._heading_stack.append(level)
         self._heading_count += 1
         paragraph.outline = OutlineEntry(
-            plain(plain_text(children)) or f"Section {self._heading_count}",
+            # An empty heading still needs an outline title. "Section" is not yet worded
+            # per language (briefconv.wording has no label for it).
+            one_line(plain_text(children)) or f"Section {self._heading_count}",
             heading_id(self.entry_id, index) if self.entry_id else f"h{self._heading_count}",
             len(self._heading_stack),
         )
@@ -245,7 +241,7 @@ class StoryBuilder:
         """
         role = self.style.role("list")
         face = self.fonts.face(role)
-        max_base = self._frame_size()[0] * _MAX_LIST_INDENT
+        max_base = self.frame[0] * _MAX_LIST_INDENT
         entries: list[tuple[tuple[Inline, ...], str, float, float]] = []
         self._list_entries(block, 0, 0.0, max_base, entries)
         # The last item is followed by the space a body paragraph leaves, not a list gap.
@@ -338,7 +334,7 @@ class StoryBuilder:
                 "its alt text is shown instead"
             )
             return [self._image_placeholder(alt)]
-        frame_width, frame_height = self._frame_size()
+        frame_width, frame_height = self.frame
         body = self.style.role("body")
         caption = self.style.role("byline")
         gap = caption.size / 3
@@ -369,7 +365,7 @@ class StoryBuilder:
     def _image_placeholder(self, alt: str) -> Any:
         """The italic "[Image: alt]" paragraph shown for an image that is not drawn."""
         role, pstyle = self._role_style("body")
-        label = f"[Image: {alt}]" if alt.strip() else "[Image]"
+        label = image_text(alt, self.article.meta.language)
         return self._paragraph([Run(label, italic=True)], role, pstyle)
 
 

@@ -26,7 +26,6 @@ __all__ = [
     "identity",
     "load_pyphen",
     "markup",
-    "plain",
     "warn_problems",
     "warn_unsafe_links",
 ]
@@ -263,8 +262,3 @@ def chunk_runs(runs: list[Run], limit: int = _CHUNK_CHARS) -> list[list[Run]]:
         if chunk:
             out.append(chunk)
     return out
-
-
-def plain(text: str) -> str:
-    """Text with runs of whitespace collapsed, for outline entries and metadata."""
-    return " ".join(text.split())
