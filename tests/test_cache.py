@@ -28,8 +28,10 @@ from briefconv.fonts import FONT_DIR
 from briefconv.fonts import metrics as _pdf_fonts
 from briefconv.fonts.metrics import FontSet
 from briefconv.model import Article, ArticleMeta, Emphasis, Paragraph, Strong, Text
+from briefconv.pack import handout
 from briefconv.styles import load_style
 from briefconv.writers import pdf
+from briefconv.writers.pdf._text import load_pyphen
 
 from .conftest import ROOT
 
@@ -119,7 +121,7 @@ def test_lazy_registration_registers_only_the_faces_used(tmp_path: Path) -> None
         ArticleMeta(title="Talks"),
         (Paragraph((Text("Plain, "), Strong((Text("strong"),)), Emphasis((Text(" and"),)))),),
     )
-    data = pdf.PdfWriter().write(article, style)
+    data = pdf.PdfWriter().write_pack(handout(article), style)
     serif = _pdf_fonts._names(style.fonts["serif"])
     sans = _pdf_fonts._names(style.fonts["sans"])
     # Body regular, bold and italic; title (sans bold); byline and footer (sans regular).
@@ -182,7 +184,7 @@ def test_cached_dictionary_hyphenates_identically(
     fresh = pyphen.HyphDict(path)
     for _ in range(2):  # a miss, then a hit
         monkeypatch.setattr(pyphen, "hdcache", {})
-        dic = pdf._pyphen(pyphen.language_fallback(lang))
+        dic = load_pyphen(pyphen.language_fallback(lang))
         assert type(dic.hd) is pyphen.HyphDict and dic.hd is not fresh
         assert dic.hd.patterns == fresh.patterns
         for word in words:

@@ -20,6 +20,7 @@ from pypdf.generic import ContentStream
 
 import briefconv
 from briefconv.model import (
+    PACK_LAYOUT,
     Article,
     ArticleMeta,
     BulletList,
@@ -34,11 +35,12 @@ from briefconv.model import (
     Text,
     ThematicBreak,
 )
-from briefconv.pack import make_pack
+from briefconv.pack import handout, make_pack
 from briefconv.styles import Style
-from briefconv.writers._pdf_pack import _geometry
 from briefconv.writers._runs import Run
-from briefconv.writers.pdf import PdfWriter, _chunk_runs
+from briefconv.writers.pdf import PdfWriter
+from briefconv.writers.pdf._furniture import page_geometry
+from briefconv.writers.pdf._text import chunk_runs
 
 from .conftest import CASES, HOSTILE
 
@@ -149,7 +151,7 @@ def full() -> Article:
 
 @pytest.fixture(scope="module")
 def full_pdf(full: Article, style: Style) -> bytes:
-    return PdfWriter().write(full, style)
+    return PdfWriter().write_pack(handout(full), style)
 
 
 # --- the Markdown case ----------------------------------------------------------------
@@ -159,8 +161,8 @@ def test_full_case_writes_without_warnings_and_twice_the_same(
     full: Article, style: Style, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="briefconv"):
-        first = PdfWriter().write(full, style)
-        second = PdfWriter().write(full, style)
+        first = PdfWriter().write_pack(handout(full), style)
+        second = PdfWriter().write_pack(handout(full), style)
     assert first == second
     assert not caplog.records
 
@@ -235,10 +237,12 @@ def _article(*blocks: Any) -> Article:
 
 
 def test_remote_or_refused_image_is_its_alt_text(style: Style) -> None:
-    data = PdfWriter().write(
-        _article(
-            Figure("https://example.org/x.png", "A satellite view", None),
-            Figure("https://example.org/y.png", "", None),
+    data = PdfWriter().write_pack(
+        handout(
+            _article(
+                Figure("https://example.org/x.png", "A satellite view", None),
+                Figure("https://example.org/y.png", "", None),
+            )
         ),
         style,
     )
@@ -258,7 +262,9 @@ def test_unreadable_image_warns_once_and_shows_alt_text(
     path = tmp_path / "broken.png"
     path.write_bytes(content)
     with caplog.at_level(logging.WARNING, logger="briefconv"):
-        data = PdfWriter().write(_article(Figure("broken.png", "The map", str(path))), style)
+        data = PdfWriter().write_pack(
+            handout(_article(Figure("broken.png", "The map", str(path)))), style
+        )
     warnings = [r.getMessage() for r in caplog.records]
     assert len(warnings) == 1 and "broken.png" in warnings[0] and "alt text" in warnings[0]
     assert "[Image: The map]" in _text(_reader(data))
@@ -268,7 +274,9 @@ def test_missing_image_file_is_a_warning_not_a_crash(
     tmp_path: Path, style: Style, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="briefconv"):
-        data = PdfWriter().write(_article(Figure("x.png", "Gone", str(tmp_path / "x.png"))), style)
+        data = PdfWriter().write_pack(
+            handout(_article(Figure("x.png", "Gone", str(tmp_path / "x.png")))), style
+        )
     assert len(caplog.records) == 1
     assert "[Image: Gone]" in _text(_reader(data))
 
@@ -279,8 +287,8 @@ def test_large_images_are_scaled_into_the_frame(
 ) -> None:
     path = tmp_path / "big.png"
     path.write_bytes(_png(*size))
-    data = PdfWriter().write(
-        _article(Paragraph((Text("Before."),)), Figure("big.png", "Big", str(path))), style
+    data = PdfWriter().write_pack(
+        handout(_article(Paragraph((Text("Before."),)), Figure("big.png", "Big", str(path)))), style
     )
     left, right, bottom, top = _frame(style)
     ((_, x, y, width, height),) = list(_images(_reader(data)))
@@ -295,7 +303,7 @@ def test_images_in_a_pack_fit_its_smaller_frame(tmp_path: Path, style: Style) ->
     # Narrow top and bottom margins: the marking, header and footer then shrink the frame.
     page = dataclasses.replace(style.page, margin_top=24.0, margin_bottom=24.0)
     style = dataclasses.replace(style, page=page)
-    geometry = _geometry(style, True)
+    geometry = page_geometry(style, PACK_LAYOUT, True)
     assert geometry.frame_top - geometry.frame_bottom < page.height - 48.0 - 40.0
     path = tmp_path / "tall.png"
     path.write_bytes(_png(300, 6000))
@@ -317,10 +325,12 @@ def test_images_in_a_pack_fit_its_smaller_frame(tmp_path: Path, style: Style) ->
 
 
 def test_code_is_mono_in_the_role_face_and_stays_literal(style: Style) -> None:
-    data = PdfWriter().write(
-        _article(
-            Heading(1, (Text("Run "), Code("make all"))),
-            Paragraph((Text("Type "), Strong((Code("rm"),)), Text(" or "), Code(HOSTILE))),
+    data = PdfWriter().write_pack(
+        handout(
+            _article(
+                Heading(1, (Text("Run "), Code("make all"))),
+                Paragraph((Text("Type "), Strong((Code("rm"),)), Text(" or "), Code(HOSTILE))),
+            )
         ),
         style,
     )
@@ -338,10 +348,10 @@ def test_missing_glyph_in_the_mono_face_is_reported(
 ) -> None:
     # U+0464 (Cyrillic iotified E) is in DejaVu Serif but not in DejaVu Sans Mono.
     with caplog.at_level(logging.WARNING, logger="briefconv"):
-        PdfWriter().write(_article(Paragraph((Text("\u0464 "),))), style)
+        PdfWriter().write_pack(handout(_article(Paragraph((Text("\u0464 "),)))), style)
     assert not caplog.records
     with caplog.at_level(logging.WARNING, logger="briefconv"):
-        PdfWriter().write(_article(Paragraph((Code("\u0464"),))), style)
+        PdfWriter().write_pack(handout(_article(Paragraph((Code("\u0464"),)))), style)
     (record,) = caplog.records
     assert "U+0464" in record.getMessage() and "DejaVu Sans Mono" in record.getMessage()
 
@@ -351,7 +361,7 @@ def test_deep_nesting_indents_each_level_up_to_a_cap(style: Style) -> None:
     for depth in range(9, 0, -1):
         kind = OrderedList if depth % 2 else BulletList
         inner = kind(((Text(f"level {depth}"),), (Text(f"after {depth}"),)), sublists=((0, inner),))
-    reader = _reader(PdfWriter().write(_article(inner), style))
+    reader = _reader(PdfWriter().write_pack(handout(_article(inner)), style))
     text = _text(reader)
     x = _text_x(reader)
     starts = [x[f"level {d}"] for d in range(1, 11)]
@@ -367,18 +377,18 @@ def test_deep_nesting_indents_each_level_up_to_a_cap(style: Style) -> None:
 def test_line_breaks_survive_paragraph_chunking(style: Style) -> None:
     words = "word " * 1500
     article = _article(Paragraph((Text(words), LineBreak(), Text("after the break"))))
-    text = _text(_reader(PdfWriter().write(article, style)))
+    text = _text(_reader(PdfWriter().write_pack(handout(article), style)))
     assert re.search(r"word\s*\n\s*after the break", text)
     runs = [Run("ab " * 4), Run("\n", line_break=True), Run("cd " * 4)]
-    chunks = _chunk_runs(runs, limit=12)
+    chunks = chunk_runs(runs, limit=12)
     assert "".join(r.text for c in chunks for r in c) == "ab " * 4 + "cd " * 4
     assert all(not c[0].line_break and not c[-1].line_break for c in chunks)
-    kept = _chunk_runs(runs, limit=100)
+    kept = chunk_runs(runs, limit=100)
     assert [r.line_break for r in kept[0]] == [False, True, False]
 
 
 def test_paragraph_of_only_a_line_break_is_skipped(style: Style) -> None:
-    data = PdfWriter().write(
-        _article(Paragraph((LineBreak(),)), Paragraph(()), ThematicBreak()), style
+    data = PdfWriter().write_pack(
+        handout(_article(Paragraph((LineBreak(),)), Paragraph(()), ThematicBreak())), style
     )
     assert data.startswith(b"%PDF-")

@@ -17,10 +17,12 @@ from pypdf.generic import DictionaryObject, IndirectObject
 import briefconv
 from briefconv import PackMeta
 from briefconv.model import (
+    PACK_LAYOUT,
     Article,
     ArticleMeta,
     BulletList,
     Heading,
+    Layout,
     OrderedList,
     Pack,
     Paragraph,
@@ -273,11 +275,9 @@ def test_two_builds_are_byte_identical(pack: Pack, style: Style, pack_pdf: bytes
     assert briefconv.render_pack(pack, "pdf", style) == pack_pdf
 
 
-def test_write_is_the_one_article_pack(style: Style, rich_article: Article) -> None:
-    # A coverless pack is exactly today's handout: no cover, no contents, no marking.
-    writer = PdfWriter()
-    data = writer.write(rich_article, style)
-    assert writer.write_pack(handout(rich_article), style) == data
+def test_a_handout_is_the_article_alone(style: Style, rich_article: Article) -> None:
+    # A handout is a pack of one with no cover, no contents and no marking.
+    data = PdfWriter().write_pack(handout(rich_article), style)
     text = _reader(data).pages[0].extract_text()
     assert "In this pack" not in text and text.startswith(rich_article.meta.title[:10])
 
@@ -381,3 +381,94 @@ def test_other_styles_keep_furniture_clear_of_the_body(name: str, pack: Pack) ->
             assert lines[-2] == f"Page {index + 1} of {len(reader.pages)}"
     # No blank pages: every page has body text besides its furniture.
     assert all(len(page.extract_text().splitlines()) > 6 for page in reader.pages)
+
+
+# --- the layout decides the parts -------------------------------------------------------
+
+
+def _two(layout: Layout, classification: str | None = "OFFICIAL") -> Pack:
+    """A two-article pack with ``layout``."""
+    articles = [
+        Article(
+            ArticleMeta(title=title, source="Wire", date="2026-11-20"),
+            (Paragraph((Text(f"{title} opens. " * 20),)), Heading(1, (Text("Outlook"),))),
+        )
+        for title in ("Talks resume", "Grid repairs")
+    ]
+    meta = PackMeta(title="Weekly Brief", date="2026-11-26", classification=classification)
+    return make_pack(articles, meta, layout=layout)
+
+
+def _layout_texts(layout: Layout, style: Style, **kwargs: Any) -> tuple[PdfReader, list[str]]:
+    reader = _reader(PdfWriter().write_pack(_two(layout, **kwargs), style))
+    return reader, [page.extract_text() for page in reader.pages]
+
+
+def test_default_layout_has_every_part(style: Style) -> None:
+    _, texts = _layout_texts(PACK_LAYOUT, style)
+    assert "2 articles" in texts[0] and "Page" not in texts[0]  # the cover
+    assert "In this pack" in texts[1]
+    assert texts[2].splitlines()[1:3] == ["Weekly Brief", "Talks resume"]  # running head
+    assert len(texts) == 4
+
+
+def test_no_cover(style: Style) -> None:
+    reader, texts = _layout_texts(replace(PACK_LAYOUT, cover=False), style)
+    assert len(texts) == 3
+    assert not any("2 articles" in text for text in texts)
+    # The contents come first, under their running head, and count from page 1.
+    assert texts[0].splitlines()[:3] == ["OFFICIAL", "Weekly Brief", "In this pack"]
+    assert texts[0].rstrip().splitlines()[-2] == "Page 1 of 3"
+    numbers = re.findall(r"^(?:Talks resume|Grid repairs)\s*\n(\d+)$", texts[0], re.MULTILINE)
+    assert numbers == ["2", "3"]
+    assert [(d, t) for d, t, _ in _outline(reader, reader.outline)][:2] == [
+        (0, "In this pack"),
+        (0, "Talks resume"),
+    ]
+
+
+def test_no_contents(style: Style) -> None:
+    reader, texts = _layout_texts(replace(PACK_LAYOUT, contents=False), style)
+    assert len(texts) == 3
+    assert not any("In this pack" in text for text in texts)
+    assert "2 articles" in texts[0]
+    assert texts[1].splitlines()[1:3] == ["Weekly Brief", "Talks resume"]
+    titles = [t for d, t, _ in _outline(reader, reader.outline) if d == 0]
+    assert titles == ["Talks resume", "Grid repairs"]
+
+
+def test_no_running_heads(style: Style) -> None:
+    _, texts = _layout_texts(replace(PACK_LAYOUT, running_heads=False), style)
+    assert len(texts) == 4
+    for index, text in enumerate(texts[1:], start=2):
+        lines = text.splitlines()
+        # The marking, then straight into the body: no pack title, no section.
+        assert lines[0] == "OFFICIAL" and "Weekly Brief" not in text, index
+        assert text.rstrip().splitlines()[-2] == f"Page {index} of 4"
+    assert texts[2].splitlines()[1] == "Talks resume"
+
+
+def test_articles_alone_start_on_the_first_page(style: Style) -> None:
+    layout = replace(PACK_LAYOUT, cover=False, contents=False, running_heads=False)
+    reader, texts = _layout_texts(layout, style, classification=None)
+    assert len(texts) == 2
+    assert texts[0].startswith("Talks resume") and texts[1].startswith("Grid repairs")
+    assert texts[0].rstrip().endswith("Page 1 of 2")
+    # Still a pack: each article is under a heading of its own, with its reading time.
+    assert "1 min read" in texts[0]
+    entries = [(d, t) for d, t, _ in _outline(reader, reader.outline)]
+    assert entries == [(0, "Talks resume"), (1, "Outlook"), (0, "Grid repairs"), (1, "Outlook")]
+
+
+def test_untitled_article_in_a_ukrainian_pack(style: Style) -> None:
+    untitled = Article(ArticleMeta(title="", language="uk"), (Paragraph((Text("Текст."),)),))
+    other = Article(ArticleMeta(title="Інша", language="uk"), (Paragraph((Text("Ще."),)),))
+    pack = make_pack([untitled, other], PackMeta(title="Огляд", language="uk"))
+    reader = _reader(PdfWriter().write_pack(pack, style))
+    texts = [page.extract_text() for page in reader.pages]
+    # The contents, the running head and the outline name it, in the pack's language.
+    assert re.search(r"^Без назви\s*\n3$", texts[1], re.MULTILINE)
+    assert texts[2].splitlines()[:2] == ["Огляд", "Без назви"]
+    titles = [t for d, t, _ in _outline(reader, reader.outline) if d == 0]
+    assert titles == ["У цьому пакеті", "Без назви", "Інша"]
+    assert texts[2].rstrip().splitlines()[-1] == "Сторінка 3 з 4"

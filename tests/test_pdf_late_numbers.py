@@ -20,10 +20,10 @@ from reportlab.platypus import BaseDocTemplate
 from briefconv import PackMeta
 from briefconv.fonts.metrics import FontSet
 from briefconv.model import Article, ArticleMeta, Pack, Paragraph, Text
-from briefconv.pack import make_pack
+from briefconv.pack import handout, make_pack
 from briefconv.styles import Align, Style
-from briefconv.writers._pdf_flowables import ContentsNumbers, FinishingCanvas, define_form
 from briefconv.writers.pdf import PdfWriter
+from briefconv.writers.pdf._flowables import ContentsNumbers, FinishingCanvas, define_form
 
 
 def _article(title: str, paragraphs: int) -> Article:
@@ -72,7 +72,7 @@ def test_each_document_is_laid_out_once(style: Style, monkeypatch: pytest.Monkey
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(BaseDocTemplate, "build", counting)
-    single = _reader(PdfWriter().write(_article("One", 40), style))
+    single = _reader(PdfWriter().write_pack(handout(_article("One", 40)), style))
     assert len(single.pages) > 1 and len(builds) == 1
     pack = _reader(PdfWriter().write_pack(_pack(), style))
     assert len(pack.pages) > 5 and len(builds) == 2
@@ -87,7 +87,7 @@ def test_footer_says_page_x_of_y_where_the_style_puts_it(
     styled = replace(style, roles={**style.roles, "footer": footer})
     writer = PdfWriter()
     data = (
-        writer.write(_article("One", 40), styled)
+        writer.write_pack(handout(_article("One", 40)), styled)
         if kind == "article"
         else writer.write_pack(_pack(), styled)
     )

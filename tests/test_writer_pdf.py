@@ -19,6 +19,7 @@ from briefconv.model import (
     Article,
     ArticleMeta,
     BulletList,
+    Figure,
     Heading,
     Link,
     OrderedList,
@@ -27,6 +28,7 @@ from briefconv.model import (
     Text,
     plain_text,
 )
+from briefconv.pack import handout
 from briefconv.styles import Style
 from briefconv.writers import get_writer
 from briefconv.writers.pdf import PdfWriter
@@ -114,7 +116,7 @@ def _long_article(paragraphs: int = 30) -> Article:
 
 @pytest.fixture(scope="module")
 def rich_pdf(rich_article: Article, style: Style) -> bytes:
-    return PdfWriter().write(rich_article, style)
+    return PdfWriter().write_pack(handout(rich_article), style)
 
 
 def test_registry_finds_the_writer() -> None:
@@ -149,7 +151,7 @@ def test_outline_depth_follows_heading_nesting(style: Style) -> None:
             Heading(2, (Text("two"),)),
         ),
     )
-    outline = _reader(PdfWriter().write(article, style)).outline
+    outline = _reader(PdfWriter().write_pack(handout(article), style)).outline
     assert list(_outline(outline)) == [
         (0, "T"),
         (1, "deep first"),
@@ -163,7 +165,7 @@ def test_bookmarks_land_on_their_pages(style: Style) -> None:
     article = _long_article(40)
     blocks = list(article.blocks)
     blocks.insert(30, Heading(1, (Text("Late heading"),)))
-    data = PdfWriter().write(Article(article.meta, tuple(blocks)), style)
+    data = PdfWriter().write_pack(handout(Article(article.meta, tuple(blocks))), style)
     reader = _reader(data)
     late = reader.outline[1][0]
     assert late.title == "Late heading"
@@ -216,7 +218,7 @@ def test_hyphenated_text_extracts_without_soft_hyphens(style: Style) -> None:
             ArticleMeta(title="Hyphenation", language=lang),
             tuple(Paragraph((Text(sentence * 6),)) for _ in range(3)),
         )
-        raw = _text(_reader(PdfWriter().write(article, style)))
+        raw = _text(_reader(PdfWriter().write_pack(handout(article), style)))
         assert "\u00ad" not in raw
         assert re.search(r"\w-\n", raw), f"{lang}: no word was hyphenated"
         words = set(_words(_normalise(raw)))
@@ -240,14 +242,16 @@ def test_metadata(rich_pdf: bytes) -> None:
 def test_two_writes_are_byte_identical(
     rich_article: Article, style: Style, rich_pdf: bytes
 ) -> None:
-    assert PdfWriter().write(rich_article, style) == rich_pdf
+    assert PdfWriter().write_pack(handout(rich_article), style) == rich_pdf
 
 
 def test_concurrent_writes_are_identical(
     rich_article: Article, style: Style, rich_pdf: bytes
 ) -> None:
     with ThreadPoolExecutor(max_workers=6) as pool:
-        outputs = list(pool.map(lambda _: PdfWriter().write(rich_article, style), range(18)))
+        outputs = list(
+            pool.map(lambda _: PdfWriter().write_pack(handout(rich_article), style), range(18))
+        )
     assert all(out == rich_pdf for out in outputs)
 
 
@@ -255,8 +259,9 @@ def test_output_does_not_depend_on_the_process(tmp_path: Any) -> None:
     script = (
         "import sys; sys.path.insert(0, 'tests'); import conftest;"
         "from briefconv.styles import load_style; from briefconv.writers.pdf import PdfWriter;"
+        "from briefconv.pack import handout;"
         "a = conftest.rich_article.__wrapped__();"
-        "sys.stdout.buffer.write(PdfWriter().write(a, load_style('default')))"
+        "sys.stdout.buffer.write(PdfWriter().write_pack(handout(a), load_style('default')))"
     )
     outs = [
         subprocess.run(
@@ -281,7 +286,7 @@ def test_hostile_text_is_literal(
     hostile_article: Article, style: Style, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="briefconv"):
-        data = PdfWriter().write(hostile_article, style)
+        data = PdfWriter().write_pack(handout(hostile_article), style)
     dropped = [r.getMessage() for r in caplog.records if "plain text" in r.getMessage()]
     assert len(dropped) == 1 and "javascript:alert(1)" in dropped[0]
     reader = _reader(data)
@@ -329,7 +334,7 @@ def test_missing_glyphs_are_reported_once(style: Style, caplog: pytest.LogCaptur
         ),
     )
     with caplog.at_level(logging.WARNING, logger="briefconv"):
-        PdfWriter().write(article, style)
+        PdfWriter().write_pack(handout(article), style)
     records = [r for r in caplog.records if "no glyph" in r.getMessage()]
     assert len(records) == 1
     message = records[0].getMessage()
@@ -342,7 +347,7 @@ def test_covered_text_logs_no_warning(
     rich_article: Article, style: Style, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="briefconv"):
-        PdfWriter().write(rich_article, style)
+        PdfWriter().write_pack(handout(rich_article), style)
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
@@ -359,7 +364,7 @@ def test_huge_quote_and_long_word_render(style: Style) -> None:
             Paragraph((Text("See " + "x" * 400 + " and "), Link(url, (Text(url),)))),
         ),
     )
-    reader = _reader(PdfWriter().write(article, style))
+    reader = _reader(PdfWriter().write_pack(handout(article), style))
     assert len(reader.pages) > 2
     text = _text(reader)
     flat = "".join(text.split())
@@ -373,7 +378,7 @@ def test_huge_quote_and_long_word_render(style: Style) -> None:
 
 
 def test_page_numbers(style: Style) -> None:
-    reader = _reader(PdfWriter().write(_long_article(), style))
+    reader = _reader(PdfWriter().write_pack(handout(_long_article()), style))
     total = len(reader.pages)
     assert total > 1
     assert f"Page 1 of {total}" in reader.pages[0].extract_text()
@@ -385,7 +390,7 @@ def test_numbered_list_honours_start(style: Style) -> None:
         ArticleMeta(title="List"),
         (OrderedList(((Text("seventh"),), (Text("eighth"),)), start=7),),
     )
-    text = _text(_reader(PdfWriter().write(article, style)))
+    text = _text(_reader(PdfWriter().write_pack(handout(article), style)))
     assert re.search(r"7\.\s*seventh", text) and re.search(r"8\.\s*eighth", text)
 
 
@@ -393,11 +398,36 @@ def test_hyphenation_can_be_switched_off(style: Style) -> None:
 
     off = style.with_options("pdf", hyphenate=False)
     article = _long_article(3)
-    assert not re.search(r"[a-z]-\n", _text(_reader(PdfWriter().write(article, off))))
+    assert not re.search(r"[a-z]-\n", _text(_reader(PdfWriter().write_pack(handout(article), off))))
 
 
 def test_unknown_language_still_renders(style: Style) -> None:
     article = Article(
         ArticleMeta(title="Tlhngan", language="tlh"), (Paragraph((Text("Qapla' batlh"),)),)
     )
-    assert "Qapla' batlh" in _text(_reader(PdfWriter().write(article, style)))
+    assert "Qapla' batlh" in _text(_reader(PdfWriter().write_pack(handout(article), style)))
+
+
+def test_a_ukrainian_handout_is_worded_in_ukrainian(style: Style) -> None:
+    article = Article(
+        ArticleMeta(
+            title="Переговори відновилися",
+            authors=("Олена Коваль",),
+            source="Приклад Новини",
+            language="uk",
+        ),
+        (Paragraph((Text("Делегації зустрілися у вівторок."),)), Figure("map.png", "Мапа")),
+    )
+    reader = _reader(PdfWriter().write_pack(handout(article), style))
+    lines = reader.pages[0].extract_text().splitlines()
+    assert "Автор: Олена Коваль · Приклад Новини" in lines
+    assert "[Зображення: Мапа]" in lines
+    assert lines[-1] == "Сторінка 1 з 1"
+    assert "Page" not in _text(reader) and "By " not in _text(reader)
+
+
+def test_an_untitled_handout_is_bookmarked_in_its_language(style: Style) -> None:
+    article = Article(ArticleMeta(title="", language="de"), (Paragraph((Text("Text."),)),))
+    reader = _reader(PdfWriter().write_pack(handout(article), style))
+    assert [entry.title for entry in reader.outline] == ["Ohne Titel"]
+    assert reader.pages[0].extract_text().splitlines()[-1] == "Seite 1 von 1"

@@ -1,0 +1,61 @@
+"""Page furniture rules every paged format shares: the edge, the marking's fit, cutting to width.
+
+A classification marking must stay on one line at the paper's edge in the PDF and the
+DOCX alike, so both decide its size and its cut here. The rule knows no format and no
+font: it is given ``measure``, a function giving a text's width in points at the role's
+own size (for example :func:`briefconv.fonts.metrics.measurer`).
+
+>>> def measure(text: str) -> float:  # a 10-point monospace face: 6 points a character
+...     return 6.0 * len(text)
+>>> fit_marking("OFFICIAL", 10.0, 100.0, measure)
+('OFFICIAL', 10.0)
+>>> fit_marking("OFFICIAL-SENSITIVE", 10.0, 81.0, measure)  # 108 points: set smaller
+('OFFICIAL-SENSITIVE', 7.5)
+>>> fit_marking("OFFICIAL-SENSITIVE", 10.0, 54.0, measure)  # 6 points, and still cut
+('OFFICIAL-SENSI…', 6.0)
+>>> cut("Talks resume in Istanbul", 60.0, measure)
+'Talks res…'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+__all__ = ["EDGE", "ELLIPSIS", "MIN_MARKING_SIZE", "cut", "fit_marking"]
+
+#: Space kept clear at the paper's edge (about 5 mm), in points: many printers cannot
+#: print there.
+EDGE = 14.0
+#: What ends a text cut to fit.
+ELLIPSIS = "…"
+#: Smallest type, in points, a long classification marking shrinks to before it is cut.
+MIN_MARKING_SIZE = 6.0
+
+
+def cut(text: str, width: float, measure: Callable[[str], float]) -> str:
+    """``text``, cut with an :data:`ELLIPSIS` if ``measure`` says it is wider than ``width``."""
+    if measure(text) <= width:
+        return text
+    while text and measure(text + ELLIPSIS) > width:
+        text = text[:-1]
+    return text.rstrip() + ELLIPSIS
+
+
+def fit_marking(
+    text: str, size: float, width: float, measure: Callable[[str], float]
+) -> tuple[str, float]:
+    """The marking and its type size on one line ``width`` points wide.
+
+    ``size`` is the marking role's size and ``measure`` measures at that size. A marking
+    that fits is kept as it is; a longer one is set smaller, down to
+    :data:`MIN_MARKING_SIZE`, and cut with an ellipsis if it still does not fit. The caller
+    compares the text it gets back with its own to tell whether it was cut (and warns in
+    its own words: where the full text can still be read depends on the format).
+    """
+    natural = measure(text)
+    if natural <= width:
+        return text, size
+    fitted = max(size * width / natural, MIN_MARKING_SIZE)
+    # Widths grow in proportion to the type size, so fitting ``width`` at the smaller size
+    # is fitting ``width * size / fitted`` at the size ``measure`` measures in.
+    return cut(text, width * size / fitted, measure), fitted

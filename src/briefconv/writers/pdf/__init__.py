@@ -1,0 +1,77 @@
+"""The PDF writer: a :class:`Pack` in a :class:`Style` as a PDF file (reportlab).
+
+One pipeline (:mod:`._layout`) renders every pack; its layout decides the parts. A
+one-article handout (:func:`briefconv.pack.handout`) is the article alone with a page
+footer; a briefing pack adds a cover, "In this pack" with page numbers, running heads and
+the classification marking.
+
+The package's modules import one way: ``__init__`` -> ``_layout`` (the pipeline) ->
+``_document`` (template, render) -> ``_furniture`` (marking, heads, footer); ``_layout``
+-> ``_story`` (an article's flowables) -> ``_styles`` (role -> ParagraphStyle), ``_text``
+(markup, hyphenation) and ``_flowables`` (reportlab additions).
+
+What reportlab gets wrong when used naively, and what this module does instead
+(numbers refer to ``PITFALLS.md``):
+
+* Paragraph text is markup (1): all reportlab markup is made by :func:`._text.markup` from
+  flattened model runs, every fragment escaped, links only for allow-listed schemes.
+* Silent glyph loss (2): the style's TTF families are registered by absolute path with all
+  four faces (:mod:`briefconv.fonts.metrics`), the standard-14 fonts are never used (not
+  even for the footer or the canvas's initial font), and every character is checked
+  against the face it is drawn in, with one warning naming what is missing.
+* Page X of Y (7): the document is laid out once and each footer is a PDF form defined
+  after the last page, when the count is known (:class:`._flowables.FinishingCanvas`),
+  so bookmarks stay on their pages (the ``NumberedCanvas`` recipe sends them all to
+  page 1) and nothing is laid out twice.
+* Hyphenation (7): reportlab's own never breaks Ukrainian words with і/ї/є/ґ or Greek, so
+  pyphen inserts soft hyphens (U+00AD) instead; reportlab draws a hyphen only where it
+  breaks a line there and strips the others, so extracted text has no stray U+00AD.
+* Reproducibility (4): ``invariant`` output, dates from
+  :func:`~briefconv.writers._dates.pack_datetime` only.
+* Start-up cost: faces are registered when first used (:mod:`briefconv.fonts.metrics`),
+  parsed fonts and hyphenation dictionaries come from an on-disk cache
+  (:mod:`briefconv._cache`).
+
+Example::
+
+    >>> from briefconv.model import Article, ArticleMeta, Paragraph, Text
+    >>> from briefconv.pack import handout
+    >>> from briefconv.styles import load_style
+    >>> art = Article(ArticleMeta(title="Talks"), (Paragraph((Text("Hello."),)),))
+    >>> PdfWriter().write_pack(handout(art), load_style()).startswith(b"%PDF-")
+    True
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import ClassVar
+
+from briefconv.model import Pack
+from briefconv.styles import Style
+from briefconv.writers.pdf._layout import write_pack
+
+__all__ = ["PdfWriter"]
+
+_RENDER_LOCK = threading.Lock()
+
+
+class PdfWriter:
+    """Writes a pack (a handout is a pack of one) as a PDF with embedded fonts and outline.
+
+    Stateless between calls: fonts are registered once per process (idempotently) and
+    everything else lives in locals of :meth:`write_pack`.
+    """
+
+    name: ClassVar[str] = "pdf"
+    extension: ClassVar[str] = ".pdf"
+    media_type: ClassVar[str] = "application/pdf"
+    description: ClassVar[str] = "PDF with embedded fonts (reportlab)"
+
+    def write_pack(self, pack: Pack, style: Style) -> bytes:
+        """Render ``pack`` in ``style`` with the parts its layout asks for; the PDF's bytes."""
+        # reportlab shares each registered TTFont between documents, and subsetting a face
+        # moves a file position inside it: two threads building at once can embed a
+        # broken subset or raise IndexError. Builds in one process therefore take turns.
+        with _RENDER_LOCK:
+            return write_pack(pack, style)

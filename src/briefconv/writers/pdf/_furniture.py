@@ -1,0 +1,255 @@
+"""The PDF page furniture around the frame: classification marking, running head, footer.
+
+What a page carries depends on the pack's :class:`~briefconv.model.Layout`. Every page but
+a cover carries the footer ("Page X of Y", in the pack's language); with running heads,
+every page but a cover carries a header (pack title, current section); every page, a
+cover included, carries the classification marking, if the pack has one, at its top and
+bottom edges. A handout (:func:`briefconv.pack.handout`) has only the footer.
+
+The marking's size and cut follow the rule shared with the DOCX writer
+(:mod:`briefconv.writers._furniture`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, assert_never
+
+from reportlab.lib.colors import HexColor
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from briefconv.fonts.metrics import Face, FontSet
+from briefconv.model import Layout, Pack
+from briefconv.styles import Align, Style
+from briefconv.wording import labels, one_line, untitled
+from briefconv.writers._furniture import EDGE, ELLIPSIS, cut, fit_marking
+from briefconv.writers.pdf._flowables import define_form
+
+__all__ = ["Chrome", "Geometry", "page_geometry"]
+
+_log = logging.getLogger("briefconv")
+
+
+@dataclass(frozen=True, slots=True)
+class Geometry:
+    """Where the frame and the page furniture go; y values from the page's bottom edge.
+
+    ``header`` and ``header_rule`` are where a running head goes; without running heads
+    nothing is drawn there.
+    """
+
+    frame_width: float
+    frame_top: float
+    frame_bottom: float
+    marking_top: float  # baselines from here down
+    header: float
+    header_rule: float
+    footer: float
+    marking_bottom: float
+
+    @property
+    def frame_size(self) -> tuple[float, float]:
+        """Width and height of the text frame."""
+        return self.frame_width, self.frame_top - self.frame_bottom
+
+
+def page_geometry(style: Style, layout: Layout, marked: bool) -> Geometry:
+    """Fit marking, header and footer into the margins, shrinking the frame if they crowd.
+
+    A running head sits just above the frame under a thin rule and the footer mirrors it
+    just below; the markings sit at the paper's edges (PDF text is drawn on its baseline:
+    about 0.75 of the size above it, 0.25 below). A footer alone in the margin (no running
+    head, no marking: a handout) sits a little below the middle of the bottom margin, and
+    the frame is the page less its margins.
+    """
+    page = style.page
+    ms = style.role("marking").size
+    hs = style.role("header").size
+    fs = style.role("footer").size
+    frame_width = page.width - page.margin_left - page.margin_right
+    frame_top = page.height - page.margin_top
+    frame_bottom = page.margin_bottom
+    marking_top = page.height - EDGE - 0.75 * ms
+    marking_bottom = EDGE + 0.25 * ms
+
+    top_room = marking_top - 0.25 * ms - 4.0 if marked else page.height - EDGE
+    rule_gap = max(8.0, 0.8 * hs)
+    if layout.running_heads:
+        header_top = frame_top + rule_gap + 0.3 * hs + 2.0 + 0.75 * hs
+        frame_top -= max(0.0, header_top - top_room)
+    elif marked:
+        frame_top = min(frame_top, top_room)
+    header_rule = frame_top + rule_gap
+    header = header_rule + 0.3 * hs + 2.0
+
+    if layout.running_heads or marked:
+        footer_gap = max(10.0, 1.2 * fs)
+        footer_room = marking_bottom + 0.75 * ms + 4.0 if marked else EDGE
+        footer_bottom = frame_bottom - footer_gap - 0.75 * fs - 0.25 * fs
+        frame_bottom += max(0.0, footer_room - footer_bottom)
+        footer = frame_bottom - footer_gap - 0.75 * fs
+    else:
+        footer = max(page.margin_bottom * 0.45, fs)
+    return Geometry(
+        frame_width,
+        frame_top,
+        frame_bottom,
+        marking_top,
+        header,
+        header_rule,
+        footer,
+        marking_bottom,
+    )
+
+
+def _draw_aligned(canv: Any, text: str, align: Align, y: float, left: float, right: float) -> None:
+    match align:
+        case "left" | "justify":
+            canv.drawString(left, y, text)
+        case "center":
+            canv.drawCentredString((left + right) / 2, y, text)
+        case "right":
+            canv.drawRightString(right, y, text)
+        case _:
+            assert_never(align)
+
+
+def _measure(face: Face, size: float) -> Callable[[str], float]:
+    """Width in points of a text in ``face`` at ``size``."""
+
+    def measure(text: str) -> float:
+        return float(stringWidth(text, face.font_name, size))
+
+    return measure
+
+
+class Chrome:
+    """Draws what pages carry around their frame, as the layout asks; knows every text it draws.
+
+    Its methods are the page templates' callbacks: ``cover_begin``/``cover_end`` for a
+    cover, ``page_begin``/``page_end`` for every other page, and :meth:`footers` once the
+    page count is known.
+    """
+
+    def __init__(self, pack: Pack, style: Style, fonts: FontSet, geometry: Geometry) -> None:
+        """Furniture for ``pack`` in ``style``, placed by ``geometry`` (:func:`page_geometry`)."""
+        self.style = style
+        self.layout = pack.layout
+        self.words = labels(pack.meta.language)
+        self.title = one_line(pack.meta.title)
+        self.sections = [
+            untitled(e.article.meta.title, e.article.meta.language) for e in pack.articles
+        ]
+        self.marking = one_line(pack.meta.classification or "") or None
+        self.geometry = geometry
+        self.marking_face = fonts.face(style.role("marking"))
+        self.header_face = fonts.face(style.role("header"))
+        self.footer_face = fonts.face(style.role("footer"))
+        self.marking_size = style.role("marking").size
+        if self.marking is not None:
+            self.marking, self.marking_size = self._fit_marking(self.marking)
+
+    def _fit_marking(self, text: str) -> tuple[str, float]:
+        """The marking and its size: smaller type if needed to stay on the page, else cut."""
+        size = self.style.role("marking").size
+        measure = _measure(self.marking_face, size)
+        fitted, size = fit_marking(text, size, self.geometry.frame_width, measure)
+        if fitted != text:
+            _log.warning(
+                "PDF: the classification marking is too long for one line and is cut on "
+                "every page to %r (the full text is in the metadata)",
+                fitted,
+            )
+        return fitted, size
+
+    def texts(self) -> list[tuple[str, Face]]:
+        """Every text the furniture draws, with its face, for the glyph check."""
+        out = [(self.words.page_of.format(page=1234567890, pages=0), self.footer_face)]
+        if self.layout.running_heads:
+            out += [(self.title, self.header_face), (ELLIPSIS, self.header_face)]
+            out += [(section, self.header_face) for section in self.sections]
+            if self.layout.contents:
+                out.append((self.words.in_this_pack, self.header_face))
+        if self.marking:
+            out.append((self.marking, self.marking_face))
+        return out
+
+    def _draw(
+        self, canv: Any, text: str, role_name: str, face: Face, size: float, y: float
+    ) -> None:
+        """One line of ``text`` at ``y``, aligned between the margins as the role says."""
+        role = self.style.role(role_name)
+        page = self.style.page
+        canv.saveState()
+        canv.setFont(face.font_name, size)
+        canv.setFillColor(HexColor(role.color))
+        _draw_aligned(canv, text, role.align, y, page.margin_left, page.width - page.margin_right)
+        canv.restoreState()
+
+    def _marking(self, canv: Any, y: float) -> None:
+        if self.marking is not None:
+            self._draw(canv, self.marking, "marking", self.marking_face, self.marking_size, y)
+
+    def cover_begin(self, canv: Any, doc: Any) -> None:
+        """The cover's top marking (the cover has no header or footer)."""
+        self._marking(canv, self.geometry.marking_top)
+
+    def cover_end(self, canv: Any, doc: Any) -> None:
+        """The cover's bottom marking."""
+        doc.page_count = doc.page
+        self._marking(canv, self.geometry.marking_bottom)
+
+    def page_begin(self, canv: Any, doc: Any) -> None:
+        """Top marking, then the running head if the layout has one."""
+        self._marking(canv, self.geometry.marking_top)
+        if self.layout.running_heads:
+            self._running_head(canv, doc.section)
+
+    def _running_head(self, canv: Any, section: str) -> None:
+        """Pack title left, current section right, each cut to fit; a thin rule below."""
+        role = self.style.role("header")
+        page = self.style.page
+        measure = _measure(self.header_face, role.size)
+        left, right = page.margin_left, page.width - page.margin_right
+        width = right - left
+        gap = role.size * 2
+        title = cut(self.title, width * 0.55, measure)
+        section = cut(one_line(section), width - measure(title) - gap, measure)
+        canv.saveState()
+        canv.setFont(self.header_face.font_name, role.size)
+        canv.setFillColor(HexColor(role.color))
+        canv.drawString(left, self.geometry.header, title)
+        if section:
+            canv.drawRightString(right, self.geometry.header, section)
+        canv.setStrokeColor(HexColor(role.color))
+        canv.setLineWidth(0.5)
+        canv.line(left, self.geometry.header_rule, right, self.geometry.header_rule)
+        canv.restoreState()
+
+    def page_end(self, canv: Any, doc: Any) -> None:
+        """The footer's form (defined by :meth:`footers`), then the bottom marking.
+
+        Drawn when the page ends, so the footer comes after the body in extracted text.
+        """
+        doc.page_count = doc.page
+        doc.footer_pages.append(doc.page)
+        canv.doForm(_footer_form(doc.page))
+        self._marking(canv, self.geometry.marking_bottom)
+
+    def footers(self, canv: Any, pages: list[int], total: int) -> None:
+        """Define the footer form of each page in ``pages``: "Page X of Y", X counting a cover.
+
+        A form per page, drawn in page coordinates: the whole text moves with the width of
+        Y when the footer is centred or right-aligned, and the wording may put Y anywhere.
+        """
+        role = self.style.role("footer")
+        for number in pages:
+            with define_form(canv, _footer_form(number)):
+                text = self.words.page_of.format(page=number, pages=total)
+                self._draw(canv, text, "footer", self.footer_face, role.size, self.geometry.footer)
+
+
+def _footer_form(page: int) -> str:
+    return f"briefconv-footer-{page}"

@@ -1,0 +1,289 @@
+"""The one PDF pipeline: any pack, its layout deciding the parts (cover, contents, running heads).
+
+A handout (:func:`briefconv.pack.handout`) is a pack of one article whose title is the
+document's title, with only the footer around it; a briefing pack has a cover, "In this
+pack" with page numbers and running heads; :class:`~briefconv.model.Layout` turns each
+part on or off. Both are laid out once (PITFALLS 7). What only the end of layout knows,
+the page count in "Page X of Y" and the page each article starts on in the contents, is
+drawn as PDF forms that are defined after the last page (:class:`FinishingCanvas`): each
+footer is a form of its own, drawn when the count is known; each contents line draws a
+form at its right end for its number and dot leaders (:class:`ContentsNumbers`). The
+contents lay their titles out in a width that leaves room for any four-digit number, so
+nothing laid out depends on the numbers.
+
+The current section, for the running head, is tracked with :class:`SectionBreak` page
+breaks read in ``afterFlowable``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Image, KeepTogether, NextPageTemplate, Paragraph, Spacer
+from reportlab.platypus.flowables import HRFlowable
+
+from briefconv.fonts.metrics import Face, FontSet, report_missing_glyphs
+from briefconv.model import Pack, PackArticle
+from briefconv.styles import Style
+from briefconv.wording import cover_text, entry_details, labels, one_line, untitled
+from briefconv.writers._runs import Run
+from briefconv.writers.options import PdfOptions
+from briefconv.writers.pdf._document import render
+from briefconv.writers.pdf._flowables import (
+    LEADER_MARK,
+    BottomBlock,
+    ContentsLine,
+    ContentsNumbers,
+    HeadingParagraph,
+    OutlineEntry,
+    SectionBreak,
+    number_reserve,
+)
+from briefconv.writers.pdf._furniture import Chrome, page_geometry
+from briefconv.writers.pdf._story import StoryBuilder
+from briefconv.writers.pdf._styles import paragraph_style
+from briefconv.writers.pdf._text import (
+    hyphenator,
+    identity,
+    markup,
+    warn_problems,
+    warn_unsafe_links,
+)
+
+__all__ = ["write_pack"]
+
+#: Outline key of the contents page; article keys start with "a<digit>", so never clash.
+_CONTENTS_KEY = "contents"
+
+
+def write_pack(pack: Pack, style: Style) -> bytes:
+    """Render ``pack`` in ``style``, with the parts its layout asks for; return the PDF bytes."""
+    fonts = FontSet(style)
+    enabled = PdfOptions.of(style).hyphenate
+    hyphenators: dict[str, Callable[[str], str]] = {}
+
+    def hyphenator_for(language: str) -> Callable[[str], str]:
+        if language not in hyphenators:
+            hyphenators[language] = hyphenator(language, enabled)
+        return hyphenators[language]
+
+    marked = bool(one_line(pack.meta.classification or ""))
+    geometry = page_geometry(style, pack.layout, marked)
+    builder = _PackStory(pack, style, fonts, hyphenator_for, geometry.frame_size)
+    story = builder.build()
+    chrome = Chrome(pack, style, fonts, geometry)
+    report_missing_glyphs([*builder.texts, *chrome.texts()])
+    warn_unsafe_links(builder.unsafe_links)
+    warn_problems(builder.problems)
+    return render(
+        pack,
+        style,
+        chrome,
+        story,
+        first_section=builder.first_section,
+        numbers=builder.numbers,
+    )
+
+
+@dataclass
+class _PackStory:
+    """Turns a pack into reportlab flowables; notes each text with the face it uses.
+
+    :meth:`build` sets ``numbers``, the contents' page numbers to define after layout (if
+    the layout has contents), and ``first_section``, the section the story opens with.
+    """
+
+    pack: Pack
+    style: Style
+    fonts: FontSet
+    hyphenator: Callable[[str], Callable[[str], str]]
+    #: Width and height of the text frame.
+    frame: tuple[float, float]
+    numbers: ContentsNumbers | None = None
+    first_section: str = ""
+    texts: list[tuple[str, Face]] = field(default_factory=list)
+    unsafe_links: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def build(self) -> list[Any]:
+        """The parts the layout asks for, each from a new page: cover, contents, articles.
+
+        Each part but the first starts with a :class:`SectionBreak` naming its section for
+        the running head; the first part's section is ``first_section``, the document's
+        section from its first page.
+        """
+        layout = self.pack.layout
+        words = labels(self.pack.meta.language)
+        parts: list[tuple[str, list[Any]]] = []
+        if layout.cover:
+            # The cover has a page template of its own; the pages after it use "page".
+            parts.append(("", [NextPageTemplate("page"), *self._cover()]))
+        if layout.contents:
+            parts.append((words.in_this_pack, self._contents()))
+        for entry in self.pack.articles:
+            meta = entry.article.meta
+            parts.append((untitled(meta.title, meta.language), self._article(entry)))
+        if not parts:
+            return []
+        self.first_section = parts[0][0]
+        story = list(parts[0][1])
+        for section, flowables in parts[1:]:
+            story += [SectionBreak(section), *flowables]
+        return story
+
+    def _article(self, entry: PackArticle) -> list[Any]:
+        """One article: its title block and its blocks.
+
+        Under a pack's heading, its bookmarks are prefixed with its id (unique in the pack)
+        and its byline gives its reading time; as the document's title (a handout) it is
+        bookmarked "title", its headings "h1", "h2"...
+
+        Either way its title is set in the "title" role and its headings in their own
+        level's role, and the outline is the same shape: the title a top-level entry (the
+        document itself has none), its headings nested below it. So in a PDF the layout's
+        ``heading_offset`` is already what the outline shows, and the styles stay as
+        readers know them.
+        """
+        meta = entry.article.meta
+        under_heading = self.pack.layout.title_role == "heading"
+        minutes = labels(self.pack.meta.language).min_read.format(n=entry.minutes)
+        builder = StoryBuilder(
+            entry.article,
+            self.style,
+            self.fonts,
+            self.hyphenator(meta.language),
+            self.frame,
+            entry_id=entry.id if under_heading else None,
+            byline_extra=(minutes,) if under_heading else (),
+        )
+        story = builder.build()
+        self.texts += builder.texts
+        self.unsafe_links += builder.unsafe_links
+        self.problems += builder.problems
+        return story
+
+    def _markup(self, runs: list[Run], role_name: str, hyphenate: bool) -> str:
+        role = self.style.role(role_name)
+        for run in runs:
+            self.texts.append((run.text, self.fonts.face(role, bold=run.bold, italic=run.italic)))
+        return markup(
+            runs,
+            link_color=self.style.role("link").color,
+            hyphenate=self.hyphenator(self.pack.meta.language) if hyphenate else identity,
+            unsafe=self.unsafe_links,
+        )
+
+    def _pstyle(self, role_name: str, **overrides: Any) -> Any:
+        role = self.style.role(role_name)
+        return paragraph_style(role_name, role, self.fonts.face(role), **overrides)
+
+    def _para(self, text: str, role_name: str, *, hyphenate: bool = False, **overrides: Any) -> Any:
+        markup = self._markup([Run(text)], role_name, hyphenate)
+        return Paragraph(markup, self._pstyle(role_name, **overrides))
+
+    # -- cover
+
+    def _cover(self) -> list[Any]:
+        text = cover_text(self.pack)
+        width, height = self.frame
+        accent = HexColor(self.style.role("cover_title").color)
+        out: list[Any] = []
+        logo = self.style.pack.get("logo")
+        if logo:
+            out.append(_logo(str(logo), max_width=width / 2, max_height=min(60.0, height / 8)))
+        # The title block starts about a fifth of the way down, like a report cover.
+        used = out[0].drawHeight + out[0].spaceAfter if out else 0.0
+        out.append(Spacer(1, max(height * 0.2 - used, 0.0)))
+        out.append(
+            HRFlowable(
+                width=56, thickness=5, color=accent, hAlign="LEFT", spaceAfter=16, lineCap="butt"
+            )
+        )
+        out.append(self._para(text.title, "cover_title", keepWithNext=1, spaceAfter=10))
+        if text.subtitle:
+            out.append(self._para(text.subtitle, "subtitle", spaceAfter=14))
+        out.append(HRFlowable(width="100%", thickness=0.8, color=accent, spaceAfter=10))
+        if text.date:
+            out.append(self._para(text.date, "byline", spaceAfter=4))
+        bottom: list[Any] = []
+        for line in (text.prepared_by, text.prepared_for):
+            if line:
+                bottom.append(self._para(line, "byline", spaceAfter=3))
+        bottom.append(self._para(text.summary, "byline", spaceBefore=6, spaceAfter=0))
+        if text.classification:
+            marking = self.style.role("marking")
+            bottom.append(
+                self._para(
+                    one_line(text.classification),
+                    "marking",
+                    spaceBefore=16,
+                    spaceAfter=0,
+                    borderColor=HexColor(marking.color),
+                    borderWidth=1,
+                    borderPadding=marking.size * 0.6,
+                    # The box, not the text, lines up with the margins.
+                    leftIndent=marking.size * 0.6,
+                    rightIndent=marking.size * 0.6,
+                )
+            )
+        out.append(BottomBlock(bottom))
+        return out
+
+    # -- contents
+
+    def _contents(self) -> list[Any]:
+        words = labels(self.pack.meta.language)
+        heading = HeadingParagraph(
+            self._markup([Run(words.in_this_pack)], "heading1", False),
+            self._pstyle("heading1", keep_with_next=True, spaceAfter=4),
+        )
+        heading.outline = OutlineEntry(words.in_this_pack, _CONTENTS_KEY, 0)
+        title_role = self.style.role("heading2")
+        title_face = self.fonts.face(title_role)
+        rule = self.style.role("heading1")
+        out: list[Any] = [
+            heading,
+            HRFlowable(width="100%", thickness=0.8, color=HexColor(rule.color), spaceAfter=4),
+        ]
+        reserve = number_reserve(title_face.font_name, title_role.size)
+        self.numbers = ContentsNumbers(
+            font_name=title_face.font_name,
+            font_size=title_role.size,
+            color=title_role.color,
+            leader_color=self.style.role("byline").color,
+        )
+        # The numbers are drawn after layout, so check every digit they may use.
+        self.texts.append(("0123456789", title_face))
+        for entry in self.pack.articles:
+            meta = entry.article.meta
+            title = untitled(meta.title, meta.language)
+            title = self._markup([Run(title)], "heading2", False) + LEADER_MARK
+            line = ContentsLine(
+                Paragraph(title, self._pstyle("heading2", spaceAfter=2)),
+                key=entry.id,
+                numbers=self.numbers,
+                reserve=reserve,
+            )
+            parts: list[Any] = [line]
+            details = entry_details(entry, self.pack.meta.language)
+            parts.append(self._para(details, "byline", spaceAfter=3))
+            if entry.summary:
+                parts.append(
+                    self._para(one_line(entry.summary), "body", hyphenate=True, rightIndent=reserve)
+                )
+            out.append(KeepTogether(parts))
+        return out
+
+
+def _logo(path: str, *, max_width: float, max_height: float) -> Any:
+    """The style's logo (a trusted path from the style, never from an article), scaled."""
+    width, height = ImageReader(path).getSize()
+    scale = min(max_width / width, max_height / height)
+    image = Image(path, width=width * scale, height=height * scale)
+    image.hAlign = "LEFT"
+    image.spaceAfter = 12
+    return image

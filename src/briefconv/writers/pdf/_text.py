@@ -1,0 +1,264 @@
+"""Text to reportlab paragraph markup: escaping, hyphenation, chunks (PITFALLS 1 and 7).
+
+The only place reportlab markup is made: :func:`markup` builds it from flattened model
+runs, every fragment escaped, links only for allow-listed schemes. Hyphenation inserts
+soft hyphens with pyphen (reportlab's own never breaks Ukrainian words with і/ї/є/ґ or
+Greek), its dictionaries read from the on-disk cache (:mod:`briefconv._cache`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pyphen
+
+from briefconv._cache import cached
+from briefconv.writers._links import safe_url
+from briefconv.writers._runs import Run
+
+__all__ = [
+    "chunk_runs",
+    "hyphenator",
+    "identity",
+    "load_pyphen",
+    "markup",
+    "warn_problems",
+    "warn_unsafe_links",
+]
+
+_log = logging.getLogger("briefconv")
+
+_SOFT_HYPHEN = "\u00ad"
+# Words pyphen may break: letters only (no digits, no "_"), at least five of them, the
+# same minimum reportlab uses for its own hyphenation.
+_WORD = re.compile(r"[^\W\d_]{5,}")
+#: Bumped when what the hyphenation cache stores changes; part of its key.
+_HYPH_PAYLOAD = "pyphen-hyphdict 1"
+
+
+def warn_unsafe_links(links: list[str]) -> None:
+    """Log, once per document (not per build pass), the links shown as plain text."""
+    if links:
+        _log.warning(
+            "PDF: %d link(s) with a scheme other than http, https or mailto shown as "
+            "plain text: %s",
+            len(links),
+            ", ".join(repr(u[:100]) for u in dict.fromkeys(links)),
+        )
+
+
+def warn_problems(problems: list[str]) -> None:
+    """Log each content problem the first build pass noted, once per document."""
+    for problem in dict.fromkeys(problems):
+        _log.warning("%s", problem)
+
+
+# --- markup: the only place reportlab markup is made (PITFALLS 1) -----------------------
+
+
+def markup(
+    runs: Iterable[Run],
+    *,
+    link_color: str,
+    hyphenate: Callable[[str], str],
+    unsafe: list[str],
+    mono: Callable[[Run], str] | None = None,
+) -> str:
+    r"""Build reportlab paragraph markup for ``runs``; nothing from the input stays markup.
+
+    Every text fragment is escaped, attribute values additionally escape ``"``, and only
+    URLs :func:`safe_url` accepts become links; others are rendered as their text and
+    appended to ``unsafe``, for the caller to report. A line-break run becomes ``<br/>``.
+    A code run is set, never hyphenated, in the font ``mono(run)`` names: the registered
+    name of the exact mono face, weight and slant included, because reportlab's
+    ``<font name>`` resets bold and italic. Without ``mono`` it stays in the paragraph's
+    font.
+
+    >>> markup([Run("a<b> & c", bold=True)], link_color="#000000", hyphenate=str, unsafe=[])
+    '<b>a&lt;b&gt; &amp; c</b>'
+    >>> markup(
+    ...     [Run("x"), Run("\n", line_break=True), Run("<y>", code=True)],
+    ...     link_color="#000000", hyphenate=str, unsafe=[], mono=lambda run: "m-r",
+    ... )
+    'x<br/><font name="m-r">&lt;y&gt;</font>'
+    """
+    parts: list[str] = []
+    for run in _space_leads(runs):
+        if run.line_break:
+            parts.append("<br/>")
+            continue
+        if run.code and mono is not None:
+            name = _escape(mono(run), quote=True)
+            text = f'<font name="{name}">{_escape(run.text)}</font>'
+        else:
+            text = _escape(run.text if run.code else hyphenate(run.text))
+            if run.italic:
+                text = f"<i>{text}</i>"
+            if run.bold:
+                text = f"<b>{text}</b>"
+        if run.url is not None:
+            url = safe_url(run.url)
+            if url is None:
+                unsafe.append(run.url)
+            else:
+                href = _escape(url, quote=True)
+                color = _escape(link_color, quote=True)
+                text = f'<a href="{href}" color="{color}">{text}</a>'
+        parts.append(text)
+    return "".join(parts)
+
+
+def _escape(text: str, *, quote: bool = False) -> str:
+    """``text`` with ``&``, ``<`` and ``>`` (and with ``quote``, ``"``) as entities.
+
+    What ``xml.sax.saxutils.escape`` does, without importing it: that module pulls in
+    ``urllib.request``, ``http.client`` and ``ssl``, a tenth of the writer's start-up.
+
+    >>> _escape('<a href="x">Tom & Jerry</a>', quote=True)
+    '&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&lt;/a&gt;'
+    """
+    # "&" first, so the entities made after it are not escaped again.
+    text = text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    return text.replace('"', "&quot;") if quote else text
+
+
+def _space_leads(runs: Iterable[Run]) -> list[Run]:
+    r"""Move whitespace that ends a run to the start of the next run.
+
+    reportlab 5.1 loses the space after a soft-hyphenated word that ends a run (its
+    ``_getFragWords`` ends such a word as "not followed by a space"), so "Istanbul. "
+    followed by an italic "Nobody" would come out as "Istanbul.Nobody". A space that
+    starts a run is kept on every path. Whitespace before a line break is dropped (it
+    would only pad the end of the line); the break itself is kept.
+
+    >>> [r.text for r in _space_leads([Run("a "), Run("b", italic=True), Run(" ")])]
+    ['a', ' b ']
+    >>> [r.text for r in _space_leads([Run("a "), Run("\n", line_break=True), Run("b")])]
+    ['a', '\n', 'b']
+    >>> [r.text for r in _space_leads([Run("a "), Run("c", code=True), Run(" b")])]
+    ['a', ' ', 'c', ' b']
+    """
+    out: list[Run] = []
+    carry = ""
+    for run in runs:
+        if run.line_break:
+            carry = ""
+            out.append(run)
+            continue
+        if run.code and carry:
+            # A space set in the mono face is wider than the text's own: it stays a run
+            # of its own, in the formatting it came from.
+            source = out[-1] if out else Run("")
+            out.append(dataclasses.replace(source, text=carry, code=False))
+            carry = ""
+        text = carry + run.text
+        core = text.rstrip()
+        carry = text[len(core) :]
+        if core:
+            out.append(dataclasses.replace(run, text=core))
+    if carry:
+        if out and not out[-1].line_break:
+            out[-1] = dataclasses.replace(out[-1], text=out[-1].text + carry)
+        else:
+            out.append(Run(carry))
+    return out
+
+
+def hyphenator(language: str, enabled: bool) -> Callable[[str], str]:
+    """A function inserting soft hyphens into the words of a text, for ``language``.
+
+    Returns the identity when hyphenation is off or pyphen has no dictionary for the
+    language. Soft hyphens rather than reportlab's ``hyphenationLang``: reportlab only
+    hyphenates words made of the letters it knows, which leaves out Ukrainian і/ї/є/ґ and
+    all of Greek (PITFALLS 7).
+    """
+    if not enabled:
+        return identity
+    tag = language.strip().replace("_", "-").split("-")
+    candidates = [tag[0].lower()]
+    if len(tag) > 1 and tag[1]:
+        candidates.insert(0, f"{tag[0].lower()}_{tag[1].upper()}")
+    lang = next((found for c in candidates if (found := pyphen.language_fallback(c))), None)
+    if lang is None:
+        _log.info("PDF: no hyphenation dictionary for language %r; not hyphenating", language)
+        return identity
+    dic = load_pyphen(lang)
+
+    def word(match: re.Match[str]) -> str:
+        return str(dic.inserted(match.group(0), hyphen=_SOFT_HYPHEN))
+
+    def hyphenate(text: str) -> str:
+        return _WORD.sub(word, text)
+
+    return hyphenate
+
+
+def load_pyphen(lang: str) -> Any:
+    """``pyphen.Pyphen(lang=lang)``, its dictionary read from the on-disk cache if there.
+
+    Parsing a dictionary took longer than laying out a short article (German: half a
+    second). pyphen keeps what it parsed in its module-level ``hdcache``, keyed by the
+    file's path, and ``Pyphen()`` looks there first; seeding it with the cached
+    ``HyphDict`` gives the very same patterns, so the same hyphens.
+    """
+    path = pyphen.LANGUAGES[lang]
+    if path not in pyphen.hdcache:
+        versions = (f"pyphen {pyphen.__version__}", _HYPH_PAYLOAD)
+        parsed = cached("pyphen", path, versions, lambda: pyphen.HyphDict(path), pyphen.HyphDict)
+        # setdefault: another thread may have seeded it meanwhile; keep the first.
+        pyphen.hdcache.setdefault(path, parsed)
+    return pyphen.Pyphen(lang=lang)
+
+
+def identity(text: str) -> str:
+    """``text`` unchanged: the hyphenator when hyphenation is off."""
+    return text
+
+
+#: Paragraphs longer than this many characters are set as several flowables.
+_CHUNK_CHARS = 4000
+
+
+def chunk_runs(runs: list[Run], limit: int = _CHUNK_CHARS) -> list[list[Run]]:
+    """Split runs into chunks of at most about ``limit`` characters, at spaces.
+
+    >>> [sum(len(r.text) for r in c) for c in chunk_runs([Run("ab " * 5)], limit=6)]
+    [6, 6, 3]
+    """
+    chunks: list[list[Run]] = [[]]
+    size = 0
+    for run in runs:
+        text = run.text
+        while size + len(text) > limit:
+            cut = text.rfind(" ", 0, limit - size + 1)
+            if cut <= 0:
+                if size == 0:  # one word longer than the limit: keep it whole
+                    cut = text.find(" ")
+                    if cut < 0:
+                        break
+                else:
+                    chunks.append([])
+                    size = 0
+                    continue
+            head, text = text[: cut + 1], text[cut + 1 :]
+            chunks[-1].append(dataclasses.replace(run, text=head))
+            chunks.append([])
+            size = 0
+        if text:
+            chunks[-1].append(dataclasses.replace(run, text=text))
+            size += len(text)
+    # Each chunk is a paragraph of its own, so a line break at either end of one is
+    # already there; kept, it would add an empty line.
+    out: list[list[Run]] = []
+    for chunk in chunks:
+        while chunk and chunk[0].line_break:
+            chunk = chunk[1:]
+        while chunk and chunk[-1].line_break:
+            chunk = chunk[:-1]
+        if chunk:
+            out.append(chunk)
+    return out
