@@ -13,7 +13,7 @@ import copy
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, cast
 
 from docx.enum.section import WD_HEADER_FOOTER
@@ -31,6 +31,7 @@ from docx.shared import Length, Pt
 from briefconv.model import Pack
 from briefconv.styles import Role, Style
 from briefconv.wording import labels, one_line, untitled
+from briefconv.writers._furniture import EDGE, cut, fit_marking
 from briefconv.writers.docx._oxml import (
     Doc,
     Elem,
@@ -109,8 +110,8 @@ def setup_page(doc: Doc, style: Style, pack: Pack, *, template: str | None) -> P
             section.footer_distance = Pt(min(36.0, page.margin_bottom / 2))
     if not titled:
         # Heads start at the paper's printable edge, where the PDF draws the marking.
-        section.header_distance = Pt(_EDGE)
-        section.footer_distance = Pt(_EDGE)
+        section.header_distance = Pt(EDGE)
+        section.footer_distance = Pt(EDGE)
     elif not headers_from_template:
         _title_heads(section, pack)
     return PageSource(page_from_template, headers_from_template)
@@ -129,12 +130,6 @@ def _title_heads(section: Section, pack: Pack) -> None:
         paragraph.style = "Footer"
         _page_x_of_y(paragraph, labels(pack.meta.language).page_of)
 
-
-#: Space kept clear at the paper's edge (about 5 mm), as in the PDF: printers cannot print there.
-_EDGE = 14.0
-_ELLIPSIS = "…"
-#: Smallest type a long classification marking shrinks to before it is cut (as in the PDF).
-_MIN_MARKING_SIZE = 6.0
 
 #: What follows ``w:updateFields`` in ``w:settings`` (ECMA-376 CT_Settings): it goes before
 #: the first of these that is present (PITFALLS 6).
@@ -187,8 +182,8 @@ def running_heads(doc: Doc, pack: Pack, style: Style, sections: Sequence[Heads])
     footer_line = footer_role.size * 1.3
     # The header rule sits about 8 pt above the text and the footer about 10 pt below it,
     # as in the PDF; the marking lines at the paper's printable edges.
-    header_gap = max(0.0, top - 8.0 - 3.0 - _EDGE - marking_line - header_line)
-    footer_gap = max(0.0, bottom - 10.0 - _EDGE - marking_line - footer_line)
+    header_gap = max(0.0, top - 8.0 - 3.0 - EDGE - marking_line - header_line)
+    footer_gap = max(0.0, bottom - 10.0 - EDGE - marking_line - footer_line)
     title = untitled(pack.meta.title, pack.meta.language)
     running = pack.layout.running_heads
     measure = role_measurer(style, "header")
@@ -297,11 +292,8 @@ def _fit_marking(text: str, style: Style, width: float) -> _Marking:
     role = style.role("marking")
     if not text:
         return _Marking("", role.size, role.size)
-    natural = role_measurer(style, "marking")(text)
-    if natural <= width:
-        return _Marking(text, role.size, role.size)
-    size = max(role.size * width / natural, _MIN_MARKING_SIZE)
-    fitted = _cut(text, width, role_measurer(style, "marking", replace(role, size=size)))
+    # The rule is the PDF's (writers/_furniture.py): both formats cut at the same place.
+    fitted, size = fit_marking(text, role.size, width, role_measurer(style, "marking"))
     if fitted != text:
         _log.warning(
             "docx: the classification marking is too long for one line and is cut in every "
@@ -338,8 +330,8 @@ def _header_line(
 ) -> None:
     """Pack title left, section title right (a right tab), a thin rule below; cut to fit."""
     gap = role.size * 2
-    title = _cut(title, width * 0.55, measure)
-    section = _cut(section, width - measure(title) - gap, measure)
+    title = cut(title, width * 0.55, measure)
+    section = cut(section, width - measure(title) - gap, measure)
     ppr = p_element(paragraph).get_or_add_pPr()
     tabs = el("w:tabs")
     tabs.append(el("w:tab", val="right", pos=str(twips(width))))
@@ -350,15 +342,6 @@ def _header_line(
     paragraph.add_run(title)
     if section:
         paragraph.add_run("\t" + section)
-
-
-def _cut(text: str, width: float, measure: Callable[[str], float]) -> str:
-    """``text``, cut with an ellipsis if wider than ``width`` points (as the PDF cuts it)."""
-    if measure(text) <= width:
-        return text
-    while text and measure(text + _ELLIPSIS) > width:
-        text = text[:-1]
-    return text.rstrip() + _ELLIPSIS
 
 
 def role_measurer(style: Style, role_name: str, role: Role | None = None) -> Callable[[str], float]:
