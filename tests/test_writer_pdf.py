@@ -431,3 +431,14 @@ def test_an_untitled_handout_is_bookmarked_in_its_language(style: Style) -> None
     reader = _reader(PdfWriter().write_pack(handout(article), style))
     assert [entry.title for entry in reader.outline] == ["Ohne Titel"]
     assert reader.pages[0].extract_text().splitlines()[-1] == "Seite 1 von 1"
+
+
+def test_an_empty_heading_is_bookmarked_in_the_articles_language(style: Style) -> None:
+    article = Article(
+        ArticleMeta(title="Огляд", language="uk"),
+        (Heading(2, ()), Paragraph((Text("Текст."),))),
+    )
+    reader = _reader(PdfWriter().write_pack(handout(article), style))
+    title, children = reader.outline[0], reader.outline[1]
+    assert title.title == "Огляд"
+    assert [entry.title for entry in children] == ["Розділ 1"]

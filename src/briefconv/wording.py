@@ -67,6 +67,7 @@ class Labels:
     untitled: str  # a document or article with no title
     image: str  # "[Image: {alt}]": an image that cannot be shown
     image_no_alt: str  # "[Image]": the same, with no description
+    section: str  # "Section {n}": a bookmark for a heading with no words
 
 
 _LABELS: dict[str, Labels] = {
@@ -89,6 +90,7 @@ _LABELS: dict[str, Labels] = {
         "Untitled",
         "[Image: {alt}]",
         "[Image]",
+        "Section {n}",
     ),
     "uk": Labels(
         "У цьому пакеті",
@@ -109,6 +111,7 @@ _LABELS: dict[str, Labels] = {
         "Без назви",
         "[Зображення: {alt}]",
         "[Зображення]",
+        "Розділ {n}",
     ),
     "ru": Labels(
         "В этом пакете",
@@ -129,6 +132,7 @@ _LABELS: dict[str, Labels] = {
         "Без названия",
         "[Изображение: {alt}]",
         "[Изображение]",
+        "Раздел {n}",
     ),
     "el": Labels(
         "Σε αυτό το πακέτο",
@@ -149,6 +153,7 @@ _LABELS: dict[str, Labels] = {
         "Χωρίς τίτλο",
         "[Εικόνα: {alt}]",
         "[Εικόνα]",
+        "Ενότητα {n}",
     ),
     "fr": Labels(
         "Dans ce dossier",
@@ -169,6 +174,7 @@ _LABELS: dict[str, Labels] = {
         "Sans titre",
         "[Image : {alt}]",
         "[Image]",
+        "Section {n}",
     ),
     "de": Labels(
         "In diesem Paket",
@@ -189,6 +195,7 @@ _LABELS: dict[str, Labels] = {
         "Ohne Titel",
         "[Bild: {alt}]",
         "[Bild]",
+        "Abschnitt {n}",
     ),
 }  # fmt: skip
 

@@ -32,7 +32,7 @@ from briefconv.model import (
 )
 from briefconv.pack import heading_id
 from briefconv.styles import Role, Style
-from briefconv.wording import ATTRIBUTION_DASH, byline, image_text, one_line, untitled
+from briefconv.wording import ATTRIBUTION_DASH, byline, image_text, labels, one_line, untitled
 from briefconv.writers._runs import Run, flatten
 from briefconv.writers.pdf._flowables import BoxLook, HeadingParagraph, OutlineEntry, QuoteBox
 from briefconv.writers.pdf._styles import heading_role, paragraph_style
@@ -202,9 +202,9 @@ class StoryBuilder:
         self._heading_stack.append(level)
         self._heading_count += 1
         paragraph.outline = OutlineEntry(
-            # An empty heading still needs an outline title. "Section" is not yet worded
-            # per language (briefconv.wording has no label for it).
-            one_line(plain_text(children)) or f"Section {self._heading_count}",
+            # An empty heading still needs an outline title.
+            one_line(plain_text(children))
+            or labels(self.article.meta.language).section.format(n=self._heading_count),
             heading_id(self.entry_id, index) if self.entry_id else f"h{self._heading_count}",
             len(self._heading_stack),
         )
