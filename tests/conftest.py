@@ -8,12 +8,10 @@ never skip EPUBCheck.
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -32,7 +30,9 @@ from briefconv.model import (
 )
 from briefconv.styles import Style, load_style
 
-from .epubcheck_jvm import EpubCheckJvm
+if TYPE_CHECKING:
+    from .epubcheck_jvm import EpubCheckJvm
+
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "source" / "istanbul-talks.txt"
@@ -143,6 +143,8 @@ def epubcheck_jvm() -> Iterator[EpubCheckJvm]:
         import jpype  # noqa: F401
     except ImportError:
         pytest.fail("JPype1 is missing: pip install -e '.[test]' (it runs EPUBCheck in one JVM)")
+    from .epubcheck_jvm import EpubCheckJvm  # here: conftest is also imported as a script
+
     checker = EpubCheckJvm()
     yield checker
     checker.close()
@@ -160,53 +162,9 @@ def epubcheck(epubcheck_jvm: EpubCheckJvm) -> Callable[[Path], list[dict[str, An
 @pytest.fixture(scope="session")
 def pandoc_ast() -> Callable[[Path, str], dict[str, Any]]:
     """Read a file with the real pandoc and return its JSON AST."""
-    import pypandoc
+    from .readback import pandoc_json
 
-    pandoc = pypandoc.get_pandoc_path()
-
-    def run(path: Path, fmt: str) -> dict[str, Any]:
-        proc = subprocess.run(
-            [pandoc, "-f", fmt, "-t", "json", str(path)],
-            capture_output=True,
-            check=True,
-            timeout=120,
-        )
-        result: dict[str, Any] = json.loads(proc.stdout)
-        return result
-
-    return run
-
-
-def pandoc_blocks(ast: dict[str, Any], kind: str) -> list[dict[str, Any]]:
-    """Every block of type ``kind`` in a pandoc AST, depth first, in document order."""
-    found: list[dict[str, Any]] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("t") == kind:
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(ast["blocks"])
-    return found
-
-
-def pandoc_text(node: Any) -> str:
-    """The plain text of a pandoc AST fragment (Str, Space, SoftBreak ... joined)."""
-    if isinstance(node, dict):
-        t = node.get("t")
-        if t == "Str":
-            return str(node["c"])
-        if t in ("Space", "SoftBreak", "LineBreak"):
-            return " "
-        return pandoc_text(node.get("c", []))
-    if isinstance(node, list):
-        return "".join(pandoc_text(n) for n in node)
-    return ""
+    return lambda path, fmt: pandoc_json(path.read_bytes(), fmt)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -41,7 +41,8 @@ from briefconv.pack import make_pack
 from briefconv.styles import Style
 from briefconv.writers.docx import DocxWriter
 
-from .conftest import CASES, pandoc_blocks, pandoc_text
+from .conftest import CASES
+from .readback import pandoc_blocks, pandoc_text
 from .test_writer_docx import libreoffice_pdf, make_template
 
 PandocAst = Callable[[Path, str], dict[str, Any]]

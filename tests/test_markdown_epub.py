@@ -43,7 +43,8 @@ from briefconv.styles import Style
 from briefconv.writers._css import stylesheet
 from briefconv.writers.epub import EpubWriter
 
-from .conftest import CASES, pandoc_blocks, pandoc_text
+from .conftest import CASES
+from .readback import pandoc_blocks, pandoc_text
 
 PandocAst = Callable[[Path, str], dict[str, Any]]
 Epubcheck = Callable[[Path], list[dict[str, Any]]]

@@ -44,7 +44,8 @@ from briefconv.writers import get_writer
 from briefconv.writers._dates import document_datetime
 from briefconv.writers.docx import DocxWriter
 
-from .conftest import HOSTILE, pandoc_blocks, pandoc_text
+from .conftest import HOSTILE
+from .readback import pandoc_blocks, pandoc_text
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
