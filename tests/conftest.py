@@ -167,6 +167,18 @@ def pandoc_ast() -> Callable[[Path, str], dict[str, Any]]:
     return lambda path, fmt: pandoc_json(path.read_bytes(), fmt)
 
 
+#: Fixtures that run an external tool: a test using one (even through another fixture) is slow.
+SLOW_FIXTURES = {"epubcheck", "epubcheck_jvm", "pandoc_ast"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``slow`` every test that runs EPUBCheck or pandoc through the shared fixtures,
+    so ``-m "not slow"`` is a fast inner loop (LibreOffice tests carry the mark by hand)."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     """``--update-goldens`` rewrites golden files instead of comparing against them."""
     parser.addoption(

@@ -332,6 +332,7 @@ def test_template_without_list_levels_still_nests(
     assert pandoc_text(image["c"][1]) == MAP_ALT
 
 
+@pytest.mark.slow
 def test_libreoffice_lays_it_out(full_docx: bytes, tmp_path: Path) -> None:
     path = tmp_path / "full.docx"
     path.write_bytes(full_docx)
@@ -344,6 +345,7 @@ def test_libreoffice_lays_it_out(full_docx: bytes, tmp_path: Path) -> None:
     assert len(images) == 1
 
 
+@pytest.mark.slow
 def test_libreoffice_keeps_a_full_width_image_inside_the_margins(
     style: Style, tmp_path: Path
 ) -> None:

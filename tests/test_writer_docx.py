@@ -768,6 +768,7 @@ def test_unusable_template_is_a_render_error(
         DocxWriter().write(rich_article, dataclasses.replace(style, docx={"template": str(broken)}))
 
 
+@pytest.mark.slow
 def test_libreoffice_uses_the_template_page(
     templated: tuple[Path, Path, Style], tmp_path: Path
 ) -> None:
@@ -859,6 +860,7 @@ def used_fonts(reader: Any) -> set[str]:
     return fonts
 
 
+@pytest.mark.slow
 def test_libreoffice_renders_it(rich_article: Article, style: Style, tmp_path: Path) -> None:
     reader = libreoffice_pdf(write(rich_article, style, tmp_path), tmp_path)
     text = " ".join(page.extract_text() for page in reader.pages)
@@ -890,6 +892,7 @@ def test_libreoffice_renders_it(rich_article: Article, style: Style, tmp_path: P
         assert any(f.startswith(body_font.replace(" ", "")) for f in fonts)
 
 
+@pytest.mark.slow
 def test_libreoffice_numbers_pages_and_runs_the_title(style: Style, tmp_path: Path) -> None:
     words = " ".join(f"word{i}" for i in range(120))
     article = Article(
