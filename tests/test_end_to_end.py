@@ -16,7 +16,9 @@ from pypdf import PdfReader
 import briefconv
 from briefconv.model import Article
 
-from .conftest import CASES, SAMPLE, pandoc_blocks, pandoc_text
+from . import readback
+from .conftest import CASES, SAMPLE
+from .readback import pandoc_blocks, pandoc_text
 from .test_reader_text import EXPECTED_HEADINGS
 
 QUOTE = "“The United States’ backing for Russia-Ukraine peace talks is extremely important.”"
@@ -27,10 +29,6 @@ def sample_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("sample")
     paths = briefconv.convert(SAMPLE, ["docx", "pdf", "epub"], out)
     return {p.suffix[1:]: p for p in paths}
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text)
 
 
 def _pandoc_headers(ast: dict[str, Any]) -> list[tuple[int, str]]:
@@ -47,7 +45,7 @@ def test_docx_read_back_by_pandoc(
     assert QUOTE in pandoc_text(quotes[0])
     assert pandoc_text(ast["meta"]["title"]) == "Istanbul Talks"
     body = pandoc_text(ast["blocks"])
-    for word in _words(SAMPLE.read_text(encoding="utf-8")):
+    for word in readback.words(SAMPLE.read_text(encoding="utf-8")):
         assert word in body
 
 
@@ -64,7 +62,7 @@ def test_epub_valid_and_read_back_by_pandoc(
     quotes = pandoc_blocks(ast, "BlockQuote")
     assert len(quotes) == 1 and QUOTE in pandoc_text(quotes[0])
     body = pandoc_text(ast["blocks"])
-    for word in _words(SAMPLE.read_text(encoding="utf-8")):
+    for word in readback.words(SAMPLE.read_text(encoding="utf-8")):
         assert word in body
 
 
@@ -108,7 +106,7 @@ def test_pdf_outline_fonts_and_text(sample_files: dict[str, Path]) -> None:
     _assert_fonts_embedded(reader)
     text = _pdf_text(reader)
     squashed = text.replace("-", "")
-    for word in _words(SAMPLE.read_text(encoding="utf-8")):
+    for word in readback.words(SAMPLE.read_text(encoding="utf-8")):
         assert word.replace("-", "") in squashed, word
     assert reader.metadata is not None and reader.metadata.title == "Istanbul Talks"
 
@@ -128,7 +126,7 @@ def test_cyrillic_and_greek_render_with_no_missing_glyph(
     with caplog.at_level(logging.WARNING, logger="briefconv"):
         outputs = {fmt: briefconv.render(multilingual, fmt) for fmt in ("docx", "pdf", "epub")}
     assert [r.getMessage() for r in caplog.records] == []
-    source_words = _words((CASES / "cyrillic-greek.txt").read_text(encoding="utf-8"))
+    source_words = readback.words((CASES / "cyrillic-greek.txt").read_text(encoding="utf-8"))
     pdf_text = _pdf_text(PdfReader(io.BytesIO(outputs["pdf"])))
     for word in source_words:
         assert word in pdf_text.replace("-", "") or word.replace("-", "") in pdf_text, word

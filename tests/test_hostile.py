@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from .conftest import SAMPLE, pandoc_text
+from .conftest import SAMPLE
+from .readback import pandoc_text
 
 CORPUS = Path(__file__).resolve().parent / "hostile"
 EXPECTED: dict[str, dict[str, Any]] = tomllib.loads(

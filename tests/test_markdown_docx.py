@@ -40,7 +40,8 @@ from briefconv.pack import handout, make_pack
 from briefconv.styles import Style
 from briefconv.writers.docx import DocxWriter
 
-from .conftest import CASES, pandoc_blocks, pandoc_text
+from .conftest import CASES
+from .readback import pandoc_blocks, pandoc_text
 from .test_writer_docx import libreoffice_pdf, make_template
 
 PandocAst = Callable[[Path, str], dict[str, Any]]
@@ -330,6 +331,7 @@ def test_template_without_list_levels_still_nests(
     assert pandoc_text(image["c"][1]) == MAP_ALT
 
 
+@pytest.mark.slow
 def test_libreoffice_lays_it_out(full_docx: bytes, tmp_path: Path) -> None:
     path = tmp_path / "full.docx"
     path.write_bytes(full_docx)
@@ -342,6 +344,7 @@ def test_libreoffice_lays_it_out(full_docx: bytes, tmp_path: Path) -> None:
     assert len(images) == 1
 
 
+@pytest.mark.slow
 def test_libreoffice_keeps_a_full_width_image_inside_the_margins(
     style: Style, tmp_path: Path
 ) -> None:

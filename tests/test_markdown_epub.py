@@ -12,9 +12,7 @@ import dataclasses
 import io
 import logging
 import re
-import struct
 import zipfile
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,7 +41,9 @@ from briefconv.styles import Style
 from briefconv.writers._css import stylesheet
 from briefconv.writers.epub import EpubWriter
 
-from .conftest import CASES, pandoc_blocks, pandoc_text
+from .conftest import CASES
+from .readback import pandoc_blocks, pandoc_text
+from .test_markdown_docx import png
 
 PandocAst = Callable[[Path, str], dict[str, Any]]
 Epubcheck = Callable[[Path], list[dict[str, Any]]]
@@ -54,23 +54,6 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 OPF = "{http://www.idpf.org/2007/opf}"
 CHAPTER = "EPUB/article.xhtml"
 IMAGE_HREF = re.compile(r"^images/[0-9a-f]{16}\.(png|jpg)$")
-
-
-def png(width: int, height: int) -> bytes:
-    """A valid grey PNG of the given size (no imaging library needed)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 def jpeg() -> bytes:

@@ -4,7 +4,6 @@ thematic breaks and images, read back with pypdf (no mocks)."""
 from __future__ import annotations
 
 import dataclasses
-import io
 import itertools
 import logging
 import re
@@ -42,18 +41,11 @@ from briefconv.writers.pdf import PdfWriter
 from briefconv.writers.pdf._furniture import page_geometry
 from briefconv.writers.pdf._text import chunk_runs
 
+from . import readback
 from .conftest import CASES, HOSTILE
 
 FULL = CASES / "md" / "full.md"
 MAP = CASES / "md" / "map.png"  # 240 x 120 px: 180 x 90 pt at 96 dpi
-
-
-def _reader(data: bytes) -> PdfReader:
-    return PdfReader(io.BytesIO(data))
-
-
-def _text(reader: PdfReader) -> str:
-    return "\n".join(page.extract_text() for page in reader.pages)
 
 
 def _png(width: int, height: int) -> bytes:
@@ -168,7 +160,7 @@ def test_full_case_writes_without_warnings_and_twice_the_same(
 
 
 def test_image_is_drawn_centred_at_its_natural_size(full_pdf: bytes, style: Style) -> None:
-    reader = _reader(full_pdf)
+    reader = readback.pdf_reader(full_pdf)
     images = list(_images(reader))
     assert len(images) == 1
     page, x, y, width, height = images[0]
@@ -184,16 +176,16 @@ def test_image_is_drawn_centred_at_its_natural_size(full_pdf: bytes, style: Styl
 
 
 def test_code_and_line_break_text(full_pdf: bytes) -> None:
-    reader = _reader(full_pdf)
-    text = _text(reader)
+    reader = readback.pdf_reader(full_pdf)
+    text = readback.pdf_text(reader)
     assert "3%" in text
     assert re.search(r"reached 3% of a vessel's value,\s*\n\s*several times", text), text
     assert "DejaVuSansMono" in _font_names(reader)
 
 
 def test_nested_items_are_indented_under_their_item(full_pdf: bytes) -> None:
-    reader = _reader(full_pdf)
-    text = _text(reader)
+    reader = readback.pdf_reader(full_pdf)
+    text = readback.pdf_text(reader)
     order = [
         "a 30-day trial window",
         "from Odesa",
@@ -218,14 +210,14 @@ def test_nested_items_are_indented_under_their_item(full_pdf: bytes) -> None:
 
 
 def test_outline_is_unchanged(full_pdf: bytes) -> None:
-    outline = _reader(full_pdf).outline
+    outline = readback.pdf_reader(full_pdf).outline
     assert outline[0].title == "Grain Talks Resume in Geneva"
     assert [e.title for e in outline[1]] == ["What is on the table", "Why insurers hesitate"]
 
 
 def test_thematic_break_is_a_short_centred_rule(full_pdf: bytes, style: Style) -> None:
     left, right, _, _ = _frame(style)
-    rules = _lines(_reader(full_pdf))
+    rules = _lines(readback.pdf_reader(full_pdf))
     assert any(length == pytest.approx((right - left) * 0.25) for length in rules), rules
 
 
@@ -246,9 +238,9 @@ def test_remote_or_refused_image_is_its_alt_text(style: Style) -> None:
         ),
         style,
     )
-    reader = _reader(data)
+    reader = readback.pdf_reader(data)
     assert not list(_images(reader))
-    text = _text(reader)
+    text = readback.pdf_text(reader)
     assert "[Image: A satellite view]" in text
     assert "[Image]" in text
 
@@ -267,7 +259,7 @@ def test_unreadable_image_warns_once_and_shows_alt_text(
         )
     warnings = [r.getMessage() for r in caplog.records]
     assert len(warnings) == 1 and "broken.png" in warnings[0] and "alt text" in warnings[0]
-    assert "[Image: The map]" in _text(_reader(data))
+    assert "[Image: The map]" in readback.pdf_text(readback.pdf_reader(data))
 
 
 def test_missing_image_file_is_a_warning_not_a_crash(
@@ -278,7 +270,7 @@ def test_missing_image_file_is_a_warning_not_a_crash(
             handout(_article(Figure("x.png", "Gone", str(tmp_path / "x.png")))), style
         )
     assert len(caplog.records) == 1
-    assert "[Image: Gone]" in _text(_reader(data))
+    assert "[Image: Gone]" in readback.pdf_text(readback.pdf_reader(data))
 
 
 @pytest.mark.parametrize("size", [(4000, 300), (300, 6000)], ids=["wide", "tall"])
@@ -291,7 +283,7 @@ def test_large_images_are_scaled_into_the_frame(
         handout(_article(Paragraph((Text("Before."),)), Figure("big.png", "Big", str(path)))), style
     )
     left, right, bottom, top = _frame(style)
-    ((_, x, y, width, height),) = list(_images(_reader(data)))
+    ((_, x, y, width, height),) = list(_images(readback.pdf_reader(data)))
     assert left - 0.01 <= x and x + width <= right + 0.01
     assert bottom - 0.01 <= y and y + height <= top + 0.01
     assert width / height == pytest.approx(size[0] / size[1], rel=1e-3)
@@ -313,14 +305,14 @@ def test_images_in_a_pack_fit_its_smaller_frame(tmp_path: Path, style: Style) ->
     ]
     pack = make_pack(articles, PackMeta(title="Pack", classification="OFFICIAL"))
     data = PdfWriter().write_pack(pack, style)
-    ((number, x, y, width, height),) = list(_images(_reader(data)))
+    ((number, x, y, width, height),) = list(_images(readback.pdf_reader(data)))
     assert number > 0
     left, right, _, _ = _frame(style)
     assert geometry.frame_bottom - 0.01 <= y and y + height <= geometry.frame_top + 0.01
     assert left - 0.01 <= x and x + width <= right + 0.01
     # As high as the frame allows while keeping its one-line caption on the same page.
     assert height > (geometry.frame_top - geometry.frame_bottom) * 0.9
-    assert "Tall grey bar" in _reader(data).pages[number].extract_text()
+    assert "Tall grey bar" in readback.pdf_reader(data).pages[number].extract_text()
     assert data == PdfWriter().write_pack(pack, style)
 
 
@@ -334,11 +326,11 @@ def test_code_is_mono_in_the_role_face_and_stays_literal(style: Style) -> None:
         ),
         style,
     )
-    reader = _reader(data)
+    reader = readback.pdf_reader(data)
     fonts = _font_names(reader)
     assert {"DejaVuSansMono-Bold", "DejaVuSansMono"} <= fonts
     assert not any(name.startswith(("Helvetica", "Times", "Courier")) for name in fonts)
-    text = " ".join(_text(reader).split())
+    text = " ".join(readback.pdf_text(reader).split())
     assert "Run make all" in text and "Type rm or" in text
     assert '<img src="/etc/passwd"/>' in text and "<i>unclosed" in text
 
@@ -361,8 +353,8 @@ def test_deep_nesting_indents_each_level_up_to_a_cap(style: Style) -> None:
     for depth in range(9, 0, -1):
         kind = OrderedList if depth % 2 else BulletList
         inner = kind(((Text(f"level {depth}"),), (Text(f"after {depth}"),)), sublists=((0, inner),))
-    reader = _reader(PdfWriter().write_pack(handout(_article(inner)), style))
-    text = _text(reader)
+    reader = readback.pdf_reader(PdfWriter().write_pack(handout(_article(inner)), style))
+    text = readback.pdf_text(reader)
     x = _text_x(reader)
     starts = [x[f"level {d}"] for d in range(1, 11)]
     for d in range(1, 10):
@@ -377,7 +369,7 @@ def test_deep_nesting_indents_each_level_up_to_a_cap(style: Style) -> None:
 def test_line_breaks_survive_paragraph_chunking(style: Style) -> None:
     words = "word " * 1500
     article = _article(Paragraph((Text(words), LineBreak(), Text("after the break"))))
-    text = _text(_reader(PdfWriter().write_pack(handout(article), style)))
+    text = readback.pdf_text(readback.pdf_reader(PdfWriter().write_pack(handout(article), style)))
     assert re.search(r"word\s*\n\s*after the break", text)
     runs = [Run("ab " * 4), Run("\n", line_break=True), Run("cd " * 4)]
     chunks = chunk_runs(runs, limit=12)

@@ -41,7 +41,9 @@ from briefconv.writers._dates import pack_datetime
 from briefconv.writers.docx import DocxWriter
 from briefconv.writers.docx._layout import bookmark_name
 
-from .conftest import HOSTILE, ROOT, pandoc_blocks, pandoc_text
+from . import readback
+from .conftest import HOSTILE, ROOT
+from .readback import pandoc_blocks, pandoc_text
 from .test_writer_docx import libreoffice_pdf
 
 MANIFEST = ROOT / "source" / "pack.toml"
@@ -83,24 +85,6 @@ def _strs(node: Any) -> list[str]:
 
 def _instructions(element: etree._Element) -> list[str]:
     return [" ".join((t.text or "").split()) for t in element.iter(f"{W}instrText")]
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[^\W_]+", text)
-
-
-def _body_text(article: Article) -> str:
-    parts: list[str] = []
-    for block in article.blocks:
-        match block:
-            case Heading(children=c) | Paragraph(children=c):
-                parts.append(plain_text(c))
-            case Quote(paragraphs=ps, attribution=a):
-                parts.extend(plain_text(p.children) for p in ps)
-                parts.append(plain_text(a))
-            case BulletList(items=items) | OrderedList(items=items):
-                parts.extend(plain_text(i) for i in items)
-    return " ".join(parts)
 
 
 def _section_heads(data: bytes) -> list[tuple[str, str]]:
@@ -205,9 +189,9 @@ def test_pandoc_keeps_quotes_lists_and_every_word(ast: dict[str, Any], pack: Pac
     assert len(pandoc_blocks(ast, "BlockQuote")) == quotes + 1
     assert len(pandoc_blocks(ast, "BulletList")) == bullets
     assert len(pandoc_blocks(ast, "OrderedList")) == numbered
-    found = set(_words(" ".join(_strs(ast["blocks"]))))
+    found = set(readback.words(" ".join(_strs(ast["blocks"]))))
     for article in articles:
-        missing = [w for w in _words(_body_text(article)) if w not in found]
+        missing = [w for w in readback.words(readback.body_text(article)) if w not in found]
         assert not missing, (article.meta.title, missing[:10])
 
 

@@ -21,12 +21,14 @@ from lxml import etree
 import briefconv
 from briefconv import PackMeta
 from briefconv.model import Article, ArticleMeta, Heading, Pack, Paragraph, Text, plain_text
-from briefconv.pack import _blocks_text, handout, heading_id, make_pack
+from briefconv.pack import handout, heading_id, make_pack
 from briefconv.styles import Style
 from briefconv.wording import cover_text, entry_details, labels
 from briefconv.writers.epub import EpubWriter
 
-from .conftest import HOSTILE, ROOT, pandoc_blocks, pandoc_text
+from . import readback
+from .conftest import HOSTILE, ROOT
+from .readback import pandoc_blocks, pandoc_text
 
 MANIFEST = ROOT / "source" / "pack.toml"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -162,24 +164,15 @@ def _first_text(doc: Any) -> str:
     return str(next(t.strip() for t in body.itertext() if t.strip()))
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text)
-
-
 def _pandoc_words(node: Any) -> list[str]:
     """The words of a pandoc AST, each text block (Para, Plain, Header) kept apart."""
     if isinstance(node, list):
         return [word for item in node for word in _pandoc_words(item)]
     if isinstance(node, dict):
         if node.get("t") in ("Para", "Plain", "Header"):
-            return _words(pandoc_text(node))
+            return readback.words(pandoc_text(node))
         return _pandoc_words(node.get("c", []))
     return []
-
-
-def _article_text(article: Article) -> str:
-    """The article's body as the e-book shows it (attributions after their dash)."""
-    return " ".join(_blocks_text(article.blocks))
 
 
 # --- validity ----------------------------------------------------------------------------
@@ -245,7 +238,7 @@ def test_pandoc_reads_titles_at_level_1_and_headings_one_deeper(
     words = _pandoc_words(ast["blocks"])
     joined = " " + " ".join(words) + " "
     for entry in pack.articles:
-        article_words = _words(_article_text(entry.article))
+        article_words = readback.words(readback.body_text(entry.article))
         assert len(article_words) > 100
         assert " " + " ".join(article_words) + " " in joined, entry.id
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 from collections.abc import Iterator
@@ -20,13 +19,10 @@ from briefconv.model import (
     PACK_LAYOUT,
     Article,
     ArticleMeta,
-    BulletList,
     Heading,
     Layout,
-    OrderedList,
     Pack,
     Paragraph,
-    Quote,
     Text,
     plain_text,
 )
@@ -34,37 +30,11 @@ from briefconv.pack import handout, make_pack
 from briefconv.styles import Style
 from briefconv.writers.pdf import PdfWriter
 
+from . import readback
 from .conftest import HOSTILE, ROOT
 
 MANIFEST = ROOT / "source" / "pack.toml"
 STANDARD_14 = ("Helvetica", "Times", "Courier", "Symbol", "ZapfDingbats")
-
-
-def _reader(data: bytes) -> PdfReader:
-    return PdfReader(io.BytesIO(data))
-
-
-def _flat(text: str) -> str:
-    """Undo line-end hyphenation and collapse whitespace."""
-    return " ".join(re.sub(r"-\n", "", text).split())
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[^\W_]+", text)
-
-
-def _body_text(article: Article) -> str:
-    parts: list[str] = []
-    for block in article.blocks:
-        match block:
-            case Heading(children=c) | Paragraph(children=c):
-                parts.append(plain_text(c))
-            case Quote(paragraphs=ps, attribution=a):
-                parts.extend(plain_text(p.children) for p in ps)
-                parts.append(plain_text(a))
-            case BulletList(items=items) | OrderedList(items=items):
-                parts.extend(plain_text(i) for i in items)
-    return " ".join(parts)
 
 
 def _outline(reader: PdfReader, entries: list[Any], depth: int = 0) -> Iterator[Any]:
@@ -112,7 +82,7 @@ def pack_pdf(pack: Pack, style: Style) -> bytes:
 
 @pytest.fixture(scope="module")
 def reader(pack_pdf: bytes) -> PdfReader:
-    return _reader(pack_pdf)
+    return readback.pdf_reader(pack_pdf)
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +112,7 @@ def test_outline_is_contents_then_articles_with_nested_headings(
     # Every entry points at the page that shows it; the cover (page 0) has no entry.
     for _, title, page in entries:
         assert page > 0
-        assert title in _flat(texts[page]), (title, page)
+        assert title in readback.flat(texts[page]), (title, page)
     assert entries[0][2] == 1
     assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"
 
@@ -159,7 +129,7 @@ def test_each_article_starts_a_new_page_under_its_header(
         assert lines[0] == "OFFICIAL"
         assert lines[1] == "Weekly Security Brief"
         assert lines[2] == entry.article.meta.title
-        assert _flat(" ".join(lines[3:])).startswith(entry.article.meta.title)
+        assert readback.flat(" ".join(lines[3:])).startswith(entry.article.meta.title)
         assert f"{entry.minutes} min read" in texts[page]
     # Later pages of an article keep its title in the header; the contents say so too.
     assert texts[1].splitlines()[1:3] == ["Weekly Security Brief", "In this pack"]
@@ -231,15 +201,15 @@ def test_contents_give_each_article_with_its_first_page_and_a_link(
 
 
 def test_every_word_of_every_article(pack: Pack, texts: list[str]) -> None:
-    text = _flat("\n".join(texts))
+    text = readback.flat("\n".join(texts))
     assert "\x00" not in text and "\u00ad" not in text
-    words = set(_words(text))
+    words = set(readback.words(text))
     for entry in pack.articles:
         meta = entry.article.meta
         source = " ".join(
-            [meta.title, meta.subtitle or "", *meta.authors, _body_text(entry.article)]
+            [meta.title, meta.subtitle or "", *meta.authors, readback.body_text(entry.article)]
         )
-        missing = [w for w in _words(source) if w not in words]
+        missing = [w for w in readback.words(source) if w not in words]
         assert not missing, (entry.id, missing[:10])
 
 
@@ -278,7 +248,7 @@ def test_two_builds_are_byte_identical(pack: Pack, style: Style, pack_pdf: bytes
 def test_a_handout_is_the_article_alone(style: Style, rich_article: Article) -> None:
     # A handout is a pack of one with no cover, no contents and no marking.
     data = PdfWriter().write_pack(handout(rich_article), style)
-    text = _reader(data).pages[0].extract_text()
+    text = readback.pdf_reader(data).pages[0].extract_text()
     assert "In this pack" not in text and text.startswith(rich_article.meta.title[:10])
 
 
@@ -298,7 +268,7 @@ def _conclusions() -> Pack:
 
 def test_duplicate_headings_get_distinct_bookmarks(style: Style) -> None:
     pack = _conclusions()
-    reader = _reader(PdfWriter().write_pack(pack, style))
+    reader = readback.pdf_reader(PdfWriter().write_pack(pack, style))
     conclusions = [
         (depth, page)
         for depth, title, page in _outline(reader, reader.outline)
@@ -322,7 +292,7 @@ def test_duplicate_headings_get_distinct_bookmarks(style: Style) -> None:
 def test_no_classification_prints_no_marking(style: Style) -> None:
     pack = _conclusions()
     assert pack.meta.classification is None
-    reader = _reader(PdfWriter().write_pack(pack, style))
+    reader = readback.pdf_reader(PdfWriter().write_pack(pack, style))
     for page in reader.pages:
         assert "OFFICIAL" not in page.extract_text()
     assert reader.metadata is not None and "/Classification" not in reader.metadata
@@ -338,10 +308,10 @@ def test_hostile_text_is_literal_everywhere(
     )
     with caplog.at_level(logging.WARNING, logger="briefconv"):
         data = PdfWriter().write_pack(pack, style)
-    reader = _reader(data)
+    reader = readback.pdf_reader(data)
     literals = ("<b>bold?</b>", '<img src="/etc/passwd"/>', "Tom & Jerry", "<i>unclosed")
     for page in (0, 1, 2):  # cover, contents, the article
-        flat = _flat(reader.pages[page].extract_text())
+        flat = readback.flat(reader.pages[page].extract_text())
         assert all(literal in flat for literal in literals), page
     assert b"/Subtype /Image" not in data
     assert reader.metadata is not None and reader.metadata["/Classification"] == HOSTILE
@@ -356,7 +326,7 @@ def test_logo_on_the_cover_only(style: Style, tmp_path: Path) -> None:
     logo = tmp_path / "logo.png"
     Image.new("RGB", (120, 40), (20, 40, 75)).save(logo)
     styled = replace(style, pack={**style.pack, "logo": str(logo)})
-    reader = _reader(PdfWriter().write_pack(_conclusions(), styled))
+    reader = readback.pdf_reader(PdfWriter().write_pack(_conclusions(), styled))
 
     def images(page: Any) -> int:
         xobjects = page["/Resources"].get("/XObject", {})
@@ -370,7 +340,7 @@ def test_logo_on_the_cover_only(style: Style, tmp_path: Path) -> None:
 def test_other_styles_keep_furniture_clear_of_the_body(name: str, pack: Pack) -> None:
     from briefconv.styles import load_style
 
-    reader = _reader(PdfWriter().write_pack(pack, load_style(name)))
+    reader = readback.pdf_reader(PdfWriter().write_pack(pack, load_style(name)))
     height = float(reader.pages[0].mediabox.height)
     for index, page in enumerate(reader.pages):
         placed = _placed_text(page)
@@ -400,7 +370,7 @@ def _two(layout: Layout, classification: str | None = "OFFICIAL") -> Pack:
 
 
 def _layout_texts(layout: Layout, style: Style, **kwargs: Any) -> tuple[PdfReader, list[str]]:
-    reader = _reader(PdfWriter().write_pack(_two(layout, **kwargs), style))
+    reader = readback.pdf_reader(PdfWriter().write_pack(_two(layout, **kwargs), style))
     return reader, [page.extract_text() for page in reader.pages]
 
 
@@ -464,7 +434,7 @@ def test_untitled_article_in_a_ukrainian_pack(style: Style) -> None:
     untitled = Article(ArticleMeta(title="", language="uk"), (Paragraph((Text("Текст."),)),))
     other = Article(ArticleMeta(title="Інша", language="uk"), (Paragraph((Text("Ще."),)),))
     pack = make_pack([untitled, other], PackMeta(title="Огляд", language="uk"))
-    reader = _reader(PdfWriter().write_pack(pack, style))
+    reader = readback.pdf_reader(PdfWriter().write_pack(pack, style))
     texts = [page.extract_text() for page in reader.pages]
     # The contents, the running head and the outline name it, in the pack's language.
     assert re.search(r"^Без назви\s*\n3$", texts[1], re.MULTILINE)

@@ -13,7 +13,6 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate
 
@@ -25,6 +24,8 @@ from briefconv.styles import Align, Style
 from briefconv.writers.pdf import PdfWriter
 from briefconv.writers.pdf._flowables import ContentsNumbers, FinishingCanvas, define_form
 
+from . import readback
+
 
 def _article(title: str, paragraphs: int) -> Article:
     text = "The delegations discussed corridors, exchanges and the monitoring of a ceasefire. "
@@ -35,10 +36,6 @@ def _article(title: str, paragraphs: int) -> Article:
 def _pack(language: str = "en") -> Pack:
     articles = [_article(f"Article {n}", 12 + 6 * n) for n in range(4)]
     return make_pack(articles, PackMeta(title="Late numbers", language=language))
-
-
-def _reader(data: bytes) -> PdfReader:
-    return PdfReader(io.BytesIO(data))
 
 
 def _pieces(page: Any) -> list[tuple[str, float, float]]:
@@ -72,9 +69,9 @@ def test_each_document_is_laid_out_once(style: Style, monkeypatch: pytest.Monkey
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(BaseDocTemplate, "build", counting)
-    single = _reader(PdfWriter().write_pack(handout(_article("One", 40)), style))
+    single = readback.pdf_reader(PdfWriter().write_pack(handout(_article("One", 40)), style))
     assert len(single.pages) > 1 and len(builds) == 1
-    pack = _reader(PdfWriter().write_pack(_pack(), style))
+    pack = readback.pdf_reader(PdfWriter().write_pack(_pack(), style))
     assert len(pack.pages) > 5 and len(builds) == 2
 
 
@@ -91,7 +88,7 @@ def test_footer_says_page_x_of_y_where_the_style_puts_it(
         if kind == "article"
         else writer.write_pack(_pack(), styled)
     )
-    reader = _reader(data)
+    reader = readback.pdf_reader(data)
     total = len(reader.pages)
     font = FontSet(styled).face(footer).font_name
     page = styled.page
@@ -113,7 +110,7 @@ def test_footer_says_page_x_of_y_where_the_style_puts_it(
 
 
 def test_footer_and_contents_numbers_in_the_pack_language(style: Style) -> None:
-    reader = _reader(PdfWriter().write_pack(_pack("uk"), style))
+    reader = readback.pdf_reader(PdfWriter().write_pack(_pack("uk"), style))
     total = len(reader.pages)
     texts = [page.extract_text() for page in reader.pages]
     for number, text in enumerate(texts[1:], start=2):
@@ -127,7 +124,7 @@ def test_footer_and_contents_numbers_in_the_pack_language(style: Style) -> None:
 
 
 def test_contents_numbers_end_at_the_margin_with_leaders_short_of_them(style: Style) -> None:
-    reader = _reader(PdfWriter().write_pack(_pack(), style))
+    reader = readback.pdf_reader(PdfWriter().write_pack(_pack(), style))
     role = style.role("heading2")
     font = FontSet(style).face(role).font_name
     numbers = [text for text, _, _ in _pieces(reader.pages[1]) if text.isdigit()]
@@ -172,7 +169,7 @@ def test_glyphs_first_drawn_in_a_late_form_are_embedded(style: Style) -> None:
             canv.setFont(face.font_name, 10)
             canv.drawString(20, 20, text)
 
-    reader = _reader(_canvas_pdf(page, finish))
+    reader = readback.pdf_reader(_canvas_pdf(page, finish))
     assert len(reader.pages) == 1  # finishing adds no page
     assert reader.pages[0].extract_text().strip() == text
 
@@ -190,7 +187,7 @@ def test_a_contents_line_without_a_first_page_shows_nothing(style: Style) -> Non
         canv.drawString(10, 80, "Unknown")
         numbers.place(canv, "a2", 280, 80, 70)
 
-    reader = _reader(_canvas_pdf(page, lambda canv: numbers.define(canv, {"a1": 42})))
+    reader = readback.pdf_reader(_canvas_pdf(page, lambda canv: numbers.define(canv, {"a1": 42})))
     assert reader.pages[0].extract_text().split() == ["Known", "42", "Unknown"]
     forms = dict(_forms(reader.pages[0], "briefconv-contents-"))
     assert len(forms) == 2

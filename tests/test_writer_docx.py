@@ -46,7 +46,8 @@ from briefconv.writers import get_writer
 from briefconv.writers._dates import document_datetime
 from briefconv.writers.docx import DocxWriter
 
-from .conftest import HOSTILE, pandoc_blocks, pandoc_text
+from .conftest import HOSTILE
+from .readback import pandoc_blocks, pandoc_text
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -794,6 +795,7 @@ def test_unusable_template_is_a_render_error(
         )
 
 
+@pytest.mark.slow
 def test_libreoffice_uses_the_template_page(
     templated: tuple[Path, Path, Style], tmp_path: Path
 ) -> None:
@@ -888,6 +890,7 @@ def used_fonts(reader: Any) -> set[str]:
     return fonts
 
 
+@pytest.mark.slow
 def test_libreoffice_renders_it(rich_article: Article, style: Style, tmp_path: Path) -> None:
     reader = libreoffice_pdf(write(rich_article, style, tmp_path), tmp_path)
     text = " ".join(page.extract_text() for page in reader.pages)
@@ -919,6 +922,7 @@ def test_libreoffice_renders_it(rich_article: Article, style: Style, tmp_path: P
         assert any(f.startswith(body_font.replace(" ", "")) for f in fonts)
 
 
+@pytest.mark.slow
 def test_libreoffice_numbers_pages_and_runs_the_title(style: Style, tmp_path: Path) -> None:
     words = " ".join(f"word{i}" for i in range(120))
     article = Article(

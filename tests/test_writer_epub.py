@@ -38,7 +38,8 @@ from briefconv.writers import get_writer
 from briefconv.writers._css import SELECTORS, stylesheet
 from briefconv.writers.epub import EpubWriter
 
-from .conftest import HOSTILE, pandoc_blocks, pandoc_text
+from .conftest import HOSTILE
+from .readback import pandoc_blocks, pandoc_text
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 OPF = "{http://www.idpf.org/2007/opf}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 import subprocess
@@ -18,7 +17,6 @@ from pypdf.generic import DictionaryObject, IndirectObject
 from briefconv.model import (
     Article,
     ArticleMeta,
-    BulletList,
     Figure,
     Heading,
     Link,
@@ -26,13 +24,13 @@ from briefconv.model import (
     Paragraph,
     Quote,
     Text,
-    plain_text,
 )
 from briefconv.pack import handout
 from briefconv.styles import Style
 from briefconv.writers import get_writer
 from briefconv.writers.pdf import PdfWriter
 
+from . import readback
 from .conftest import HOSTILE
 
 STANDARD_14 = (
@@ -42,40 +40,6 @@ STANDARD_14 = (
     "Symbol",
     "ZapfDingbats",
 )
-
-
-def _reader(data: bytes) -> PdfReader:
-    return PdfReader(io.BytesIO(data))
-
-
-def _text(reader: PdfReader) -> str:
-    return "\n".join(page.extract_text() for page in reader.pages)
-
-
-def _normalise(text: str) -> str:
-    """Undo line-end hyphenation and collapse whitespace, for word comparisons."""
-    text = re.sub(r"-\n", "", text)
-    return " ".join(text.split())
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[^\W_]+", text)
-
-
-def _article_text(article: Article) -> str:
-    meta = article.meta
-    parts = [meta.title, meta.subtitle or "", " ".join(meta.authors), meta.source or ""]
-    parts.append(meta.date or "")
-    for block in article.blocks:
-        match block:
-            case Heading(children=c) | Paragraph(children=c):
-                parts.append(plain_text(c))
-            case Quote(paragraphs=ps, attribution=a):
-                parts.extend(plain_text(p.children) for p in ps)
-                parts.append(plain_text(a))
-            case BulletList(items=items) | OrderedList(items=items):
-                parts.extend(plain_text(i) for i in items)
-    return " ".join(parts)
 
 
 def _outline(entries: list[Any], depth: int = 0) -> Iterator[tuple[int, str]]:
@@ -126,7 +90,7 @@ def test_registry_finds_the_writer() -> None:
 
 
 def test_outline_is_title_then_nested_headings(rich_pdf: bytes) -> None:
-    reader = _reader(rich_pdf)
+    reader = readback.pdf_reader(rich_pdf)
     outline = reader.outline
     assert outline[0].title == "Talks in Istanbul — a “tense” start"
     assert isinstance(outline[1], list)
@@ -151,7 +115,7 @@ def test_outline_depth_follows_heading_nesting(style: Style) -> None:
             Heading(2, (Text("two"),)),
         ),
     )
-    outline = _reader(PdfWriter().write_pack(handout(article), style)).outline
+    outline = readback.pdf_reader(PdfWriter().write_pack(handout(article), style)).outline
     assert list(_outline(outline)) == [
         (0, "T"),
         (1, "deep first"),
@@ -166,7 +130,7 @@ def test_bookmarks_land_on_their_pages(style: Style) -> None:
     blocks = list(article.blocks)
     blocks.insert(30, Heading(1, (Text("Late heading"),)))
     data = PdfWriter().write_pack(handout(Article(article.meta, tuple(blocks))), style)
-    reader = _reader(data)
+    reader = readback.pdf_reader(data)
     late = reader.outline[1][0]
     assert late.title == "Late heading"
     page = reader.get_destination_page_number(late)
@@ -175,7 +139,7 @@ def test_bookmarks_land_on_their_pages(style: Style) -> None:
 
 
 def test_every_font_is_embedded_and_none_is_standard_14(rich_pdf: bytes) -> None:
-    reader = _reader(rich_pdf)
+    reader = readback.pdf_reader(rich_pdf)
     seen = 0
     for font in _fonts(reader):
         base = str(font.get("/BaseFont", ""))
@@ -189,16 +153,16 @@ def test_every_font_is_embedded_and_none_is_standard_14(rich_pdf: bytes) -> None
 
 
 def test_bold_and_italic_use_their_own_faces(rich_pdf: bytes) -> None:
-    names = {str(font.get("/BaseFont")) for font in _fonts(_reader(rich_pdf))}
+    names = {str(font.get("/BaseFont")) for font in _fonts(readback.pdf_reader(rich_pdf))}
     assert any(n.endswith("DejaVuSerif-Bold") for n in names)
     assert any(n.endswith("DejaVuSerif-Italic") for n in names)
 
 
 def test_text_contains_every_word(rich_article: Article, rich_pdf: bytes) -> None:
-    text = _normalise(_text(_reader(rich_pdf)))
+    text = readback.flat(readback.pdf_text(readback.pdf_reader(rich_pdf)))
     assert "\x00" not in text and "\u00ad" not in text
-    words = set(_words(text))
-    missing = [w for w in _words(_article_text(rich_article)) if w not in words]
+    words = set(readback.words(text))
+    missing = [w for w in readback.words(readback.article_text(rich_article)) if w not in words]
     assert not missing
     # Cyrillic with Ukrainian letters and Greek survive as text.
     for sample in ("суверенітету", "і", "ї", "є", "ґ", "παρακολουθεί", "Παπαδόπουλος"):
@@ -218,15 +182,17 @@ def test_hyphenated_text_extracts_without_soft_hyphens(style: Style) -> None:
             ArticleMeta(title="Hyphenation", language=lang),
             tuple(Paragraph((Text(sentence * 6),)) for _ in range(3)),
         )
-        raw = _text(_reader(PdfWriter().write_pack(handout(article), style)))
+        raw = readback.pdf_text(
+            readback.pdf_reader(PdfWriter().write_pack(handout(article), style))
+        )
         assert "\u00ad" not in raw
         assert re.search(r"\w-\n", raw), f"{lang}: no word was hyphenated"
-        words = set(_words(_normalise(raw)))
-        assert set(_words(sentence)) <= words
+        words = set(readback.words(readback.flat(raw)))
+        assert set(readback.words(sentence)) <= words
 
 
 def test_metadata(rich_pdf: bytes) -> None:
-    reader = _reader(rich_pdf)
+    reader = readback.pdf_reader(rich_pdf)
     meta = reader.metadata
     assert meta is not None
     assert meta["/Title"] == "Talks in Istanbul — a “tense” start"
@@ -289,8 +255,8 @@ def test_hostile_text_is_literal(
         data = PdfWriter().write_pack(handout(hostile_article), style)
     dropped = [r.getMessage() for r in caplog.records if "plain text" in r.getMessage()]
     assert len(dropped) == 1 and "javascript:alert(1)" in dropped[0]
-    reader = _reader(data)
-    text = _normalise(_text(reader))
+    reader = readback.pdf_reader(data)
+    text = readback.flat(readback.pdf_text(reader))
     for literal in (
         "<b>bold?</b>",
         '<img src="/etc/passwd"/>',
@@ -314,7 +280,7 @@ def test_hostile_text_is_literal(
 
 
 def test_links_only_for_safe_schemes(rich_pdf: bytes) -> None:
-    reader = _reader(rich_pdf)
+    reader = readback.pdf_reader(rich_pdf)
     uris = [
         str(a.get_object()["/A"]["/URI"])
         for page in reader.pages
@@ -364,9 +330,9 @@ def test_huge_quote_and_long_word_render(style: Style) -> None:
             Paragraph((Text("See " + "x" * 400 + " and "), Link(url, (Text(url),)))),
         ),
     )
-    reader = _reader(PdfWriter().write_pack(handout(article), style))
+    reader = readback.pdf_reader(PdfWriter().write_pack(handout(article), style))
     assert len(reader.pages) > 2
-    text = _text(reader)
+    text = readback.pdf_text(reader)
     flat = "".join(text.split())
     assert "Sentence399ofaverylongstatementreadout." in flat.replace("-", "")
     assert "Secondparagraph." in flat and "—Aspokesperson" in flat
@@ -378,7 +344,7 @@ def test_huge_quote_and_long_word_render(style: Style) -> None:
 
 
 def test_page_numbers(style: Style) -> None:
-    reader = _reader(PdfWriter().write_pack(handout(_long_article()), style))
+    reader = readback.pdf_reader(PdfWriter().write_pack(handout(_long_article()), style))
     total = len(reader.pages)
     assert total > 1
     assert f"Page 1 of {total}" in reader.pages[0].extract_text()
@@ -390,7 +356,7 @@ def test_numbered_list_honours_start(style: Style) -> None:
         ArticleMeta(title="List"),
         (OrderedList(((Text("seventh"),), (Text("eighth"),)), start=7),),
     )
-    text = _text(_reader(PdfWriter().write_pack(handout(article), style)))
+    text = readback.pdf_text(readback.pdf_reader(PdfWriter().write_pack(handout(article), style)))
     assert re.search(r"7\.\s*seventh", text) and re.search(r"8\.\s*eighth", text)
 
 
@@ -398,14 +364,19 @@ def test_hyphenation_can_be_switched_off(style: Style) -> None:
 
     off = style.with_options("pdf", hyphenate=False)
     article = _long_article(3)
-    assert not re.search(r"[a-z]-\n", _text(_reader(PdfWriter().write_pack(handout(article), off))))
+    assert not re.search(
+        r"[a-z]-\n",
+        readback.pdf_text(readback.pdf_reader(PdfWriter().write_pack(handout(article), off))),
+    )
 
 
 def test_unknown_language_still_renders(style: Style) -> None:
     article = Article(
         ArticleMeta(title="Tlhngan", language="tlh"), (Paragraph((Text("Qapla' batlh"),)),)
     )
-    assert "Qapla' batlh" in _text(_reader(PdfWriter().write_pack(handout(article), style)))
+    assert "Qapla' batlh" in readback.pdf_text(
+        readback.pdf_reader(PdfWriter().write_pack(handout(article), style))
+    )
 
 
 def test_a_ukrainian_handout_is_worded_in_ukrainian(style: Style) -> None:
@@ -418,17 +389,17 @@ def test_a_ukrainian_handout_is_worded_in_ukrainian(style: Style) -> None:
         ),
         (Paragraph((Text("Делегації зустрілися у вівторок."),)), Figure("map.png", "Мапа")),
     )
-    reader = _reader(PdfWriter().write_pack(handout(article), style))
+    reader = readback.pdf_reader(PdfWriter().write_pack(handout(article), style))
     lines = reader.pages[0].extract_text().splitlines()
     assert "Автор: Олена Коваль · Приклад Новини" in lines
     assert "[Зображення: Мапа]" in lines
     assert lines[-1] == "Сторінка 1 з 1"
-    assert "Page" not in _text(reader) and "By " not in _text(reader)
+    assert "Page" not in readback.pdf_text(reader) and "By " not in readback.pdf_text(reader)
 
 
 def test_an_untitled_handout_is_bookmarked_in_its_language(style: Style) -> None:
     article = Article(ArticleMeta(title="", language="de"), (Paragraph((Text("Text."),)),))
-    reader = _reader(PdfWriter().write_pack(handout(article), style))
+    reader = readback.pdf_reader(PdfWriter().write_pack(handout(article), style))
     assert [entry.title for entry in reader.outline] == ["Ohne Titel"]
     assert reader.pages[0].extract_text().splitlines()[-1] == "Seite 1 von 1"
 
@@ -438,7 +409,7 @@ def test_an_empty_heading_is_bookmarked_in_the_articles_language(style: Style) -
         ArticleMeta(title="Огляд", language="uk"),
         (Heading(2, ()), Paragraph((Text("Текст."),))),
     )
-    reader = _reader(PdfWriter().write_pack(handout(article), style))
+    reader = readback.pdf_reader(PdfWriter().write_pack(handout(article), style))
     title, children = reader.outline[0], reader.outline[1]
     assert title.title == "Огляд"
     assert [entry.title for entry in children] == ["Розділ 1"]
