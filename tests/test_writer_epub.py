@@ -546,7 +546,8 @@ def test_ukrainian_read_back(
     text = _pandoc_units(ast)
     for unit in _model_texts(_ukrainian()):
         assert unit in text, unit
-    assert "By Олена Коваленко · Приклад Новини · 3 June 2025" in text
+    # The byline is in the article's language (wording.byline), like a Ukrainian pack's.
+    assert "Автор: Олена Коваленко · Приклад Новини · 3 June 2025" in text
 
 
 # --- [epub] embed_fonts --------------------------------------------------------------------

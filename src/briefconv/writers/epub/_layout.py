@@ -10,7 +10,7 @@ The spine, every item linear and so reachable (PITFALLS 5, OPF-096)::
                      subtitle, byline with reading time), then the body, model heading
                      level n as <h{n+1}>
 
-``cover.svg`` (drawn by :mod:`briefconv.writers._epub_cover`) is the ``cover-image`` for
+``cover.svg`` (drawn by :mod:`briefconv.writers.epub._cover`) is the ``cover-image`` for
 library thumbnails, with the EPUB 2 ``<meta name="cover">`` for older readers. The nav
 nests each article's headings under its title, after an entry for "In this pack"; the
 landmarks point at the cover, the contents page and the first article; the NCX mirrors the
@@ -37,29 +37,22 @@ from ebooklib import epub
 from briefconv.model import Figure, Pack, PackArticle
 from briefconv.styles import Role, Style
 from briefconv.wording import byline, cover_text, entry_details, labels
+from briefconv.writers import _xhtml
 from briefconv.writers._css import FontFace, font_faces, stylesheet
 from briefconv.writers._dates import pack_datetime
-from briefconv.writers._epub_cover import cover_svg
 from briefconv.writers._zip import normalize_zip
-from briefconv.writers.epub import (
-    _CSS,
-    _FONT_MEDIA_TYPE,
-    _ID_NAMESPACE,
-    _NOT_EXPRESSIBLE,
-    _RTL_LANGUAGES,
-    _add_accessibility_metadata,
-    _block,
-    _collect_images,
-    _ebooklib_toc,
-    _heading_anchors,
-    _identity,
-    _image_items,
-    _Images,
-    _inlines,
-    _language,
-    _line,
-    _text_faces,
-    _toc,
+from briefconv.writers.epub._cover import cover_svg
+from briefconv.writers.epub._package import (
+    CSS,
+    FONT_MEDIA_TYPE,
+    ID_NAMESPACE,
+    NOT_EXPRESSIBLE,
+    add_accessibility_metadata,
+    ebooklib_toc,
+    identity,
+    image_items,
+    text_faces,
+    toc_tree,
 )
 
 __all__ = ["write_pack"]
@@ -80,7 +73,7 @@ _ACCESSIBILITY_SUMMARY = (
 
 
 def _direction(language: str) -> str | None:
-    return "rtl" if language.split("-")[0].lower() in _RTL_LANGUAGES else None
+    return "rtl" if language.split("-")[0].lower() in _xhtml.RTL_LANGUAGES else None
 
 
 def _document(title: str, language: str, body: str) -> str:
@@ -96,7 +89,7 @@ def _document(title: str, language: str, body: str) -> str:
         "<head>\n"
         '<meta charset="utf-8"/>\n'
         f"<title>{escape(title)}</title>\n"
-        f'<link rel="stylesheet" type="text/css" href="{_CSS}"/>\n'
+        f'<link rel="stylesheet" type="text/css" href="{CSS}"/>\n'
         "</head>\n"
         "<body>\n" + body + "</body>\n</html>\n"
     )
@@ -127,16 +120,16 @@ def _logo(style: Style) -> tuple[str, bytes, str] | None:
 
 def _cover_page(pack: Pack, title: str, language: str, logo: str | None) -> str:
     text = cover_text(pack)
-    marking = _line(text.classification) or None
+    marking = _xhtml.line(text.classification) or None
     lines = [_marking(marking), '<section epub:type="cover" aria-labelledby="cover-title">\n']
     if logo:
         # Decorative: the organisation is named in words on the same page.
         lines.append(f'<p class="logo"><img src="{logo}" alt="" role="presentation"/></p>\n')
     lines.append(f'<h1 id="cover-title" class="cover-title">{escape(title)}</h1>\n')
-    if subtitle := _line(text.subtitle):
+    if subtitle := _xhtml.line(text.subtitle):
         lines.append(f'<p class="subtitle">{escape(subtitle)}</p>\n')
     for line in (text.date, text.prepared_by, text.prepared_for, text.summary):
-        if line := _line(line):
+        if line := _xhtml.line(line):
             lines.append(f'<p class="byline">{escape(line)}</p>\n')
     if marking:
         lines.append(f'<p class="cover-marking">{escape(marking)}</p>\n')
@@ -149,7 +142,7 @@ def _file_name(entry: PackArticle) -> str:
 
 
 def _title(entry: PackArticle) -> str:
-    return _line(entry.article.meta.title) or "Untitled"
+    return _xhtml.line(entry.article.meta.title) or "Untitled"
 
 
 def _contents_page(pack: Pack, language: str, marking: str | None) -> str:
@@ -167,7 +160,7 @@ def _contents_page(pack: Pack, language: str, marking: str | None) -> str:
             f"{escape(_title(entry))}</a></p>\n"
             f'<p class="byline">{escape(entry_details(entry, pack.meta.language))}</p>\n'
         )
-        if summary := _line(entry.summary):
+        if summary := _xhtml.line(entry.summary):
             lines.append(f"<p>{escape(summary)}</p>\n")
         lines.append("</li>\n")
     lines.append("</ol>\n</section>\n")
@@ -179,22 +172,22 @@ def _chapter(
     pack: Pack,
     marking: str | None,
     anchors: dict[int, str],
-    images: _Images,
+    images: _xhtml.Images,
 ) -> str:
     """One article's content document: marking, header block, body."""
     meta = entry.article.meta
     title = _title(entry)
     minutes = labels(pack.meta.language).min_read.format(n=entry.minutes)
     header = [f'<h1 id="{entry.id}" class="title">{escape(title)}</h1>']
-    if subtitle := _line(meta.subtitle):
+    if subtitle := _xhtml.line(meta.subtitle):
         header.append(f'<p class="subtitle">{escape(subtitle)}</p>')
     if parts := byline(meta, extra=(minutes,)):
-        header.append(f'<p class="byline">{_inlines(parts)}</p>')
+        header.append(f'<p class="byline">{_xhtml.inlines(parts)}</p>')
     blocks = entry.article.blocks
-    body = [_block(block, anchors.get(index), images) for index, block in enumerate(blocks)]
+    body = [_xhtml.block(block, anchors.get(index), images) for index, block in enumerate(blocks)]
     return _document(
         title,
-        _language(meta.language),
+        _xhtml.language(meta.language),
         _marking(marking)
         + f'<section epub:type="bodymatter chapter" aria-labelledby="{entry.id}">\n'
         "<header>\n"
@@ -206,15 +199,15 @@ def _chapter(
     )
 
 
-def _identifier(pack: Pack, images: _Images) -> uuid.UUID:
+def _identifier(pack: Pack, images: _xhtml.Images) -> uuid.UUID:
     """A UUID5 of everything the pack shows (not the source files' timestamps or paths)."""
     content = repr(pack.meta) + "".join(
-        repr((e.id, e.summary, e.minutes, e.article.meta, _identity(e.article.blocks, images)))
+        repr((e.id, e.summary, e.minutes, e.article.meta, identity(e.article.blocks, images)))
         if any(isinstance(b, Figure) for b in e.article.blocks)
         else repr((e.id, e.summary, e.minutes, e.article.meta, e.article.blocks))
         for e in pack.articles
     )
-    return uuid.uuid5(_ID_NAMESPACE, content)
+    return uuid.uuid5(ID_NAMESPACE, content)
 
 
 def write_pack(pack: Pack, style: Style) -> bytes:
@@ -222,21 +215,21 @@ def write_pack(pack: Pack, style: Style) -> bytes:
     meta = pack.meta
     words = labels(meta.language)
     when = pack_datetime(pack)
-    language = _language(meta.language)
+    language = _xhtml.language(meta.language)
     direction = _direction(language)
-    title = _line(meta.title)
+    title = _xhtml.line(meta.title)
     if not title:
         _log.warning("pack has no title: the e-book is titled 'Untitled'")
         title = "Untitled"
-    marking = _line(meta.classification) or None
+    marking = _xhtml.line(meta.classification) or None
     for entry in pack.articles:
-        if not _line(entry.article.meta.title):
+        if not _xhtml.line(entry.article.meta.title):
             _log.warning("article %s has no title: it is called 'Untitled'", entry.id)
 
     # Every figure is loaded first: the identifier and accessibility metadata depend on it.
-    images = _Images()
+    images = _xhtml.Images()
     for entry in pack.articles:
-        _collect_images(entry.article.blocks, images)
+        _xhtml.collect_images(entry.article.blocks, images)
 
     book = epub.EpubBook()
     # ebooklib stamps its own version into a generator meta (PITFALLS 4): drop it.
@@ -246,18 +239,18 @@ def write_pack(pack: Pack, style: Style) -> bytes:
     book.set_language(language)
     if direction is not None:
         book.set_direction(direction)
-    if prepared_by := _line(meta.prepared_by):
+    if prepared_by := _xhtml.line(meta.prepared_by):
         book.add_author(prepared_by, uid="creator1")
-    if subtitle := _line(meta.subtitle):
+    if subtitle := _xhtml.line(meta.subtitle):
         book.add_metadata("DC", "description", subtitle)
     book.add_metadata("DC", "date", when.strftime("%Y-%m-%d"))
     if marking:
         # EPUB 3 reserves the dcterms: prefix, so no prefix declaration is needed.
         book.add_metadata(None, "meta", marking, {"property": "dcterms:accessRights"})
-    _add_accessibility_metadata(book, _ACCESSIBILITY_SUMMARY, images=images)
+    add_accessibility_metadata(book, _ACCESSIBILITY_SUMMARY, images=images)
     _log.debug(
         "epub: a reflowable e-book has no pages, so the reading system decides %s",
-        ", ".join(_NOT_EXPRESSIBLE),
+        ", ".join(NOT_EXPRESSIBLE),
     )
 
     # The cover image: the EPUB 3 cover-image property and the EPUB 2 <meta name="cover">.
@@ -289,20 +282,20 @@ def write_pack(pack: Pack, style: Style) -> bytes:
     ]
     if marking:
         uses.append((style.role("marking"), False, False))
-    if _line(meta.subtitle):
+    if _xhtml.line(meta.subtitle):
         uses.append((style.role("subtitle"), False, False))
-    if any(_line(e.summary) for e in pack.articles):
+    if any(_xhtml.line(e.summary) for e in pack.articles):
         uses.append((style.role("body"), False, False))
 
     toc: list[Any] = [epub.Link(_CONTENTS_PAGE, words.in_this_pack, "toc-contents")]
     for entry in pack.articles:
         article = entry.article
-        anchors = _heading_anchors(article.blocks, entry.id)
+        anchors = _xhtml.heading_anchors(article.blocks, entry.id)
         add_document(entry.id, _file_name(entry), _chapter(entry, pack, marking, anchors, images))
         minutes = (words.min_read.format(n=entry.minutes),)
-        uses += _text_faces(article, style, anchors, minutes, images)
-        node = _toc(_title(entry), article.blocks, anchors, title_anchor=entry.id)
-        toc.append(_ebooklib_toc(node, _file_name(entry), top=True))
+        uses += text_faces(article, style, anchors, minutes, images)
+        node = toc_tree(_title(entry), article.blocks, anchors, title_anchor=entry.id)
+        toc.append(ebooklib_toc(node, _file_name(entry), top=True))
 
     faces: list[FontFace] = []
     if style.epub.get("embed_fonts") is True:
@@ -310,7 +303,7 @@ def write_pack(pack: Pack, style: Style) -> bytes:
     book.add_item(
         epub.EpubItem(
             uid="css",
-            file_name=_CSS,
+            file_name=CSS,
             media_type="text/css",
             content=stylesheet(style, faces, pack=True).encode(),
         )
@@ -320,7 +313,7 @@ def write_pack(pack: Pack, style: Style) -> bytes:
             epub.EpubItem(
                 uid="font-" + face.href.rpartition("/")[2].removesuffix(".ttf"),
                 file_name=face.href,
-                media_type=_FONT_MEDIA_TYPE,
+                media_type=FONT_MEDIA_TYPE,
                 content=face.source.read_bytes(),
             )
         )
@@ -328,7 +321,7 @@ def write_pack(pack: Pack, style: Style) -> bytes:
         book.add_item(
             epub.EpubItem(uid="logo", file_name=logo[0], media_type=logo[2], content=logo[1])
         )
-    for item in _image_items(images):
+    for item in image_items(images):
         book.add_item(item)
     book.add_item(epub.EpubNav(uid="nav", file_name="nav.xhtml", direction=direction))
     book.add_item(epub.EpubNcx(uid="ncx", file_name="toc.ncx"))
