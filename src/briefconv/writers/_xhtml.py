@@ -1,10 +1,35 @@
-"""The model as XHTML: blocks, inlines, heading anchors and the images they show.
+"""The model as XHTML, for every HTML-family writer: blocks, inlines, images, pack sections.
 
-Shared by the HTML-family writers (the EPUB writer's content documents today). Every text
-fragment is escaped; links are live only for allow-listed schemes
+A writer of the HTML family (the EPUB writer today; a one-file HTML writer next) puts these
+fragments together its own way: EPUB writes one content document per page, an HTML writer
+would put every section in one page. What differs between them is in :class:`Options`
+(where an ``<img>`` points, how the stylesheet is reached, whether ``epub:type`` semantics
+are written); what a section says and how it is marked up is decided here, once:
+
+- :func:`document` -- a complete XHTML document around a body;
+- :func:`cover_section`, :func:`contents_section`, :func:`article_section` -- the parts of
+  a pack (a one-article handout is an article section alone), each an XHTML fragment;
+- :func:`marking` -- the classification line at the top of a page;
+- :func:`blocks`, :func:`inlines` -- model content, for anything else;
+- :class:`Images` -- the pictures the documents show, each file read and checked once;
+- :func:`faces`, :func:`page_faces` -- the (role, bold, italic) of every run the sections
+  draw, for writers that embed fonts.
+
+Every text fragment is escaped; links are live only for allow-listed schemes
 (:func:`~briefconv.writers._links.safe_url`); nothing from the input is ever markup
-(PITFALLS 1 and 5). Nothing here knows about a container format: an image is read,
-checked and named here, and the writer decides how to package it.
+(PITFALLS 1 and 5). Every printed word comes from :mod:`briefconv.wording`. The class names
+match the selectors of :mod:`briefconv.writers._css`.
+
+>>> from briefconv.model import ArticleMeta, Article
+>>> from briefconv.pack import handout
+>>> options = Options(image_src=lambda image: image.name)
+>>> entry = handout(Article(ArticleMeta("Talks", language="uk"), ())).articles[0]
+>>> print(article_section(entry, options, title_id="title"), end="")
+<section aria-labelledby="title">
+<header>
+<h1 id="title" class="title">Talks</h1>
+</header>
+</section>
 """
 
 from __future__ import annotations
@@ -12,7 +37,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from html import escape
 from itertools import groupby
 from pathlib import Path
@@ -25,27 +51,46 @@ from briefconv.model import (
     Heading,
     Inline,
     OrderedList,
+    Pack,
+    PackArticle,
     Paragraph,
     Quote,
     ThematicBreak,
     plain_text,
 )
 from briefconv.pack import heading_id
-from briefconv.wording import ATTRIBUTION_DASH
+from briefconv.styles import Role, Style
+from briefconv.wording import (
+    ATTRIBUTION_DASH,
+    byline,
+    cover_text,
+    entry_details,
+    image_text,
+    labels,
+    one_line,
+    untitled,
+)
 from briefconv.writers._links import safe_url
 from briefconv.writers._runs import Run, flatten
 
 __all__ = [
-    "IMAGE_DIR",
     "RTL_LANGUAGES",
+    "Face",
     "Image",
     "Images",
-    "block",
-    "collect_images",
+    "Options",
+    "article_section",
+    "blocks",
+    "contents_section",
+    "cover_section",
+    "direction",
+    "document",
+    "faces",
     "heading_anchors",
     "inlines",
     "language",
-    "line",
+    "marking",
+    "page_faces",
 ]
 
 _log = logging.getLogger("briefconv")
@@ -56,26 +101,39 @@ _LANG_TAG = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
 # Primary language subtags written right to left: the page turns and text runs the other way.
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
 
+#: A run of text as drawn: its role, and whether the run is bold and italic (for fonts).
+Face = tuple[Role, bool, bool]
 
-#: Folder of the book's images, beside the content documents (relative ``src`` resolves).
-IMAGE_DIR = "images"
+
+def language(tag: str) -> str:
+    """Return the language tag, or ``und`` (undetermined) when it is not well formed."""
+    tag = tag.strip()
+    if _LANG_TAG.match(tag):
+        return tag
+    _log.warning("language %r is not a BCP 47 tag: the document's language is 'und'", tag)
+    return "und"
+
+
+def direction(language: str) -> str | None:
+    """``"rtl"`` for a language written right to left, else ``None`` (the default, ltr)."""
+    return "rtl" if language.split("-")[0].lower() in RTL_LANGUAGES else None
 
 
 @dataclass(frozen=True, slots=True)
 class Image:
-    """One image file of the book: where it lives in the EPUB, its media type and bytes."""
+    """One image file the documents show: a file name from its content, media type, bytes."""
 
-    href: str  # e.g. "images/3f2a9c0d1b4e5f60.png", named by a hash of the bytes
+    name: str  # e.g. "3f2a9c0d1b4e5f60.png", named by a hash of the bytes
     media_type: str
     data: bytes
 
 
 @dataclass(slots=True)
 class Images:
-    """The images a book shows, each file once, collected while its documents are written.
+    """The images a document set shows, each file once.
 
     Keyed by the reader-checked path, so a file is read (and a broken one reported) once
-    per book; two paths with the same bytes share one manifest item.
+    per book or page; two paths with the same bytes share one :class:`Image`.
     """
 
     by_path: dict[str, Image | None] = field(default_factory=dict)
@@ -89,10 +147,19 @@ class Images:
             self.by_path[path] = _load_image(path)
         return self.by_path[path]
 
+    def collect(self, blocks: Sequence[Block]) -> None:
+        """Load every figure of ``blocks`` now, so metadata can be decided before writing."""
+        for block in blocks:
+            if isinstance(block, Figure) and block.path and self.get(block.path) is not None:
+                if block.alt.strip():
+                    self.described = True
+                else:
+                    self.undescribed = True
+
     def items(self) -> list[Image]:
-        """Every image shown, once each, in a fixed order (by href)."""
-        unique = {image.href: image for image in self.by_path.values() if image is not None}
-        return [unique[href] for href in sorted(unique)]
+        """Every image shown, once each, in a fixed order (by name)."""
+        unique = {image.name: image for image in self.by_path.values() if image is not None}
+        return [unique[name] for name in sorted(unique)]
 
 
 def _load_image(path: str) -> Image | None:
@@ -108,7 +175,7 @@ def _load_image(path: str) -> Image | None:
         return None
     extension, media_type = kind
     digest = hashlib.sha256(data).hexdigest()[:16]
-    return Image(f"{IMAGE_DIR}/{digest}.{extension}", media_type, data)
+    return Image(f"{digest}.{extension}", media_type, data)
 
 
 def _image_kind(data: bytes) -> tuple[str, str] | None:
@@ -135,65 +202,206 @@ def _image_kind(data: bytes) -> tuple[str, str] | None:
     return None
 
 
-def collect_images(blocks: tuple[Block, ...], images: Images) -> None:
-    """Load every figure of ``blocks`` now, so metadata can be decided before writing."""
-    for block in blocks:
-        if isinstance(block, Figure) and block.path and images.get(block.path) is not None:
-            if block.alt.strip():
-                images.described = True
-            else:
-                images.undescribed = True
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What differs between the HTML-family writers; everything else is decided here.
 
-
-def line(text: str | None) -> str:
-    """Collapse a metadata string to one line (``""`` for ``None``).
-
-    Titles and names go into the package, the nav and the NCX, where a line break from the
-    source would only be noise.
+    ``image_src`` gives the ``src`` of a shown image: a file in the container for EPUB
+    (``images/<name>``), a ``data:`` URI for a self-contained HTML page. ``stylesheet`` is
+    the ``<head>`` line that brings in the CSS (a ``<link>``, or a ``<style>`` element).
+    ``epub_types`` writes the EPUB structural semantics (``epub:type``) and declares their
+    namespace; plain HTML leaves them out.
     """
-    return " ".join(text.split()) if text else ""
+
+    image_src: Callable[[Image], str]
+    stylesheet: str = ""
+    epub_types: bool = False
 
 
-def language(tag: str) -> str:
-    """Return the language tag, or ``und`` (undetermined) when it is not well formed."""
-    tag = tag.strip()
-    if _LANG_TAG.match(tag):
-        return tag
-    _log.warning("language %r is not a BCP 47 tag: the e-book's language is 'und'", tag)
-    return "und"
+def document(title: str, language: str, body: str, options: Options) -> str:
+    """A complete XHTML document (UTF-8, HTML5 doctype) around the ``body`` fragment."""
+    lang = escape(language)
+    direction_ = direction(language)
+    dir_attr = f' dir="{direction_}"' if direction_ else ""
+    ns = ' xmlns:epub="http://www.idpf.org/2007/ops"' if options.epub_types else ""
+    style = f"{options.stylesheet}\n" if options.stylesheet else ""
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        "<!DOCTYPE html>\n"
+        f'<html xmlns="http://www.w3.org/1999/xhtml"{ns}'
+        f' lang="{lang}" xml:lang="{lang}"{dir_attr}>\n'
+        "<head>\n"
+        '<meta charset="utf-8"/>\n'
+        f"<title>{escape(title)}</title>\n"
+        f"{style}"
+        "</head>\n"
+        "<body>\n" + body + "</body>\n</html>\n"
+    )
 
 
-def heading_anchors(blocks: tuple[Block, ...], entry_id: str | None = None) -> dict[int, str]:
-    """Give every heading that has text an id, keyed by its index in ``blocks``.
+def _section(kind: str, labelled_by: str, options: Options) -> str:
+    """The opening tag of a section, with its ``epub:type`` when the writer wants them."""
+    epub_type = f' epub:type="{kind}"' if options.epub_types and kind else ""
+    return f'<section{epub_type} aria-labelledby="{labelled_by}">\n'
 
-    In a pack (``entry_id`` given) the id is :func:`~briefconv.pack.heading_id`, unique
-    across the pack and the same as the PDF's and DOCX's bookmarks; alone, ``sec1``, ``sec2``...
+
+def marking(text: str | None) -> str:
+    """The classification marking as the first line of a page (nothing without one)."""
+    text = one_line(text or "")
+    return f'<p class="marking">{escape(text)}</p>\n' if text else ""
+
+
+def cover_section(pack: Pack, options: Options, *, logo_src: str | None = None) -> str:
+    """The cover: logo, title, subtitle, date, prepared by / for, counts line, marking box.
+
+    Every line is real text (the cover's words from :func:`briefconv.wording.cover_text`);
+    the section's heading has the id ``cover-title``.
+    """
+    text = cover_text(pack)
+    lines = [_section("cover", "cover-title", options)]
+    if logo_src:
+        # Decorative: the organisation is named in words on the same page.
+        lines.append(
+            f'<p class="logo"><img src="{escape(logo_src)}" alt="" role="presentation"/></p>\n'
+        )
+    title = untitled(text.title, pack.meta.language)
+    lines.append(f'<h1 id="cover-title" class="cover-title">{escape(title)}</h1>\n')
+    if subtitle := one_line(text.subtitle or ""):
+        lines.append(f'<p class="subtitle">{escape(subtitle)}</p>\n')
+    for line in (text.date, text.prepared_by, text.prepared_for, text.summary):
+        if line := one_line(line or ""):
+            lines.append(f'<p class="byline">{escape(line)}</p>\n')
+    if classification := one_line(text.classification or ""):
+        lines.append(f'<p class="cover-marking">{escape(classification)}</p>\n')
+    lines.append("</section>\n")
+    return "".join(lines)
+
+
+def contents_section(pack: Pack, href: Callable[[PackArticle], str], options: Options) -> str:
+    """The "In this pack" list: each title linked to ``href(entry)``, details, summary.
+
+    The section's heading has the id ``contents``.
+    """
+    language = pack.meta.language
+    words = labels(language)
+    lines = [
+        _section("", "contents", options),
+        f'<h1 id="contents" class="contents">{escape(words.in_this_pack)}</h1>\n',
+        '<ol class="contents">\n',
+    ]
+    for entry in pack.articles:
+        title = untitled(entry.article.meta.title, entry.article.meta.language)
+        lines.append(
+            "<li>\n"
+            f'<p class="entry-title"><a href="{escape(href(entry))}">{escape(title)}</a></p>\n'
+            f'<p class="byline">{escape(entry_details(entry, language))}</p>\n'
+        )
+        if summary := one_line(entry.summary):
+            lines.append(f"<p>{escape(summary)}</p>\n")
+        lines.append("</li>\n")
+    lines.append("</ol>\n</section>\n")
+    return "".join(lines)
+
+
+def article_section(
+    entry: PackArticle,
+    options: Options,
+    *,
+    title_id: str,
+    anchors: dict[int, str] | None = None,
+    extra: tuple[str, ...] = (),
+    images: Images | None = None,
+    title_level: int = 1,
+) -> str:
+    """One article: its header (title, subtitle, byline) and its body, as one section.
+
+    The title is ``h{title_level}`` with the id ``title_id``; the article's own heading
+    level n is ``h{title_level + n}`` (at most ``h6``), with the ids of ``anchors`` (from
+    :func:`heading_anchors`; headings without one are left out). ``extra`` parts end the
+    byline (a pack's reading time). Figures are shown from ``images``.
+    """
+    meta = entry.article.meta
+    title = untitled(meta.title, meta.language)
+    tag = f"h{title_level}"
+    header = [f'<{tag} id="{title_id}" class="title">{escape(title)}</{tag}>']
+    if subtitle := one_line(meta.subtitle or ""):
+        header.append(f'<p class="subtitle">{escape(subtitle)}</p>')
+    if parts := byline(meta, extra=extra):
+        header.append(f'<p class="byline">{inlines(parts)}</p>')
+    body = blocks(
+        entry.article.blocks,
+        anchors or {},
+        options,
+        language=meta.language,
+        images=images or Images(),
+        shift=title_level,
+    )
+    return (
+        _section("bodymatter chapter", title_id, options)
+        + "<header>\n"
+        + "\n".join(header)
+        + "\n</header>\n"
+        # Never an empty document (PITFALLS 5): the title heading is always there.
+        + body
+        + "</section>\n"
+    )
+
+
+def heading_anchors(content: Sequence[Block], scope: str | None = None) -> dict[int, str]:
+    """Give every heading that has text an id, keyed by its index in ``content``.
+
+    With ``scope`` (an article's id in a pack) the id is :func:`~briefconv.pack.heading_id`,
+    unique across the pack and the same as the PDF's and DOCX's bookmarks; without,
+    ``sec1``, ``sec2``...
     """
     anchors: dict[int, str] = {}
-    for index, block in enumerate(blocks):
+    for index, block in enumerate(content):
         if isinstance(block, Heading):
             if plain_text(block.children).strip():
-                anchors[index] = (
-                    heading_id(entry_id, index) if entry_id else f"sec{len(anchors) + 1}"
-                )
+                anchors[index] = heading_id(scope, index) if scope else f"sec{len(anchors) + 1}"
             else:
                 # An empty heading says nothing and would give the nav an entry without
                 # text, which is invalid (PITFALLS 5).
-                where = f"{entry_id}: " if entry_id else ""
+                where = f"{scope}: " if scope else ""
                 _log.warning("%sblock %d: heading without text left out", where, index + 1)
     return anchors
 
 
-def block(block: Block, anchor: str | None, images: Images) -> str:
-    """One block as XHTML; the article's heading level n becomes ``h{n+1}`` (h1 is the title).
+def blocks(
+    content: Sequence[Block],
+    anchors: dict[int, str],
+    options: Options,
+    *,
+    language: str,
+    images: Images,
+    shift: int = 1,
+) -> str:
+    """Blocks as XHTML, one per line; heading level n is ``h{n + shift}`` (at most ``h6``).
 
-    A figure's image is taken from ``images`` (which then puts it in the manifest).
+    Headings without an anchor (no text: :func:`heading_anchors`) and empty lists are left
+    out; ``language`` is the words' language for an image that cannot be shown.
     """
+    parts = (
+        _block(block, anchors.get(index), options, language, images, shift)
+        for index, block in enumerate(content)
+    )
+    return "".join(part + "\n" for part in parts if part)
+
+
+def _block(
+    block: Block,
+    anchor: str | None,
+    options: Options,
+    language: str,
+    images: Images,
+    shift: int,
+) -> str:
+    """One block as XHTML (see :func:`blocks`)."""
     match block:
         case Heading(level=level, children=children):
             if anchor is None:  # no text: see heading_anchors
                 return ""
-            tag = f"h{min(level + 1, 6)}"
+            tag = f"h{min(level + shift, 6)}"
             return f'<{tag} id="{anchor}">{inlines(children)}</{tag}>'
         case Paragraph(children=children):
             return f"<p>{inlines(children)}</p>"
@@ -207,14 +415,15 @@ def block(block: Block, anchor: str | None, images: Images) -> str:
         case ThematicBreak():
             return "<hr/>"
         case Figure(alt=alt, path=path):
-            alt = " ".join(alt.split())
+            alt = one_line(alt)
             image = images.get(path) if path is not None else None
             if image is None:
                 # Remote or refused (the reader said so), or unreadable (said above).
-                text = f"[Image: {alt}]" if alt else "[Image]"
+                text = image_text(alt, language)
                 return f'<p class="image-missing"><em>{escape(text)}</em></p>'
             # alt is always there; empty marks a decorative image.
-            return f'<figure><img src="{image.href}" alt="{escape(alt)}"/></figure>'
+            src = escape(options.image_src(image))
+            return f'<figure><img src="{src}" alt="{escape(alt)}"/></figure>'
         case _:
             assert_never(block)
 
@@ -230,7 +439,7 @@ def _list(block: BulletList | OrderedList) -> str:
         if block.sublists:
             _log.warning("list without items: its nested lists are shown on their own")
             return "\n".join(filter(None, (_list(sub) for _i, sub in block.sublists)))
-        _log.debug("empty list left out of the e-book")
+        _log.debug("empty list left out")
         return ""
     nested: dict[int, list[str]] = {}
     for index, sublist in block.sublists:
@@ -288,3 +497,87 @@ def _run(run: Run) -> str:
     if run.bold:
         text = f"<strong>{text}</strong>"
     return text
+
+
+def faces(
+    entry: PackArticle,
+    style: Style,
+    anchors: dict[int, str],
+    *,
+    extra: tuple[str, ...] = (),
+    images: Images | None = None,
+) -> list[Face]:
+    """(role, bold, italic) of every run of text :func:`article_section` draws.
+
+    Mirrors :func:`article_section`, so a writer that embeds fonts embeds only faces that
+    are really drawn; ``extra`` are the byline's added parts (a pack's reading time).
+    """
+    article = entry.article
+    meta = article.meta
+    uses: list[Face] = [(style.role("title"), False, False)]
+
+    def add(role: str, inlines: tuple[Inline, ...]) -> None:
+        base = style.role(role)
+        for run in flatten(inlines):
+            if run.line_break:
+                continue
+            # Inline code keeps the role's weight and slant but is set in the mono family.
+            uses.append((replace(base, font="mono") if run.code else base, run.bold, run.italic))
+
+    def add_list(block: BulletList | OrderedList) -> None:
+        for item in block.items:
+            add("list", item)
+        for _index, sublist in block.sublists:
+            add_list(sublist)
+
+    if one_line(meta.subtitle or ""):
+        uses.append((style.role("subtitle"), False, False))
+    add("byline", byline(meta, extra=extra))
+    for index, block in enumerate(article.blocks):
+        match block:
+            case Heading(level=level, children=children):
+                if index in anchors:
+                    add(f"heading{min(level, 3)}", children)
+            case Paragraph(children=children):
+                add("body", children)
+            case Quote(paragraphs=paragraphs, attribution=attribution):
+                for quoted in paragraphs:
+                    add("quote", quoted.children)
+                if plain_text(attribution).strip():
+                    uses.append((style.role("quote_attribution"), False, False))  # the dash
+                    add("quote_attribution", attribution)
+            case BulletList() | OrderedList():
+                add_list(block)
+            case ThematicBreak():
+                pass
+            case Figure(path=path):
+                # A shown image's alt text is an attribute that no face draws; one that
+                # cannot be shown becomes "[Image: alt]" in italic body text.
+                if path is None or images is None or images.get(path) is None:
+                    uses.append((style.role("body"), False, True))
+            case _:
+                assert_never(block)
+    return uses
+
+
+def page_faces(pack: Pack, style: Style, *, cover: bool, contents: bool) -> list[Face]:
+    """(role, bold, italic) of the text of the cover, the contents and the markings.
+
+    Mirrors :func:`cover_section`, :func:`contents_section` and :func:`marking`.
+    """
+    meta = pack.meta
+    uses: list[Face] = []
+    if cover:
+        uses.append((style.role("cover_title"), False, False))
+        uses.append((style.role("byline"), False, False))  # date, prepared by, counts
+        if one_line(meta.subtitle or ""):
+            uses.append((style.role("subtitle"), False, False))
+    if contents:
+        uses.append((style.role("heading1"), False, False))  # "In this pack"
+        uses.append((style.role("heading2"), False, False))  # the entries' titles
+        uses.append((style.role("byline"), False, False))  # their details
+        if any(one_line(e.summary) for e in pack.articles):
+            uses.append((style.role("body"), False, False))
+    if one_line(meta.classification or ""):
+        uses.append((style.role("marking"), False, False))
+    return uses

@@ -1,9 +1,11 @@
-"""EPUB 3 writer: one article as one XHTML content document, a nav document and an NCX.
+"""EPUB 3 writer: a pack (a handout is a pack of one) as XHTML content documents, nav and NCX.
 
-A briefing pack (cover page, "In this pack" page, one content document per article, an
-SVG cover image) is written by :mod:`briefconv.writers.epub._layout`; the one-article book
-and the parts every book shares are in :mod:`briefconv.writers.epub._package`, the SVG
-cover in :mod:`briefconv.writers.epub._cover`.
+One assembly renders every pack (:mod:`briefconv.writers.epub._layout`): its layout says
+whether the book has a cover page with an SVG cover image, an "In this pack" page, and
+whether an article's title is the book's title (a handout: one content document) or one
+chapter among several. The package parts (identifier, metadata, table of contents, items,
+the final write) are in :mod:`briefconv.writers.epub._package`, the SVG cover in
+:mod:`briefconv.writers.epub._cover`.
 
 The content documents are generated as strings (:mod:`briefconv.writers._xhtml`), straight
 from the model: ebooklib's ``EpubHtml`` re-parses content with ``lxml.html`` and silently
@@ -20,14 +22,15 @@ Every text fragment is escaped; links are live only for allow-listed schemes
 items under ``fonts/`` with ``@font-face`` rules, so reading systems show the PDF's
 typeface. Page size, margins and running header/footer mean nothing in a reflowable book;
 the writer says so once at DEBUG level. Output is deterministic: a UUID5 identifier, dates from
-:func:`~briefconv.writers._dates.document_datetime`, no generator meta, and a normalised zip
+:func:`~briefconv.writers._dates.pack_datetime`, no generator meta, and a normalised zip
 (PITFALLS 4).
 
 Example::
 
     >>> from briefconv.model import Article, ArticleMeta
+    >>> from briefconv.pack import handout
     >>> from briefconv.styles import load_style
-    >>> data = EpubWriter().write(Article(ArticleMeta(title="Talks"), ()), load_style())
+    >>> data = EpubWriter().write_pack(handout(Article(ArticleMeta("Talks"), ())), load_style())
     >>> data[30:58]
     b'mimetypeapplication/epub+zip'
 """
@@ -36,17 +39,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from briefconv.model import Article, Pack
-from briefconv.pack import handout
+from briefconv.model import Pack
 from briefconv.styles import Style
-from briefconv.writers.epub._layout import write_pack
-from briefconv.writers.epub._package import write_article
+from briefconv.writers.epub._layout import write_book
 
 __all__ = ["EpubWriter"]
 
 
 class EpubWriter:
-    """Write an :class:`Article` as an EPUB 3 e-book that EPUBCheck accepts without a warning.
+    """Write a :class:`~briefconv.model.Pack` as an EPUB 3 e-book that EPUBCheck accepts.
 
     Stateless between calls: everything a call needs lives in its locals.
     """
@@ -56,17 +57,11 @@ class EpubWriter:
     media_type: ClassVar[str] = "application/epub+zip"
     description: ClassVar[str] = "EPUB 3 e-book (ebooklib)"
 
-    def write(self, article: Article, style: Style) -> bytes:
-        """Render ``article`` in ``style`` and return the bytes of the ``.epub`` file."""
-        return self.write_pack(handout(article), style)
-
     def write_pack(self, pack: Pack, style: Style) -> bytes:
         """Render ``pack`` in ``style`` and return the bytes of the ``.epub`` file.
 
-        A pack whose layout makes the article title the document title
-        (:func:`briefconv.pack.handout`) is the one-article e-book;
-        any other is a briefing pack with cover page, contents page and a chapter each.
+        The pack's layout says which parts the book has: a handout
+        (:func:`briefconv.pack.handout`) is its article alone; a briefing pack has a cover
+        page, a contents page and a chapter per article.
         """
-        if pack.layout.title_role == "title":
-            return write_article(pack.articles[0].article, style)
-        return write_pack(pack, style)
+        return write_book(pack, style)
