@@ -36,7 +36,7 @@ from briefconv.model import (
     Text,
     ThematicBreak,
 )
-from briefconv.pack import make_pack
+from briefconv.pack import handout, make_pack
 from briefconv.styles import Style
 from briefconv.writers._css import stylesheet
 from briefconv.writers.epub import EpubWriter
@@ -106,7 +106,7 @@ def full() -> Article:
 
 @pytest.fixture(scope="module")
 def full_epub(full: Article, style: Style) -> bytes:
-    return EpubWriter().write(full, style)
+    return EpubWriter().write_pack(handout(full), style)
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +186,7 @@ def test_epubcheck_accepts_the_markdown_case(
 def test_epubcheck_accepts_it_with_embedded_fonts(
     full: Article, style: Style, tmp_path: Path, epubcheck: Epubcheck
 ) -> None:
-    data = EpubWriter().write(full, style.with_options("epub", embed_fonts=True))
+    data = EpubWriter().write_pack(handout(full), style.with_options("epub", embed_fonts=True))
     fonts = [n for n in names(data) if n.startswith("EPUB/fonts/")]
     # The code's mono face is embedded beside the text faces.
     assert "EPUB/fonts/dejavu-sans-mono-regular.ttf" in fonts
@@ -207,7 +207,7 @@ def test_epubcheck_accepts_the_pack_with_images(
 
 
 def test_two_writes_are_byte_identical(full: Article, style: Style, full_epub: bytes) -> None:
-    assert EpubWriter().write(full, style) == full_epub
+    assert EpubWriter().write_pack(handout(full), style) == full_epub
 
 
 def test_the_identifier_does_not_depend_on_where_the_image_lives(
@@ -218,7 +218,7 @@ def test_the_identifier_does_not_depend_on_where_the_image_lives(
     blocks = tuple(
         dataclasses.replace(b, path=str(moved)) if isinstance(b, Figure) else b for b in full.blocks
     )
-    data = EpubWriter().write(dataclasses.replace(full, blocks=blocks), style)
+    data = EpubWriter().write_pack(handout(dataclasses.replace(full, blocks=blocks)), style)
     assert data == full_epub
 
 
@@ -299,7 +299,9 @@ def test_accessibility_metadata_names_the_alt_text(full_epub: bytes) -> None:
 
 
 def test_without_images_the_metadata_is_unchanged(style: Style) -> None:
-    data = EpubWriter().write(article(Paragraph((Text("Plain"),)), ThematicBreak()), style)
+    data = EpubWriter().write_pack(
+        handout(article(Paragraph((Text("Plain"),)), ThematicBreak())), style
+    )
     props = meta_props(data)
     assert ("schema:accessibilityFeature", "alternativeText") not in props
     assert ("schema:accessMode", "visual") not in props

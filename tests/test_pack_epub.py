@@ -20,7 +20,16 @@ from lxml import etree
 
 import briefconv
 from briefconv import PackMeta
-from briefconv.model import Article, ArticleMeta, Heading, Pack, Paragraph, Text, plain_text
+from briefconv.model import (
+    Article,
+    ArticleMeta,
+    Heading,
+    Layout,
+    Pack,
+    Paragraph,
+    Text,
+    plain_text,
+)
 from briefconv.pack import handout, heading_id, make_pack
 from briefconv.styles import Style
 from briefconv.wording import cover_text, entry_details, labels
@@ -191,12 +200,16 @@ def test_two_writes_are_byte_identical(packs: dict[str, Pack], style: Style) -> 
         assert EpubWriter().write_pack(pack, style) == EpubWriter().write_pack(pack, style)
 
 
-def test_write_is_the_one_article_pack(style: Style, rich_article: Article) -> None:
-    data = EpubWriter().write(rich_article, style)
-    assert EpubWriter().write_pack(handout(rich_article), style) == data
-    names = Book(data).zip.namelist()
-    assert "EPUB/article.xhtml" in names
-    assert not {"EPUB/cover.xhtml", "EPUB/contents.xhtml", "EPUB/cover.svg"} & set(names)
+def test_a_handout_is_the_article_alone(style: Style, rich_article: Article) -> None:
+    data = EpubWriter().write_pack(handout(rich_article), style)
+    assert briefconv.render(rich_article, "epub") == data
+    # One entry point: the writer has no separate one-article method.
+    assert not hasattr(EpubWriter, "write")
+    book = Book(data)
+    assert book.spine() == ["article.xhtml"]
+    assert not {"EPUB/cover.xhtml", "EPUB/contents.xhtml", "EPUB/cover.svg"} & set(
+        book.zip.namelist()
+    )
 
 
 # --- structure ---------------------------------------------------------------------------
@@ -525,3 +538,91 @@ def test_contents_in_the_packs_language(rich_article: Article, style: Style) -> 
     byline = _texts(book.doc(f"{pack.articles[0].id}.xhtml").find(".//h:header", NS))[-1]
     assert byline.endswith(words.min_read.format(n=pack.articles[0].minutes))
     assert book.opf.findtext(f".//{DC}language") == "uk"
+
+
+# --- the layout's parts ------------------------------------------------------------------
+
+
+def _two(rich_article: Article, layout: Layout, classification: str | None = "OFFICIAL") -> Pack:
+    other = Article(
+        ArticleMeta(title="Alpha", source="Wire"), (Paragraph((Text("Opening words."),)),)
+    )
+    meta = PackMeta(title="Two", date="2026-11-26", classification=classification)
+    return make_pack([other, rich_article], meta, layout=layout)
+
+
+def _landmarks(book: Book) -> list[str]:
+    nav = book.doc("nav.xhtml")
+    marks = nav.findall(".//h:nav[@epub:type='landmarks']/h:ol/h:li/h:a", NS)
+    return [a.get(EPUB_TYPE) for a in marks]
+
+
+def _summary(book: Book) -> str:
+    found = book.opf.find(f".//{OPF}meta[@property='schema:accessibilitySummary']")
+    return str(found.text)
+
+
+def test_a_pack_without_a_cover_has_none(style: Style, rich_article: Article) -> None:
+    pack = _two(rich_article, Layout(cover=False))
+    book = Book(EpubWriter().write_pack(pack, style))
+    assert book.spine() == ["contents.xhtml"] + [f"{e.id}.xhtml" for e in pack.articles]
+    names = book.zip.namelist()
+    assert "EPUB/cover.xhtml" not in names and "EPUB/cover.svg" not in names
+    assert not [i for i in book.opf.iter(f"{OPF}item") if i.get("properties") == "cover-image"]
+    assert book.opf.find(f".//{OPF}meta[@name='cover']") is None
+    assert _landmarks(book) == ["toc", "bodymatter"]
+    assert "cover" not in _summary(book)
+    # The rest of the pack is all there: contents, marking, reading times.
+    assert _first_text(book.doc("contents.xhtml")) == "OFFICIAL"
+    header = _texts(book.doc(f"{pack.articles[1].id}.xhtml").find(".//h:header", NS))
+    assert header[-1].endswith(f" · {pack.articles[1].minutes} min read")
+
+
+def test_a_pack_without_contents_has_no_contents_page(style: Style, rich_article: Article) -> None:
+    pack = _two(rich_article, Layout(contents=False))
+    book = Book(EpubWriter().write_pack(pack, style))
+    assert book.spine() == ["cover.xhtml"] + [f"{e.id}.xhtml" for e in pack.articles]
+    assert "EPUB/contents.xhtml" not in book.zip.namelist()
+    assert _landmarks(book) == ["cover", "bodymatter"]
+    toc = book.doc("nav.xhtml").find(".//h:nav[@epub:type='toc']", NS)
+    titles = [li.find("h:a", NS).text for li in toc.findall("h:ol/h:li", NS)]
+    assert titles == ["Alpha", rich_article.meta.title]
+    assert "contents page" not in _summary(book)
+
+
+def test_a_pack_of_articles_only(style: Style, rich_article: Article) -> None:
+    for classification in ("OFFICIAL", None):
+        pack = _two(rich_article, Layout(cover=False, contents=False), classification)
+        book = Book(EpubWriter().write_pack(pack, style))
+        assert book.spine() == [f"{e.id}.xhtml" for e in pack.articles]
+        assert _landmarks(book) == ["bodymatter"]
+        css = book.zip.read("EPUB/style.css").decode()
+        # The pack's rules (marking, cover, contents) come only with pack markup: here,
+        # the marking, if there is one.
+        assert ("\np.marking {" in css) == (classification is not None)
+        assert ("\nh1.contents {" in css) == (classification is not None)
+        assert _summary(book).startswith(
+            "A briefing pack of news articles as structured text: each article with its title"
+        )
+
+
+def test_running_heads_have_nothing_to_draw_in_an_e_book(
+    style: Style, rich_article: Article
+) -> None:
+    # A reflowable book has no pages, so no page headers: the flag changes nothing.
+    with_heads = EpubWriter().write_pack(_two(rich_article, Layout()), style)
+    without = EpubWriter().write_pack(_two(rich_article, Layout(running_heads=False)), style)
+    assert with_heads == without
+
+
+@pytest.mark.slow
+def test_epubcheck_accepts_a_pack_of_articles_only(
+    style: Style,
+    rich_article: Article,
+    tmp_path: Path,
+    epubcheck: Callable[[Path], list[dict[str, Any]]],
+) -> None:
+    path = tmp_path / "bare.epub"
+    pack = _two(rich_article, Layout(cover=False, contents=False))
+    path.write_bytes(EpubWriter().write_pack(pack, style))
+    assert epubcheck(path) == []

@@ -24,6 +24,7 @@ from briefconv.model import (
     ArticleMeta,
     BulletList,
     Emphasis,
+    Figure,
     Heading,
     Link,
     OrderedList,
@@ -33,6 +34,7 @@ from briefconv.model import (
     Text,
     plain_text,
 )
+from briefconv.pack import handout
 from briefconv.styles import Style
 from briefconv.writers import get_writer
 from briefconv.writers._css import SELECTORS, stylesheet
@@ -144,7 +146,7 @@ def epubs(
     paths = {}
     for name, article in articles.items():
         path = out / f"{name}.epub"
-        path.write_bytes(EpubWriter().write(article, style))
+        path.write_bytes(EpubWriter().write_pack(handout(article), style))
         paths[name] = path
     return paths
 
@@ -198,7 +200,9 @@ def test_registry_finds_the_writer() -> None:
 
 
 def test_same_article_same_bytes(rich_article: Article, style: Style) -> None:
-    assert EpubWriter().write(rich_article, style) == EpubWriter().write(rich_article, style)
+    assert EpubWriter().write_pack(handout(rich_article), style) == EpubWriter().write_pack(
+        handout(rich_article), style
+    )
 
 
 @pytest.mark.parametrize("name", ["rich", "title-only"])
@@ -258,7 +262,7 @@ def test_package_metadata(epubs: dict[str, Path], rich_article: Article) -> None
 
 def test_identifier_follows_content(rich_article: Article, style: Style) -> None:
     def ident(article: Article) -> bytes:
-        opf = _read(EpubWriter().write(article, style), "EPUB/content.opf")
+        opf = _read(EpubWriter().write_pack(handout(article), style), "EPUB/content.opf")
         match = re.search(rb"urn:uuid:[0-9a-f-]{36}", opf)
         assert match is not None
         return match.group(0)
@@ -269,7 +273,7 @@ def test_identifier_follows_content(rich_article: Article, style: Style) -> None
 
 def test_fallback_date_without_any_date(monkeypatch: pytest.MonkeyPatch, style: Style) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    data = EpubWriter().write(_title_only(), style)
+    data = EpubWriter().write_pack(handout(_title_only()), style)
     opf = _read(data, "EPUB/content.opf").decode()
     assert "<dc:date>2023-11-14</dc:date>" in opf
     assert ">2023-11-14T22:13:20Z</meta>" in opf
@@ -322,7 +326,7 @@ def test_right_to_left_language(epubs: dict[str, Path]) -> None:
 def test_bad_language_tag_becomes_und(style: Style, caplog: pytest.LogCaptureFixture) -> None:
     article = Article(ArticleMeta(title="T", language="English (UK)"), ())
     with caplog.at_level(logging.WARNING, logger="briefconv"):
-        data = EpubWriter().write(article, style)
+        data = EpubWriter().write_pack(handout(article), style)
     opf = _read(data, "EPUB/content.opf").decode()
     assert "<dc:language>und</dc:language>" in opf
     assert any("English (UK)" in r.getMessage() for r in caplog.records)
@@ -369,10 +373,10 @@ def test_warnings_only_for_what_was_not_rendered(
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="briefconv"):
         for name in ("rich", "title-only", "ukrainian"):
-            EpubWriter().write(articles[name], style)
+            EpubWriter().write_pack(handout(articles[name]), style)
     assert [r.getMessage() for r in caplog.records] == []
     with caplog.at_level(logging.WARNING, logger="briefconv"):
-        EpubWriter().write(articles["hostile"], style)
+        EpubWriter().write_pack(handout(articles["hostile"]), style)
     assert any("javascript:alert(1)" in r.getMessage() for r in caplog.records)
 
 
@@ -396,7 +400,7 @@ def test_css_from_style_roles(epubs: dict[str, Path], style: Style) -> None:
 
 def test_extra_css_is_appended(rich_article: Article, style: Style) -> None:
     custom = style.with_options("epub", extra_css="p { hyphens: auto; }")
-    data = EpubWriter().write(rich_article, custom)
+    data = EpubWriter().write_pack(handout(rich_article), custom)
     css = _read(data, "EPUB/style.css").decode()
     assert css.rstrip().endswith("p { hyphens: auto; }")
 
@@ -547,7 +551,34 @@ def test_ukrainian_read_back(
     text = _pandoc_units(ast)
     for unit in _model_texts(_ukrainian()):
         assert unit in text, unit
-    assert "By Олена Коваленко · Приклад Новини · 3 June 2025" in text
+    # The byline is in the article's language (wording.byline), like a Ukrainian pack's.
+    assert "Автор: Олена Коваленко · Приклад Новини · 3 June 2025" in text
+
+
+def test_a_ukrainian_handout_prints_ukrainian_words(style: Style) -> None:
+    # Every printed word comes from briefconv.wording, in the article's language.
+    article = Article(
+        ArticleMeta(title=" ", authors=("Олена Коваль",), source="Приклад", language="uk"),
+        (
+            Paragraph((Text("Делегації зустрілися."),)),
+            Figure("https://example.org/map.png", "Карта  портів"),  # remote: not shown
+            Figure("https://example.org/decor.png", ""),
+        ),
+    )
+    data = EpubWriter().write_pack(handout(article), style)
+    root = etree.fromstring(_read(data, CHAPTER))
+    assert root.findtext(f".//{XHTML}h1") == "Без назви"
+    assert root.findtext(f".//{XHTML}title") == "Без назви"
+    byline = root.find(f".//{XHTML}p[@class='byline']")
+    assert byline is not None and "".join(byline.itertext()) == "Автор: Олена Коваль · Приклад"
+    missing = [
+        "".join(p.itertext()) for p in root.iter(f"{XHTML}p") if p.get("class") == "image-missing"
+    ]
+    assert missing == ["[Зображення: Карта портів]", "[Зображення]"]
+    opf = etree.fromstring(_read(data, "EPUB/content.opf"))
+    assert opf.findtext(f".//{DC}title") == "Без назви"
+    nav = _read(data, "EPUB/nav.xhtml").decode()
+    assert ">Без назви</a>" in nav and "Untitled" not in nav
 
 
 # --- [epub] embed_fonts --------------------------------------------------------------------
@@ -559,7 +590,7 @@ def embedded(
 ) -> tuple[Path, Style]:
     with_fonts = style.with_options("epub", embed_fonts=True)
     path = tmp_path_factory.mktemp("fonts") / "rich-fonts.epub"
-    path.write_bytes(EpubWriter().write(rich_article, with_fonts))
+    path.write_bytes(EpubWriter().write_pack(handout(rich_article), with_fonts))
     return path, with_fonts
 
 
@@ -611,18 +642,18 @@ def test_embedded_fonts_are_the_faces_the_text_uses(embedded: tuple[Path, Style]
 
 def test_embedded_fonts_follow_the_content(style: Style) -> None:
     with_fonts = style.with_options("epub", embed_fonts=True)
-    data = EpubWriter().write(_title_only(), with_fonts)
+    data = EpubWriter().write_pack(handout(_title_only()), with_fonts)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         # Only the title is drawn: bold sans.
         assert [n for n in zf.namelist() if n.startswith("EPUB/fonts/")] == [
             "EPUB/fonts/dejavu-sans-bold.ttf"
         ]
-    assert EpubWriter().write(_title_only(), with_fonts) == data
+    assert EpubWriter().write_pack(handout(_title_only()), with_fonts) == data
 
 
 @pytest.mark.parametrize("table", [{}, {"embed_fonts": False}])
 def test_no_fonts_unless_asked(rich_article: Article, style: Style, table: dict[str, Any]) -> None:
-    data = EpubWriter().write(rich_article, style.with_options("epub", **table))
+    data = EpubWriter().write_pack(handout(rich_article), style.with_options("epub", **table))
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         assert not [n for n in zf.namelist() if "fonts/" in n or n.endswith(".ttf")]
         assert b"@font-face" not in zf.read("EPUB/style.css")
@@ -633,7 +664,7 @@ def test_keys_an_ebook_cannot_honour_are_said_once_at_debug(
     rich_article: Article, style: Style, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.DEBUG, logger="briefconv"):
-        EpubWriter().write(rich_article, style)
+        EpubWriter().write_pack(handout(rich_article), style)
     said = [r for r in caplog.records if "page.size" in r.getMessage()]
     assert len(said) == 1 and said[0].levelno == logging.DEBUG
     message = said[0].getMessage()

@@ -2,7 +2,7 @@
 
 Reading systems show the ``cover-image`` item as the book's thumbnail in their library; the
 cover *page* in the spine carries the same words as real text, so the image adds nothing a
-screen reader would miss. Everything drawn comes from :func:`briefconv.pack.cover_text`:
+screen reader would miss. Everything drawn comes from :func:`briefconv.wording.cover_text`:
 the classification marking at the top and bottom edges, an accent bar, the title, the
 subtitle, a rule, the date, and at the foot "Prepared by", "Prepared for" and the counts
 line. Colours come from the style's roles; fonts are named only generically (``serif``,
@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from briefconv.model import Pack
 from briefconv.styles import Role, Style
-from briefconv.wording import cover_text
+from briefconv.wording import cover_text, one_line, untitled
 from briefconv.writers._css import generic_family
 
 __all__ = ["COVER_HEIGHT", "COVER_WIDTH", "cover_svg"]
@@ -122,7 +122,7 @@ def cover_svg(pack: Pack, style: Style, language: str) -> str:
     parts: list[str] = [
         f'<rect x="0" y="0" width="{COVER_WIDTH}" height="{COVER_HEIGHT}" fill="{_BACKGROUND}"/>'
     ]
-    marking = " ".join((text.classification or "").split())
+    marking = one_line(text.classification or "")
     if marking:
         role = style.role("marking")
         lines = _wrap(marking, 44, inner, 1, style.role("marking").bold)
@@ -132,12 +132,12 @@ def cover_svg(pack: Pack, style: Style, language: str) -> str:
     # The title block starts about a fifth of the way down, like the PDF cover.
     parts.append(f'<rect x="{_MARGIN}" y="520" width="180" height="24" fill="{accent}"/>')
     title_role = style.role("cover_title")
-    title = " ".join(text.title.split()) or "Untitled"
+    title = untitled(text.title, pack.meta.language)
     block, y = _text(
         _wrap(title, 120, inner, 6, title_role.bold), 720, 120, title_role, style, line_height=1.15
     )
     parts.append(block)
-    if text.subtitle and (subtitle := " ".join(text.subtitle.split())):
+    if subtitle := one_line(text.subtitle or ""):
         block, y = _text(
             _wrap(subtitle, 64, inner, 4, style.role("subtitle").bold),
             y + 10,
@@ -151,7 +151,7 @@ def cover_svg(pack: Pack, style: Style, language: str) -> str:
     parts.append(f'<rect x="{_MARGIN}" y="{rule:g}" width="{inner}" height="4" fill="{accent}"/>')
     byline = style.role("byline")
     if text.date:
-        parts.append(_text([" ".join(text.date.split())], rule + 90, 52, byline, style)[0])
+        parts.append(_text([one_line(text.date)], rule + 90, 52, byline, style)[0])
 
     # The foot of the cover: prepared by, prepared for, then the counts line last.
     foot = [line for line in (text.prepared_by, text.prepared_for) if line]

@@ -1,0 +1,583 @@
+"""The model as XHTML, for every HTML-family writer: blocks, inlines, images, pack sections.
+
+A writer of the HTML family (the EPUB writer today; a one-file HTML writer next) puts these
+fragments together its own way: EPUB writes one content document per page, an HTML writer
+would put every section in one page. What differs between them is in :class:`Options`
+(where an ``<img>`` points, how the stylesheet is reached, whether ``epub:type`` semantics
+are written); what a section says and how it is marked up is decided here, once:
+
+- :func:`document` -- a complete XHTML document around a body;
+- :func:`cover_section`, :func:`contents_section`, :func:`article_section` -- the parts of
+  a pack (a one-article handout is an article section alone), each an XHTML fragment;
+- :func:`marking` -- the classification line at the top of a page;
+- :func:`blocks`, :func:`inlines` -- model content, for anything else;
+- :class:`Images` -- the pictures the documents show, each file read and checked once;
+- :func:`faces`, :func:`page_faces` -- the (role, bold, italic) of every run the sections
+  draw, for writers that embed fonts.
+
+Every text fragment is escaped; links are live only for allow-listed schemes
+(:func:`~briefconv.writers._links.safe_url`); nothing from the input is ever markup
+(PITFALLS 1 and 5). Every printed word comes from :mod:`briefconv.wording`. The class names
+match the selectors of :mod:`briefconv.writers._css`.
+
+>>> from briefconv.model import ArticleMeta, Article
+>>> from briefconv.pack import handout
+>>> options = Options(image_src=lambda image: image.name)
+>>> entry = handout(Article(ArticleMeta("Talks", language="uk"), ())).articles[0]
+>>> print(article_section(entry, options, title_id="title"), end="")
+<section aria-labelledby="title">
+<header>
+<h1 id="title" class="title">Talks</h1>
+</header>
+</section>
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from html import escape
+from itertools import groupby
+from pathlib import Path
+from typing import assert_never
+
+from briefconv.model import (
+    Block,
+    BulletList,
+    Figure,
+    Heading,
+    Inline,
+    OrderedList,
+    Pack,
+    PackArticle,
+    Paragraph,
+    Quote,
+    ThematicBreak,
+    plain_text,
+)
+from briefconv.pack import heading_id
+from briefconv.styles import Role, Style
+from briefconv.wording import (
+    ATTRIBUTION_DASH,
+    byline,
+    cover_text,
+    entry_details,
+    image_text,
+    labels,
+    one_line,
+    untitled,
+)
+from briefconv.writers._links import safe_url
+from briefconv.writers._runs import Run, flatten
+
+__all__ = [
+    "RTL_LANGUAGES",
+    "Face",
+    "Image",
+    "Images",
+    "Options",
+    "article_section",
+    "blocks",
+    "contents_section",
+    "cover_section",
+    "direction",
+    "document",
+    "faces",
+    "heading_anchors",
+    "inlines",
+    "language",
+    "marking",
+    "page_faces",
+]
+
+_log = logging.getLogger("briefconv")
+
+# A well-formed BCP 47 tag, loosely: EPUBCheck rejects a malformed dc:language (OPF-092).
+_LANG_TAG = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
+
+# Primary language subtags written right to left: the page turns and text runs the other way.
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
+
+#: A run of text as drawn: its role, and whether the run is bold and italic (for fonts).
+Face = tuple[Role, bool, bool]
+
+
+def language(tag: str) -> str:
+    """Return the language tag, or ``und`` (undetermined) when it is not well formed."""
+    tag = tag.strip()
+    if _LANG_TAG.match(tag):
+        return tag
+    _log.warning("language %r is not a BCP 47 tag: the document's language is 'und'", tag)
+    return "und"
+
+
+def direction(language: str) -> str | None:
+    """``"rtl"`` for a language written right to left, else ``None`` (the default, ltr)."""
+    return "rtl" if language.split("-")[0].lower() in RTL_LANGUAGES else None
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """One image file the documents show: a file name from its content, media type, bytes."""
+
+    name: str  # e.g. "3f2a9c0d1b4e5f60.png", named by a hash of the bytes
+    media_type: str
+    data: bytes
+
+
+@dataclass(slots=True)
+class Images:
+    """The images a document set shows, each file once.
+
+    Keyed by the reader-checked path, so a file is read (and a broken one reported) once
+    per book or page; two paths with the same bytes share one :class:`Image`.
+    """
+
+    by_path: dict[str, Image | None] = field(default_factory=dict)
+    #: Whether any shown image has alt text / lacks it (for the accessibility metadata).
+    described: bool = False
+    undescribed: bool = False
+
+    def get(self, path: str) -> Image | None:
+        """The image at ``path``, or ``None`` (warned once) when it cannot be shown."""
+        if path not in self.by_path:
+            self.by_path[path] = _load_image(path)
+        return self.by_path[path]
+
+    def collect(self, blocks: Sequence[Block]) -> None:
+        """Load every figure of ``blocks`` now, so metadata can be decided before writing."""
+        for block in blocks:
+            if isinstance(block, Figure) and block.path and self.get(block.path) is not None:
+                if block.alt.strip():
+                    self.described = True
+                else:
+                    self.undescribed = True
+
+    def items(self) -> list[Image]:
+        """Every image shown, once each, in a fixed order (by name)."""
+        unique = {image.name: image for image in self.by_path.values() if image is not None}
+        return [unique[name] for name in sorted(unique)]
+
+
+def _load_image(path: str) -> Image | None:
+    """Read and check an image file; ``None`` with a warning when it is unusable."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        _log.warning("image %s cannot be read (%s): its alt text is shown instead", path, exc)
+        return None
+    kind = _image_kind(data)
+    if kind is None:
+        _log.warning("image %s is not a readable PNG or JPEG: its alt text is shown instead", path)
+        return None
+    extension, media_type = kind
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    return Image(f"{digest}.{extension}", media_type, data)
+
+
+def _image_kind(data: bytes) -> tuple[str, str] | None:
+    """``(extension, media type)`` of a structurally sound PNG or JPEG, else ``None``.
+
+    Checks more than the signature (a PNG's IHDR chunk, a JPEG's frame header), so that a
+    truncated or mislabelled file is reported instead of being declared wrongly (OPF-029)
+    or shown broken.
+    """
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        if len(data) >= 33 and data[12:16] == b"IHDR":
+            return "png", "image/png"
+        return None
+    if data.startswith(b"\xff\xd8"):
+        pos = 2
+        while pos + 4 <= len(data) and data[pos] == 0xFF:
+            marker = data[pos + 1]
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                return "jpg", "image/jpeg"  # a start-of-frame header: the image's size
+            if marker == 0xFF:  # fill byte
+                pos += 1
+                continue
+            pos += 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What differs between the HTML-family writers; everything else is decided here.
+
+    ``image_src`` gives the ``src`` of a shown image: a file in the container for EPUB
+    (``images/<name>``), a ``data:`` URI for a self-contained HTML page. ``stylesheet`` is
+    the ``<head>`` line that brings in the CSS (a ``<link>``, or a ``<style>`` element).
+    ``epub_types`` writes the EPUB structural semantics (``epub:type``) and declares their
+    namespace; plain HTML leaves them out.
+    """
+
+    image_src: Callable[[Image], str]
+    stylesheet: str = ""
+    epub_types: bool = False
+
+
+def document(title: str, language: str, body: str, options: Options) -> str:
+    """A complete XHTML document (UTF-8, HTML5 doctype) around the ``body`` fragment."""
+    lang = escape(language)
+    direction_ = direction(language)
+    dir_attr = f' dir="{direction_}"' if direction_ else ""
+    ns = ' xmlns:epub="http://www.idpf.org/2007/ops"' if options.epub_types else ""
+    style = f"{options.stylesheet}\n" if options.stylesheet else ""
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        "<!DOCTYPE html>\n"
+        f'<html xmlns="http://www.w3.org/1999/xhtml"{ns}'
+        f' lang="{lang}" xml:lang="{lang}"{dir_attr}>\n'
+        "<head>\n"
+        '<meta charset="utf-8"/>\n'
+        f"<title>{escape(title)}</title>\n"
+        f"{style}"
+        "</head>\n"
+        "<body>\n" + body + "</body>\n</html>\n"
+    )
+
+
+def _section(kind: str, labelled_by: str, options: Options) -> str:
+    """The opening tag of a section, with its ``epub:type`` when the writer wants them."""
+    epub_type = f' epub:type="{kind}"' if options.epub_types and kind else ""
+    return f'<section{epub_type} aria-labelledby="{labelled_by}">\n'
+
+
+def marking(text: str | None) -> str:
+    """The classification marking as the first line of a page (nothing without one)."""
+    text = one_line(text or "")
+    return f'<p class="marking">{escape(text)}</p>\n' if text else ""
+
+
+def cover_section(pack: Pack, options: Options, *, logo_src: str | None = None) -> str:
+    """The cover: logo, title, subtitle, date, prepared by / for, counts line, marking box.
+
+    Every line is real text (the cover's words from :func:`briefconv.wording.cover_text`);
+    the section's heading has the id ``cover-title``.
+    """
+    text = cover_text(pack)
+    lines = [_section("cover", "cover-title", options)]
+    if logo_src:
+        # Decorative: the organisation is named in words on the same page.
+        lines.append(
+            f'<p class="logo"><img src="{escape(logo_src)}" alt="" role="presentation"/></p>\n'
+        )
+    title = untitled(text.title, pack.meta.language)
+    lines.append(f'<h1 id="cover-title" class="cover-title">{escape(title)}</h1>\n')
+    if subtitle := one_line(text.subtitle or ""):
+        lines.append(f'<p class="subtitle">{escape(subtitle)}</p>\n')
+    for line in (text.date, text.prepared_by, text.prepared_for, text.summary):
+        if line := one_line(line or ""):
+            lines.append(f'<p class="byline">{escape(line)}</p>\n')
+    if classification := one_line(text.classification or ""):
+        lines.append(f'<p class="cover-marking">{escape(classification)}</p>\n')
+    lines.append("</section>\n")
+    return "".join(lines)
+
+
+def contents_section(pack: Pack, href: Callable[[PackArticle], str], options: Options) -> str:
+    """The "In this pack" list: each title linked to ``href(entry)``, details, summary.
+
+    The section's heading has the id ``contents``.
+    """
+    language = pack.meta.language
+    words = labels(language)
+    lines = [
+        _section("", "contents", options),
+        f'<h1 id="contents" class="contents">{escape(words.in_this_pack)}</h1>\n',
+        '<ol class="contents">\n',
+    ]
+    for entry in pack.articles:
+        title = untitled(entry.article.meta.title, entry.article.meta.language)
+        lines.append(
+            "<li>\n"
+            f'<p class="entry-title"><a href="{escape(href(entry))}">{escape(title)}</a></p>\n'
+            f'<p class="byline">{escape(entry_details(entry, language))}</p>\n'
+        )
+        if summary := one_line(entry.summary):
+            lines.append(f"<p>{escape(summary)}</p>\n")
+        lines.append("</li>\n")
+    lines.append("</ol>\n</section>\n")
+    return "".join(lines)
+
+
+def article_section(
+    entry: PackArticle,
+    options: Options,
+    *,
+    title_id: str,
+    anchors: dict[int, str] | None = None,
+    extra: tuple[str, ...] = (),
+    images: Images | None = None,
+    title_level: int = 1,
+) -> str:
+    """One article: its header (title, subtitle, byline) and its body, as one section.
+
+    The title is ``h{title_level}`` with the id ``title_id``; the article's own heading
+    level n is ``h{title_level + n}`` (at most ``h6``), with the ids of ``anchors`` (from
+    :func:`heading_anchors`; headings without one are left out). ``extra`` parts end the
+    byline (a pack's reading time). Figures are shown from ``images``.
+    """
+    meta = entry.article.meta
+    title = untitled(meta.title, meta.language)
+    tag = f"h{title_level}"
+    header = [f'<{tag} id="{title_id}" class="title">{escape(title)}</{tag}>']
+    if subtitle := one_line(meta.subtitle or ""):
+        header.append(f'<p class="subtitle">{escape(subtitle)}</p>')
+    if parts := byline(meta, extra=extra):
+        header.append(f'<p class="byline">{inlines(parts)}</p>')
+    body = blocks(
+        entry.article.blocks,
+        anchors or {},
+        options,
+        language=meta.language,
+        images=images or Images(),
+        shift=title_level,
+    )
+    return (
+        _section("bodymatter chapter", title_id, options)
+        + "<header>\n"
+        + "\n".join(header)
+        + "\n</header>\n"
+        # Never an empty document (PITFALLS 5): the title heading is always there.
+        + body
+        + "</section>\n"
+    )
+
+
+def heading_anchors(content: Sequence[Block], scope: str | None = None) -> dict[int, str]:
+    """Give every heading that has text an id, keyed by its index in ``content``.
+
+    With ``scope`` (an article's id in a pack) the id is :func:`~briefconv.pack.heading_id`,
+    unique across the pack and the same as the PDF's and DOCX's bookmarks; without,
+    ``sec1``, ``sec2``...
+    """
+    anchors: dict[int, str] = {}
+    for index, block in enumerate(content):
+        if isinstance(block, Heading):
+            if plain_text(block.children).strip():
+                anchors[index] = heading_id(scope, index) if scope else f"sec{len(anchors) + 1}"
+            else:
+                # An empty heading says nothing and would give the nav an entry without
+                # text, which is invalid (PITFALLS 5).
+                where = f"{scope}: " if scope else ""
+                _log.warning("%sblock %d: heading without text left out", where, index + 1)
+    return anchors
+
+
+def blocks(
+    content: Sequence[Block],
+    anchors: dict[int, str],
+    options: Options,
+    *,
+    language: str,
+    images: Images,
+    shift: int = 1,
+) -> str:
+    """Blocks as XHTML, one per line; heading level n is ``h{n + shift}`` (at most ``h6``).
+
+    Headings without an anchor (no text: :func:`heading_anchors`) and empty lists are left
+    out; ``language`` is the words' language for an image that cannot be shown.
+    """
+    parts = (
+        _block(block, anchors.get(index), options, language, images, shift)
+        for index, block in enumerate(content)
+    )
+    return "".join(part + "\n" for part in parts if part)
+
+
+def _block(
+    block: Block,
+    anchor: str | None,
+    options: Options,
+    language: str,
+    images: Images,
+    shift: int,
+) -> str:
+    """One block as XHTML (see :func:`blocks`)."""
+    match block:
+        case Heading(level=level, children=children):
+            if anchor is None:  # no text: see heading_anchors
+                return ""
+            tag = f"h{min(level + shift, 6)}"
+            return f'<{tag} id="{anchor}">{inlines(children)}</{tag}>'
+        case Paragraph(children=children):
+            return f"<p>{inlines(children)}</p>"
+        case Quote(paragraphs=paragraphs, attribution=attribution):
+            parts = [f"<p>{inlines(p.children)}</p>" for p in paragraphs]
+            if plain_text(attribution).strip():
+                parts.append(f'<p class="attribution">{ATTRIBUTION_DASH}{inlines(attribution)}</p>')
+            return "<blockquote>\n" + "\n".join(parts) + "\n</blockquote>"
+        case BulletList() | OrderedList():
+            return _list(block)
+        case ThematicBreak():
+            return "<hr/>"
+        case Figure(alt=alt, path=path):
+            alt = one_line(alt)
+            image = images.get(path) if path is not None else None
+            if image is None:
+                # Remote or refused (the reader said so), or unreadable (said above).
+                text = image_text(alt, language)
+                return f'<p class="image-missing"><em>{escape(text)}</em></p>'
+            # alt is always there; empty marks a decorative image.
+            src = escape(options.image_src(image))
+            return f'<figure><img src="{src}" alt="{escape(alt)}"/></figure>'
+        case _:
+            assert_never(block)
+
+
+def _list(block: BulletList | OrderedList) -> str:
+    """Render a list, its nested lists inside their items' ``<li>``.
+
+    An empty list is left out (it has nothing to show); a nested list under an item that
+    does not exist goes under the last item, with a warning.
+    """
+    items = block.items
+    if not items:
+        if block.sublists:
+            _log.warning("list without items: its nested lists are shown on their own")
+            return "\n".join(filter(None, (_list(sub) for _i, sub in block.sublists)))
+        _log.debug("empty list left out")
+        return ""
+    nested: dict[int, list[str]] = {}
+    for index, sublist in block.sublists:
+        if not 0 <= index < len(items):
+            _log.warning(
+                "nested list under item %d of %d: put under the last item", index + 1, len(items)
+            )
+            index = len(items) - 1
+        if html := _list(sublist):
+            nested.setdefault(index, []).append(html)
+    lis = "".join(
+        f"<li>{inlines(item)}</li>\n"
+        if index not in nested
+        else f"<li>{inlines(item)}\n" + "\n".join(nested[index]) + "\n</li>\n"
+        for index, item in enumerate(items)
+    )
+    if isinstance(block, BulletList):
+        return f"<ul>\n{lis}</ul>"
+    start = f' start="{block.start}"' if block.start != 1 else ""
+    return f"<ol{start}>\n{lis}</ol>"
+
+
+def inlines(inlines: tuple[Inline, ...]) -> str:
+    """Inline content as escaped XHTML; neighbouring runs with one URL share one ``<a>``."""
+    out: list[str] = []
+    for url, group in groupby(flatten(inlines), key=lambda run: run.url):
+        inner = "".join(_run(run) for run in group)
+        if url is None:
+            out.append(inner)
+            continue
+        href = safe_url(url)
+        if href is None:
+            # javascript:, file:, data: ... never become live links (PITFALLS 1 and 5).
+            _log.warning("link to %r is not http(s) or mailto: rendered as plain text", url)
+            out.append(inner)
+        else:
+            # Percent-encoded, so spaces and <> cannot make an invalid URL (RSC-020).
+            out.append(f'<a href="{escape(href)}">{inner}</a>')
+    return "".join(out)
+
+
+def _run(run: Run) -> str:
+    """One styled run: escaped text in ``<em>`` and/or ``<strong>``.
+
+    Inline code is ``<code>`` (set in the style's mono family by the stylesheet); a hard
+    line break is ``<br/>``.
+    """
+    if run.line_break:
+        return "<br/>"
+    text = escape(run.text)
+    if run.code:
+        text = f"<code>{text}</code>"
+    if run.italic:
+        text = f"<em>{text}</em>"
+    if run.bold:
+        text = f"<strong>{text}</strong>"
+    return text
+
+
+def faces(
+    entry: PackArticle,
+    style: Style,
+    anchors: dict[int, str],
+    *,
+    extra: tuple[str, ...] = (),
+    images: Images | None = None,
+) -> list[Face]:
+    """(role, bold, italic) of every run of text :func:`article_section` draws.
+
+    Mirrors :func:`article_section`, so a writer that embeds fonts embeds only faces that
+    are really drawn; ``extra`` are the byline's added parts (a pack's reading time).
+    """
+    article = entry.article
+    meta = article.meta
+    uses: list[Face] = [(style.role("title"), False, False)]
+
+    def add(role: str, inlines: tuple[Inline, ...]) -> None:
+        base = style.role(role)
+        for run in flatten(inlines):
+            if run.line_break:
+                continue
+            # Inline code keeps the role's weight and slant but is set in the mono family.
+            uses.append((replace(base, font="mono") if run.code else base, run.bold, run.italic))
+
+    def add_list(block: BulletList | OrderedList) -> None:
+        for item in block.items:
+            add("list", item)
+        for _index, sublist in block.sublists:
+            add_list(sublist)
+
+    if one_line(meta.subtitle or ""):
+        uses.append((style.role("subtitle"), False, False))
+    add("byline", byline(meta, extra=extra))
+    for index, block in enumerate(article.blocks):
+        match block:
+            case Heading(level=level, children=children):
+                if index in anchors:
+                    add(f"heading{min(level, 3)}", children)
+            case Paragraph(children=children):
+                add("body", children)
+            case Quote(paragraphs=paragraphs, attribution=attribution):
+                for quoted in paragraphs:
+                    add("quote", quoted.children)
+                if plain_text(attribution).strip():
+                    uses.append((style.role("quote_attribution"), False, False))  # the dash
+                    add("quote_attribution", attribution)
+            case BulletList() | OrderedList():
+                add_list(block)
+            case ThematicBreak():
+                pass
+            case Figure(path=path):
+                # A shown image's alt text is an attribute that no face draws; one that
+                # cannot be shown becomes "[Image: alt]" in italic body text.
+                if path is None or images is None or images.get(path) is None:
+                    uses.append((style.role("body"), False, True))
+            case _:
+                assert_never(block)
+    return uses
+
+
+def page_faces(pack: Pack, style: Style, *, cover: bool, contents: bool) -> list[Face]:
+    """(role, bold, italic) of the text of the cover, the contents and the markings.
+
+    Mirrors :func:`cover_section`, :func:`contents_section` and :func:`marking`.
+    """
+    meta = pack.meta
+    uses: list[Face] = []
+    if cover:
+        uses.append((style.role("cover_title"), False, False))
+        uses.append((style.role("byline"), False, False))  # date, prepared by, counts
+        if one_line(meta.subtitle or ""):
+            uses.append((style.role("subtitle"), False, False))
+    if contents:
+        uses.append((style.role("heading1"), False, False))  # "In this pack"
+        uses.append((style.role("heading2"), False, False))  # the entries' titles
+        uses.append((style.role("byline"), False, False))  # their details
+        if any(one_line(e.summary) for e in pack.articles):
+            uses.append((style.role("body"), False, False))
+    if one_line(meta.classification or ""):
+        uses.append((style.role("marking"), False, False))
+    return uses
