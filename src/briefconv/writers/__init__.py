@@ -47,6 +47,7 @@ _BUILTINS: dict[str, tuple[str, str, type[WriterOptions]]] = {
     "docx": ("briefconv.writers.docx:DocxWriter", "Word document (python-docx)", DocxOptions),
     "pdf": ("briefconv.writers.pdf:PdfWriter", "PDF with embedded fonts (reportlab)", PdfOptions),
     "epub": ("briefconv.writers.epub:EpubWriter", "EPUB 3 e-book (ebooklib)", EpubOptions),
+    "html": ("briefconv.writers.html:HtmlWriter", "one self-contained HTML page", NoOptions),
 }
 
 

@@ -216,20 +216,28 @@ class Options:
     image_src: Callable[[Image], str]
     stylesheet: str = ""
     epub_types: bool = False
+    xml: bool = True
 
 
 def document(title: str, language: str, body: str, options: Options) -> str:
-    """A complete XHTML document (UTF-8, HTML5 doctype) around the ``body`` fragment."""
+    """A complete document (UTF-8, HTML5 doctype) around the ``body`` fragment.
+
+    With ``options.xml`` it is XHTML (an XML declaration, the XHTML namespace and
+    ``xml:lang``), as EPUB requires; without, the HTML syntax a browser or mail client
+    reads as ``text/html``, where an XML declaration is an error.
+    """
     lang = escape(language)
     direction_ = direction(language)
     dir_attr = f' dir="{direction_}"' if direction_ else ""
     ns = ' xmlns:epub="http://www.idpf.org/2007/ops"' if options.epub_types else ""
     style = f"{options.stylesheet}\n" if options.stylesheet else ""
+    prolog, xmlns, xml_lang = "", "", ""
+    if options.xml:
+        prolog = '<?xml version="1.0" encoding="utf-8"?>\n'
+        xmlns, xml_lang = ' xmlns="http://www.w3.org/1999/xhtml"', f' xml:lang="{lang}"'
     return (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        "<!DOCTYPE html>\n"
-        f'<html xmlns="http://www.w3.org/1999/xhtml"{ns}'
-        f' lang="{lang}" xml:lang="{lang}"{dir_attr}>\n'
+        prolog + "<!DOCTYPE html>\n"
+        f'<html{xmlns}{ns} lang="{lang}"{xml_lang}{dir_attr}>\n'
         "<head>\n"
         '<meta charset="utf-8"/>\n'
         f"<title>{escape(title)}</title>\n"
@@ -239,10 +247,17 @@ def document(title: str, language: str, body: str, options: Options) -> str:
     )
 
 
-def _section(kind: str, labelled_by: str, options: Options) -> str:
-    """The opening tag of a section, with its ``epub:type`` when the writer wants them."""
+def _section(kind: str, labelled_by: str, options: Options, lang: str | None = None) -> str:
+    """The opening tag of a section, with its ``epub:type`` when the writer wants them.
+
+    ``lang`` marks a section in another language than its page (with its direction).
+    """
     epub_type = f' epub:type="{kind}"' if options.epub_types and kind else ""
-    return f'<section{epub_type} aria-labelledby="{labelled_by}">\n'
+    lang_attrs = ""
+    if lang:
+        direction_ = direction(lang)
+        lang_attrs = f' lang="{escape(lang)}"' + (f' dir="{direction_}"' if direction_ else "")
+    return f'<section{epub_type}{lang_attrs} aria-labelledby="{labelled_by}">\n'
 
 
 def marking(text: str | None) -> str:
@@ -312,13 +327,15 @@ def article_section(
     extra: tuple[str, ...] = (),
     images: Images | None = None,
     title_level: int = 1,
+    lang: str | None = None,
 ) -> str:
     """One article: its header (title, subtitle, byline) and its body, as one section.
 
     The title is ``h{title_level}`` with the id ``title_id``; the article's own heading
     level n is ``h{title_level + n}`` (at most ``h6``), with the ids of ``anchors`` (from
     :func:`heading_anchors`; headings without one are left out). ``extra`` parts end the
-    byline (a pack's reading time). Figures are shown from ``images``.
+    byline (a pack's reading time). Figures are shown from ``images``. ``lang`` is given
+    when the section sits on a page in another language (one HTML page for a whole pack).
     """
     meta = entry.article.meta
     title = untitled(meta.title, meta.language)
@@ -337,7 +354,7 @@ def article_section(
         shift=title_level,
     )
     return (
-        _section("bodymatter chapter", title_id, options)
+        _section("bodymatter chapter", title_id, options, lang)
         + "<header>\n"
         + "\n".join(header)
         + "\n</header>\n"
