@@ -110,6 +110,7 @@ def _write(tmp_path: Path, text: str) -> Path:
             "articles[1].author: expected a name",
         ),
         ("title = 3\n", "title: expected a non-empty string"),
+        ('title = "T"\ncover = "no"\n[[articles]]\npath = "a.txt"\n', "cover: expected true or"),
         ("title = [\n", "not valid TOML"),
     ],
 )
@@ -278,3 +279,33 @@ def test_write_outputs_renders_every_format_before_writing(tmp_path: Path) -> No
     written = briefconv.write_outputs(built.pack, ["epub", "pdf"], built.output, built.style)
     assert written == [tmp_path / "out" / "pack.epub", tmp_path / "out" / "pack.pdf"]
     assert written[1].read_bytes().startswith(b"%PDF-")
+
+
+def test_cover_and_contents_from_manifest_then_caller(tmp_path: Path) -> None:
+    path = _sample_manifest(tmp_path, extra="cover = false\n")
+    built = briefconv.build_pack(path)
+    assert (built.pack.layout.cover, built.pack.layout.contents) == (False, True)
+    built = briefconv.build_pack(path, cover=True, contents=False)
+    assert (built.pack.layout.cover, built.pack.layout.contents) == (True, False)
+    plain = briefconv.build_pack([SAMPLE, SAMPLE], contents=False)
+    assert (plain.pack.layout.cover, plain.pack.layout.contents) == (True, False)
+
+
+def test_cli_pack_without_cover_has_none(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from pypdf import PdfReader
+
+    from briefconv.cli import cli
+
+    out = tmp_path / "brief"
+    args = ["pack", str(SAMPLE), str(SAMPLE), "-t", "pdf", "-o", str(out), "--title", "Weekly"]
+
+    def first_page(extra: list[str]) -> str:
+        result = CliRunner().invoke(cli, [*args, *extra])
+        assert result.exit_code == 0, result.output
+        return PdfReader(out.with_suffix(".pdf")).pages[0].extract_text()
+
+    assert "2 articles" in first_page([])  # the cover's counts line
+    # No cover: the first page is "In this pack" under the running head.
+    text = first_page(["--no-cover"])
+    assert "In this pack" in text and "2 articles" not in text

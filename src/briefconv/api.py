@@ -15,7 +15,7 @@ from pathlib import Path
 
 from briefconv._io import write_atomic
 from briefconv.errors import BriefconvError, FormatError, InputError, RenderError
-from briefconv.model import Article, Pack, PackMeta
+from briefconv.model import PACK_LAYOUT, Article, Layout, Pack, PackMeta
 from briefconv.readers import MAX_BYTES, read_path, reader_for
 from briefconv.styles import Style, load_style
 from briefconv.writers import available_writers, get_writer
@@ -203,6 +203,8 @@ def build_pack(
     prepared_for: str | None = None,
     classification: str | None = None,
     language: str | None = None,
+    cover: bool | None = None,
+    contents: bool | None = None,
     encoding: str | None = None,
     input_format: str | None = None,
     max_bytes: int = MAX_BYTES,
@@ -220,7 +222,9 @@ def build_pack(
     - ``formats``, else the manifest's, else :data:`DEFAULT_FORMATS`; names may be
       comma-separated, and an unknown one is a :class:`FormatError`;
     - ``output`` (a path; an extension on it is dropped), else the manifest's, else
-      ``briefing-pack``.
+      ``briefing-pack``;
+    - ``cover`` and ``contents`` (whether the pack has a cover page and an "In this
+      pack" page), when not ``None``, else the manifest's, else both.
 
     Reading times use the manifest's ``words_per_minute``, else the style's ``[pack]``
     ``words_per_minute``, else :data:`briefconv.pack.DEFAULT_WORDS_PER_MINUTE`.
@@ -261,6 +265,7 @@ def build_pack(
             # Applied to the finished pack, so the manifest's articles, ids and reading
             # times stay as the manifest made them; only the cover and metadata change.
             pack = dataclasses.replace(pack, meta=dataclasses.replace(pack.meta, **given))
+        pack = dataclasses.replace(pack, layout=_layout(pack.layout, cover, contents))
         chosen = _formats(formats) or _formats(manifest.formats, where=f"{manifest.path}: ")
         target: str | Path = output if output is not None else manifest.output
     else:
@@ -291,12 +296,22 @@ def build_pack(
             language=language or articles[0].meta.language,
         )
         wpm = resolved.pack.get("words_per_minute", DEFAULT_WORDS_PER_MINUTE)
-        pack = make_pack(articles, meta, words_per_minute=wpm)
+        layout = _layout(PACK_LAYOUT, cover, contents)
+        pack = make_pack(articles, meta, words_per_minute=wpm, layout=layout)
         chosen = _formats(formats)
         target = output if output is not None else _DEFAULT_PACK_OUTPUT
     # output_name drops an extension, so "-o build/pack.pdf" still writes all formats.
     stem = Path(target).parent / output_name(target)
     return BuiltPack(pack, resolved, chosen or DEFAULT_FORMATS, stem)
+
+
+def _layout(layout: Layout, cover: bool | None, contents: bool | None) -> Layout:
+    """``layout`` with the cover and contents the caller asked for (``None``: as it is)."""
+    return dataclasses.replace(
+        layout,
+        cover=layout.cover if cover is None else cover,
+        contents=layout.contents if contents is None else contents,
+    )
 
 
 def _style(style: Style | str | Path | None) -> Style:

@@ -450,6 +450,16 @@ Examples:
 @click.option(
     "--language", default=None, help="The pack's language (default: the first article's)."
 )
+@click.option(
+    "--cover/--no-cover",
+    default=None,
+    help="A cover page (default: the manifest's `cover`, else yes).",
+)
+@click.option(
+    "--contents/--no-contents",
+    default=None,
+    help='An "In this pack" page (default: the manifest\'s `contents`, else yes).',
+)
 @click.option("--encoding", default=None, help="Input encoding if not UTF-8/UTF-16 with BOM.")
 @_FROM_OPTION
 @_MAX_SIZE_OPTION
@@ -472,6 +482,8 @@ def pack(
     prepared_for: str | None,
     classification: str | None,
     language: str | None,
+    cover: bool | None,
+    contents: bool | None,
     encoding: str | None,
     input_format: str | None,
     max_bytes: int,
@@ -503,6 +515,8 @@ def pack(
             prepared_for=prepared_for,
             classification=classification,
             language=language,
+            cover=cover,
+            contents=contents,
             encoding=encoding,
             input_format=input_format,
             max_bytes=max_bytes,

@@ -13,6 +13,8 @@
     formats = ["docx", "pdf", "epub"]
     style = "default"                        # a name, or a path relative to this file
     words_per_minute = 230
+    cover = true                             # a cover page (default true)
+    contents = true                          # an "In this pack" page (default true)
 
     [[articles]]
     path = "istanbul-talks.txt"              # relative to this file
@@ -33,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from briefconv.errors import InputError
-from briefconv.model import Article, Pack, PackMeta
+from briefconv.model import PACK_LAYOUT, Article, Layout, Pack, PackMeta
 from briefconv.pack import DEFAULT_WORDS_PER_MINUTE, make_pack
 from briefconv.readers import MAX_BYTES, read_path
 
@@ -51,6 +53,8 @@ _TOP_KEYS = (
     "formats",
     "style",
     "words_per_minute",
+    "cover",
+    "contents",
     "articles",
 )
 _ARTICLE_KEYS = ("path", "title", "subtitle", "author", "source", "date", "url", "summary")
@@ -62,7 +66,8 @@ class Manifest:
 
     ``style`` is a style name or an absolute path, or ``None`` for the default;
     ``formats`` is empty when the manifest does not say (the caller's default applies);
-    ``words_per_minute`` is ``None`` when the manifest leaves it to the style.
+    ``words_per_minute`` is ``None`` when the manifest leaves it to the style;
+    ``layout`` says whether the pack has a cover and a contents page.
     """
 
     path: Path
@@ -73,6 +78,7 @@ class Manifest:
     formats: tuple[str, ...]
     style: str | None
     words_per_minute: int | None
+    layout: Layout = PACK_LAYOUT
 
     def to_pack(self, words_per_minute: int = DEFAULT_WORDS_PER_MINUTE) -> Pack:
         """The pack, with reading times at the manifest's speed, else ``words_per_minute``."""
@@ -81,6 +87,7 @@ class Manifest:
             self.meta,
             summaries=self.summaries,
             words_per_minute=self.words_per_minute or words_per_minute,
+            layout=self.layout,
         )
 
 
@@ -171,6 +178,11 @@ def load_manifest(
     ):
         raise _error(path, "words_per_minute", "expected a whole number from 50 to 2000")
 
+    for key in ("cover", "contents"):
+        if not isinstance(data.get(key, True), bool):
+            raise _error(path, key, "expected true or false")
+    layout = Layout(cover=data.get("cover", True), contents=data.get("contents", True))
+
     entries = data.get("articles")
     if not isinstance(entries, list) or not entries:
         raise _error(path, "articles", "expected at least one [[articles]] table")
@@ -221,4 +233,5 @@ def load_manifest(
         formats=tuple(formats),
         style=style,
         words_per_minute=wpm,
+        layout=layout,
     )
