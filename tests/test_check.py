@@ -94,7 +94,26 @@ def test_catches_skipped_heading_levels_and_fake_headings(tmp_path: Path) -> Non
 def test_unknown_and_garbage_files(tmp_path: Path) -> None:
     text = tmp_path / "notes.txt"
     text.write_text("hello", encoding="utf-8")
-    assert _problems(text) == ["not a .docx, .pdf or .epub file"]
+    assert _problems(text) == ["not a .docx, .pdf, .epub or .html file"]
     garbage = tmp_path / "garbage.docx"
     garbage.write_bytes(io.BytesIO(b"not a zip").getvalue())
     assert _problems(garbage)[0].startswith("not a valid DOCX file")
+
+
+def test_html_pages_pass_and_broken_ones_are_named(tmp_path: Path) -> None:
+    good = tmp_path / "talks.html"
+    good.write_bytes(briefconv.render(briefconv.read_file(SAMPLE), "html"))
+    assert _problems(good) == []
+    bad = tmp_path / "bad.html"
+    bad.write_text(
+        '<html><body><h2>Late</h2><img src="https://example.org/t.png"></body></html>',
+        encoding="utf-8",
+    )
+    assert _problems(bad) == [
+        "no lang on <html>: screen readers cannot choose a voice",
+        "no <title>",
+        "no <main> landmark",
+        "headings: heading level 2 follows level 0",
+        "an image has no alt attribute",
+        "<img src='https://example.org/t.png'> is fetched from outside",
+    ]

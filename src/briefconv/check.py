@@ -1,4 +1,4 @@
-"""``briefconv check``: what briefconv knows about a DOCX, PDF or EPUB it made.
+"""``briefconv check``: what briefconv knows about a DOCX, PDF, EPUB or HTML file it made.
 
 Each check returns a list of :class:`Finding` (problems, and notes on what could not be
 checked). The checks look for what the writers promise: structure (headings in order from
@@ -61,9 +61,41 @@ def check_file(path: Path) -> list[Finding]:
             return _check_pdf(data)
         if suffix == ".epub":
             return _check_epub(path, data)
+        if suffix in (".html", ".htm"):
+            return _check_html(data)
     except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, ValueError) as exc:
         return [_problem(f"not a valid {suffix[1:].upper()} file: {exc}")]
-    return [_problem("not a .docx, .pdf or .epub file")]
+    return [_problem("not a .docx, .pdf, .epub or .html file")]
+
+
+def _check_html(data: bytes) -> list[Finding]:
+    """Language, title, headings, a main landmark, alt text, and nothing fetched from outside.
+
+    The page must stand alone (intranets, e-mail): a stylesheet, script or image from
+    elsewhere would be missing where it is read, or would track its reader.
+    """
+    from lxml import html
+
+    if not data.strip():
+        raise ValueError("the file is empty")
+    root = html.document_fromstring(data)
+    out: list[Finding] = []
+    if not (root.get("lang") or "").strip():
+        out.append(_problem("no lang on <html>: screen readers cannot choose a voice"))
+    if not (root.findtext(".//title") or "").strip():
+        out.append(_problem("no <title>"))
+    if not root.xpath("//main"):
+        out.append(_problem("no <main> landmark"))
+    levels = [int(str(h.tag)[1]) for h in root.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+    out += _heading_levels(levels, "headings") if levels else [_problem("no headings")]
+    for img in root.iter("img"):
+        if img.get("alt") is None:
+            out.append(_problem("an image has no alt attribute"))
+    for element, attribute in (("img", "src"), ("link", "href"), ("script", "src")):
+        for value in root.xpath(f"//{element}/@{attribute}"):
+            if not str(value).startswith("data:"):
+                out.append(_problem(f"<{element} {attribute}={value!r}> is fetched from outside"))
+    return out
 
 
 def _heading_levels(levels: list[int], what: str) -> list[Finding]:

