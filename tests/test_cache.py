@@ -24,8 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from briefconv._cache import CACHE_ENV, cache_dir, cached
-from briefconv.fonts import FONT_DIR
-from briefconv.fonts import metrics as _pdf_fonts
+from briefconv.fonts import FONT_DIR, metrics
 from briefconv.fonts.metrics import FontSet
 from briefconv.model import Article, ArticleMeta, Emphasis, Paragraph, Strong, Text
 from briefconv.pack import handout
@@ -112,7 +111,7 @@ def test_lazy_registration_registers_only_the_faces_used(tmp_path: Path) -> None
     style = load_style(style_path)
 
     def ours() -> set[str]:
-        copies = {_pdf_fonts._names(f).base for f in style.fonts.values()}
+        copies = {metrics._names(f).base for f in style.fonts.values()}
         return {n for n in pdfmetrics.getRegisteredFontNames() if n.rsplit("-", 1)[0] in copies}
 
     FontSet(style)
@@ -122,8 +121,8 @@ def test_lazy_registration_registers_only_the_faces_used(tmp_path: Path) -> None
         (Paragraph((Text("Plain, "), Strong((Text("strong"),)), Emphasis((Text(" and"),)))),),
     )
     data = pdf.PdfWriter().write_pack(handout(article), style)
-    serif = _pdf_fonts._names(style.fonts["serif"])
-    sans = _pdf_fonts._names(style.fonts["sans"])
+    serif = metrics._names(style.fonts["serif"])
+    sans = metrics._names(style.fonts["sans"])
     # Body regular, bold and italic; title (sans bold); byline and footer (sans regular).
     # No bold italic, and nothing of the mono family.
     assert ours() == {*serif.faces[:3], *sans.faces[:2]}
@@ -139,8 +138,8 @@ def test_cached_font_matches_a_fresh_parse(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     path = (FONT_DIR / "DejaVuSans.ttf").resolve()
     fresh = TTFont("cache-test", str(path))
-    miss = _pdf_fonts._load_font("cache-test", path)
-    hit = _pdf_fonts._load_font("cache-test", path)
+    miss = metrics._load_font("cache-test", path)
+    hit = metrics._load_font("cache-test", path)
     assert len(list(tmp_path.iterdir())) == 1
     assert hit.face is not miss.face  # really read back, not the same object
     for font in (miss, hit):
