@@ -107,7 +107,7 @@ _LABELS: dict[str, Labels] = {
         ),
         "Автор: {names}",
         "Автори: {names}",
-        " і ",
+        " та ",  # not "і", which Ukrainian euphony turns into "й" between vowels
         "Без назви",
         "[Зображення: {alt}]",
         "[Зображення]",
@@ -241,7 +241,7 @@ def join_names(names: tuple[str, ...] | list[str], language: str = "en") -> str:
     """Join names as "A", "A and B" or "A, B and C", with ``language``'s "and".
 
     >>> join_names(("A", "B", "C")), join_names(("А", "Б"), "uk")
-    ('A, B and C', 'А і Б')
+    ('A, B and C', 'А та Б')
     """
     names = list(names)
     and_ = labels(language).and_
