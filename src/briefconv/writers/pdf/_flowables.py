@@ -39,7 +39,9 @@ __all__ = [
     "OutlineEntry",
     "QuoteBox",
     "SectionBreak",
+    "TextParagraph",
     "define_form",
+    "join_fragments",
     "number_reserve",
 ]
 
@@ -104,7 +106,54 @@ class OutlineEntry:
     level: int
 
 
-class HeadingParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type stubs
+class TextParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type stubs
+    """A paragraph whose runs of text in one style are one fragment each, as written.
+
+    reportlab's parser ends a fragment at every entity, so ``a &amp; &amp; b`` becomes
+    ``"a "``, ``"&"``, ``" "``, ``"&"``, ``" b"``; its line breaker then drops a fragment
+    that is only white space and the space after a soft-hyphenated word that ends a
+    fragment ("a & & b" printed "a&& b", "Chateau & Estate" "Chateau& Estate"). Fragments
+    that differ only in their text are joined again after parsing, so an entity is text
+    like any other. Every paragraph of the PDF writer is one of these.
+    """
+
+    def _setup(self, text: str, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
+        super()._setup(text, style, bulletText, frags, cleaner)
+        if frags is None:  # parsed here, not handed over by a split
+            self.frags: list[Any] = join_fragments(self.frags)
+
+
+def join_fragments(frags: list[Any]) -> list[Any]:
+    """Consecutive text fragments that differ only in their text, joined into one.
+
+    Images (``cbDefn``), line breaks and other special fragments are kept as they are.
+    """
+    out: list[Any] = []
+    for frag in frags:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and _is_text(previous)
+            and _is_text(frag)
+            and _style_of(previous) == _style_of(frag)
+        ):
+            previous.text += frag.text
+        else:
+            out.append(frag)
+    return out
+
+
+def _is_text(frag: Any) -> bool:
+    return isinstance(getattr(frag, "text", None), str) and not (
+        hasattr(frag, "cbDefn") or hasattr(frag, "lineBreak")
+    )
+
+
+def _style_of(frag: Any) -> dict[str, Any]:
+    return {key: value for key, value in vars(frag).items() if key != "text"}
+
+
+class HeadingParagraph(TextParagraph):
     """A paragraph that adds itself to the PDF outline when first drawn.
 
     Registering at draw time puts the destination at the heading's real page and height.

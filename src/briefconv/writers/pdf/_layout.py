@@ -23,7 +23,7 @@ from typing import Any
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Image, KeepTogether, NextPageTemplate, Paragraph, Spacer
+from reportlab.platypus import Image, KeepTogether, NextPageTemplate, Spacer
 from reportlab.platypus.flowables import HRFlowable
 
 from briefconv.fonts.metrics import Face, FontSet, report_missing_glyphs
@@ -41,6 +41,7 @@ from briefconv.writers.pdf._flowables import (
     HeadingParagraph,
     OutlineEntry,
     SectionBreak,
+    TextParagraph,
     number_reserve,
 )
 from briefconv.writers.pdf._furniture import Chrome, page_geometry
@@ -183,7 +184,7 @@ class _PackStory:
 
     def _para(self, text: str, role_name: str, *, hyphenate: bool = False, **overrides: Any) -> Any:
         markup = self._markup([Run(text)], role_name, hyphenate)
-        return Paragraph(markup, self._pstyle(role_name, **overrides))
+        return TextParagraph(markup, self._pstyle(role_name, **overrides))
 
     # -- cover
 
@@ -263,7 +264,7 @@ class _PackStory:
             title = untitled(meta.title, meta.language)
             title = self._markup([Run(title)], "heading2", False) + LEADER_MARK
             line = ContentsLine(
-                Paragraph(title, self._pstyle("heading2", spaceAfter=2)),
+                TextParagraph(title, self._pstyle("heading2", spaceAfter=2)),
                 key=entry.id,
                 numbers=self.numbers,
                 reserve=reserve,

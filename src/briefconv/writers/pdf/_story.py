@@ -13,7 +13,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Image, Paragraph
+from reportlab.platypus import Image
 from reportlab.platypus.flowables import HRFlowable
 
 from briefconv import model
@@ -34,7 +34,13 @@ from briefconv.pack import heading_id
 from briefconv.styles import Role, Style
 from briefconv.wording import ATTRIBUTION_DASH, byline, image_text, labels, one_line, untitled
 from briefconv.writers._runs import Run, flatten
-from briefconv.writers.pdf._flowables import BoxLook, HeadingParagraph, OutlineEntry, QuoteBox
+from briefconv.writers.pdf._flowables import (
+    BoxLook,
+    HeadingParagraph,
+    OutlineEntry,
+    QuoteBox,
+    TextParagraph,
+)
 from briefconv.writers.pdf._styles import heading_role, paragraph_style
 from briefconv.writers.pdf._text import chunk_runs, identity, markup
 
@@ -91,7 +97,7 @@ class StoryBuilder:
         pstyle: Any,
         *,
         hyphenate: bool = True,
-        cls: type[Any] = Paragraph,
+        cls: type[Any] = TextParagraph,
         **kwargs: Any,
     ) -> Any:
         """A paragraph of ``runs`` in ``role``; records the text for the glyph check."""

@@ -38,6 +38,8 @@ _SOFT_HYPHEN = "\u00ad"
 _WORD = re.compile(r"[^\W\d_]{5,}")
 #: Bumped when what the hyphenation cache stores changes; part of its key.
 _HYPH_PAYLOAD = "pyphen-hyphdict 1"
+# Markup as tokens: tags, entities, white space and the words between them.
+_MARKUP_TOKEN = re.compile(r"<[^>]*>|&[#\w]+;|\s+|[^\s<&]+")
 
 
 def warn_unsafe_links(links: list[str]) -> None:
@@ -109,7 +111,35 @@ def markup(
                 color = _escape(link_color, quote=True)
                 text = f'<a href="{href}" color="{color}">{text}</a>'
         parts.append(text)
-    return "".join(parts)
+    return _fragment_safe("".join(parts))
+
+
+def _fragment_safe(text: str) -> str:
+    r"""``text`` with no soft hyphen in a word that ends a reportlab fragment.
+
+    reportlab 5.1 drops the space after a soft-hyphenated word that ends a fragment (in
+    ``_getFragWords`` the last word of a fragment that ends with a space becomes a
+    ``_SHYWord``, not a ``_SHYWordHS``, so the space is forgotten): "be­cause
+    <font>rustdoc" printed "becauserustdoc". A tag ends a fragment (entities do not: the
+    writer's paragraphs join them back, see ``TextParagraph``), so a word followed by a
+    tag, with or without space between, keeps its letters and loses its break points.
+
+    >>> _fragment_safe("Cha­teau &amp; Es­tate <b>Wi­nes</b> and­more")
+    'Cha­teau &amp; Estate <b>Wines</b> and­more'
+    """
+    if _SOFT_HYPHEN not in text:
+        return text
+    tokens = _MARKUP_TOKEN.findall(text)
+    for i, token in enumerate(tokens):
+        if _SOFT_HYPHEN not in token or token[0] in "<&":
+            continue
+        for following in tokens[i + 1 :]:
+            if following[0] == "<":
+                tokens[i] = token.replace(_SOFT_HYPHEN, "")
+                break
+            if not following.isspace():
+                break
+    return "".join(tokens)
 
 
 def _escape(text: str, *, quote: bool = False) -> str:
