@@ -68,6 +68,26 @@ def test_front_matter() -> None:
     assert dict(meta.extra) == {"desk": "Politics", "tags": '["talks", "geneva"]'}
 
 
+def test_toml_front_matter_hugo_and_zola() -> None:
+    meta = briefconv.read_file(MD / "toml-front-matter.md").meta
+    assert meta.title == "Grain Corridor: Insurers Hold the Key"
+    assert meta.authors == ("Mara Iliescu", "Tom Brandt")
+    assert (meta.date, meta.source, meta.language) == ("2026-11-20", "Example Wire", "en")
+
+
+def test_broken_toml_front_matter_names_the_line() -> None:
+    text = '+++\ntitle = "Talks"\ndate = 2026-13-45\n+++\n\nBody.\n'
+    with pytest.raises(briefconv.InputError) as info:
+        briefconv.read_string(text, name="post.md")
+    assert str(info.value).startswith("post.md:3: front matter is not valid TOML")
+    assert "\n" not in str(info.value)
+
+
+def test_an_unclosed_toml_fence_is_body_text() -> None:
+    article = briefconv.read_string("+++\ntitle = 'x'\n\nBody.\n", name="post.md")
+    assert "title = 'x'" in plain_text(article.blocks[0].children)
+
+
 def test_only_level_one_heading_is_the_title() -> None:
     article = briefconv.read_file(MD / "title-heading.md")
     assert article.meta.title == "The Only Level-One Heading"

@@ -1,9 +1,10 @@
-"""The Markdown reader: CommonMark (markdown-it-py) with YAML front matter, into the model.
+"""The Markdown reader: CommonMark (markdown-it-py) with YAML or TOML front matter, into the model.
 
 Raw HTML is never interpreted: markdown-it-py runs with ``html`` off, so tags come through
 as literal text like any other characters.
 
-Front matter keys: ``title``, ``subtitle``, ``author``/``authors`` (a name or a list),
+Front matter is YAML between ``---`` lines (Jekyll, Hugo, pandoc) or TOML between ``+++``
+lines (Hugo, Zola). Its keys: ``title``, ``subtitle``, ``author``/``authors`` (a name or a list),
 ``date``, ``source``, ``url``, ``lang``/``language``, ``summary``; any other key is kept in
 the metadata's ``extra``. A document whose only level-1 heading
 is its first block takes that heading as its title, and its other headings move up a level.
@@ -55,6 +56,7 @@ __all__ = ["MarkdownReader"]
 
 _log = logging.getLogger("briefconv")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_TOML_FRONT_MATTER = re.compile(r"\A\+\+\+[ \t]*\n(.*?\n)?\+\+\+[ \t]*(?:\n|\Z)", re.S)
 _ATTRIBUTION = re.compile(r"^(?:—|―|–|--)\s*(\S.*)$", re.S)
 
 
@@ -172,10 +174,14 @@ class MarkdownReader:
 
     @staticmethod
     def _front_matter(text: str, where: str) -> tuple[dict[str, Any], str, int]:
-        """Split YAML front matter off ``text``: (data, body, lines taken by the front matter)."""
+        """Split front matter off ``text``: (data, body, lines taken by the front matter)."""
         match = _FRONT_MATTER.match(text)
         if match is None:
-            return {}, text, 0
+            toml_match = _TOML_FRONT_MATTER.match(text)
+            if toml_match is None:
+                return {}, text, 0
+            data = _toml_front_matter(toml_match.group(1) or "", where)
+            return data, text[toml_match.end() :], toml_match.group(0).count("\n")
         try:
             data = yaml.safe_load(match.group(1) or "") or {}
         except yaml.YAMLError as exc:
@@ -186,6 +192,20 @@ class MarkdownReader:
         if not isinstance(data, dict):
             raise InputError(f"{where}:2: front matter must be a mapping of keys to values")
         return data, text[match.end() :], match.group(0).count("\n")
+
+
+def _toml_front_matter(source: str, where: str) -> dict[str, Any]:
+    """The keys of TOML front matter (``+++`` lines); a one-line error naming the line."""
+    import tomllib  # only articles with TOML front matter pay for it
+
+    try:
+        return tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib says "... (at line 3, column 9)", counting from the first line after "+++".
+        found = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        problem = str(exc)[: found.start()].strip() if found else str(exc)
+        line = f":{int(found.group(1)) + 1}" if found else ""
+        raise InputError(f"{where}{line}: front matter is not valid TOML: {problem}") from None
 
 
 _IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"))
