@@ -42,6 +42,7 @@ from briefconv.model import (
     Quote,
     plain_text,
 )
+from briefconv.wording import long_date
 
 OPF = "{http://www.idpf.org/2007/opf}"
 
@@ -257,10 +258,13 @@ def body_text(article: Article) -> str:
 
 
 def article_text(article: Article) -> str:
-    """The metadata a handout shows (title, subtitle, authors, source, date), then the body."""
+    """The metadata a handout shows (title, subtitle, authors, source, date), then the body.
+
+    The date as the byline writes it out, in the article's language ("2 June 2025").
+    """
     meta = article.meta
     parts = [meta.title, meta.subtitle or "", " ".join(meta.authors), meta.source or ""]
-    parts.append(meta.date or "")
+    parts.append(long_date(meta.date, meta.language) or "")
     parts.append(body_text(article))
     return " ".join(parts)
 

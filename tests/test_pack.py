@@ -309,3 +309,16 @@ def test_cli_pack_without_cover_has_none(tmp_path: Path) -> None:
     # No cover: the first page is "In this pack" under the running head.
     text = first_page(["--no-cover"])
     assert "In this pack" in text and "2 articles" not in text
+
+
+def test_bylines_write_dates_out_in_the_articles_language() -> None:
+    from briefconv.model import ArticleMeta, plain_text
+    from briefconv.wording import byline
+
+    def line(date: str, language: str) -> str:
+        return plain_text(byline(ArticleMeta("T", source="Wire", date=date, language=language)))
+
+    assert line("2021-09-09T10:00:00Z", "en") == "Wire · 9 September 2021"
+    assert line("2021-09-09T10:00:00Z", "uk") == "Wire · 9 вересня 2021"
+    assert line("Tue, 03 Jun 2025 10:00:00 GMT", "de") == "Wire · 3 Juni 2025"
+    assert line("last Tuesday", "en") == "Wire · last Tuesday"  # kept as written

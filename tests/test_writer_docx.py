@@ -42,6 +42,7 @@ from briefconv.model import (
 )
 from briefconv.pack import handout
 from briefconv.styles import Page, Style
+from briefconv.wording import long_date
 from briefconv.writers import get_writer
 from briefconv.writers._dates import document_datetime
 from briefconv.writers.docx import DocxWriter
@@ -84,7 +85,9 @@ def all_pandoc_text(ast: dict[str, Any]) -> str:
 def model_texts(article: Article) -> list[str]:
     """Every piece of visible text in an article, metadata included."""
     meta = article.meta
-    texts = [meta.title, meta.subtitle or "", meta.source or "", meta.date or ""]
+    # The date as the byline writes it out ("2 June 2025").
+    date = long_date(meta.date, meta.language) or ""
+    texts = [meta.title, meta.subtitle or "", meta.source or "", date]
     texts += list(meta.authors)
 
     def block_texts(block: Block) -> list[str]:
@@ -209,7 +212,8 @@ def _inlines(ast: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 
 def test_byline_names_authors_source_and_date(rich_ast: dict[str, Any]) -> None:
     first = pandoc_text(rich_ast["blocks"][0]["c"])
-    assert first == "By Olena Kovalenko and Γιώργος Παπαδόπουλος · Example News · 2025-06-02"
+    # The date written out in the article's language, not as the source gave it (2025-06-02).
+    assert first == "By Olena Kovalenko and Γιώργος Παπαδόπουλος · Example News · 2 June 2025"
 
 
 def test_byline_links_the_source_only_to_safe_urls(

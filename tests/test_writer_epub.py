@@ -552,7 +552,7 @@ def test_ukrainian_read_back(
     for unit in _model_texts(_ukrainian()):
         assert unit in text, unit
     # The byline is in the article's language (wording.byline), like a Ukrainian pack's.
-    assert "Автор: Олена Коваленко · Приклад Новини · 3 June 2025" in text
+    assert "Автор: Олена Коваленко · Приклад Новини · 3 червня 2025" in text
 
 
 def test_a_ukrainian_handout_prints_ukrainian_words(style: Style) -> None:

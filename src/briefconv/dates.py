@@ -1,4 +1,7 @@
-"""Reading the dates articles write: "3 June 2025", "June 3, 2025", "2025-06-03"."""
+"""Reading the dates articles write: "3 June 2025", "June 3, 2025", "2025-06-03".
+
+Also the RFC 2822 dates of feeds and CMS exports ("Tue, 03 Jun 2025 10:00:00 GMT").
+"""
 
 from __future__ import annotations
 
@@ -31,6 +34,8 @@ _MONTHS = {
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?")
 _DMY = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})$")
 _MDY = re.compile(r"^([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$")
+# "Tue, 03 Jun 2025 10:00:00 GMT" (the weekday is optional).
+_RFC2822 = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{2}:\d{2}")
 
 
 def parse_date(text: str) -> datetime | None:
@@ -40,6 +45,8 @@ def parse_date(text: str) -> datetime | None:
     '2025-06-03'
     >>> parse_date("June 3, 2025").date().isoformat()
     '2025-06-03'
+    >>> parse_date("Tue, 03 Jun 2025 23:30:00 -0500").isoformat()
+    '2025-06-03T23:30:00-05:00'
     """
     text = text.strip()
     try:
@@ -56,6 +63,10 @@ def parse_date(text: str) -> datetime | None:
             month, d, y = m.groups()
             if month.lower() in _MONTHS:
                 return datetime(int(y), _MONTHS[month.lower()], int(d), tzinfo=UTC)
-    except ValueError:  # 31 February and friends
+        if _RFC2822.match(text):
+            from email.utils import parsedate_to_datetime
+
+            return parsedate_to_datetime(text)
+    except (ValueError, TypeError):  # 31 February and friends
         return None
     return None

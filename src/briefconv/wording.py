@@ -253,6 +253,8 @@ def join_names(names: tuple[str, ...] | list[str], language: str = "en") -> str:
 def byline(meta: ArticleMeta, extra: tuple[str, ...] = ()) -> tuple[Inline, ...]:
     """The byline as inlines, in the article's language: authors, the source, the date.
 
+    The date is written out (:func:`long_date`).
+
     The source is linked to the article's URL. ``extra`` parts follow, e.g. a pack's
     reading time ("4 min read"). Parts the article does not give are left out; no parts
     give an empty tuple. Writers render the link like any other, so an unsafe URL is
@@ -275,7 +277,9 @@ def byline(meta: ArticleMeta, extra: tuple[str, ...] = ()) -> tuple[Inline, ...]
         parts.append(Link(meta.url, (Text(source),)) if meta.url else Text(source))
     elif meta.url:
         parts.append(Link(meta.url, (Text(one_line(meta.url)),)))
-    date = one_line(meta.date or "")
+    # Written out in the article's language ("2021-09-09T10:00:00Z" -> "9 September
+    # 2021"); a date that does not parse is printed as the article gives it.
+    date = one_line(long_date(meta.date, meta.language) or "")
     if date:
         parts.append(Text(date))
     parts.extend(Text(one_line(e)) for e in extra if one_line(e))
