@@ -127,14 +127,27 @@ def test_quotes_nested_and_attributed() -> None:
     assert second.attribution == ()
 
 
-def test_raw_html_is_literal_text() -> None:
-    text = " ".join(
-        plain_text(b.children)
-        for b in briefconv.read_file(MD / "raw-html.md").blocks
-        if isinstance(b, Paragraph)
+def test_raw_html_reads_as_a_reader_view_shows_it(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="briefconv"):
+        blocks = briefconv.read_file(MD / "raw-html.md").blocks
+    text = " ".join(plain_text(b.children) for b in blocks if isinstance(b, Paragraph))
+    # Tags go, their text stays; words split by inline tags stay whole.
+    assert text.startswith("Block html Inline red & text, unlikely to split.")
+    # What an author hid or a CMS embedded is never published.
+    for hidden in ("DRAFT", "minister", "hid", "alert", "display", "<", "-->"):
+        assert hidden not in text.replace("5 < 6", ""), hidden
+    assert 'Kept: 5 < 6 & "quotes".' in text  # entities are text
+    (warning,) = [r.getMessage() for r in caplog.records]
+    assert warning.endswith(
+        "raw-html.md: raw HTML removed (<script>, <style>, comments, tags); "
+        "the text of other tags is kept"
     )
-    assert '<div class="x">Block <b>html</b></div>' in text
-    assert "<script>alert(1)</script>" in text
+
+
+def test_markdown_without_html_warns_nothing(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="briefconv"):
+        briefconv.read_string("# T\n\nA *plain* post, 5 < 6 and a > b.\n", name="p.md")
+    assert caplog.records == []
 
 
 def test_breaks_and_images(caplog: pytest.LogCaptureFixture) -> None:

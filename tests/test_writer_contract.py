@@ -40,6 +40,7 @@ KINDS = ["handout", "pack"]
 WARNS_ON_PURPOSE = {
     "breaks-images.md": ("is not fetched", "is outside the article's folder"),
     "full.md": ("is not fetched",),
+    "raw-html.md": ("raw HTML removed",),
 }
 #: Hostile inputs that convert: markup, XML and invisible or bidi characters in the text.
 HOSTILE_CASES = [

@@ -1,7 +1,9 @@
 """The Markdown reader: CommonMark (markdown-it-py) with YAML or TOML front matter, into the model.
 
-Raw HTML is never interpreted: markdown-it-py runs with ``html`` off, so tags come through
-as literal text like any other characters.
+Raw HTML is never interpreted as markup. It is read as a reader view shows it: comments,
+``<script>`` and ``<style>`` (with what they hold) are dropped, since an author hides
+drafts in comments and a CMS export carries scripts; any other tag is dropped and its
+text kept. One warning per article says what was removed.
 
 Front matter is YAML between ``---`` lines (Jekyll, Hugo, pandoc) or TOML between ``+++``
 lines (Hugo, Zola). Its keys: ``title``, ``subtitle``, ``author``/``authors`` (a name or a list),
@@ -20,6 +22,7 @@ import logging
 import re
 import urllib.parse
 from collections.abc import Sequence
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -117,11 +120,18 @@ class MarkdownReader:
         # markdown-it silently drops what is nested deeper than maxNesting (20 by default),
         # counting a list level twice (list + item): allow more than _check_nesting lets
         # through, so nothing is ever lost.
-        parser = MarkdownIt("commonmark", {"html": False, "maxNesting": 2 * _MAX_DEPTH + 20})
+        parser = MarkdownIt("commonmark", {"html": True, "maxNesting": 2 * _MAX_DEPTH + 20})
         tokens = parser.parse(body)
         base = source.parent if source is not None else Path.cwd()
         images = _Images(where, base, self.allow_outside)
-        blocks = _Builder(tokens, where, offset, images).blocks()
+        builder = _Builder(tokens, where, offset, images)
+        blocks = builder.blocks()
+        if builder.html_removed:
+            _log.warning(
+                "%s: raw HTML removed (%s); the text of other tags is kept",
+                where,
+                ", ".join(sorted(builder.html_removed)),
+            )
 
         found_title: str | None = None
         h1 = [b for b in blocks if isinstance(b, Heading) and b.level == 1]
@@ -208,6 +218,75 @@ def _toml_front_matter(source: str, where: str) -> dict[str, Any]:
         raise InputError(f"{where}{line}: front matter is not valid TOML: {problem}") from None
 
 
+class _HtmlText(HTMLParser):
+    """The text a reader view shows of raw HTML: no comments, no scripts or styles, no tags.
+
+    Block-level tags become spaces, so words on either side stay apart; inline tags
+    (``<b>``, ``<span>``) leave nothing, so "un<b>likely</b>" stays one word. ``removed``
+    names what was dropped, for the reader's one warning.
+    """
+
+    _DROPPED = frozenset({"script", "style", "template", "noscript"})
+    _BLOCKS = frozenset({
+        "address", "article", "aside", "blockquote", "br", "dd", "details", "dialog", "div",
+        "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
+        "h4", "h5", "h6", "header", "hgroup", "hr", "li", "main", "nav", "ol", "p", "pre",
+        "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    })  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.removed: set[str] = set()
+        self.skipping: list[str] = []  # open <script>/<style> elements
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Drop the tag; start dropping text inside a script or style."""
+        if tag in self._DROPPED:
+            self.removed.add(f"<{tag}>")
+            self.skipping.append(tag)
+        else:
+            self.removed.add("tags")
+            self._space(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """A self-closing tag (``<br/>``, ``<img/>``): dropped like an opening tag."""
+        self.removed.add("tags")
+        self._space(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        """End a script or style; any other closing tag is dropped like an opening one."""
+        if self.skipping and tag == self.skipping[-1]:
+            self.skipping.pop()
+        elif tag not in self._DROPPED:
+            self._space(tag)
+
+    def _space(self, tag: str) -> None:
+        if tag in self._BLOCKS and not self.skipping:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        """Keep text, unless inside a script or style."""
+        if not self.skipping:
+            self.parts.append(data)
+
+    def handle_comment(self, data: str) -> None:
+        """Drop a comment: authors hide drafts in them."""
+        self.removed.add("comments")
+
+    def handle_decl(self, decl: str) -> None:
+        """Drop a declaration (``<!DOCTYPE ...>``)."""
+        self.removed.add("tags")
+
+    def handle_pi(self, data: str) -> None:
+        """Drop a processing instruction."""
+        self.removed.add("tags")
+
+    def unknown_decl(self, data: str) -> None:
+        """Drop CDATA and other markup declarations."""
+        self.removed.add("tags")
+
+
 _IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"))
 
 
@@ -261,6 +340,8 @@ class _Builder:
         self.offset = offset
         self.images = images
         self.pos = 0
+        #: What raw HTML was dropped ("comments", "<script>", "tags"...), for one warning.
+        self.html_removed: set[str] = set()
 
     def blocks(self, until: str | None = None) -> list[Block]:
         """Blocks up to the closing token ``until`` (or the end)."""
@@ -319,9 +400,14 @@ class _Builder:
         if kind == "hr":
             self.pos += 1
             return [ThematicBreak()]
-        if kind == "html_block":  # not produced with html off; kept as text regardless
+        if kind == "html_block":
             self.pos += 1
-            return [Paragraph((Text(token.content.strip()),))]
+            reader = _HtmlText()
+            reader.feed(token.content)
+            reader.close()
+            self.html_removed |= reader.removed
+            text = " ".join("".join(reader.parts).split())
+            return [Paragraph((Text(text),))] if text else []
         self.pos += 1
         return []
 
@@ -333,7 +419,9 @@ class _Builder:
         self.pos += 1
         token = self.tokens[self.pos]
         self.pos += 1
-        return _inlines(token.children or [], images if images is not None else [])
+        return _inlines(
+            token.children or [], images if images is not None else [], self.html_removed
+        )
 
     def list_block(self) -> list[Block]:
         open_token = self.tokens[self.pos]
@@ -414,18 +502,43 @@ def _check_nesting(body: str, where: str, offset: int) -> None:
             )
 
 
-def _inlines(tokens: Sequence[Token], images: list[tuple[str, str]]) -> tuple[Inline, ...]:
+def _inlines(
+    tokens: Sequence[Token], images: list[tuple[str, str]], html_removed: set[str]
+) -> tuple[Inline, ...]:
     """Inline tokens -> model inlines (nested emphasis, strong and links).
 
     Images are collected into ``images`` as ``(src, alt)``; their alt text stays inline.
+    Raw HTML tags are dropped (what was dropped is added to ``html_removed``); the text of
+    a ``<script>`` or ``<style>`` element goes with it.
     """
     stack: list[tuple[str, str | None, list[Inline]]] = [("root", None, [])]
+    # One reader per paragraph: it knows whether the text between tags is in a script.
+    html = _HtmlText()
+    dropped = False  # something was dropped since the last text: "a <iframe></iframe> b"
     for token in tokens:
         kind = token.type
         current = stack[-1][2]
-        if kind in ("text", "html_inline"):
-            if token.content:
-                current.append(Text(token.content))
+        if kind == "html_inline":
+            html.feed(token.content)
+            html_removed |= html.removed
+            # A tag's text (an entity written in the HTML, say) is kept like any other.
+            if text := "".join(html.parts):
+                current.append(Text(text))
+            html.parts.clear()
+            dropped = not text
+        elif html.skipping and kind in ("text", "code_inline", "softbreak", "hardbreak"):
+            # Inside an inline <script> or <style>: its words go with it. Emphasis and
+            # links still open and close, so the nesting stays whole.
+            dropped = True
+        elif kind == "text":
+            content = token.content
+            last = current[-1] if current else None
+            if dropped and isinstance(last, Text) and last.text[-1:].isspace():
+                # The space on both sides of what was dropped would print twice.
+                content = content.lstrip(" ")
+            dropped = False
+            if content:
+                current.append(Text(content))
         elif kind == "code_inline":
             current.append(Code(token.content))
         elif kind == "softbreak":
