@@ -44,7 +44,7 @@ from briefconv.pack import handout
 from briefconv.styles import Page, Style
 from briefconv.wording import long_date
 from briefconv.writers import get_writer
-from briefconv.writers._dates import document_datetime
+from briefconv.writers._dates import pack_datetime
 from briefconv.writers.docx import DocxWriter
 
 from .conftest import HOSTILE
@@ -477,7 +477,7 @@ def test_core_properties(rich_article: Article, style: Style, tmp_path: Path) ->
     assert props.last_modified_by == "briefconv"
     assert props.revision == 1
     assert props.comments == ""
-    assert props.created == document_datetime(rich_article) == datetime(2025, 6, 2, tzinfo=UTC)
+    assert props.created == pack_datetime(handout(rich_article)) == datetime(2025, 6, 2, tzinfo=UTC)
     assert props.modified == props.created
     with zipfile.ZipFile(path) as z:
         for name in z.namelist():

@@ -12,8 +12,7 @@ and list numbering it lacks is copied in the same way. Core properties are repla
 without a template. What of the style is therefore not used is said once at DEBUG level.
 
 The output is deterministic, with a template too: the only date is the one passed to
-:func:`finish` (:func:`~briefconv.writers._dates.document_datetime`, for a pack
-:func:`~briefconv.writers._dates.pack_datetime`), and the zip is rewritten by
+:func:`finish` (:func:`~briefconv.writers._dates.pack_datetime`), and the zip is rewritten by
 :func:`~briefconv.writers._zip.normalize_zip`.
 """
 
