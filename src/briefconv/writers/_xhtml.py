@@ -86,6 +86,7 @@ __all__ = [
     "direction",
     "document",
     "faces",
+    "has_pack_markup",
     "heading_anchors",
     "inlines",
     "language",
@@ -258,6 +259,15 @@ def _section(kind: str, labelled_by: str, options: Options, lang: str | None = N
         direction_ = direction(lang)
         lang_attrs = f' lang="{escape(lang)}"' + (f' dir="{direction_}"' if direction_ else "")
     return f'<section{epub_type}{lang_attrs} aria-labelledby="{labelled_by}">\n'
+
+
+def has_pack_markup(pack: Pack) -> bool:
+    """Whether the pages use the pack's own markup: a cover, contents or a marking.
+
+    A stylesheet for them then needs the pack's rules (``stylesheet(..., pack=True)``).
+    """
+    layout = pack.layout
+    return layout.cover or layout.contents or bool(one_line(pack.meta.classification or ""))
 
 
 def marking(text: str | None) -> str:

@@ -221,8 +221,7 @@ def write_book(pack: Pack, style: Style) -> bytes:
     if EpubOptions.of(style).embed_fonts:
         faces = font_faces(style, parts.uses)
     # The pack's own markup (cover, contents, marking) needs its rules; a handout has none.
-    pack_markup = layout.cover or layout.contents or bool(one_line(meta.classification or ""))
-    css = stylesheet(style, faces, pack=pack_markup).encode()
+    css = stylesheet(style, faces, pack=_xhtml.has_pack_markup(pack)).encode()
     items = [
         *parts.documents,
         epub.EpubItem(uid="css", file_name=CSS, media_type="text/css", content=css),

@@ -60,10 +60,9 @@ class HtmlWriter:
         images = _xhtml.Images()
         for entry in pack.articles:
             images.collect(entry.article.blocks)
-        pack_markup = layout.cover or layout.contents or bool(meta.classification)
         options = _xhtml.Options(
             image_src=_data_uri,
-            stylesheet=_style_element(stylesheet(style, pack=pack_markup)),
+            stylesheet=_style_element(stylesheet(style, pack=_xhtml.has_pack_markup(pack))),
             xml=False,
         )
 
