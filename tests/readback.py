@@ -34,13 +34,8 @@ from pypdf import PdfReader
 
 from briefconv.model import (
     Article,
-    BulletList,
-    Heading,
-    OrderedList,
     Pack,
-    Paragraph,
-    Quote,
-    plain_text,
+    block_text,
 )
 from briefconv.wording import long_date
 
@@ -242,19 +237,9 @@ EXTRACTORS: dict[str, Callable[[bytes], str]] = {
 
 
 def body_text(article: Article) -> str:
-    """The text of an article's blocks: headings, paragraphs, quotes and their attributions,
-    list items (top level), joined by spaces."""
-    parts: list[str] = []
-    for block in article.blocks:
-        match block:
-            case Heading(children=c) | Paragraph(children=c):
-                parts.append(plain_text(c))
-            case Quote(paragraphs=ps, attribution=a):
-                parts.extend(plain_text(p.children) for p in ps)
-                parts.append(plain_text(a))
-            case BulletList(items=items) | OrderedList(items=items):
-                parts.extend(plain_text(i) for i in items)
-    return " ".join(parts)
+    """The text of an article's blocks (nested lists, table cells, code and footnotes
+    included), joined by line breaks."""
+    return "\n".join(block_text(block) for block in article.blocks)
 
 
 def article_text(article: Article) -> str:

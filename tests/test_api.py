@@ -31,6 +31,9 @@ def test_public_names_are_pinned() -> None:
             "load_manifest",
             "load_style", "make_pack", "output_name", "read_file", "read_string", "render",
             "render_pack", "to_json", "write_atomic", "write_outputs",
+            # The whole document model, so scripts can build articles (issue 13, 15).
+            "Align", "Cell", "Code", "CodeBlock", "Figure", "Layout", "LineBreak", "Note",
+            "Strikethrough", "Table", "ThematicBreak", "block_text", "plain_text",
         ]
     )  # fmt: skip
     for name in briefconv.__all__:

@@ -15,8 +15,23 @@ from briefconv import InputError
 from briefconv._schema import model_schema, validate
 from briefconv.cli import cli
 from briefconv.filters import apply_filter
-from briefconv.model import Heading, plain_text
-from briefconv.serialize import to_dict
+from briefconv.model import (
+    MODEL_VERSION,
+    Article,
+    ArticleMeta,
+    BulletList,
+    CodeBlock,
+    Heading,
+    Note,
+    OrderedList,
+    Paragraph,
+    Strikethrough,
+    Strong,
+    Table,
+    Text,
+    plain_text,
+)
+from briefconv.serialize import from_dict, from_json, to_dict, to_json
 
 from .conftest import CASES, SAMPLE
 
@@ -40,17 +55,77 @@ def test_schema_names_every_node_type() -> None:
         defs[r["$ref"].split("/")[-1]]["properties"]["type"]["const"]
         for r in defs["block"]["oneOf"]
     }
-    assert inline == {"text", "emphasis", "strong", "link", "code", "line_break"}
-    assert block == {
-        "heading", "paragraph", "quote", "bullet_list", "ordered_list", "thematic_break", "figure"
+    assert inline == {
+        "text", "emphasis", "strong", "link", "code", "line_break", "strikethrough", "note"
     }  # fmt: skip
+    assert block == {
+        "heading", "paragraph", "quote", "bullet_list", "ordered_list", "thematic_break", "figure",
+        "code_block", "table",
+    }  # fmt: skip
+
+
+#: Every version 2 node, built by hand: what the JSON form must carry through unchanged.
+VERSION_2 = Article(
+    ArticleMeta("New nodes"),
+    (
+        Paragraph(
+            (
+                Text("Old "),
+                Strikethrough((Text("figure"),)),
+                Text(" new figure"),
+                Note((Paragraph((Text("Corrected on 2 June."),)), CodeBlock("x = 1"))),
+            )
+        ),
+        CodeBlock("def f():\n    return  1", "python"),
+        Table(
+            ((Text("City"),), (Text("Votes"),)),
+            (((Text("Lviv"),), (Strong((Text("12"),)),)), ((), (Text("3"),))),
+            ("left", "right"),
+        ),
+        BulletList(((Text("done"),), (Text("to do"),)), checks=(True, False)),
+        OrderedList(((Text("a"),),), 3, checks=(None,)),
+    ),
+)
+
+
+def test_version_2_nodes_round_trip_and_validate() -> None:
+    data = to_dict(VERSION_2)
+    assert data["briefconv-model"] == MODEL_VERSION == 2
+    validate(data)
+    assert from_json(to_json(VERSION_2)) == VERSION_2
+
+
+def test_version_1_json_still_reads() -> None:
+    data = to_dict(briefconv.read_file(SAMPLE))
+    data["briefconv-model"] = 1
+    assert from_dict(data) == briefconv.read_file(SAMPLE)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda b: b[2]["rows"][0].pop(), "blocks[2]: table row 1 has 1 cells, not 2"),
+        (lambda b: b[2].update(align=["middle", "left"]), "blocks[2].align[0]: expected one of"),
+        (lambda b: b[3].update(checks=[True]), "blocks[3].checks: expected one check per item"),
+        (
+            lambda b: b[0]["content"][3]["blocks"].append({"type": "thematic_break"}),
+            "blocks[0].content[3].blocks: a note cannot hold a ThematicBreak",
+        ),
+    ],
+)
+def test_version_2_mistakes_name_the_place(change, message: str) -> None:  # type: ignore[no-untyped-def]
+    data = to_dict(VERSION_2)
+    change(data["blocks"])
+    with pytest.raises(InputError) as info:
+        from_dict(data)
+    assert str(info.value).startswith(message)
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
         (lambda d: d["blocks"][1].update(level=0), "blocks[1].level: 0 is less than the minimum 1"),
-        (lambda d: d["blocks"][0].update(type="table"), "blocks[0].type: expected one of heading"),
+        (lambda d: d["blocks"][0].update(type="chart"), "blocks[0].type: expected one of heading"),
         (lambda d: d["meta"].update(title=None), "meta.title: expected string, not null"),
         (lambda d: d["meta"].update(colour="red"), "meta.colour: unknown key"),
         (lambda d: d["blocks"][0]["content"][0].pop("text"), "blocks[0].content[0].text: missing"),

@@ -284,12 +284,15 @@ def _outline(article: Article) -> list[str]:
     """A readable outline of the parsed structure, one line per block."""
     from briefconv.model import (
         BulletList,
+        CodeBlock,
         Figure,
         Heading,
         OrderedList,
         Paragraph,
         Quote,
+        Table,
         ThematicBreak,
+        notes_in,
         plain_text,
     )
 
@@ -335,6 +338,15 @@ def _outline(article: Article) -> list[str]:
             case Figure(src=src, alt=alt, path=path):
                 shown = "" if path else " (not shown: alt text only)"
                 lines.append(f"{indent}[image {src}: {short(alt, 50)}]{shown}")
+            case CodeBlock(text=text, language=language):
+                count = len(text.splitlines())
+                lines.append(f"{indent}``` {language or 'code'}: {count} line(s)")
+            case Table(header=header, rows=rows):
+                names = " | ".join(plain_text(cell) for cell in header)
+                lines.append(f"{indent}[table {len(header)}×{len(rows)}: {short(names, 50)}]")
+        for note in notes_in(block):
+            text = " ".join(plain_text(p.children) for p in note.blocks if isinstance(p, Paragraph))
+            lines.append(f"{indent}  [^] {short(text, 70)}")
     return lines
 
 
@@ -350,6 +362,8 @@ def _list_outline(
         subs.setdefault(index, []).append(sub)
     for i, item in enumerate(block.items):
         mark = f"{block.start + i}." if isinstance(block, OrderedList) else "•"
+        if block.checks and block.checks[i] is not None:
+            mark += " [x]" if block.checks[i] else " [ ]"
         lines.append(f"{indent}{mark} {short(plain_text(item))}")
         for sub in subs.get(i, []):
             lines.extend(_list_outline(sub, indent + "  ", short))

@@ -31,11 +31,14 @@ __all__ = [
     "HANDOUT_LAYOUT",
     "MODEL_VERSION",
     "PACK_LAYOUT",
+    "Align",
     "Article",
     "ArticleMeta",
     "Block",
     "BulletList",
+    "Cell",
     "Code",
+    "CodeBlock",
     "Emphasis",
     "Figure",
     "Heading",
@@ -43,22 +46,29 @@ __all__ = [
     "Layout",
     "LineBreak",
     "Link",
+    "Note",
     "OrderedList",
     "Pack",
     "PackArticle",
     "PackMeta",
     "Paragraph",
     "Quote",
+    "Strikethrough",
     "Strong",
+    "Table",
     "Text",
     "ThematicBreak",
+    "block_text",
+    "notes_in",
     "plain_text",
     "sanitize",
     "sanitize_reported",
 ]
 
 #: Version of the model's JSON form; bumped whenever a node or field changes meaning.
-MODEL_VERSION = 1
+#: Version 2 added code blocks, tables, footnotes, strikethrough and task-list items;
+#: version 1 JSON is a subset of it and still reads.
+MODEL_VERSION = 2
 
 _log = logging.getLogger("briefconv")
 
@@ -162,7 +172,36 @@ class LineBreak:
     """A hard line break inside a paragraph, list item or quote."""
 
 
-Inline: TypeAlias = Text | Emphasis | Strong | Link | Code | LineBreak
+@dataclass(frozen=True, slots=True)
+class Strikethrough:
+    """Struck-out inline content (``~~text~~``): text shown as deleted, still part of it."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A footnote, standing where its reference mark goes; ``blocks`` are the note's text.
+
+    Writers number an article's notes 1, 2, ... in reading order and show each note where
+    their format does (Word footnotes, notes after the article, EPUB footnote asides). A
+    note holds paragraphs, lists, quotes and code blocks, and never another note::
+
+        >>> Note((Paragraph((Text("Source: the ministry."),)),)).blocks[0].children[0].text
+        'Source: the ministry.'
+    """
+
+    blocks: tuple[Block, ...]
+
+    def __post_init__(self) -> None:
+        for block in self.blocks:
+            if not isinstance(block, Paragraph | BulletList | OrderedList | Quote | CodeBlock):
+                raise ValueError(f"a note cannot hold a {type(block).__name__}")
+            if notes_in(block):
+                raise ValueError("a note cannot hold another note")
+
+
+Inline: TypeAlias = Text | Emphasis | Strong | Link | Code | LineBreak | Strikethrough | Note
 
 # --- blocks ----------------------------------------------------------------------------
 
@@ -203,6 +242,10 @@ class BulletList:
 
     items: tuple[tuple[Inline, ...], ...]
     sublists: tuple[tuple[int, BulletList | OrderedList], ...] = ()
+    checks: tuple[bool | None, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check_list(self.items, self.checks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,11 +253,76 @@ class OrderedList:
     """A numbered list starting at ``start``; each item is a run of inline content.
 
     ``sublists`` nests lists under items: ``(item_index, list)`` pairs, in order.
+    ``checks`` makes it a task list, as for :class:`BulletList`.
     """
 
     items: tuple[tuple[Inline, ...], ...]
     start: int = 1
     sublists: tuple[tuple[int, BulletList | OrderedList], ...] = ()
+    checks: tuple[bool | None, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check_list(self.items, self.checks)
+
+
+def _check_list(items: tuple[tuple[Inline, ...], ...], checks: tuple[bool | None, ...]) -> None:
+    if checks and len(checks) != len(items):
+        raise ValueError(f"a task list needs one check per item: {len(checks)} for {len(items)}")
+
+
+@dataclass(frozen=True, slots=True)
+class CodeBlock:
+    """Preformatted text: a code listing, a log, an ASCII table.
+
+    Every space and line break is kept as written, set in a monospaced face. ``language``
+    is the fence's info word (``python``), if any. The text has no trailing newline.
+    """
+
+    text: str
+    language: str | None = None
+
+    def __post_init__(self) -> None:
+        _set_clean(self, "text")
+        _set_clean(self, "language")
+
+
+#: How a table column is aligned; "default" leaves it to the writer (start of line).
+Align: TypeAlias = Literal["default", "left", "center", "right"]
+
+#: A table cell: a run of inline content.
+Cell: TypeAlias = tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table with one header row: ``header`` names the columns, ``rows`` hold the body.
+
+    Every row has exactly one cell per column (readers pad short rows with empty cells);
+    ``align`` has one entry per column, or is empty for all "default"::
+
+        >>> t = Table(((Text("City"),), (Text("Votes"),)), (((Text("Lviv"),), (Text("12"),)),))
+        >>> t.align
+        ('default', 'default')
+    """
+
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    align: tuple[Align, ...] = ()
+
+    def __post_init__(self) -> None:
+        columns = len(self.header)
+        if columns == 0:
+            raise ValueError("a table needs at least one column")
+        for number, row in enumerate(self.rows, 1):
+            if len(row) != columns:
+                raise ValueError(f"table row {number} has {len(row)} cells, not {columns}")
+        if not self.align:
+            object.__setattr__(self, "align", ("default",) * columns)
+        elif len(self.align) != columns:
+            raise ValueError(f"table has {columns} columns but {len(self.align)} alignments")
+        for value in self.align:
+            if value not in ("default", "left", "center", "right"):
+                raise ValueError(f"unknown column alignment {value!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +347,17 @@ class Figure:
             _set_clean(self, name)
 
 
-Block: TypeAlias = Heading | Paragraph | Quote | BulletList | OrderedList | ThematicBreak | Figure
+Block: TypeAlias = (
+    Heading
+    | Paragraph
+    | Quote
+    | BulletList
+    | OrderedList
+    | ThematicBreak
+    | Figure
+    | CodeBlock
+    | Table
+)
 
 # --- the article -----------------------------------------------------------------------
 
@@ -306,7 +424,84 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
                 parts.append(text)
             case LineBreak():
                 parts.append("\n")
+            case Strikethrough(children=children):
+                parts.append(plain_text(children))
+            case Note():
+                pass  # the note's text is not part of the sentence it is attached to
     return "".join(parts)
+
+
+def notes_in(block: Block) -> tuple[Note, ...]:
+    """The footnotes attached to ``block``'s inline content, in reading order."""
+    found: list[Note] = []
+
+    def inlines(nodes: tuple[Inline, ...]) -> None:
+        for node in nodes:
+            match node:
+                case Note():
+                    found.append(node)
+                case Emphasis(children=c) | Strong(children=c) | Link(children=c):
+                    inlines(c)
+                case Strikethrough(children=c):
+                    inlines(c)
+
+    def walk(node: Block) -> None:
+        match node:
+            case Heading(children=c) | Paragraph(children=c):
+                inlines(c)
+            case Quote(paragraphs=ps, attribution=a):
+                for p in ps:
+                    inlines(p.children)
+                inlines(a)
+            case BulletList(items=items, sublists=subs) | OrderedList(items=items, sublists=subs):
+                nested = dict(subs)
+                for index, item in enumerate(items):
+                    inlines(item)
+                    if index in nested:
+                        walk(nested[index])
+            case Table(header=header, rows=rows):
+                for row in (header, *rows):
+                    for cell in row:
+                        inlines(cell)
+
+    walk(block)
+    return tuple(found)
+
+
+def block_text(block: Block, *, notes: bool = True) -> str:
+    r"""All the text a reader sees in ``block``, joined by spaces or line breaks.
+
+    That is nested lists, table cells, code, and (with ``notes``) the text of its footnotes
+    after it. A figure has none (its alt text stands in only where the image cannot be
+    shown).
+
+    >>> block_text(Table(((Text("City"),), (Text("Votes"),)), (((Text("Lviv"),), (Text("12"),)),)))
+    'City Votes\nLviv 12'
+    """
+    parts: list[str] = []
+    match block:
+        case Heading(children=c) | Paragraph(children=c):
+            parts.append(plain_text(c))
+        case Quote(paragraphs=ps, attribution=a):
+            parts.extend(plain_text(p.children) for p in ps)
+            if a:
+                parts.append(plain_text(a))
+        case BulletList(items=items, sublists=subs) | OrderedList(items=items, sublists=subs):
+            nested = dict(subs)
+            for index, item in enumerate(items):
+                parts.append(plain_text(item))
+                if index in nested:
+                    parts.append(block_text(nested[index], notes=False))
+        case CodeBlock(text=text):
+            parts.append(text)
+        case Table(header=header, rows=rows):
+            parts.extend(" ".join(plain_text(cell) for cell in row) for row in (header, *rows))
+        case Figure() | ThematicBreak():
+            pass  # a figure's alt text is shown only when its image is not
+    if notes:
+        for note in notes_in(block):
+            parts.extend(block_text(b) for b in note.blocks)
+    return "\n".join(parts)
 
 
 # --- the pack --------------------------------------------------------------------------

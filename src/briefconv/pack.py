@@ -18,16 +18,12 @@ from briefconv.model import (
     HANDOUT_LAYOUT,
     PACK_LAYOUT,
     Article,
-    Block,
-    BulletList,
-    Heading,
     Layout,
-    OrderedList,
     Pack,
     PackArticle,
     PackMeta,
     Paragraph,
-    Quote,
+    block_text,
     plain_text,
 )
 
@@ -45,23 +41,9 @@ __all__ = [
 DEFAULT_WORDS_PER_MINUTE = 230
 
 
-def _blocks_text(blocks: Sequence[Block]) -> list[str]:
-    out: list[str] = []
-    for block in blocks:
-        match block:
-            case Heading(children=children) | Paragraph(children=children):
-                out.append(plain_text(children))
-            case Quote(paragraphs=paragraphs, attribution=attribution):
-                out.extend(plain_text(p.children) for p in paragraphs)
-                out.append(plain_text(attribution))
-            case BulletList(items=items) | OrderedList(items=items):
-                out.extend(plain_text(item) for item in items)
-    return out
-
-
 def article_words(article: Article) -> int:
     """Words in the article's body (title and metadata excluded)."""
-    return sum(len(text.split()) for text in _blocks_text(article.blocks))
+    return sum(len(block_text(block).split()) for block in article.blocks)
 
 
 def first_sentence(article: Article, limit: int = 200) -> str:

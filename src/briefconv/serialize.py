@@ -1,8 +1,8 @@
 """The model's versioned JSON form: ``to_json`` and ``from_json`` round-trip exactly.
 
-Shape (``MODEL_VERSION`` 1)::
+Shape (``MODEL_VERSION`` 2; version 1 files, which lack the version 2 nodes, still read)::
 
-    {"briefconv-model": 1,
+    {"briefconv-model": 2,
      "meta": {"title": ..., "subtitle": null, "authors": [], "date": null, "source": null,
               "url": null, "language": "en", "summary": null, "extra": {}},
      "timestamp": null,
@@ -13,13 +13,18 @@ Shape (``MODEL_VERSION`` 1)::
                 {"type": "ordered_list", "start": 1, "items": [[INLINE...]...]},
 
                 {"type": "thematic_break"},
-                {"type": "figure", "src": "map.png", "alt": "...", "path": "/abs/map.png"}]}
+                {"type": "figure", "src": "map.png", "alt": "...", "path": "/abs/map.png"},
+                {"type": "code_block", "text": "...", "language": "python"},
+                {"type": "table", "header": [[INLINE...]...], "rows": [[[INLINE...]...]...],
+                 "align": ["default", "left", "center", "right"]}]}
 
     Lists may nest: "sublists": [{"item": 0, "list": LIST}] puts LIST under item 0.
+    Task lists add "checks": [true, false, null, ...], one per item.
 
     INLINE: {"type": "text", "text": "..."} | {"type": "emphasis", "content": [...]}
           | {"type": "strong", "content": [...]} | {"type": "link", "url": "...", "content": [...]}
           | {"type": "code", "text": "..."} | {"type": "line_break"}
+          | {"type": "strikethrough", "content": [...]} | {"type": "note", "blocks": [BLOCK...]}
 """
 
 from __future__ import annotations
@@ -36,16 +41,20 @@ from briefconv.model import (
     Block,
     BulletList,
     Code,
+    CodeBlock,
     Emphasis,
     Figure,
     Heading,
     Inline,
     LineBreak,
     Link,
+    Note,
     OrderedList,
     Paragraph,
     Quote,
+    Strikethrough,
     Strong,
+    Table,
     Text,
     ThematicBreak,
 )
@@ -53,6 +62,9 @@ from briefconv.model import (
 __all__ = ["from_dict", "from_json", "to_dict", "to_json"]
 
 _VERSION_KEY = "briefconv-model"
+
+#: The JSON versions this release reads: every version 1 document is valid version 2.
+_READS = (1, MODEL_VERSION)
 
 
 def _inline_to(node: Inline) -> dict[str, Any]:
@@ -69,6 +81,10 @@ def _inline_to(node: Inline) -> dict[str, Any]:
             return {"type": "code", "text": text}
         case LineBreak():
             return {"type": "line_break"}
+        case Strikethrough(children=children):
+            return {"type": "strikethrough", "content": [_inline_to(c) for c in children]}
+        case Note(blocks=blocks):
+            return {"type": "note", "blocks": [_block_to(b) for b in blocks]}
         case _:
             assert_never(node)
 
@@ -89,12 +105,14 @@ def _block_to(block: Block) -> dict[str, Any]:
                 "paragraphs": [_inlines_to(p.children) for p in paragraphs],
                 "attribution": _inlines_to(attribution),
             }
-        case BulletList(items=items, sublists=sublists):
+        case BulletList(items=items, sublists=sublists, checks=checks):
             out: dict[str, Any] = {"type": "bullet_list", "items": [_inlines_to(i) for i in items]}
             if sublists:
                 out["sublists"] = _sublists_to(sublists)
+            if checks:
+                out["checks"] = list(checks)
             return out
-        case OrderedList(items=items, start=start, sublists=sublists):
+        case OrderedList(items=items, start=start, sublists=sublists, checks=checks):
             out = {
                 "type": "ordered_list",
                 "start": start,
@@ -102,7 +120,18 @@ def _block_to(block: Block) -> dict[str, Any]:
             }
             if sublists:
                 out["sublists"] = _sublists_to(sublists)
+            if checks:
+                out["checks"] = list(checks)
             return out
+        case CodeBlock(text=text, language=language):
+            return {"type": "code_block", "text": text, "language": language}
+        case Table(header=header, rows=rows, align=align):
+            return {
+                "type": "table",
+                "header": [_inlines_to(cell) for cell in header],
+                "rows": [[_inlines_to(cell) for cell in row] for row in rows],
+                "align": list(align),
+            }
         case ThematicBreak():
             return {"type": "thematic_break"}
         case Figure(src=src, alt=alt, path=path):
@@ -158,7 +187,18 @@ def _inline_from(data: Any, path: str) -> Inline:
         return Code(str(data.get("text", "")))
     if kind == "line_break":
         return LineBreak()
+    if kind == "note":
+        blocks = data.get("blocks")
+        if not isinstance(blocks, list):
+            raise _err(f"{path}.blocks", "expected a list of blocks")
+        parsed = tuple(_block_from(b, f"{path}.blocks[{i}]") for i, b in enumerate(blocks))
+        try:
+            return Note(parsed)
+        except ValueError as exc:
+            raise _err(f"{path}.blocks", str(exc)) from None
     content = _inlines_from(data.get("content"), f"{path}.content")
+    if kind == "strikethrough":
+        return Strikethrough(content)
     if kind == "emphasis":
         return Emphasis(content)
     if kind == "strong":
@@ -208,12 +248,29 @@ def _block_from(data: Any, path: str) -> Block:
             sub = _block_from(entry["list"], f"{path}.sublists[{i}].list")
             assert isinstance(sub, BulletList | OrderedList)  # the schema allows only lists
             subs.append((int(entry["item"]), sub))
+        checks = tuple(data.get("checks", ()))
+        if checks and len(checks) != len(parsed):
+            raise _err(f"{path}.checks", f"expected one check per item ({len(parsed)})")
         if kind == "bullet_list":
-            return BulletList(parsed, tuple(subs))
+            return BulletList(parsed, tuple(subs), checks)
         start = data.get("start", 1)
         if not isinstance(start, int) or isinstance(start, bool) or start < 0:
             raise _err(f"{path}.start", "expected a whole number")
-        return OrderedList(parsed, start, tuple(subs))
+        return OrderedList(parsed, start, tuple(subs), checks)
+    if kind == "code_block":
+        return CodeBlock(str(data["text"]), data.get("language"))
+    if kind == "table":
+        header = tuple(
+            _inlines_from(c, f"{path}.header[{i}]") for i, c in enumerate(data["header"])
+        )
+        rows = tuple(
+            tuple(_inlines_from(c, f"{path}.rows[{r}][{i}]") for i, c in enumerate(row))
+            for r, row in enumerate(data["rows"])
+        )
+        try:
+            return Table(header, rows, tuple(data.get("align", ())))
+        except ValueError as exc:
+            raise _err(path, str(exc)) from None
     if kind == "thematic_break":
         return ThematicBreak()
     if kind == "figure":
@@ -233,7 +290,7 @@ def from_dict(data: Any) -> Article:
 
     The data is checked against the model's JSON Schema (``model.schema.json``) first.
     """
-    if isinstance(data, dict) and data.get(_VERSION_KEY) not in (None, MODEL_VERSION):
+    if isinstance(data, dict) and data.get(_VERSION_KEY) not in (None, *_READS):
         version = data.get(_VERSION_KEY)
         raise _err(_VERSION_KEY, f"unsupported model version {version!r} (this is {MODEL_VERSION})")
     try:
@@ -243,7 +300,7 @@ def from_dict(data: Any) -> Article:
     if not isinstance(data, dict):
         raise _err("$", "expected a JSON object")
     version = data.get(_VERSION_KEY)
-    if version != MODEL_VERSION:
+    if version not in _READS:
         raise _err(_VERSION_KEY, f"unsupported model version {version!r} (this is {MODEL_VERSION})")
     meta = data.get("meta")
     if not isinstance(meta, dict):

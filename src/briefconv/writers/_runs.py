@@ -5,7 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import assert_never
 
-from briefconv.model import Code, Emphasis, Inline, LineBreak, Link, Strong, Text
+from briefconv.model import (
+    Code,
+    Emphasis,
+    Inline,
+    LineBreak,
+    Link,
+    Note,
+    Strikethrough,
+    Strong,
+    Text,
+)
 
 __all__ = ["Run", "flatten"]
 
@@ -20,10 +30,17 @@ class Run:
     url: str | None = None
     code: bool = False  # set in the monospaced face
     line_break: bool = False  # a hard line break; ``text`` is "\n"
+    strike: bool = False  # struck out (shown deleted)
+    note: Note | None = None  # a footnote's reference mark stands here; ``text`` is ""
 
 
 def flatten(
-    inlines: tuple[Inline, ...], *, bold: bool = False, italic: bool = False, url: str | None = None
+    inlines: tuple[Inline, ...],
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    url: str | None = None,
+    strike: bool = False,
 ) -> list[Run]:
     """Turn nested inlines into a flat list of runs, merging neighbours that look alike.
 
@@ -36,19 +53,26 @@ def flatten(
         match node:
             case Text(text=text):
                 if text:
-                    runs.append(Run(text, bold, italic, url))
+                    runs.append(Run(text, bold, italic, url, strike=strike))
             case Emphasis(children=children):
-                runs.extend(flatten(children, bold=bold, italic=True, url=url))
+                runs.extend(flatten(children, bold=bold, italic=True, url=url, strike=strike))
             case Strong(children=children):
-                runs.extend(flatten(children, bold=True, italic=italic, url=url))
+                runs.extend(flatten(children, bold=True, italic=italic, url=url, strike=strike))
             case Link(url=link_url, children=children):
                 # A link inside a link cannot be represented anywhere: the outer one wins.
-                runs.extend(flatten(children, bold=bold, italic=italic, url=url or link_url))
+                runs.extend(
+                    flatten(children, bold=bold, italic=italic, url=url or link_url, strike=strike)
+                )
             case Code(text=text):
                 if text:
-                    runs.append(Run(text, bold, italic, url, code=True))
+                    runs.append(Run(text, bold, italic, url, code=True, strike=strike))
             case LineBreak():
                 runs.append(Run("\n", bold, italic, url, line_break=True))
+            case Strikethrough(children=children):
+                runs.extend(flatten(children, bold=bold, italic=italic, url=url, strike=True))
+            case Note():
+                # The mark is never part of a link: a reader follows it to the note instead.
+                runs.append(Run("", note=node))
             case _:
                 assert_never(node)
     merged: list[Run] = []
@@ -58,10 +82,14 @@ def flatten(
             last
             and not last.line_break
             and not run.line_break
-            and (last.bold, last.italic, last.url, last.code)
-            == (run.bold, run.italic, run.url, run.code)
+            and last.note is None
+            and run.note is None
+            and (last.bold, last.italic, last.url, last.code, last.strike)
+            == (run.bold, run.italic, run.url, run.code, run.strike)
         ):
-            merged[-1] = Run(last.text + run.text, run.bold, run.italic, run.url, run.code)
+            merged[-1] = Run(
+                last.text + run.text, run.bold, run.italic, run.url, run.code, strike=run.strike
+            )
         else:
             merged.append(run)
     return merged
