@@ -74,7 +74,20 @@ ROLE_NAMES: tuple[str, ...] = (
     "footer",
     "marking",
     "cover_title",
+    "code",
+    "table",
+    "table_header",
+    "footnote",
 )
+
+# What a role says before the style file does: a style that never mentions ``code`` still
+# sets code in the monospaced family, and table headers still stand out from their rows.
+_ROLE_BUILTINS: dict[str, dict[str, Any]] = {
+    "code": {"font": "mono", "size": 9, "line_height": 1.25, "align": "left"},
+    "table": {"size": 9.5, "space_after": 0},
+    "table_header": {"based_on": "table", "bold": True},
+    "footnote": {"size": 8.5, "space_after": 3},
+}
 
 Align = Literal["left", "center", "right", "justify"]
 _ALIGNS: tuple[Align, ...] = ("left", "center", "right", "justify")
@@ -531,6 +544,7 @@ def _resolve_role(name: str, roles: dict[str, Any], path: Path, chain: tuple[str
     own = roles.get(name, {})
     if not isinstance(own, dict):
         raise StyleError(f"{path}: roles.{name}: expected a table")
+    own = {**_ROLE_BUILTINS.get(name, {}), **own}
     parent_name = own.get("based_on", None if name == "body" else "body")
     if parent_name is not None and parent_name not in ROLE_NAMES:
         raise StyleError(f"{path}: roles.{name}.based_on: unknown role {parent_name!r}")
