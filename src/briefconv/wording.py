@@ -68,6 +68,11 @@ class Labels:
     image: str  # "[Image: {alt}]": an image that cannot be shown
     image_no_alt: str  # "[Image]": the same, with no description
     section: str  # "Section {n}": a bookmark for a heading with no words
+    notes: str  # the heading over an article's footnotes
+    note: str  # "Note {n}": a footnote mark, spoken or shown as a tooltip
+    back: str  # "Back to the text": the link from a note to its mark
+    done: str  # a ticked task-list item, spoken ("done")
+    not_done: str  # an unticked task-list item, spoken ("not done")
 
 
 _LABELS: dict[str, Labels] = {
@@ -91,6 +96,11 @@ _LABELS: dict[str, Labels] = {
         "[Image: {alt}]",
         "[Image]",
         "Section {n}",
+        "Notes",
+        "Note {n}",
+        "Back to the text",
+        "done",
+        "not done",
     ),
     "uk": Labels(
         "У цьому пакеті",
@@ -112,6 +122,11 @@ _LABELS: dict[str, Labels] = {
         "[Зображення: {alt}]",
         "[Зображення]",
         "Розділ {n}",
+        "Примітки",
+        "Примітка {n}",
+        "Повернутися до тексту",
+        "виконано",
+        "не виконано",
     ),
     "ru": Labels(
         "В этом пакете",
@@ -133,6 +148,11 @@ _LABELS: dict[str, Labels] = {
         "[Изображение: {alt}]",
         "[Изображение]",
         "Раздел {n}",
+        "Примечания",
+        "Примечание {n}",
+        "Вернуться к тексту",
+        "выполнено",
+        "не выполнено",
     ),
     "el": Labels(
         "Σε αυτό το πακέτο",
@@ -154,6 +174,11 @@ _LABELS: dict[str, Labels] = {
         "[Εικόνα: {alt}]",
         "[Εικόνα]",
         "Ενότητα {n}",
+        "Σημειώσεις",
+        "Σημείωση {n}",
+        "Επιστροφή στο κείμενο",
+        "ολοκληρώθηκε",
+        "εκκρεμεί",
     ),
     "fr": Labels(
         "Dans ce dossier",
@@ -175,6 +200,11 @@ _LABELS: dict[str, Labels] = {
         "[Image : {alt}]",
         "[Image]",
         "Section {n}",
+        "Notes",
+        "Note {n}",
+        "Retour au texte",
+        "fait",
+        "à faire",
     ),
     "de": Labels(
         "In diesem Paket",
@@ -196,6 +226,11 @@ _LABELS: dict[str, Labels] = {
         "[Bild: {alt}]",
         "[Bild]",
         "Abschnitt {n}",
+        "Anmerkungen",
+        "Anmerkung {n}",
+        "Zurück zum Text",
+        "erledigt",
+        "offen",
     ),
 }  # fmt: skip
 
