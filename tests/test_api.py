@@ -95,6 +95,19 @@ def test_write_atomic_leaves_nothing_half_written(tmp_path: Path) -> None:
     assert sorted(p.name for p in target.parent.iterdir()) == ["x.bin"]
 
 
+def test_rewriting_an_output_keeps_its_permissions(tmp_path: Path) -> None:
+    """Issue 14, item 10: a handout made private stays private when it is rebuilt."""
+    out = tmp_path / "out"
+    first = briefconv.convert(SAMPLE, ["pdf"], out_dir=out)
+    first[0].chmod(0o600)
+    again = briefconv.convert(SAMPLE, ["pdf"], out_dir=out)
+    assert again == first
+    assert first[0].stat().st_mode & 0o777 == 0o600
+    # A str path works as well as a Path (issue 15, item 10).
+    briefconv.write_atomic(str(out / "x.bin"), b"data")
+    assert (out / "x.bin").read_bytes() == b"data"
+
+
 def test_import_is_lazy_and_every_public_name_resolves() -> None:
     code = (
         "import sys, briefconv\n"

@@ -113,6 +113,9 @@ def cached(
     except (OSError, TypeError, ValueError) as exc:  # e.g. a dictionary inside a zip file
         _log.debug("cache: %s %s: cannot stat the source (%s); not caching", kind, source, exc)
         return build()
+    if not stat.S_ISREG(before.st_mode):
+        # A FIFO or device has no stable content for a key to describe.
+        return build()
     key = _key(kind, path, before, versions)
     target = folder / f"{kind}-{key}.pickle"
 
@@ -124,7 +127,12 @@ def cached(
         after = os.stat(path)
     except OSError:
         return value
-    if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+    if (after.st_size, after.st_mtime_ns, after.st_ino, after.st_ctime_ns) != (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+        before.st_ctime_ns,
+    ):
         # Changed while being parsed: the key may not describe what was parsed.
         _log.debug("cache: %s changed while being read; not caching it", path)
         return value
@@ -140,6 +148,11 @@ def _key(kind: str, path: Path, st: os.stat_result, versions: Sequence[str]) -> 
         str(path),
         str(st.st_size),
         str(st.st_mtime_ns),
+        # A file replaced by another (a font updated by a package manager, or copied over
+        # with its old mtime kept) has a new inode or a new ctime, which no one can set back.
+        str(st.st_dev),
+        str(st.st_ino),
+        str(st.st_ctime_ns),
         sys.version,
         *versions,
     ]

@@ -1,13 +1,18 @@
-"""Writing output files atomically: a reader of the target never sees half a file."""
+"""File input and output with guarantees: reads that stop at a limit, atomic writes.
+
+A reader of an output never sees half a file, and no input (``/dev/zero``, a FIFO, a
+process substitution) is read past the limit its caller sets.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_atomic"]
+__all__ = ["TooLarge", "read_limited", "write_atomic"]
 
 
 def _umask() -> int:
@@ -16,23 +21,59 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
 
     On any failure the temporary file is removed and ``path`` is left as it was
-    (PITFALLS 3: ebooklib leaves a truncated .epub behind when it fails mid-write).
+    (PITFALLS 3: ebooklib leaves a truncated .epub behind when it fails mid-write). A file
+    that is replaced keeps its permission bits; a new one gets those ``open()`` would give.
     """
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # A file being replaced keeps its permissions: a handout someone made private
+        # (chmod 600) must not become world-readable because it was rebuilt.
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mode = 0o666 & ~_umask()  # what a plain open() would give a new file
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        # mkstemp makes 0600 files; give the output the permissions a plain open() would.
-        os.chmod(tmp, 0o666 & ~_umask())
+        # mkstemp makes 0600 files.
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+class TooLarge(Exception):
+    """An input is over its byte limit; ``size`` is what the file claims, if it says."""
+
+    def __init__(self, size: int | None) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+def read_limited(path: str | os.PathLike[str], limit: int) -> tuple[bytes, os.stat_result]:
+    """Read ``path`` whole, and its status, refusing anything over ``limit`` bytes.
+
+    The limit holds while reading, whatever size the file claims: devices and pipes
+    (``/dev/zero``, a FIFO, ``<(cmd)``) claim 0 and would otherwise be read forever. A
+    regular file that claims more is not read at all. Raises :class:`TooLarge`, and
+    ``IsADirectoryError`` for a folder.
+    """
+    with open(path, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(21, "Is a directory", str(path))
+        if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+            raise TooLarge(info.st_size)
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(None)
+    return data, info

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar, Protocol
 
+from briefconv._io import TooLarge, read_limited
 from briefconv.errors import InputError
 from briefconv.model import Article
 from briefconv.readers.text import TextReader, decode
@@ -138,11 +139,10 @@ def read_path(
         )
     path = Path(path)
     try:
-        stat = path.stat()
-        if stat.st_size > max_bytes:
-            raise _too_large(str(path), stat.st_size, max_bytes)
-        data = path.read_bytes()
-        mtime = int(stat.st_mtime)
+        data, info = read_limited(path, max_bytes)
+        mtime = int(info.st_mtime)
+    except TooLarge as exc:
+        raise _too_large(str(path), exc.size, max_bytes) from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a folder, not an article") from None
     except FileNotFoundError:
