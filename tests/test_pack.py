@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import briefconv
+from briefconv.model import plain_text
 from briefconv import InputError, PackMeta, Paragraph, Text
 from briefconv.model import HANDOUT_LAYOUT
 from briefconv.pack import first_sentence, handout, make_pack, reading_time
@@ -141,6 +142,36 @@ def test_manifest_overrides_and_relative_paths(tmp_path: Path) -> None:
     assert manifest.style == str((tmp_path / "styles" / "house.toml").resolve())
     assert manifest.output == tmp_path / "out" / "pack"
     assert manifest.to_pack().articles[0].summary == "Why."
+
+
+@pytest.mark.parametrize(
+    ("entry", "key"),
+    [
+        ('output = "../../victim/report"\n[[articles]]\npath = "a.txt"\n', "output"),
+        ('output = "/tmp/elsewhere/report"\n[[articles]]\npath = "a.txt"\n', "output"),
+        ('[[articles]]\npath = "../../../../etc/passwd"\n', "articles[1].path"),
+        ('[[articles]]\npath = "/etc/passwd"\n', "articles[1].path"),
+        ('[[articles]]\npath = "link.txt"\n', "articles[1].path"),  # a symlink out
+    ],
+)
+def test_manifest_paths_stay_in_its_folder(tmp_path: Path, entry: str, key: str) -> None:
+    """Issue 14, item 8: a manifest from elsewhere cannot read or write outside its folder."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Body text here.\n", encoding="utf-8")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("Private words.\n", encoding="utf-8")
+    (folder / "link.txt").symlink_to(outside)
+    path = folder / "m.toml"
+    path.write_text('title = "T"\n' + entry, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        briefconv.load_manifest(path)
+    assert str(info.value).startswith(f"{path}: {key}: ")
+    assert "outside the manifest's folder" in str(info.value)
+    assert "--allow-outside" in str(info.value)
+    if "link.txt" in entry:  # the explicit flag lets it through
+        manifest = briefconv.load_manifest(path, allow_outside=True)
+        assert "Private words." in plain_text(manifest.articles[0].blocks[0].children)  # type: ignore[union-attr]
 
 
 # build_pack: the precedence rules the command line used to hold alone.

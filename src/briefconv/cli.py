@@ -480,7 +480,8 @@ Examples:
 @click.option(
     "--allow-outside",
     is_flag=True,
-    help="Show images from outside each article's folder (refused by default).",
+    help="Show images from outside each article's folder, and let a manifest name "
+    "articles and an output outside its own (all refused by default).",
 )
 @click.pass_context
 def pack(

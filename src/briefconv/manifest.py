@@ -22,6 +22,10 @@
     summary = "Why the second round matters."
 
 Every problem is reported as ``FILE: KEY: problem`` before anything is written.
+
+Article paths and ``output`` stay inside the manifest's folder (symbolic links resolved):
+a manifest from someone else cannot read ``/etc/passwd`` into a pack or overwrite files
+elsewhere. ``allow_outside`` (``--allow-outside``) lifts that, as it does for images.
 """
 
 from __future__ import annotations
@@ -109,6 +113,27 @@ def _opt_str(data: dict[str, Any], key: str, path: Path, where: str) -> str | No
     return value.strip()
 
 
+def _confined(
+    base: Path, value: str, path: Path, key: str, allow_outside: bool, what: str
+) -> Path:
+    """``value`` relative to ``base``, refused if it leads outside ``base``."""
+    target = base / value
+    if allow_outside:
+        return target
+    try:
+        inside = target.resolve().is_relative_to(base.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        inside = False
+    if not inside:
+        raise _error(
+            path,
+            key,
+            f"{value!r} is outside the manifest's folder; {what} must be in it "
+            "(pass --allow-outside to allow it)",
+        )
+    return target
+
+
 def _overridden(article: Article, entry: dict[str, Any], path: Path, where: str) -> Article:
     """The article with the manifest's overrides of its metadata applied."""
     changes: dict[str, Any] = {}
@@ -143,7 +168,7 @@ def load_manifest(
     each: ``encoding`` for files neither UTF-8 nor UTF-16/32 with a byte-order mark,
     ``input_format`` (``text``, ``markdown``, ``json``) in place of the extension,
     ``max_bytes`` the largest file read, ``allow_outside`` to show images from outside an
-    article's folder.
+    article's folder and to let the manifest name articles and an output outside its own.
     """
     path = Path(path)
     try:
@@ -198,7 +223,7 @@ def load_manifest(
         rel = _opt_str(entry, "path", path, f"{where}.path")
         if rel is None:
             raise _error(path, f"{where}.path", "missing")
-        article_path = base / rel
+        article_path = _confined(base, rel, path, f"{where}.path", allow_outside, "articles")
         if not article_path.is_file():
             raise _error(path, f"{where}.path", f"no such file {article_path}")
         article = read_path(
@@ -224,12 +249,13 @@ def load_manifest(
         language=language,
     )
     output = _opt_str(data, "output", path, "output") or path.stem
+    output_path = _confined(base, output, path, "output", allow_outside, "the output")
     return Manifest(
         path=path,
         meta=meta,
         articles=tuple(articles),
         summaries=summaries,
-        output=base / output,
+        output=output_path,
         formats=tuple(formats),
         style=style,
         words_per_minute=wpm,
