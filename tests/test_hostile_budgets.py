@@ -8,6 +8,7 @@ input and containing ``message``; ``outcome = "ok"`` is exit 0.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import tomllib
@@ -55,10 +56,40 @@ def _fifo(tmp: Path) -> Iterator[tuple[list[str], Path]]:
         yield ["inspect", str(fifo)], fifo
 
 
+def _file(name: str, text: str, *extra: str) -> Callable[[Path], Any]:
+    """A case that writes ``text`` to ``name`` and converts it (with ``extra`` options)."""
+
+    @contextmanager
+    def case(tmp: Path) -> Iterator[tuple[list[str], Path]]:
+        path = tmp / name
+        path.write_text(text, encoding="utf-8")
+        yield ["convert", name, "-o", "out", *extra], Path(name)
+
+    return case
+
+
+def _nested_json(depth: int) -> str:
+    inner: dict[str, Any] = {"type": "text", "text": "deep"}
+    for _ in range(depth):
+        inner = {"type": "emphasis", "content": [inner]}
+    blocks = [{"type": "paragraph", "content": [inner]}]
+    return json.dumps({"briefconv-model": 2, "meta": {"title": "Deep"}, "blocks": blocks})
+
+
 #: Each case: a context manager giving the command's arguments and the input it names.
 CASES: dict[str, Callable[[Path], Any]] = {
     "dev-zero": _dev_zero,
     "endless-fifo": _fifo,
+    # Item 14: errors the libraries raise on odd input name the file.
+    "yaml-impossible-date": _file("bad-date.md", "---\ntitle: T\ndate: 2026-02-30\n---\n\nBody.\n"),
+    "json-5000-digits": _file(
+        "digits.json",
+        '{"briefconv-model": 2, "meta": {"title": "x"}, "timestamp": '
+        + "9" * 5000
+        + ', "blocks": []}',
+    ),
+    "json-nested-400": _file("deep.json", _nested_json(400)),
+    "encoding-base64": _file("plain.txt", "Body text.\n", "--encoding", "base64"),
 }
 
 
@@ -83,3 +114,22 @@ def test_attack_ends_within_its_budget(name: str, tmp_path: Path) -> None:
         assert expected["message"] in lines[0]
     else:
         assert outcome.returncode == 0, outcome.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_batch_goes_on_past_any_error_and_ends_with_its_summary(
+    jobs: str, tmp_path: Path
+) -> None:
+    """Item 14: with --jobs 1 the inputs after an odd one used to be skipped, unreported."""
+    (tmp_path / "bad-date.md").write_text("---\ndate: 2026-02-30\n---\n\nBody.\n", "utf-8")
+    (tmp_path / "good.txt").write_text("Good\n\nBody text of a good article.\n", "utf-8")
+    outcome = run_capped(
+        ["convert", "bad-date.md", "good.txt", "-t", "epub", "-o", "out", "--jobs", jobs],
+        seconds=60,
+        memory_mib=1024,
+        cwd=tmp_path,
+    )
+    assert outcome.returncode == 1
+    assert (tmp_path / "out" / "good.epub").is_file()
+    assert outcome.lines()[-1] == "briefconv: error: 1 of 2 inputs failed: bad-date.md"
+    assert "bad-date.md: cannot read: day is out of range for month" in outcome.stderr

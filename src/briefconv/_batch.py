@@ -133,6 +133,10 @@ def convert_one(job: Job, name: str) -> str | None:
         return str(exc)
     except OSError as exc:
         return f"{exc.filename or name}: {exc.strerror or exc}"
+    except Exception as exc:
+        # Our own bug, or a library's on odd input: this input failed, named, and the
+        # batch goes on to the next one, in every mode, and ends with its summary.
+        return f"{name}: internal error: {type(exc).__name__}: {exc} (please report this)"
     return None
 
 

@@ -84,11 +84,22 @@ def read_bytes(
     timestamp: int | None = None,
     allow_outside: bool = False,
 ) -> Article:
-    """Decode and parse an article's bytes; ``name`` is used in messages and for a title."""
-    text = decode(data, name=name, encoding=encoding)
+    """Decode and parse an article's bytes; ``name`` is used in messages and for a title.
+
+    Whatever goes wrong is an :class:`InputError` naming the input: errors the libraries
+    underneath raise on odd input (a YAML date of 30 February, a 5,000-digit JSON number,
+    JSON nested 250 deep, a bytes-to-bytes codec such as ``base64``) included.
+    """
     source = Path(name) if not name.startswith("<") else None
     reader = reader_for(input_format, source, allow_outside=allow_outside)
-    article = reader.read(text, source=source, title=title)
+    try:
+        text = decode(data, name=name, encoding=encoding)
+        article = reader.read(text, source=source, title=title)
+    except RecursionError:
+        raise InputError(f"{name}: nested too deeply to read") from None
+    except (ValueError, LookupError, TypeError, OverflowError) as exc:
+        # InputError is not among these (it derives from BriefconvError, not ValueError).
+        raise InputError(f"{name}: cannot read: {exc}") from None
     # A model read from JSON keeps the time it carries; others get the file's.
     if timestamp is not None and article.timestamp is None:
         return Article(article.meta, article.blocks, timestamp)
