@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import tomllib
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -133,3 +134,31 @@ def test_a_batch_goes_on_past_any_error_and_ends_with_its_summary(
     assert (tmp_path / "out" / "good.epub").is_file()
     assert outcome.lines()[-1] == "briefconv: error: 1 of 2 inputs failed: bad-date.md"
     assert "bad-date.md: cannot read: day is out of range for month" in outcome.stderr
+
+
+def test_bidi_controls_leave_markings_and_are_reported(tmp_path: Path) -> None:
+    """Item 16: a marking "‮LAICIFFO‬" displayed as "OFFICIAL" in Word."""
+    (tmp_path / "a.txt").write_text("Title\n\nBody text of the article.\n", "utf-8")
+    outcome = run_capped(
+        ["pack", "a.txt", "--title", "Brief", "--classification", "\u202eLAICIFFO\u202c",
+         "-t", "docx", "-o", "pack"],
+        seconds=60,
+        memory_mib=1024,
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert outcome.returncode == 0, outcome.stderr
+    assert "U+202C, U+202E" in outcome.stderr
+    with zipfile.ZipFile(tmp_path / "pack.docx") as docx:
+        xml = "".join(docx.read(n).decode() for n in docx.namelist() if n.endswith(".xml"))
+    assert "LAICIFFO" in xml
+    assert "\u202e" not in xml and "\u202c" not in xml
+
+
+def test_file_names_never_reach_the_terminal_raw(tmp_path: Path) -> None:
+    """Item 16: an escape sequence in a file name could retitle or clear the terminal."""
+    name = "a\x1b]0;pwned\x07.txt"
+    (tmp_path / name).write_bytes(b"Not text: \xfa\xfb\n")
+    outcome = run_capped(["convert", name, "-o", "out"], seconds=30, memory_mib=512, cwd=tmp_path)
+    assert outcome.returncode == 1
+    assert "\x1b" not in outcome.stderr and "\x07" not in outcome.stderr
+    assert "a\\x1b]0;pwned\\x07.txt" in outcome.stderr

@@ -61,7 +61,7 @@ def _set_up_logging(level: int) -> None:
 
         def emit(self, record: logging.LogRecord) -> None:
             kind = "warning" if record.levelno >= logging.WARNING else "info"
-            click.echo(f"briefconv: {kind}: {record.getMessage()}", err=True)
+            click.echo(f"briefconv: {kind}: {_printable(record.getMessage())}", err=True)
 
     log = logging.getLogger("briefconv")
     # One process may run many commands (tests, embedding): replace our handler, never
@@ -144,8 +144,22 @@ def _split_formats(values: Sequence[str]) -> list[str]:
     return out or list(briefconv.DEFAULT_FORMATS)
 
 
+def _printable(text: str) -> str:
+    r"""``text`` safe to print on a terminal: control characters shown as escapes.
+
+    A file named with an escape sequence must not retitle, recolour or clear the user's
+    terminal when an error names it::
+
+        >>> _printable("a\x1b]0;pwned\x07.txt")
+        'a\\x1b]0;pwned\\x07.txt'
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
+
+
 def _fail(message: str) -> None:
-    click.echo(f"briefconv: error: {message}", err=True)
+    click.echo(f"briefconv: error: {_printable(message)}", err=True)
 
 
 _CONVERT_HELP = """Convert each INPUT article into handouts, one file per format.
@@ -271,7 +285,7 @@ def convert(
 
     def progress(number: int, name: str) -> None:
         if show_progress:
-            click.echo(f"[{number}/{len(inputs)}] {name}", err=True)
+            click.echo(f"[{number}/{len(inputs)}] {_printable(name)}", err=True)
 
     failed = _batch.run(job, inputs, jobs, progress=progress, fail=_fail)
     if failed:
@@ -513,7 +527,7 @@ def pack(
 
     def progress(number: int, total: int, name: str) -> None:
         if show_progress:
-            click.echo(f"[{number}/{total}] reading {name}", err=True)
+            click.echo(f"[{number}/{total}] reading {_printable(name)}", err=True)
 
     to_stdout = output == "-"
     where = output  # named in an error without a file name (a full disk, say)

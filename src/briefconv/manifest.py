@@ -113,9 +113,7 @@ def _opt_str(data: dict[str, Any], key: str, path: Path, where: str) -> str | No
     return value.strip()
 
 
-def _confined(
-    base: Path, value: str, path: Path, key: str, allow_outside: bool, what: str
-) -> Path:
+def _confined(base: Path, value: str, path: Path, key: str, allow_outside: bool, what: str) -> Path:
     """``value`` relative to ``base``, refused if it leads outside ``base``."""
     target = base / value
     if allow_outside:

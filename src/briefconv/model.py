@@ -528,6 +528,32 @@ class PackMeta:
             _set_clean(self, name)
         _set_clean(self, "classification")
         _set_clean(self, "language")
+        if self.classification is not None:
+            object.__setattr__(self, "classification", _plain_marking(self.classification))
+
+
+# Bidirectional controls (embeddings, overrides, isolates, marks) and other invisible
+# format characters: in a marking they can make "‮LAICIFFO‬" display as "OFFICIAL".
+_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def _plain_marking(marking: str) -> str:
+    """A classification marking with invisible and direction-changing characters removed.
+
+    A marking must read as it displays; what is removed is reported::
+
+        >>> _plain_marking("\u202eLAICIFFO\u202c")
+        'LAICIFFO'
+    """
+    removed = sorted({f"U+{ord(c):04X}" for c in _INVISIBLE.findall(marking)})
+    if not removed:
+        return marking
+    _log.warning(
+        "removed %d invisible or direction-changing character(s) from the marking: %s",
+        len(removed),
+        ", ".join(removed),
+    )
+    return _INVISIBLE.sub("", marking)
 
 
 @dataclass(frozen=True, slots=True)
