@@ -165,7 +165,10 @@ def test_ctrl_c_exits_130_and_leaves_no_partial_file(tmp_path: Path) -> None:
     os.killpg(proc.pid, signal.SIGINT)
     _, stderr = proc.communicate(timeout=300)
     assert proc.returncode == 130, stderr
-    assert stderr.decode().splitlines()[-1] == "briefconv: interrupted; no output was changed"
+    last = stderr.decode().splitlines()[-1]
+    assert (
+        last == "briefconv: interrupted; every file written is complete, none was left half-written"
+    )
     assert b"Traceback" not in stderr
     names = sorted(p.name for p in out.iterdir())
     assert not [name for name in names if name.endswith(".tmp")], names
@@ -217,3 +220,35 @@ def test_stdin_in_a_batch_runs_in_process(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert sorted(files(tmp_path)) == ["istanbul-talks.epub", "stdin.epub"]
+
+
+def test_sigterm_ends_the_batch_and_its_workers(tmp_path: Path) -> None:
+    """Issue 14, item 15: workers outlived a SIGTERM to the parent, converting on."""
+    big = "\n\n".join([(ROOT / "source" / "istanbul-talks.txt").read_text("utf-8")] * 4)
+    inputs = []
+    for n in range(16):
+        path = tmp_path / f"article-{n:02}.txt"
+        path.write_text(big, encoding="utf-8")
+        inputs.append(str(path))
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        argv("convert", *inputs, "-t", "pdf,docx", "-o", out, "--jobs", "2"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while not (out.is_dir() and any(out.glob("*.pdf"))) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGTERM)  # to the parent only, as a service manager does
+    _, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 143, stderr
+    assert stderr.decode().splitlines()[-1].startswith("briefconv: terminated;")
+    assert b"Traceback" not in stderr
+    # No process of the session is left: the workers ended with the parent.
+    time.sleep(0.5)
+    left = subprocess.run(["pgrep", "-s", str(proc.pid)], capture_output=True, text=True)
+    assert left.stdout.strip() == "", left.stdout
+    names = sorted(p.name for p in out.iterdir())
+    assert not [name for name in names if name.endswith(".tmp")], names
+    assert len(names) < 2 * len(inputs), "the batch was not stopped"

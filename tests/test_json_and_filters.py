@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -207,3 +208,18 @@ def test_failing_filters_are_clear_errors(command: str, message: str) -> None:
         apply_filter(briefconv.read_file(SAMPLE), command)
     assert message in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_a_runaway_filter_is_capped_and_its_processes_killed(tmp_path: Path) -> None:
+    """Issue 14, item 15: a filter's output was kept whole in memory, and its processes
+    outlived its timeout."""
+    article = briefconv.read_file(SAMPLE)
+    with pytest.raises(InputError, match="printed more than 1 MiB"):
+        apply_filter(article, "yes 'endless output'", max_output=2**20)
+    marker = tmp_path / "child-alive"
+    # The filter starts a grandchild that would write a file after the timeout.
+    command = f"(sleep 3; touch {marker}) & sleep 30"
+    with pytest.raises(InputError, match="no answer after 1 s"):
+        apply_filter(article, command, timeout=1)
+    time.sleep(3.5)
+    assert not marker.exists(), "a process of the filter outlived its timeout"

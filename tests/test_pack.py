@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 import briefconv
-from briefconv.model import plain_text
 from briefconv import InputError, PackMeta, Paragraph, Text
-from briefconv.model import HANDOUT_LAYOUT
+from briefconv.model import HANDOUT_LAYOUT, plain_text
 from briefconv.pack import first_sentence, handout, make_pack, reading_time
 from briefconv.wording import cover_text, entry_details, labels, long_date
 

@@ -231,6 +231,11 @@ def _start_worker(job: Job, log_level: int) -> None:
 
     global _worker_job
     signal.signal(signal.SIGINT, _note_interrupt)
+    # The parent's death (below) or a termination signal: finish the input at hand, as
+    # for Ctrl-C, rather than die mid-write (a forked worker would otherwise inherit the
+    # command line's handler and unwind through the pool's machinery).
+    signal.signal(signal.SIGTERM, _note_interrupt)
+    _end_with_parent()
     _worker_job = job
 
     class Collector(logging.Handler):
@@ -251,6 +256,28 @@ def _start_worker(job: Job, log_level: int) -> None:
     # (the parent has given them), rather than print them again with the first input's.
     available_writers()
     _worker_log.clear()
+
+
+def _end_with_parent() -> None:
+    """Have the kernel terminate this worker when its parent dies (Linux), however it dies.
+
+    A parent killed outright (SIGKILL, OOM) runs no clean-up; without this its workers
+    would go on converting inputs nobody waits for. Elsewhere the pool's own pipe closing
+    ends them once their current input is done.
+    """
+    import ctypes
+    import signal
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl in this C library: keep the fallback
+        return
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _note_interrupt(signum: int, frame: object) -> None:

@@ -650,9 +650,32 @@ def formats() -> None:
         click.echo(f"{name:<8}{description}")
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised as an interrupt so that clean-up runs (filters, workers, temp files)."""
+
+
+def _terminate_like_interrupt() -> None:
+    """Make SIGTERM unwind like Ctrl-C, rather than end the process where it stands.
+
+    Python's default leaves filter processes and pool workers running and temporary files
+    behind; unwinding runs the code that kills and removes them.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return  # only the main thread may set handlers (a host calling main() in a thread)
+
+    def handler(signum: int, frame: object) -> None:
+        raise _Terminated
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> Any:
     """Run the command line; exits with 0, 1 (failure), 2 (usage) or 130 (interrupted)."""
     args = list(argv) if argv is not None else sys.argv[1:]
+    _terminate_like_interrupt()
     try:
         # Not standalone: click would turn Ctrl-C into "Aborted!" and exit status 1. In this
         # mode click returns ctx.exit()'s code instead of exiting.
@@ -662,10 +685,17 @@ def main(argv: Sequence[str] | None = None) -> Any:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except (KeyboardInterrupt, click.exceptions.Abort):
-        # Outputs are renamed into place only when complete, so nothing is half-written.
-        click.echo("briefconv: interrupted; no output was changed", err=True)
-        sys.exit(130)
+    except (KeyboardInterrupt, click.exceptions.Abort) as exc:
+        # Outputs are renamed into place only when complete, so nothing is half-written;
+        # in a batch, the files written before the interrupt are whole and stay.
+        # click turns the interrupt into Abort, "from" it: look at the cause too.
+        terminated = isinstance(exc, _Terminated) or isinstance(exc.__cause__, _Terminated)
+        how = "terminated" if terminated else "interrupted"
+        click.echo(
+            f"briefconv: {how}; every file written is complete, none was left half-written",
+            err=True,
+        )
+        sys.exit(143 if terminated else 130)
     except BrokenPipeError:
         # The reader of our stdout went away (e.g. `| head`): not an error worth a message.
         sys.stderr.close()
