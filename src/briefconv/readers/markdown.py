@@ -849,15 +849,22 @@ class _Builder:
         Images are collected into ``images`` as ``(src, alt)``; their alt text stays inline.
         Raw HTML tags are dropped (what was dropped is added to ``html_removed``); the text
         of a ``<script>`` or ``<style>`` element goes with it. ``line`` is where the
-        tokens' block starts, for warnings.
+        tokens' block starts; warnings name the line of the token itself.
         """
         stack: list[tuple[str, str | None, list[Inline]]] = [("root", None, [])]
+        # markdown-it records lines per block only: count the line breaks passed since.
+        breaks = 0
         # One reader per paragraph: it knows whether the text between tags is in a script.
         html = _HtmlText()
         dropped = False  # something was dropped since the last text: "a <iframe></iframe> b"
         for token in tokens:
             kind = token.type
             current = stack[-1][2]
+            here = line + breaks if line is not None else None
+            if kind in ("softbreak", "hardbreak"):
+                breaks += 1
+            elif kind == "html_inline":
+                breaks += token.content.count("\n")
             if kind == "html_inline":
                 html.feed(token.content)
                 self.html_removed |= html.removed
@@ -886,7 +893,7 @@ class _Builder:
             elif kind == "hardbreak":
                 current.append(LineBreak())
             elif kind == "footnote_ref":
-                current.extend(self.footnote(token, current, line, depth))
+                current.extend(self.footnote(token, current, here, depth))
             elif kind == "image":
                 alt = token.content or "".join(c.content for c in token.children or [])
                 images.append((str(token.attrGet("src") or ""), alt))
@@ -897,7 +904,7 @@ class _Builder:
             elif kind == "link_open":
                 written = str(token.attrGet("href") or "")
                 # Autolinks and bare URLs are absolute by construction.
-                url = written if token.info == "auto" else self.link_url(written, line)
+                url = written if token.info == "auto" else self.link_url(written, here)
                 stack.append(("link_open" if url is not None else "text_link", url, []))
             elif kind in ("em_close", "strong_close", "s_close", "link_close") and len(stack) > 1:
                 opened, href, children = stack.pop()
