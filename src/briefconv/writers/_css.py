@@ -322,6 +322,11 @@ def _extended_rules(style: Style) -> list[str]:
             "ul > li.task > span.check:first-child",
             [("display", "inline-block"), ("width", "1.5em"), ("margin-left", "-1.5em")],
         ),
+        # Right to left the box would hang off the wrong side: it starts the text instead.
+        _format(
+            '[dir="rtl"] ul > li.task > span.check:first-child',
+            [("display", "inline"), ("width", "auto"), ("margin-left", "0")],
+        ),
         _format(
             "span.check",
             [
