@@ -36,7 +36,7 @@ from briefconv.model import (
     plain_text,
 )
 from briefconv.pack import handout, make_pack
-from briefconv.styles import Style
+from briefconv.styles import Style, bundled_styles, load_style
 from briefconv.writers import get_writer
 
 from . import readback
@@ -72,6 +72,10 @@ UKRAINIAN = Article(
 )
 
 
+#: The bundled styles besides the default: their roles give the new rules other values.
+OTHER_STYLES = sorted(set(bundled_styles()) - {"default"})
+
+
 def _pack(*articles: Article) -> Pack:
     return make_pack(list(articles), PackMeta(title="Twice the constructs"))
 
@@ -86,6 +90,7 @@ def books(style: Style, tmp_path_factory: pytest.TempPathFactory) -> dict[str, P
         "pack": writer.write_pack(_pack(RICH, RICH), style),
         "hostile": writer.write_pack(handout(HOSTILE), style),
         "ukrainian": writer.write_pack(handout(UKRAINIAN), style),
+        **{f"style-{n}": writer.write_pack(handout(RICH), load_style(n)) for n in OTHER_STYLES},
     }
     paths = {}
     for name, data in made.items():
@@ -103,6 +108,7 @@ def pages(style: Style, tmp_path_factory: pytest.TempPathFactory) -> dict[str, P
         "rich": writer.write_pack(handout(RICH), style),
         "pack": writer.write_pack(_pack(RICH, RICH), style),
         "hostile": writer.write_pack(handout(HOSTILE), style),
+        **{f"style-{n}": writer.write_pack(handout(RICH), load_style(n)) for n in OTHER_STYLES},
     }
     paths = {}
     for name, data in made.items():
@@ -133,7 +139,9 @@ def _text(element: etree._Element) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["rich", "pack", "hostile", "ukrainian"])
+@pytest.mark.parametrize(
+    "name", ["rich", "pack", "hostile", "ukrainian", *(f"style-{n}" for n in OTHER_STYLES)]
+)
 def test_epubcheck_reports_nothing(
     name: str, books: dict[str, Path], epubcheck: Callable[[Path], list[dict[str, Any]]]
 ) -> None:

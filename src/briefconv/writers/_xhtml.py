@@ -510,7 +510,7 @@ def blocks(
     shift: int = 1,
     scope: str | None = None,
 ) -> str:
-    """Blocks as XHTML, one per line, then their footnotes (see :func:`notes_section`).
+    """Blocks as XHTML, one per line, then their footnotes (see :func:`_notes_section`).
 
     Heading level n is ``h{n + shift}`` (at most ``h6``). Headings without an anchor (no
     text: :func:`heading_anchors`) and empty lists are left out; ``language`` is the words'
