@@ -7,6 +7,12 @@ multiples, as in the style file. Every value written here comes from a validated
 except family names and ``extra_css``, which are quoted or passed through as the style's
 author wrote them.
 
+Code blocks, tables, footnotes, strikethrough and task lists get their rules (from the
+``code``, ``table``, ``table_header`` and ``footnote`` roles) only in a stylesheet that
+asks for them (``extended=True``): pages without such markup keep the stylesheet they had.
+Those rules leave text colours to the body unless a role says otherwise and draw their
+backgrounds as translucent tints, so a reading system's night mode still works on them.
+
 With ``[epub] embed_fonts = true`` the EPUB writer passes the faces the text actually uses
 (:func:`font_faces`); each becomes an ``@font-face`` rule naming the family exactly as the
 ``font-family`` declarations do, so a reading system shows the PDF's typeface instead of its
@@ -17,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from briefconv.styles import FontFamily, Role, Style
@@ -153,12 +159,15 @@ def _slug(name: str, taken: set[str]) -> str:
     return slug
 
 
-def stylesheet(style: Style, faces: Sequence[FontFace] = (), *, pack: bool = False) -> str:
+def stylesheet(
+    style: Style, faces: Sequence[FontFace] = (), *, pack: bool = False, extended: bool = False
+) -> str:
     """Return the CSS for ``style``: ``@font-face`` rules, role rules, ``epub.extra_css``.
 
     One ``@font-face`` rule per entry of ``faces``, one rule per selector (with ``pack``,
-    the :data:`PACK_SELECTORS` too), then the style's ``epub.extra_css`` if any, last so
-    that it can override everything.
+    the :data:`PACK_SELECTORS` too; with ``extended``, the rules for code blocks, tables,
+    footnotes, strikethrough and task lists), then the style's ``epub.extra_css`` if any,
+    last so that it can override everything.
 
     >>> from briefconv.styles import load_style
     >>> css = stylesheet(load_style("default"))
@@ -168,6 +177,8 @@ def stylesheet(style: Style, faces: Sequence[FontFace] = (), *, pack: bool = Fal
     rules = [_font_face(face) for face in faces]
     rules += [_rule(selector, style, role, parent) for selector, role, parent in SELECTORS]
     rules += [_code_rule(style), *_BODY_FIXED, _hr_rule(style)]
+    if extended:
+        rules += _extended_rules(style)
     if pack:
         rules += [_rule(sel, style, role, parent) for sel, role, parent in PACK_SELECTORS]
         rules += _PACK_FIXED
@@ -229,6 +240,184 @@ def _rule(selector: str, style: Style, name: str, parent_name: str | None) -> st
         if role.border_color is not None or role.background is not None:
             decl.append(("padding", "0.3em 0.8em"))
     return _format(selector, decl)
+
+
+def _extended_rules(style: Style) -> list[str]:
+    """The rules for code blocks, tables, footnotes, strikethrough and task lists.
+
+    Written only when the content has such markup (``stylesheet(..., extended=True)``),
+    so the stylesheet of an article without any is the one it always had. Text colours
+    are written only where a role's differs from the body's, and backgrounds are
+    translucent tints (:func:`_tint`): a reading system's night mode, which turns the
+    body's colours round, then leaves these boxes readable, dark on a dark page.
+    """
+    body = style.role("body")
+    code = style.role("code")
+    table = style.role("table")
+    header = style.role("table_header")
+    note = style.role("footnote")
+    # A cell rule: the role's own border colour, else a half-transparent grey that shows
+    # on a light page and on a dark one alike.
+    rule = table.border_color or "rgba(128, 128, 128, 0.5)"
+
+    pre = _text_decl(style, "code", "body")
+    pre += _spacing(code, code.space_before, code.space_after)
+    pre += [("margin-right", "0"), ("padding", "0.5em 0.75em")]
+    pre += _background(code.background)
+    if code.border_color is not None:
+        pre.append(("border-left", f"0.25em solid {code.border_color}"))
+    # Long lines wrap, at a space if there is one, else anywhere: a small screen shows
+    # every character of a listing, never a line cut off at the edge (nor a scroll bar a
+    # paginated reader cannot offer). word-wrap is the older name some engines know.
+    pre += [
+        ("white-space", "pre-wrap"),
+        ("word-wrap", "break-word"),
+        ("overflow-wrap", "anywhere"),
+        # A page turn leaves at least four lines of a listing on either side: a short one
+        # (under eight lines) moves whole to the next page, a long one still breaks (where
+        # break-inside: avoid would leave a blank page, or a block cut off in some readers).
+        ("orphans", "4"),
+        ("widows", "4"),
+    ]
+
+    cells = [
+        ("padding", "0.25em 0.5em"),
+        ("vertical-align", "top"),
+        ("text-align", table.align),
+        ("border-bottom", f"1px solid {rule}"),
+        # A table always fits the text column: a long word or URL wraps inside its cell
+        # ("anywhere" also lets the column narrow for it), since e-readers cannot scroll.
+        ("word-wrap", "break-word"),
+        ("overflow-wrap", "anywhere"),
+    ]
+    head = _text_decl(style, "table_header", "table")
+    head += [("vertical-align", "bottom")]
+    head += [("border-bottom", f"2px solid {header.border_color or table.border_color or rule}")]
+    head += _background(header.background)
+
+    # Inside a note everything is the footnote role's text (the "p", "li" and quote
+    # rules would set the body's, list's or quote's); code keeps its own mono face at the
+    # code role's size.
+    note_text = _text_decl(style, "footnote", None)
+    return [
+        _format("pre", pre),
+        "del {\n  text-decoration: line-through;\n}",
+        _format(
+            "table",
+            [
+                *_text_decl(style, "table", "body"),
+                ("width", "100%"),
+                ("border-collapse", "collapse"),
+                *_spacing(table, table.space_before, max(table.space_after, body.space_after)),
+            ],
+        ),
+        _format("th, td", cells),
+        _format("thead th", head),
+        # A row is never split between pages; the header row repeats where engines can.
+        "tr {\n  break-inside: avoid;\n  page-break-inside: avoid;\n}",
+        # A task's box stands where its bullet would; boxes are set in the sans family,
+        # which has them (a serif often lacks ☐ and ☒).
+        "ul > li.task {\n  list-style-type: none;\n}",
+        _format(
+            "ul > li.task > span.check:first-child",
+            [("display", "inline-block"), ("width", "1.5em"), ("margin-left", "-1.5em")],
+        ),
+        # Right to left the box would hang off the wrong side: it starts the text instead.
+        _format(
+            '[dir="rtl"] ul > li.task > span.check:first-child',
+            [("display", "inline"), ("width", "auto"), ("margin-left", "0")],
+        ),
+        _format(
+            "span.check",
+            [
+                ("font-family", _family(style, replace(style.role("list"), font="sans"))),
+                ("font-weight", "normal"),
+                ("font-style", "normal"),
+            ],
+        ),
+        # A note's mark is a small raised number that does not open up the line.
+        "a.noteref {\n  text-decoration: none;\n}",
+        "a.noteref sup {\n  line-height: 0;\n}",
+        _format(
+            "section.footnotes",
+            [("margin-top", "2em"), ("border-top", f"1px solid {rule}")],
+        ),
+        _format("aside.footnote", [("font-size", _em(note.size / body.size)), ("margin", "0")]),
+        _format(
+            "aside.footnote p, aside.footnote li, aside.footnote blockquote",
+            note_text,
+        ),
+        _format(
+            "aside.footnote p, aside.footnote ul, aside.footnote ol",
+            [
+                ("font-size", "1em"),
+                ("margin-top", "0"),
+                ("margin-bottom", _em(note.space_after / note.size)),
+            ],
+        ),
+        _format("aside.footnote pre", [("font-size", _em(code.size / note.size))]),
+        "a.backlink {\n  text-decoration: none;\n}",
+    ]
+
+
+def _text_decl(style: Style, name: str, parent_name: str | None) -> list[tuple[str, str]]:
+    """A role's text declarations: family, size (relative to the parent), colour, face.
+
+    The colour only where it differs from the body's (see :func:`_extended_rules`);
+    ``parent_name`` ``None`` leaves the size to the element's own rule.
+    """
+    role = style.role(name)
+    decl = [("font-family", _family(style, role))]
+    if parent_name is not None:
+        decl.append(("font-size", _em(role.size / style.role(parent_name).size)))
+    if role.color != style.role("body").color:
+        decl.append(("color", role.color))
+    decl += [
+        ("font-weight", "bold" if role.bold else "normal"),
+        ("font-style", "italic" if role.italic else "normal"),
+        ("text-align", role.align),
+        ("line-height", _num(role.line_height)),
+    ]
+    return decl
+
+
+def _spacing(role: Role, before: float, after: float) -> list[tuple[str, str]]:
+    """Space above and below and the indent of a block set in ``role``, in its own ``em``."""
+    return [
+        ("margin-top", _em(before / role.size)),
+        ("margin-bottom", _em(after / role.size)),
+        ("margin-left", _em(role.indent / role.size)),
+    ]
+
+
+def _background(color: str | None) -> list[tuple[str, str]]:
+    """A box's background: the style's colour, then the same as a tint (:func:`_tint`).
+
+    Engines that know ``rgba()`` take the tint, the others the plain colour.
+    """
+    if color is None:
+        return []
+    return [("background-color", color), ("background-color", _tint(color))]
+
+
+def _tint(color: str) -> str:
+    """``#RRGGBB`` as the most transparent ``rgba()`` that looks the same on white.
+
+    On a white page it is the style's colour; on the dark page of a night mode it is a
+    faint tint of it instead of a bright box.
+
+    >>> _tint("#F3F4F6")
+    'rgba(0, 21, 64, 0.047)'
+    >>> _tint("#FFFFFF")
+    'transparent'
+    """
+    rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    alpha = round((255 - min(rgb)) / 255, 3)
+    if alpha == 0:
+        return "transparent"
+    # Over white, a channel c shows as 255 - alpha * (255 - c): solve for c.
+    channels = [max(0, min(255, round(255 - (255 - v) / alpha))) for v in rgb]
+    return f"rgba({channels[0]}, {channels[1]}, {channels[2]}, {_num(alpha)})"
 
 
 def _code_rule(style: Style) -> str:

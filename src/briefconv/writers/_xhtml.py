@@ -15,6 +15,14 @@ are written); what a section says and how it is marked up is decided here, once:
 - :func:`faces`, :func:`page_faces` -- the (role, bold, italic) of every run the sections
   draw, for writers that embed fonts.
 
+Model version 2's nodes: a code block is ``<pre><code class="language-X">``, every
+character kept; a table has a header row of ``<th scope="col">`` and a column's alignment
+on its cells; struck-out text is ``<del>``; a task-list item starts with a box (☒ or ☐)
+spoken as "done" / "not done"; a footnote is a numbered ``doc-noteref`` mark, its note an
+``<aside role="doc-footnote">`` in a "Notes" section that closes the article (numbered
+from 1 in each article; ids carry the article's id in a pack). :func:`has_extended_markup`
+says whether a stylesheet needs their rules.
+
 Every text fragment is escaped; links are live only for allow-listed schemes
 (:func:`~briefconv.writers._links.safe_url`); nothing from the input is ever markup
 (PITFALLS 1 and 5). Every printed word comes from :mod:`briefconv.wording`. The class names
@@ -47,15 +55,23 @@ from typing import assert_never
 from briefconv.model import (
     Block,
     BulletList,
+    CodeBlock,
+    Emphasis,
     Figure,
     Heading,
     Inline,
+    Link,
+    Note,
     OrderedList,
     Pack,
     PackArticle,
     Paragraph,
     Quote,
+    Strikethrough,
+    Strong,
+    Table,
     ThematicBreak,
+    notes_in,
     plain_text,
 )
 from briefconv.pack import heading_id
@@ -86,6 +102,7 @@ __all__ = [
     "direction",
     "document",
     "faces",
+    "has_extended_markup",
     "has_pack_markup",
     "heading_anchors",
     "inlines",
@@ -270,6 +287,52 @@ def has_pack_markup(pack: Pack) -> bool:
     return layout.cover or layout.contents or bool(one_line(pack.meta.classification or ""))
 
 
+def has_extended_markup(pack: Pack) -> bool:
+    """Whether the articles use code blocks, tables, footnotes, strikethrough or task lists.
+
+    A stylesheet for them then needs the rules for that markup
+    (``stylesheet(..., extended=True)``); a pack without any keeps the stylesheet it has
+    always had.
+    """
+    return any(_extended(block) for entry in pack.articles for block in entry.article.blocks)
+
+
+def _extended(block: Block) -> bool:
+    """Whether ``block`` is, or holds, markup of model version 2 (see above)."""
+    match block:
+        case CodeBlock() | Table():
+            return True
+        case BulletList() | OrderedList():
+            if any(check is not None for check in block.checks):
+                return True
+            items = block.items
+            return any(_extended_inlines(item) for item in items) or any(
+                _extended(sub) for _i, sub in block.sublists
+            )
+        case Heading(children=c) | Paragraph(children=c):
+            return _extended_inlines(c)
+        case Quote(paragraphs=paragraphs, attribution=attribution):
+            return _extended_inlines(attribution) or any(
+                _extended_inlines(p.children) for p in paragraphs
+            )
+        case ThematicBreak() | Figure():
+            return False
+        case _:
+            assert_never(block)
+
+
+def _extended_inlines(inlines: tuple[Inline, ...]) -> bool:
+    """Whether ``inlines`` hold struck-out text or a footnote."""
+    for node in inlines:
+        match node:
+            case Strikethrough() | Note():
+                return True
+            case Emphasis(children=c) | Strong(children=c) | Link(children=c):
+                if _extended_inlines(c):
+                    return True
+    return False
+
+
 def marking(text: str | None) -> str:
     """The classification marking as the first line of a page (nothing without one)."""
     text = one_line(text or "")
@@ -338,14 +401,17 @@ def article_section(
     images: Images | None = None,
     title_level: int = 1,
     lang: str | None = None,
+    scope: str | None = None,
 ) -> str:
-    """One article: its header (title, subtitle, byline) and its body, as one section.
+    """One article: its header (title, subtitle, byline), its body and its notes, as one section.
 
     The title is ``h{title_level}`` with the id ``title_id``; the article's own heading
     level n is ``h{title_level + n}`` (at most ``h6``), with the ids of ``anchors`` (from
     :func:`heading_anchors`; headings without one are left out). ``extra`` parts end the
     byline (a pack's reading time). Figures are shown from ``images``. ``lang`` is given
     when the section sits on a page in another language (one HTML page for a whole pack).
+    Footnotes, numbered from 1 in each article, close the section; ``scope`` (the article's
+    id in a pack) starts their ids, so they are unique across the pack.
     """
     meta = entry.article.meta
     title = untitled(meta.title, meta.language)
@@ -362,6 +428,7 @@ def article_section(
         language=meta.language,
         images=images or Images(),
         shift=title_level,
+        scope=scope,
     )
     return (
         _section("bodymatter chapter", title_id, options, lang)
@@ -390,8 +457,47 @@ def heading_anchors(content: Sequence[Block], scope: str | None = None) -> dict[
                 # An empty heading says nothing and would give the nav an entry without
                 # text, which is invalid (PITFALLS 5).
                 where = f"{scope}: " if scope else ""
-                _log.warning("%sblock %d: heading without text left out", where, index + 1)
+                what = " with its footnotes" if notes_in(block) else ""
+                _log.warning("%sblock %d: heading without text left out%s", where, index + 1, what)
     return anchors
+
+
+# The back link's glyph: U+FE0E asks for the text form, so iOS does not draw an emoji.
+_BACK_GLYPH = "\u21a9\ufe0e"
+
+# The task-list boxes: ticked and not; announced by their aria-label, not as symbols.
+_CHECK_GLYPHS = {True: "\u2612", False: "\u2610"}
+
+
+@dataclass(slots=True)
+class _Notes:
+    """An article's footnotes in the order their marks are written, numbered from 1.
+
+    ``prefix`` makes the ids unique on a page that holds several articles (a pack's
+    article id and a hyphen; empty for a handout).
+    """
+
+    prefix: str
+    notes: list[Note] = field(default_factory=list)
+
+    def add(self, note: Note) -> int:
+        """Take ``note`` as the next one; its number."""
+        self.notes.append(note)
+        return len(self.notes)
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What rendering an article's blocks needs besides the blocks themselves.
+
+    ``notes`` collects the footnotes met; ``None`` inside a note (a note holds no notes).
+    """
+
+    options: Options
+    language: str
+    images: Images
+    shift: int
+    notes: _Notes | None
 
 
 def blocks(
@@ -402,98 +508,230 @@ def blocks(
     language: str,
     images: Images,
     shift: int = 1,
+    scope: str | None = None,
 ) -> str:
-    """Blocks as XHTML, one per line; heading level n is ``h{n + shift}`` (at most ``h6``).
+    """Blocks as XHTML, one per line, then their footnotes (see :func:`_notes_section`).
 
-    Headings without an anchor (no text: :func:`heading_anchors`) and empty lists are left
-    out; ``language`` is the words' language for an image that cannot be shown.
+    Heading level n is ``h{n + shift}`` (at most ``h6``). Headings without an anchor (no
+    text: :func:`heading_anchors`) and empty lists are left out; ``language`` is the words'
+    language (an image that cannot be shown, the notes' heading, spoken labels). ``scope``
+    (an article's id in a pack) starts the footnotes' ids, unique across the pack.
     """
-    parts = (
-        _block(block, anchors.get(index), options, language, images, shift)
-        for index, block in enumerate(content)
-    )
-    return "".join(part + "\n" for part in parts if part)
+    notes = _Notes(f"{scope}-" if scope else "")
+    context = _Context(options, language, images, shift, notes)
+    parts = (_block(block, anchors.get(index), context) for index, block in enumerate(content))
+    body = "".join(part + "\n" for part in parts if part)
+    return body + _notes_section(notes, context)
 
 
-def _block(
-    block: Block,
-    anchor: str | None,
-    options: Options,
-    language: str,
-    images: Images,
-    shift: int,
-) -> str:
+def _block(block: Block, anchor: str | None, context: _Context) -> str:
     """One block as XHTML (see :func:`blocks`)."""
     match block:
         case Heading(level=level, children=children):
-            if anchor is None:  # no text: see heading_anchors
+            if anchor is None:  # no text: see heading_anchors (its notes go with it)
                 return ""
-            tag = f"h{min(level + shift, 6)}"
-            return f'<{tag} id="{anchor}">{inlines(children)}</{tag}>'
+            tag = f"h{min(level + context.shift, 6)}"
+            return f'<{tag} id="{anchor}">{_inlines(children, context)}</{tag}>'
         case Paragraph(children=children):
-            return f"<p>{inlines(children)}</p>"
+            return f"<p>{_inlines(children, context)}</p>"
         case Quote(paragraphs=paragraphs, attribution=attribution):
-            parts = [f"<p>{inlines(p.children)}</p>" for p in paragraphs]
+            parts = [f"<p>{_inlines(p.children, context)}</p>" for p in paragraphs]
             if plain_text(attribution).strip():
-                parts.append(f'<p class="attribution">{ATTRIBUTION_DASH}{inlines(attribution)}</p>')
+                dash = ATTRIBUTION_DASH
+                parts.append(f'<p class="attribution">{dash}{_inlines(attribution, context)}</p>')
+            elif any(isinstance(run.note, Note) for run in flatten(attribution)):
+                # A note's mark needs text to stand in; a mark alone is not shown.
+                _log.warning("footnote in an attribution without text left out")
             return "<blockquote>\n" + "\n".join(parts) + "\n</blockquote>"
         case BulletList() | OrderedList():
-            return _list(block)
+            return _list(block, context)
         case ThematicBreak():
             return "<hr/>"
         case Figure(alt=alt, path=path):
             alt = one_line(alt)
-            image = images.get(path) if path is not None else None
+            image = context.images.get(path) if path is not None else None
             if image is None:
                 # Remote or refused (the reader said so), or unreadable (said above).
-                text = image_text(alt, language)
+                text = image_text(alt, context.language)
                 return f'<p class="image-missing"><em>{escape(text)}</em></p>'
             # alt is always there; empty marks a decorative image.
-            src = escape(options.image_src(image))
+            src = escape(context.options.image_src(image))
             return f'<figure><img src="{src}" alt="{escape(alt)}"/></figure>'
+        case CodeBlock(text=text, language=code_language):
+            return _code_block(text, code_language)
+        case Table():
+            return _table(block, context)
         case _:
             assert_never(block)
 
 
-def _list(block: BulletList | OrderedList) -> str:
-    """Render a list, its nested lists inside their items' ``<li>``.
+def _code_block(text: str, code_language: str | None) -> str:
+    """A code block: ``<pre><code>``, every character as written, escaped.
+
+    The fence's info word becomes the ``language-X`` class that highlighters and pandoc
+    read; anything after its first word (attributes some dialects allow) is dropped.
+    ``<pre>`` itself has no attribute: pandoc reads a ``<pre>`` with any as the code
+    block's attributes and drops the ``<code>``'s language. ``<code>`` opens right after
+    ``<pre>``, so an HTML parser, which drops a line break directly after ``<pre>``, keeps
+    a leading blank line of the code.
+    """
+    word = (code_language or "").split()
+    cls = f' class="language-{escape(word[0])}"' if word else ""
+    return f"<pre><code{cls}>{escape(text)}</code></pre>"
+
+
+def _table(table: Table, context: _Context) -> str:
+    """A table: a header row of ``<th scope="col">``, body rows of ``<td>``.
+
+    A column's alignment is a ``style`` attribute on each of its cells, as pandoc writes
+    it: it belongs to the article (like a list's start number), not to the house style, so
+    it holds where a mail client drops the page's ``<style>``, and pandoc reads it back.
+    """
+    aligns = [
+        f' style="text-align: {align}"' if align != "default" else "" for align in table.align
+    ]
+
+    def row(cells: tuple[tuple[Inline, ...], ...], tag: str, scope: str = "") -> str:
+        return (
+            "<tr>"
+            + "".join(
+                f"<{tag}{scope}{align}>{_inlines(cell, context)}</{tag}>"
+                for cell, align in zip(cells, aligns, strict=True)
+            )
+            + "</tr>\n"
+        )
+
+    head = "<thead>\n" + row(table.header, "th", ' scope="col"') + "</thead>\n"
+    # A table of a header alone has no body rather than an empty one.
+    body = "<tbody>\n" + "".join(row(r, "td") for r in table.rows) + "</tbody>\n"
+    return "<table>\n" + head + (body if table.rows else "") + "</table>"
+
+
+def _list(block: BulletList | OrderedList, context: _Context) -> str:
+    """Render a list, its nested lists inside their items' ``<li>``, in reading order.
 
     An empty list is left out (it has nothing to show); a nested list under an item that
-    does not exist goes under the last item, with a warning.
+    does not exist goes under the last item, with a warning. A task list's items start
+    with their box (see :func:`_check`).
     """
     items = block.items
     if not items:
         if block.sublists:
             _log.warning("list without items: its nested lists are shown on their own")
-            return "\n".join(filter(None, (_list(sub) for _i, sub in block.sublists)))
+            return "\n".join(filter(None, (_list(sub, context) for _i, sub in block.sublists)))
         _log.debug("empty list left out")
         return ""
-    nested: dict[int, list[str]] = {}
+    nested: dict[int, list[BulletList | OrderedList]] = {}
     for index, sublist in block.sublists:
         if not 0 <= index < len(items):
             _log.warning(
                 "nested list under item %d of %d: put under the last item", index + 1, len(items)
             )
             index = len(items) - 1
-        if html := _list(sublist):
-            nested.setdefault(index, []).append(html)
-    lis = "".join(
-        f"<li>{inlines(item)}</li>\n"
-        if index not in nested
-        else f"<li>{inlines(item)}\n" + "\n".join(nested[index]) + "\n</li>\n"
-        for index, item in enumerate(items)
-    )
+        nested.setdefault(index, []).append(sublist)
+    lis: list[str] = []
+    for index, item in enumerate(items):
+        # Each item before the lists nested under it: footnotes are numbered as read.
+        check = block.checks[index] if block.checks else None
+        head = _inlines(item, context)
+        if check is not None:
+            head = _check(check, context.language) + " " + head
+        subs = [html for sub in nested.get(index, ()) if (html := _list(sub, context))]
+        open_tag = '<li class="task">' if check is not None else "<li>"
+        if subs:
+            lis.append(f"{open_tag}{head}\n" + "\n".join(subs) + "\n</li>\n")
+        else:
+            lis.append(f"{open_tag}{head}</li>\n")
     if isinstance(block, BulletList):
-        return f"<ul>\n{lis}</ul>"
+        return "<ul>\n" + "".join(lis) + "</ul>"
     start = f' start="{block.start}"' if block.start != 1 else ""
-    return f"<ol{start}>\n{lis}</ol>"
+    return f"<ol{start}>\n" + "".join(lis) + "</ol>"
+
+
+def _check(done: bool, language: str) -> str:
+    """A task-list item's box, ☒ or ☐, that a screen reader speaks as "done" / "not done".
+
+    Text with ``role="img"`` and an ``aria-label`` rather than a disabled
+    ``<input type="checkbox">``: every reading system draws a character, while form
+    controls are optional in EPUB (several e-readers draw none), and a checkbox needs a
+    ``<label>`` besides. The symbol is spoken by its label, never as "ballot box with x".
+    """
+    words = labels(language)
+    label = words.done if done else words.not_done
+    glyph = _CHECK_GLYPHS[done]
+    return f'<span class="check" role="img" aria-label="{escape(label)}">{glyph}</span>'
+
+
+def _notes_section(notes: _Notes, context: _Context) -> str:
+    """The article's footnotes after its body: a heading, then one ``<aside>`` per note.
+
+    Each note is an ``<aside>`` with ``role="doc-footnote"`` (and ``epub:type="footnote"``
+    in EPUB), not an item of an ``<ol>`` of endnotes: the ARIA role for an endnote list item
+    (``doc-endnote``) is deprecated, and an ``epub:type`` without its role is an Ace
+    finding; EPUB 3's structural semantics, Apple Books and Kobo pop a footnote ``<aside>``
+    up where its mark is tapped (Apple Books then leaves it out of the page flow). The
+    note's number is written out, since a pop-up shows no list number; it ends with a back
+    link to its mark.
+    """
+    if not notes.notes:
+        return ""
+    words = labels(context.language)
+    prefix = notes.prefix
+    tag = f"h{min(context.shift + 1, 6)}"
+    # A note's own blocks meet no notes: the model forbids a note in a note.
+    inner = replace(context, notes=None)
+    epub_type = ' epub:type="footnote"' if context.options.epub_types else ""
+    out = [
+        f'<section class="footnotes" aria-labelledby="{prefix}notes">\n',
+        f'<{tag} id="{prefix}notes">{escape(words.notes)}</{tag}>\n',
+    ]
+    for number, note in enumerate(notes.notes, 1):
+        lead = f'<span class="note-number">{number}.</span> '
+        back = (
+            f'<a class="backlink" href="#{prefix}fnref-{number}" role="doc-backlink"'
+            f' aria-label="{escape(words.back)}">{_BACK_GLYPH}</a>'
+        )
+        parts: list[str] = []
+        last = len(note.blocks) - 1
+        for index, block in enumerate(note.blocks):
+            # The number starts the first paragraph and the back link ends the last one;
+            # a list or code block at either end gets a line of its own for them.
+            head = lead if index == 0 else ""
+            tail = " " + back if index == last else ""
+            if isinstance(block, Paragraph):
+                parts.append(f"<p>{head}{_inlines(block.children, inner)}{tail}</p>")
+                continue
+            if head:
+                parts.append(f"<p>{head.rstrip()}</p>")
+            if html := _block(block, None, inner):
+                parts.append(html)
+            if tail:
+                parts.append(f"<p>{tail.lstrip()}</p>")
+        if not parts:  # a note without text still has its number and its way back
+            parts.append(f"<p>{lead}{back}</p>")
+        out.append(
+            f'<aside class="footnote" id="{prefix}fn-{number}"{epub_type} role="doc-footnote">\n'
+            + "\n".join(parts)
+            + "\n</aside>\n"
+        )
+    out.append("</section>\n")
+    return "".join(out)
 
 
 def inlines(inlines: tuple[Inline, ...]) -> str:
-    """Inline content as escaped XHTML; neighbouring runs with one URL share one ``<a>``."""
+    """Inline content as escaped XHTML; neighbouring runs with one URL share one ``<a>``.
+
+    For text outside an article's blocks (a byline): footnote marks are left out, since
+    only :func:`blocks` has a place for their notes.
+    """
+    return _inlines(inlines, None)
+
+
+def _inlines(inlines: tuple[Inline, ...], context: _Context | None) -> str:
+    """:func:`inlines`, with footnote marks numbered into ``context.notes``."""
     out: list[str] = []
     for url, group in groupby(flatten(inlines), key=lambda run: run.url):
-        inner = "".join(_run(run) for run in group)
+        inner = "".join(_run(run, context) for run in group)
         if url is None:
             out.append(inner)
             continue
@@ -508,22 +746,47 @@ def inlines(inlines: tuple[Inline, ...]) -> str:
     return "".join(out)
 
 
-def _run(run: Run) -> str:
-    """One styled run: escaped text in ``<em>`` and/or ``<strong>``.
+def _run(run: Run, context: _Context | None) -> str:
+    """One styled run: escaped text in ``<del>``, ``<em>`` and/or ``<strong>``.
 
     Inline code is ``<code>`` (set in the style's mono family by the stylesheet); a hard
-    line break is ``<br/>``.
+    line break is ``<br/>``; struck-out text is ``<del>``, which screen readers announce as
+    deleted; a footnote is its mark (see :func:`_note_mark`).
     """
+    if run.note is not None:
+        return _note_mark(run.note, context)
     if run.line_break:
         return "<br/>"
     text = escape(run.text)
     if run.code:
         text = f"<code>{text}</code>"
+    if run.strike:
+        text = f"<del>{text}</del>"
     if run.italic:
         text = f"<em>{text}</em>"
     if run.bold:
         text = f"<strong>{text}</strong>"
     return text
+
+
+def _note_mark(note: Note, context: _Context | None) -> str:
+    """A footnote's mark: its number, superscript, linked to the note after the article.
+
+    ``role="doc-noteref"`` (and ``epub:type="noteref"`` in EPUB, which makes reading
+    systems pop the note up); the spoken name is "Note 1", not a bare "1". Without notes to
+    collect into (a byline, or inside a note) nothing is written.
+    """
+    if context is None or context.notes is None:
+        _log.debug("footnote outside an article's blocks left out")
+        return ""
+    notes = context.notes
+    number = notes.add(note)
+    epub_type = ' epub:type="noteref"' if context.options.epub_types else ""
+    label = labels(context.language).note.format(n=number)
+    return (
+        f'<a class="noteref" href="#{notes.prefix}fn-{number}" id="{notes.prefix}fnref-{number}"'
+        f'{epub_type} role="doc-noteref" aria-label="{escape(label)}"><sup>{number}</sup></a>'
+    )
 
 
 def faces(
@@ -538,43 +801,52 @@ def faces(
 
     Mirrors :func:`article_section`, so a writer that embeds fonts embeds only faces that
     are really drawn; ``extra`` are the byline's added parts (a pack's reading time).
+    Inside a note, text is the ``footnote`` role's (the stylesheet sets a note's
+    paragraphs, lists and quotes in it), code the ``code`` role's.
     """
     article = entry.article
     meta = article.meta
     uses: list[Face] = [(style.role("title"), False, False)]
+    notes: list[Note] = []
 
     def add(role: str, inlines: tuple[Inline, ...]) -> None:
         base = style.role(role)
         for run in flatten(inlines):
             if run.line_break:
                 continue
+            if run.note is not None:
+                notes.append(run.note)
+                uses.append((base, False, False))  # the mark's number
+                continue
             # Inline code keeps the role's weight and slant but is set in the mono family.
             uses.append((replace(base, font="mono") if run.code else base, run.bold, run.italic))
 
-    def add_list(block: BulletList | OrderedList) -> None:
+    def add_list(block: BulletList | OrderedList, role: str) -> None:
+        if any(check is not None for check in block.checks):
+            # The boxes are set upright in the sans family, which has them (see _css).
+            check = replace(style.role(role), font="sans", bold=False, italic=False)
+            uses.append((check, False, False))
         for item in block.items:
-            add("list", item)
+            add(role, item)
         for _index, sublist in block.sublists:
-            add_list(sublist)
+            add_list(sublist, role)
 
-    if one_line(meta.subtitle or ""):
-        uses.append((style.role("subtitle"), False, False))
-    add("byline", byline(meta, extra=extra))
-    for index, block in enumerate(article.blocks):
+    def add_block(index: int, block: Block, note: bool) -> None:
         match block:
             case Heading(level=level, children=children):
                 if index in anchors:
                     add(f"heading{min(level, 3)}", children)
             case Paragraph(children=children):
-                add("body", children)
+                add("footnote" if note else "body", children)
             case Quote(paragraphs=paragraphs, attribution=attribution):
                 for quoted in paragraphs:
-                    add("quote", quoted.children)
+                    add("footnote" if note else "quote", quoted.children)
                 if plain_text(attribution).strip():
-                    uses.append((style.role("quote_attribution"), False, False))  # the dash
-                    add("quote_attribution", attribution)
+                    role = "footnote" if note else "quote_attribution"
+                    uses.append((style.role(role), False, False))  # the dash
+                    add(role, attribution)
             case BulletList() | OrderedList():
-                add_list(block)
+                add_list(block, "footnote" if note else "list")
             case ThematicBreak():
                 pass
             case Figure(path=path):
@@ -582,8 +854,29 @@ def faces(
                 # cannot be shown becomes "[Image: alt]" in italic body text.
                 if path is None or images is None or images.get(path) is None:
                     uses.append((style.role("body"), False, True))
+            case CodeBlock(text=text):
+                if text:
+                    uses.append((style.role("code"), False, False))
+            case Table(header=header, rows=rows):
+                for cell in header:
+                    add("table_header", cell)
+                for row in rows:
+                    for cell in row:
+                        add("table", cell)
             case _:
                 assert_never(block)
+
+    if one_line(meta.subtitle or ""):
+        uses.append((style.role("subtitle"), False, False))
+    add("byline", byline(meta, extra=extra))
+    for index, block in enumerate(article.blocks):
+        add_block(index, block, note=False)
+    if notes:
+        uses.append((style.role("heading1"), False, False))  # "Notes"
+        uses.append((style.role("footnote"), False, False))  # numbers, back links
+        for note in notes:
+            for block in note.blocks:
+                add_block(-1, block, note=True)
     return uses
 
 

@@ -221,7 +221,13 @@ def write_book(pack: Pack, style: Style) -> bytes:
     if EpubOptions.of(style).embed_fonts:
         faces = font_faces(style, parts.uses)
     # The pack's own markup (cover, contents, marking) needs its rules; a handout has none.
-    css = stylesheet(style, faces, pack=_xhtml.has_pack_markup(pack)).encode()
+    # Code, tables and notes need theirs only where an article has them.
+    css = stylesheet(
+        style,
+        faces,
+        pack=_xhtml.has_pack_markup(pack),
+        extended=_xhtml.has_extended_markup(pack),
+    ).encode()
     items = [
         *parts.documents,
         epub.EpubItem(uid="css", file_name=CSS, media_type="text/css", content=css),
@@ -283,6 +289,8 @@ def _chapter_pages(pack: Pack, parts: _Parts, style: Style, images: _xhtml.Image
             anchors=chapter.anchors,
             extra=extra,
             images=images,
+            # A handout keeps plain note ids ("fn-1"); a pack's carry the article's id.
+            scope=None if handout else entry.id,
         )
         body = _xhtml.marking(pack.meta.classification) + section
         language = _xhtml.language(entry.article.meta.language)

@@ -60,11 +60,10 @@ class HtmlWriter:
         images = _xhtml.Images()
         for entry in pack.articles:
             images.collect(entry.article.blocks)
-        options = _xhtml.Options(
-            image_src=_data_uri,
-            stylesheet=_style_element(stylesheet(style, pack=_xhtml.has_pack_markup(pack))),
-            xml=False,
+        css = stylesheet(
+            style, pack=_xhtml.has_pack_markup(pack), extended=_xhtml.has_extended_markup(pack)
         )
+        options = _xhtml.Options(image_src=_data_uri, stylesheet=_style_element(css), xml=False)
 
         body = [_xhtml.marking(meta.classification)]
         if layout.cover:
@@ -93,6 +92,7 @@ class HtmlWriter:
                 extra=extra,
                 images=images,
                 lang=lang if lang != page_language else None,
+                scope=None if handout else entry.id,
             )
             body.append(section)
         body.append("</main>\n")
