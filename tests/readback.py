@@ -61,6 +61,20 @@ def words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text)
 
 
+def found_words(extracted: str) -> set[str]:
+    """The words of an extracted text, each also without a footnote mark glued to its end.
+
+    A mark printed right after a word ("120 days¹") extracts as one token ("days1") from
+    PDF and from markup alike; the word is there all the same::
+
+        >>> sorted(found_words("120 days1 and 2026"))
+        ['120', '2026', 'and', 'days', 'days1']
+    """
+    found = set(words(extracted))
+    found |= {m.group(1) for t in found if (m := re.fullmatch(r"(.*[^\W\d_])\d{1,3}", t))}
+    return found
+
+
 def flat(text: str) -> str:
     """Undo line-end hyphenation and collapse white space, for word comparisons.
 

@@ -28,7 +28,7 @@ from briefconv.model import Article
 from briefconv.writers import available_writers
 
 from .conftest import CASES, SAMPLE
-from .readback import EXTRACTORS, article_text, pack_text, words
+from .readback import EXTRACTORS, article_text, found_words, pack_text, words
 
 HOSTILE_DIR = Path(__file__).resolve().parent / "hostile"
 WRITERS = list(available_writers())
@@ -41,6 +41,7 @@ WARNS_ON_PURPOSE = {
     "breaks-images.md": ("is not fetched", "is outside the article's folder"),
     "full.md": ("is not fetched",),
     "raw-html.md": ("raw HTML removed",),
+    "footnotes.md": ("has no definition", "is never referenced"),
 }
 #: Hostile inputs that convert: markup, XML and invisible or bidi characters in the text.
 HOSTILE_CASES = [
@@ -111,7 +112,7 @@ def _extractor(fmt: str) -> Callable[[bytes], str]:
 
 
 def _missing_words(text: str, extracted: str) -> list[str]:
-    found = set(words(extracted))
+    found = found_words(extracted)
     return [w for w in words(text) if w not in found]
 
 
