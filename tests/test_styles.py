@@ -237,3 +237,30 @@ def test_the_readme_shows_the_declared_options() -> None:
 
     text = README.read_text(encoding="utf-8")
     assert regenerated(text) == text, f"{README} is out of date: run `{COMMAND}`"
+
+
+@pytest.mark.parametrize(
+    ("table", "line", "key"),
+    [
+        ("roles.body", "indent = -500", "roles.body.indent: -500 is out of range"),
+        ("roles.body", "indent = 300", "roles.body.indent: 300 pt is out of range"),
+        ("roles.quote", "indent = 100000", "roles.quote.indent: 100000 is out of range"),
+        ("roles.body", "size = nan", "roles.body.size: nan is out of range"),
+        ("roles.body", "size = inf", "roles.body.size: inf is out of range"),
+        ("roles.title", "size = 1e308", "roles.title.size: 1e+308 is out of range"),
+        ("roles.title", "size = 2000", "roles.title.size: 2000 is out of range"),
+        ("roles.body", "line_height = nan", "roles.body.line_height: nan is out of range"),
+        ("roles.body", "space_after = -3", "roles.body.space_after: -3 is out of range"),
+        ("page", 'margin = "-5mm"', "page.margin: '-5mm' is out of range"),
+        ("page", "margin_left = -10", "page.margin_left: -10 is out of range"),
+    ],
+)
+def test_style_values_out_of_range_name_the_key(
+    tmp_path: Path, table: str, line: str, key: str
+) -> None:
+    """Issue 14, item 11: these passed validation and lost text (indent) or failed later."""
+    path = tmp_path / "odd.toml"
+    path.write_text(f'based_on = "default"\n[{table}]\n{line}\n', encoding="utf-8")
+    with pytest.raises(StyleError) as info:
+        load_style(path)
+    assert str(info.value).startswith(f"{path}: {key}")

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -97,6 +98,13 @@ _PAGE_SIZES: dict[str, tuple[float, float]] = {
     "A5": (419.5276, 595.2756),
     "LETTER": (612.0, 792.0),
 }
+#: The largest length a style may give (200 in, the most a PDF page may measure).
+_MAX_LENGTH = 14400.0
+#: Font sizes a style may give: large enough for a poster title, small enough to fit a page.
+_SIZES = (2.0, 144.0)
+#: Space around a block, and line spacing as a multiple of the size.
+_MAX_SPACE = 288.0
+_LINE_HEIGHTS = (0.5, 4.0)
 _UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
 _LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in)?\s*$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -353,14 +361,23 @@ def _resolve(data: dict[str, Any], path: Path) -> Style:
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise StyleError(f"{path}: roles.{name}: unknown role{hint}")
     roles = {name: _resolve_role(name, roles_data, path, ()) for name in ROLE_NAMES}
+    page = _resolve_page(_table(data, "page", path), path)
+    # An indent may take at most half the text width: more squeezes the text to a few
+    # letters a line (PDF lost 268 of 277 words at indent = 100000).
+    widest = (page.width - page.margin_left - page.margin_right) / 2
     for name, role in roles.items():
         if role.font not in fonts:
             raise StyleError(f"{path}: roles.{name}.font: no family {role.font!r} in [fonts]")
+        if role.indent > widest:
+            raise StyleError(
+                f"{path}: roles.{name}.indent: {role.indent:g} pt is out of range: expected "
+                f"0 to {widest:g} pt (half the text width)"
+            )
     return Style(
         name=_str(data.get("name", path.stem), "name", path),
         description=_str(data.get("description", ""), "description", path),
         path=path,
-        page=_resolve_page(_table(data, "page", path), path),
+        page=page,
         fonts=fonts,
         roles=roles,
         options=formats,
@@ -427,15 +444,32 @@ def _str(value: object, key: str, path: Path) -> str:
     return value
 
 
-def _length(value: object, key: str, path: Path) -> float:
-    """A length in points from a number (points) or a string with a unit."""
+def _length(
+    value: object, key: str, path: Path, low: float = 0.0, high: float = _MAX_LENGTH
+) -> float:
+    """A length in points from a number (points) or a string with a unit, in [low, high].
+
+    Finite and in range, checked here where the key is known: ``nan``, ``inf``, ``1e308``
+    or a negative margin would otherwise fail later with no key named, or lose text.
+    """
     if isinstance(value, bool):
         raise StyleError(f"{path}: {key}: expected a length such as 12, '12pt' or '20mm'")
     if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str) and (m := _LENGTH.match(value)):
-        return float(m.group(1)) * _UNITS[m.group(2) or "pt"]
-    raise StyleError(f"{path}: {key}: expected a length such as 12, '12pt' or '20mm'")
+        points = float(value)
+    elif isinstance(value, str) and (m := _LENGTH.match(value)):
+        points = float(m.group(1)) * _UNITS[m.group(2) or "pt"]
+    else:
+        raise StyleError(f"{path}: {key}: expected a length such as 12, '12pt' or '20mm'")
+    if not math.isfinite(points) or not low <= points <= high:
+        raise StyleError(
+            f"{path}: {key}: {value!r} is out of range: expected {_pt(low)} to {_pt(high)}"
+        )
+    return points
+
+
+def _pt(points: float) -> str:
+    """``12.0`` -> ``12 pt`` (for range messages)."""
+    return f"{points:g} pt"
 
 
 def _resolve_page(page: dict[str, Any], path: Path) -> Page:
@@ -563,11 +597,21 @@ def _resolve_role(name: str, roles: dict[str, Any], path: Path, chain: tuple[str
             raise unknown_key(path, where, key, [*_ROLE_DEFAULTS, "based_on"])
         if key == "font":
             values[key] = _str(value, where, path)
-        elif key in ("size", "space_before", "space_after", "indent"):
+        elif key == "size":
+            values[key] = _length(value, where, path, *_SIZES)
+        elif key in ("space_before", "space_after"):
+            values[key] = _length(value, where, path, 0.0, _MAX_SPACE)
+        elif key == "indent":
+            # The upper bound depends on the page: checked once page and roles are known.
             values[key] = _length(value, where, path)
         elif key == "line_height":
-            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            if isinstance(value, bool) or not isinstance(value, int | float):
                 raise StyleError(f"{path}: {where}: expected a positive number (multiple of size)")
+            if not math.isfinite(value) or not _LINE_HEIGHTS[0] <= value <= _LINE_HEIGHTS[1]:
+                low, high = _LINE_HEIGHTS
+                raise StyleError(
+                    f"{path}: {where}: {value!r} is out of range: expected {low:g} to {high:g}"
+                )
             values[key] = float(value)
         elif key in ("bold", "italic"):
             if not isinstance(value, bool):
