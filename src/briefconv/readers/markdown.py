@@ -237,7 +237,7 @@ class MarkdownReader:
             data = _toml_front_matter(toml_match.group(1) or "", where)
             return data, text[toml_match.end() :], toml_match.group(0).count("\n")
         try:
-            data = yaml.safe_load(match.group(1) or "") or {}
+            data = yaml.load(match.group(1) or "", Loader=_FrontMatterLoader) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = f":{mark.line + 2}" if mark is not None else ""
@@ -246,6 +246,20 @@ class MarkdownReader:
         if not isinstance(data, dict):
             raise InputError(f"{where}:2: front matter must be a mapping of keys to values")
         return data, text[match.end() :], match.group(0).count("\n")
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without aliases: front matter never needs them, and a few
+    hundred bytes of nested aliases (a "billion laughs") expand to gigabytes."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """Refuse an alias (``*name``) where the safe loader would expand it."""
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in front matter", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 def _toml_front_matter(source: str, where: str) -> dict[str, Any]:
