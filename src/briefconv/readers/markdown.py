@@ -249,8 +249,11 @@ class MarkdownReader:
 
 
 class _FrontMatterLoader(yaml.SafeLoader):
-    """PyYAML's safe loader without aliases: front matter never needs them, and a few
-    hundred bytes of nested aliases (a "billion laughs") expand to gigabytes."""
+    """PyYAML's safe loader without aliases.
+
+    Front matter never needs them, and a few hundred bytes of nested aliases (a "billion
+    laughs") expand to gigabytes.
+    """
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         """Refuse an alias (``*name``) where the safe loader would expand it."""
