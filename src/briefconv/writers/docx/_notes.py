@@ -5,9 +5,18 @@ python-docx has no footnote API, so the part is built here as Word writes it: a
 Word draws above the notes, then one ``w:footnote`` per note, numbered 1, 2, ... across
 the whole document (so the ids of a pack's articles never clash). The part is related
 from ``document.xml`` and gets its content-type override when python-docx saves it;
-``w:footnotePr`` in ``settings.xml`` names the separators, as Word's own files do. In a
-pack every section restarts its numbering (``w:numRestart`` "eachSect"), so each article
-numbers its notes from 1 as the model asks.
+``w:footnotePr`` in ``settings.xml`` names the separators, as Word's own files do.
+
+In a pack each article numbers its notes from 1, as the model asks: every section
+restarts (``w:numRestart`` "eachSect", each article being a section). That is said once
+for the whole document in ``settings.xml``, where Word reads it for every section that
+says nothing itself, and once in the body's own (last) ``w:sectPr``, the only place
+LibreOffice 7.4 reads it: it takes it as "restart at each chapter", a chapter starting at
+each ``Heading 1``, which in a pack is an article's title. (LibreOffice numbers every
+note 0 when more than one section says it, so the other sections do not.) A handout is
+one section and numbers its notes straight through; a template's "eachSect" (pandoc's
+reference document has one) is dropped there, as it means nothing to Word in a document
+of one section and would make LibreOffice restart at each of the article's headings.
 
 A template's footnotes part (``[docx] template``) is replaced by a copy holding only its
 separators: its notes belonged to the template's body text, which is never shipped.
@@ -46,6 +55,7 @@ _AFTER_FOOTNOTE_PR: tuple[str, ...] = (
     "w:decimalSymbol", "w:listSeparator",
 )  # fmt: skip
 
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _HEAD_REFERENCES = frozenset({qn("w:headerReference"), qn("w:footerReference")})
 _W_FOOTNOTE = qn("w:footnote")
 _W_ID = qn("w:id")
@@ -97,27 +107,34 @@ class Footnotes:
     def finish(self, *, restart: bool) -> None:
         """Name the separators in settings if notes exist; ``restart`` numbering per section.
 
-        With ``restart`` every section numbers its notes from 1. Called once the body is
-        complete, so every section's ``w:sectPr`` exists. Only a pack restarts (each
-        article is a section): LibreOffice reads "restart each section" as "restart at
-        each ``Heading 1``", which in a pack is each article's title but in a handout
-        each of its sections.
+        With ``restart`` (a pack) every section numbers its notes from 1 (see the module's
+        documentation for where that is said). Called once the body is complete.
         """
         if not self.used:
             return
         settings = self._doc.settings.element
-        if settings.find(qn("w:footnotePr")) is None:
+        props = settings.find(qn("w:footnotePr"))
+        if props is None:
             props = el("w:footnotePr")
             for note_id in self._separator_ids:
                 props.append(el("w:footnote", id=str(note_id)))
             settings.insert_element_before(props, *_AFTER_FOOTNOTE_PR)
+        body_sect = self._doc.element.body.find(qn("w:sectPr"))
         if restart:
-            for sect in self._doc.element.body.iter(qn("w:sectPr")):
-                _restart_each_section(sect)
+            _restart_each_section(props)
+            if body_sect is not None:
+                _restart_each_section(_section_footnote_props(body_sect))
+        elif body_sect is not None:
+            for old in body_sect.xpath('./w:footnotePr/w:numRestart[@w:val="eachSect"]'):
+                section_props = old.getparent()
+                section_props.remove(old)
+                if len(section_props) == 0:
+                    body_sect.remove(section_props)
 
     def _create(self) -> None:
         """Add a footnotes part holding Word's two separators, related from the document."""
-        root = parse_xml(f'<w:footnotes xmlns:w="{W_NS}"/>'.encode())
+        # r: is declared on the root, as in document.xml, for the notes' hyperlinks.
+        root = parse_xml(f'<w:footnotes xmlns:w="{W_NS}" xmlns:r="{_R_NS}"/>'.encode())
         for kind, note_id in _SEPARATORS:
             root.append(_separator(kind, note_id))
         self._attach(root, PackURI("/word/footnotes.xml"))
@@ -169,12 +186,11 @@ def _separator(kind: str, note_id: int) -> Elem:
     return note
 
 
-def _restart_each_section(sect: Elem) -> None:
-    """Give a ``w:sectPr`` footnote numbering that restarts in each section.
+def _section_footnote_props(sect: Elem) -> Elem:
+    """The ``w:footnotePr`` of a ``w:sectPr``, added if it has none.
 
-    ``w:footnotePr`` follows the header and footer references (CT_SectPr); its
-    ``w:numRestart`` is its last child (CT_FtnProps), so a template's other footnote
-    properties (position, number format) are kept.
+    It goes after the header and footer references (CT_SectPr order); a template's own is
+    kept, with its other settings.
     """
     props = sect.find(qn("w:footnotePr"))
     if props is None:
@@ -187,6 +203,20 @@ def _restart_each_section(sect: Elem) -> None:
             last_ref.addnext(props)
         else:
             sect.insert(0, props)
+    return props
+
+
+def _restart_each_section(props: Elem) -> None:
+    """Make a ``w:footnotePr`` (of settings or of a section) restart numbers each section.
+
+    ``w:numRestart`` goes after the position, number format and start, and before the
+    separators a document-wide one names (CT_FtnDocProps order).
+    """
     for old in props.findall(qn("w:numRestart")):
         props.remove(old)
-    props.append(el("w:numRestart", val="eachSect"))
+    restart = el("w:numRestart", val="eachSect")
+    first_note = props.find(_W_FOOTNOTE)
+    if first_note is not None:
+        first_note.addprevious(restart)
+    else:
+        props.append(restart)
