@@ -23,9 +23,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from docx.enum.style import WD_STYLE_TYPE
+
 from briefconv.model import Align, Cell, Table, plain_text
 from briefconv.styles import Style
-from briefconv.writers.docx._oxml import Doc, Elem, el, hex_color, twips
+from briefconv.writers.docx._oxml import Doc, Elem, el, hex_color, lookup_style_id, twips
 
 __all__ = [
     "CELL_MARGIN",
@@ -167,8 +169,10 @@ def new_table(doc: Doc, table: Table, style: Style, width: float) -> tuple[Elem,
     widths = _widths(table, style, width)
     tbl = el("w:tbl")
     props = el("w:tblPr")
-    style_id = doc.styles[TABLE_STYLE].style_id
-    props.append(el("w:tblStyle", val=style_id))
+    # Looked up once per document, not per table (python-docx searches styles.xml).
+    style_id = lookup_style_id(doc.part, TABLE_STYLE, WD_STYLE_TYPE.TABLE)
+    if style_id is not None:
+        props.append(el("w:tblStyle", val=style_id))
     props.append(el("w:tblW", w=str(sum(widths)), type="dxa"))
     margin = twips(CELL_MARGIN)
     indent = 0 if _compatibility_mode(doc) >= _EDGE_INDENT_MODE else margin
