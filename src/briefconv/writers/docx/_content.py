@@ -146,7 +146,6 @@ _EMU_PER_POINT = 12700
 _W_FOOTNOTE_REF = qn("w:footnoteRef")
 _W_FOOTNOTE_REFERENCE = qn("w:footnoteReference")
 _W_ID = qn("w:id")
-_W_JC = qn("w:jc")
 _W_STRIKE = qn("w:strike")
 
 
