@@ -38,16 +38,20 @@ from briefconv.model import (
     ArticleMeta,
     BulletList,
     Code,
+    CodeBlock,
     Emphasis,
     Figure,
     Heading,
     LineBreak,
     Link,
+    Note,
     OrderedList,
     PackMeta,
     Paragraph,
     Quote,
+    Strikethrough,
     Strong,
+    Table,
     Text,
 )
 from briefconv.pack import make_pack
@@ -246,7 +250,10 @@ def _counted(counter: Counter[str], key: str, function: Callable[..., Any]) -> C
 
 
 def _article(n: int) -> Article:
-    """An article with every block kind, links, a picture and a nested list."""
+    """An article with every block kind, links, a picture, a nested list, code, a table,
+    a task list and footnotes (one holding a list and code)."""
+    note = Note((Paragraph((Text("Noted "), Link(f"https://n.example/{n}", (Text("n"),)))),))
+    long_note = Note((Paragraph((Text("See"),)), BulletList(((Text("x"),),)), CodeBlock("y")))
     return Article(
         ArticleMeta(title=f"Article {n}", source="Wire", url=f"https://news.example/{n}"),
         (
@@ -259,6 +266,14 @@ def _article(n: int) -> Article:
             ),
             Figure("map.png", f"Map {n}", str(IMAGE)),
             Paragraph((Link(f"https://news.example/{n}/more", (Text("more"),)),)),
+            Paragraph((Strikethrough((Text("old"),)), Text(" new"), note, long_note)),
+            CodeBlock("def f():\n\treturn 1"),
+            Table(
+                ((Text("City"),), (Text("Votes"),)),
+                (((Link(f"https://c.example/{n}", (Text("Lviv"),)),), (Text("12"), note)),),
+                ("left", "right"),
+            ),
+            OrderedList(((Text("done"),), (Text("open"),)), checks=(True, False)),
         ),
     )
 

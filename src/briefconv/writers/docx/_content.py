@@ -1,10 +1,16 @@
-"""The article body in Word: blocks, lists, figures and pictures, runs and links.
+"""The article body in Word: blocks, lists, tables, footnotes, figures, runs and links.
 
 Headings are ``Heading n``, paragraphs ``Body Text``, quotes ``Quote`` (attribution
 ``Quote Attribution``), lists ``List Bullet`` / ``List Number`` (nested lists at numbering
-level ``w:ilvl`` = depth), inline code the character style ``Verbatim Char``; images are
+level ``w:ilvl`` = depth; a task list's items start with a ballot box, ☒ done or ☐ open),
+code blocks one ``Source Code`` paragraph each (lines joined by ``w:br``, tabs as
+``w:tab``, every space kept), tables real Word tables (see :mod:`._tables`), footnotes
+real Word footnotes (see :mod:`._notes`) whose blocks are written here like the body's,
+inline code the character style ``Verbatim Char``, struck text ``w:strike``; images are
 inline pictures scaled into the text frame with their alt text as ``wp:docPr/@descr``.
 Text is always text (never parsed as markup); only http, https and mailto links are live.
+
+Where blocks go is a :class:`Story`: the body, or one footnote.
 """
 
 from __future__ import annotations
@@ -14,9 +20,10 @@ import logging
 import re
 import struct
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import assert_never, cast
+from typing import Any, assert_never, cast
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
@@ -29,6 +36,7 @@ from docx.image.image import Image as DocxImage
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.oxml.shape import CT_Inline
 from docx.package import ImageParts
 from docx.parts.document import DocumentPart
@@ -40,16 +48,21 @@ from lxml import etree
 from briefconv.model import (
     Block,
     BulletList,
+    CodeBlock,
     Figure,
     Heading,
+    Note,
     OrderedList,
     Paragraph,
     Quote,
+    Table,
     ThematicBreak,
 )
+from briefconv.styles import Style
 from briefconv.wording import ATTRIBUTION_DASH, image_text
 from briefconv.writers._links import safe_url
 from briefconv.writers._runs import Run, flatten
+from briefconv.writers.docx._notes import FOOTNOTE_REFERENCE, Footnotes
 from briefconv.writers.docx._numbering import MAX_LEVEL, Numbering
 from briefconv.writers.docx._oxml import (
     R_ID,
@@ -62,6 +75,7 @@ from briefconv.writers.docx._oxml import (
     W_ILVL,
     W_NUM_ID,
     W_NUM_PR,
+    W_P,
     W_PPR,
     W_PSTYLE,
     W_R,
@@ -78,17 +92,29 @@ from briefconv.writers.docx._oxml import (
     ImageIndex,
     Lookups,
     Para,
+    el,
+    insert_ordered,
     last_section,
     lookup_style_id,
     lookups,
     new_rid,
     p_element,
     relate,
+    twips,
 )
-from briefconv.writers.docx._styles import CODE_STYLE
+from briefconv.writers.docx._styles import CODE_BLOCK_STYLE, CODE_STYLE, FOOTNOTE_TEXT
+from briefconv.writers.docx._tables import (
+    TABLE_CONTENTS,
+    TABLE_HEADING,
+    cell_alignment,
+    new_cell,
+    new_row,
+    new_table,
+)
 
 __all__ = [
     "DEEPEST_HEADING",
+    "Story",
     "add_picture",
     "add_runs",
     "add_styled_paragraph",
@@ -107,48 +133,112 @@ _IMAGE_DPI = 96
 #: The deepest Word heading style a pack's headings go to (model level 6 under an article).
 DEEPEST_HEADING = 7
 
+#: Code blocks of up to this many lines are kept on one page; a longer one may break, as
+#: keeping it whole would leave most of a page empty above it.
+_KEEP_CODE_LINES = 12
 
-def write_block(
-    doc: Doc, block: Block, lists: Numbering, language: str, *, heading_offset: int = 0
-) -> Elem | None:
-    """Append one model block as one or more styled paragraphs; a heading's ``w:p``, else None.
+#: A task list item's mark: a ballot box with an X (done) or an empty one (open), so the
+#: state shows in print. The space after it keeps pandoc reading the mark as a word.
+_BALLOT = {True: "\u2612 ", False: "\u2610 "}
+
+_CODE_SPLIT = re.compile(r"(\r\n|\r|\n|\t)")
+_EMU_PER_POINT = 12700
+_W_FOOTNOTE_REF = qn("w:footnoteRef")
+_W_FOOTNOTE_REFERENCE = qn("w:footnoteReference")
+_W_ID = qn("w:id")
+_W_STRIKE = qn("w:strike")
+
+
+@dataclass(slots=True)
+class Story:
+    """Where blocks are written (the body, or one footnote), and what they all share.
+
+    ``parent`` is the element new paragraphs go into: ``None`` for the body (they go before
+    its final ``w:sectPr``), else a ``w:footnote``. ``links`` is the part whose
+    relationships hold link targets: the document's (``None``) or the footnotes part.
+    Inside a note (``in_note``) paragraphs and list items take ``Footnote Text``.
+    ``language`` is the article's (words the writer adds, such as an image's stand-in).
+    ``boxes`` (role name -> font for the task list boxes) is shared by every story of a
+    document, as are the lists and notes.
+    """
+
+    doc: Doc
+    style: Style
+    lists: Numbering
+    notes: Footnotes
+    language: str = "en"
+    parent: Elem | None = None
+    links: Any = None  # a python-docx Part (untyped there)
+    in_note: bool = False
+    boxes: dict[str, str | None] = field(default_factory=dict)
+
+    def paragraph(self, style: str) -> Elem:
+        """Append an empty ``w:p`` in the Word style named ``style``."""
+        if self.parent is None:
+            return _add_p(self.doc, style)
+        p = etree.SubElement(self.parent, W_P)
+        _set_style(self.doc, p, style)
+        return p
+
+    def append(self, element: Elem) -> None:
+        """Append a block-level element (a ``w:tbl``) where paragraphs go."""
+        if self.parent is None:
+            _append_to_body(self.doc, element)
+        else:
+            self.parent.append(element)
+
+    def runs(self, p: Elem, runs: Iterable[Run]) -> None:
+        """Append runs to ``p``; a note's mark writes the note, as a footnote of this story."""
+        _append_runs(p, self.doc.part, runs, links=self.links, note=self._footnote)
+
+    def _footnote(self, note: Note) -> int:
+        return _write_note(self, note)
+
+
+def write_block(story: Story, block: Block, *, heading_offset: int = 0) -> Elem | None:
+    """Append one model block where ``story`` writes; a heading's ``w:p``, else None.
 
     A heading of level n is ``Heading n+heading_offset`` (1 under an article's ``Heading
-    1`` in a pack); its paragraph is returned so that the caller can bookmark it. Words
-    the writer adds (an image's stand-in) are in ``language``, the article's.
+    1`` in a pack); its paragraph is returned so that the caller can bookmark it.
     """
-    part = doc.part
     match block:
         case Heading(level=level, children=children):
-            p = _add_p(doc, f"Heading {min(level + heading_offset, DEEPEST_HEADING)}")
-            _append_runs(p, part, flatten(children))
+            p = story.paragraph(f"Heading {min(level + heading_offset, DEEPEST_HEADING)}")
+            story.runs(p, flatten(children))
             return p
         case Paragraph(children=children):
-            _append_runs(_add_p(doc, "Body Text"), part, flatten(children))
+            p = story.paragraph(FOOTNOTE_TEXT if story.in_note else "Body Text")
+            story.runs(p, flatten(children))
         case Quote(paragraphs=paragraphs, attribution=attribution):
             for quoted in paragraphs:
-                _append_runs(_add_p(doc, "Quote"), part, flatten(quoted.children))
+                story.runs(story.paragraph("Quote"), flatten(quoted.children))
             if attribution:
-                p = _add_p(doc, "Quote Attribution")
+                p = story.paragraph("Quote Attribution")
                 add_text_run(p, ATTRIBUTION_DASH)
-                _append_runs(p, part, flatten(attribution))
+                story.runs(p, flatten(attribution))
         case BulletList() | OrderedList():
-            _write_list(doc, block, lists, 0)
+            _write_list(story, block, 0)
+        case CodeBlock(text=text):
+            _write_code(story, text)
+        case Table():
+            _write_table(story, block)
         case ThematicBreak():
-            _write_thematic_break(doc)
+            _write_thematic_break(story.doc)
         case Figure():
-            _write_figure(doc, block, language)
+            _write_figure(story.doc, block, story.language)
         case _:
             assert_never(block)
     return None
 
 
-def _write_list(doc: Doc, block: BulletList | OrderedList, lists: Numbering, depth: int) -> None:
+def _write_list(story: Story, block: BulletList | OrderedList, depth: int) -> None:
     """One paragraph per item, each pointing at the list's own numbering instance.
 
     Nested lists follow their item at ``w:ilvl`` = ``depth`` + 1 (Word's deepest level is
     8), each with a numbering instance of its own, so it restarts and pandoc reads it as a
     list inside the item. A sublist whose item index is out of range follows the last item.
+    In a footnote the items are ``Footnote Text`` paragraphs with the list's numbering, so
+    they are set as small as the note. A task list item starts with its ballot box.
     """
     match block:
         case BulletList():
@@ -157,25 +247,154 @@ def _write_list(doc: Doc, block: BulletList | OrderedList, lists: Numbering, dep
             kind = "List Number"
         case _:
             assert_never(block)
-    num_id = lists.new_list(kind, start, depth)
+    num_id = story.lists.new_list(kind, start, depth)
     last = len(block.items) - 1
     under: dict[int, list[BulletList | OrderedList]] = {}
     for index, sublist in block.sublists:
         under.setdefault(min(max(index, 0), last), []).append(sublist)
     level = str(min(depth, MAX_LEVEL))
+    style = FOOTNOTE_TEXT if story.in_note else kind
+    checks = block.checks
     for index, item in enumerate(block.items):
-        p = _add_p(doc, kind)
+        p = story.paragraph(style)
         # w:numPr follows w:pStyle, the new paragraph's only property: appended, in the
         # order python-docx's get_or_add_numPr/_ilvl/_numId would insert them.
         num_pr = etree.SubElement(p.pPr, W_NUM_PR)
         etree.SubElement(num_pr, W_ILVL, {W_VAL: level})
         etree.SubElement(num_pr, W_NUM_ID, {W_VAL: str(num_id)})
-        _append_runs(p, doc.part, flatten(item))
+        done = checks[index] if checks else None
+        if done is not None:
+            _append_ballot(story, p, done)
+        story.runs(p, flatten(item))
         for sublist in under.get(index, ()):
-            _write_list(doc, sublist, lists, depth + 1)
+            _write_list(story, sublist, depth + 1)
     if last < 0:  # no items: the sublists stand on their own
         for _, sublist in block.sublists:
-            _write_list(doc, sublist, lists, depth)
+            _write_list(story, sublist, depth)
+
+
+def _append_ballot(story: Story, p: Elem, done: bool) -> None:
+    """A task's ballot box (☒ done, ☐ open) at the start of its item, in a face that has it.
+
+    DejaVu Serif, the default body face, has neither box: the run then names the first
+    family of the style that has both (DejaVu Sans), where Word and LibreOffice would
+    otherwise each pick a fallback of their own.
+    """
+    role = "footnote" if story.in_note else "list"
+    if role not in story.boxes:
+        story.boxes[role] = _ballot_font(story.style, role)
+    r = etree.SubElement(p, W_R)
+    font = story.boxes[role]
+    if font is not None:
+        rpr = etree.SubElement(r, W_RPR)
+        rpr.append(el("w:rFonts", ascii=font, hAnsi=font, eastAsia=font, cs=font))
+    _add_t(r, _BALLOT[done], preserve=True)
+
+
+def _ballot_font(style: Style, role_name: str) -> str | None:
+    """The family to set ballot boxes in: None if the role's own family has them.
+
+    Else the first family of the style that has both (a warning if none has: each
+    reader's fallback font shows them then).
+    """
+    # Imported here: only task lists check glyphs, and reportlab is slow to load.
+    from briefconv.fonts.metrics import FontSet
+
+    fonts = FontSet(style)
+    role = style.role(role_name)
+    for key in dict.fromkeys((role.font, *style.fonts)):
+        face = fonts.face(replace(role, font=key))
+        if all(face.has_glyph(box.strip()) for box in _BALLOT.values()):
+            return None if key == role.font else style.fonts[key].name
+    _log.warning(
+        "docx: no font of the style has the task list boxes \u2610 and \u2612; "
+        "Word and LibreOffice show them in a fallback font"
+    )
+    return None
+
+
+def _write_code(story: Story, text: str) -> None:
+    """A code block: one ``Source Code`` paragraph, every character as written.
+
+    Lines are joined by ``w:br`` and tabs are ``w:tab`` (the style has stops every 8
+    columns); all text is in ``w:t`` with ``xml:space="preserve"``, so no space is lost.
+    pandoc reads the paragraph back as one code block with exactly this text.
+    """
+    p = story.paragraph(CODE_BLOCK_STYLE)
+    if text.count("\n") < _KEEP_CODE_LINES:
+        insert_ordered(p.pPr, el("w:keepLines"))
+    r = etree.SubElement(p, W_R)
+    for piece in _CODE_SPLIT.split(text):
+        if piece == "\t":
+            etree.SubElement(r, W_TAB)
+        elif piece in ("\n", "\r", "\r\n"):
+            etree.SubElement(r, W_BR)
+        elif piece:
+            _add_t(r, piece, preserve=True)
+
+
+def _write_table(story: Story, table: Table) -> None:
+    """A Word table as wide as the text, then the paragraph Word needs after a table.
+
+    Header cells are ``Table Heading`` paragraphs, body cells ``Table Contents``, each
+    aligned as its column says; their inline content (bold, links, code, notes) is
+    written as in any paragraph. An empty paragraph follows, a body paragraph's space
+    high: two tables in a row would otherwise merge into one, and a pack's section break
+    (which goes in a paragraph) would otherwise land before a table that ends an article.
+    """
+    doc = story.doc
+    width = _text_frame(doc)[0] / _EMU_PER_POINT
+    tbl, widths = new_table(doc, table, story.style, width)
+    story.append(tbl)
+    aligns = [cell_alignment(a) for a in table.align]
+    for number, row in enumerate((table.header, *table.rows)):
+        header = number == 0
+        tr = new_row(tbl, header=header)
+        for cell, cell_width, align in zip(row, widths, aligns, strict=True):
+            tc = new_cell(tr, cell_width)
+            p = etree.SubElement(tc, W_P)
+            _set_style(doc, p, TABLE_HEADING if header else TABLE_CONTENTS)
+            if align is not None:
+                insert_ordered(p.pPr, el("w:jc", val=align))
+            story.runs(p, flatten(cell))
+    after = story.paragraph(FOOTNOTE_TEXT if story.in_note else "Body Text")
+    space = twips(max(story.style.role("body").space_after, 1.0))
+    insert_ordered(
+        after.pPr, el("w:spacing", before="0", after="0", line=str(space), lineRule="exact")
+    )
+
+
+def _write_note(story: Story, note: Note) -> int:
+    """Write ``note`` as a Word footnote; its id, for the reference mark in the text.
+
+    Its blocks are written as the body's are, in ``Footnote Text``; the note's own mark
+    (``w:footnoteRef``, which Word numbers) starts its first paragraph. A note that starts
+    with code gets a paragraph of its own for the mark, so the code keeps its exact text.
+    """
+    note_id, footnote = story.notes.add()
+    inner = replace(story, parent=footnote, links=story.notes.part, in_note=True)
+    if not note.blocks or isinstance(note.blocks[0], CodeBlock):
+        inner.paragraph(FOOTNOTE_TEXT)
+    for block in note.blocks:
+        write_block(inner, block)
+    first = footnote.find(W_P)
+    if first is None:  # the note's blocks made no paragraph (an empty list)
+        first = inner.paragraph(FOOTNOTE_TEXT)
+    mark = etree.Element(W_R)
+    rpr = etree.SubElement(mark, W_RPR)
+    ref_id = lookup_style_id(story.doc.part, FOOTNOTE_REFERENCE, WD_STYLE_TYPE.CHARACTER)
+    if ref_id is not None:
+        etree.SubElement(rpr, W_RSTYLE, {W_VAL: ref_id})
+    etree.SubElement(mark, _W_FOOTNOTE_REF)
+    space = etree.Element(W_R)
+    _add_t(space, " ", preserve=True)
+    ppr = first.find(W_PPR)
+    if ppr is not None:
+        ppr.addnext(mark)
+    else:
+        first.insert(0, mark)
+    mark.addnext(space)
+    return note_id
 
 
 def _write_thematic_break(doc: Doc) -> None:
@@ -337,26 +556,38 @@ def add_styled_paragraph(doc: Doc, style: str) -> Para:
 
 def _add_p(doc: Doc, style: str) -> Elem:
     """:func:`add_styled_paragraph` without the python-docx proxy: the new ``w:p``."""
+    p = OxmlElement("w:p")
+    _append_to_body(doc, p)
+    _set_style(doc, p, style)
+    return p
+
+
+def _append_to_body(doc: Doc, element: Elem) -> None:
+    """Append a paragraph or table to the body, before its closing ``w:sectPr``."""
+    body = doc.element.body
+    # len() of an lxml element counts its children (O(n)); the last child is found directly.
+    last = next(body.iterchildren(reversed=True), None)
+    if last is not None and last.tag == W_SECT_PR:
+        last.addprevious(element)
+    else:
+        body.append(element)
+
+
+def _set_style(doc: Doc, p: Elem, style: str) -> None:
+    """Give a new, empty ``w:p`` its ``w:pPr`` with the id of the Word style ``style``.
+
+    What CT_P.style writes (w:pPr, w:pStyle), without its get-or-add searches: the
+    paragraph is new and empty. Sub-elements take python-docx's element classes from
+    the document's parser, so its methods (get_or_add_pPr ...) still work on them.
+    """
     ids = lookups(doc.part).paragraph_ids
     if style in ids:
         style_id = ids[style]
     else:
         style_id = ids[style] = doc.styles[style].style_id
-    body = doc.element.body
-    p = OxmlElement("w:p")
-    # len() of an lxml element counts its children (O(n)); the last child is found directly.
-    last = next(body.iterchildren(reversed=True), None)
-    if last is not None and last.tag == W_SECT_PR:
-        last.addprevious(p)
-    else:
-        body.append(p)
-    # What CT_P.style writes (w:pPr, w:pStyle), without its get-or-add searches: the
-    # paragraph is new and empty. Sub-elements take python-docx's element classes from
-    # the document's parser, so its methods (get_or_add_pPr ...) still work on them.
     ppr = etree.SubElement(p, W_PPR)
     if style_id is not None:
         etree.SubElement(ppr, W_PSTYLE, {W_VAL: style_id})
-    return p
 
 
 def _link_rid(part: DocumentPart, url: str) -> str:
@@ -380,12 +611,29 @@ def _link_rid(part: DocumentPart, url: str) -> str:
 
 
 def add_runs(paragraph: Para, runs: Iterable[Run]) -> None:
-    """Append runs as text (never parsed as markup); linked runs go in ``w:hyperlink``."""
+    """Append runs as text (never parsed as markup); linked runs go in ``w:hyperlink``.
+
+    For the text around the article (bylines), which has no footnotes: a note's mark here
+    would have no note to point to and is left out. The article's blocks go through a
+    :class:`Story`, which writes their notes.
+    """
     _append_runs(paragraph._p, cast(DocumentPart, paragraph.part), runs)
 
 
-def _append_runs(p: Elem, part: DocumentPart, runs: Iterable[Run]) -> None:
-    """:func:`add_runs` on the ``w:p`` of a body paragraph of ``part``."""
+def _append_runs(
+    p: Elem,
+    part: DocumentPart,
+    runs: Iterable[Run],
+    *,
+    links: Any = None,
+    note: Callable[[Note], int] | None = None,
+) -> None:
+    """:func:`add_runs` on a ``w:p`` of the document whose main part is ``part``.
+
+    ``links`` is the part whose relationships hold link targets (default: ``part``);
+    ``note`` writes a footnote and returns its id, for a note's reference mark.
+    """
+    rels = part if links is None else links
     for url, group in itertools.groupby(runs, key=_run_url):
         target = safe_url(url) if url is not None else None
         if url is not None and target is None:
@@ -395,17 +643,30 @@ def _append_runs(p: Elem, part: DocumentPart, runs: Iterable[Run]) -> None:
             )
         if target is None:
             for run in group:
-                if run.code:
+                if run.note is not None:
+                    if note is not None:
+                        _append_note_reference(p, part, note(run.note))
+                elif run.code:
                     code_id = lookup_style_id(part, CODE_STYLE, WD_STYLE_TYPE.CHARACTER)
                     _append_run(p, run, code_id, styled=True)
                 else:
                     _append_run(p, run, None, styled=False)
             continue
-        hyperlink = etree.SubElement(p, W_HYPERLINK, {R_ID: _link_rid(part, target)})
+        hyperlink = etree.SubElement(p, W_HYPERLINK, {R_ID: _link_rid(rels, target)})
         link_id = lookup_style_id(part, "Hyperlink", WD_STYLE_TYPE.CHARACTER)
         for run in group:
             font = _code_font(part) if run.code else None
             _append_run(hyperlink, run, link_id, styled=True, font=font)
+
+
+def _append_note_reference(p: Elem, part: DocumentPart, note_id: int) -> None:
+    """The reference mark of footnote ``note_id``: a run in ``Footnote Reference``."""
+    r = etree.SubElement(p, W_R)
+    rpr = etree.SubElement(r, W_RPR)
+    style_id = lookup_style_id(part, FOOTNOTE_REFERENCE, WD_STYLE_TYPE.CHARACTER)
+    if style_id is not None:
+        etree.SubElement(rpr, W_RSTYLE, {W_VAL: style_id})
+    etree.SubElement(r, _W_FOOTNOTE_REFERENCE, {_W_ID: str(note_id)})
 
 
 def _run_url(run: Run) -> str | None:
@@ -426,18 +687,18 @@ def _append_run(
 ) -> None:
     """Append one ``w:r`` with ``run``'s text, or a line break, and its look.
 
-    Bold/italic are direct formatting (pandoc and screen readers read them as strong and
-    emphasis); code takes the ``Verbatim Char`` style, or inside a link (which has the
-    ``Hyperlink`` style, ``style_id``) the same monospaced font directly (``font``).
-    ``styled`` says python-docx would have set a character style (the run gets a
-    ``w:rPr`` even if the id is None, the default style's).
+    Bold/italic/strike are direct formatting (pandoc and screen readers read them as
+    strong, emphasis and deleted text); code takes the ``Verbatim Char`` style, or inside
+    a link (which has the ``Hyperlink`` style, ``style_id``) the same monospaced font
+    directly (``font``). ``styled`` says python-docx would have set a character style
+    (the run gets a ``w:rPr`` even if the id is None, the default style's).
 
     Built with lxml rather than python-docx's ``Run`` (whose ``text``, ``style``, ``bold``
     setters search the run and styles.xml each time) to the same XML: children in schema
-    order (``rStyle``, ``rFonts``, ``b``, ``i``), then the content.
+    order (``rStyle``, ``rFonts``, ``b``, ``i``, ``strike``), then the content.
     """
     r = etree.SubElement(parent, W_R)
-    if styled or run.bold or run.italic:
+    if styled or run.bold or run.italic or run.strike:
         rpr = etree.SubElement(r, W_RPR)
         if style_id is not None:
             etree.SubElement(rpr, W_RSTYLE, {W_VAL: style_id})
@@ -447,6 +708,8 @@ def _append_run(
             etree.SubElement(rpr, W_B)
         if run.italic:
             etree.SubElement(rpr, W_I)
+        if run.strike:
+            etree.SubElement(rpr, _W_STRIKE)
     if run.line_break:
         etree.SubElement(r, W_BR)
     else:
@@ -479,11 +742,15 @@ def put_text(r: Elem, text: str) -> None:
             _add_t(r, piece)
 
 
-def _add_t(r: Elem, text: str) -> None:
-    """Append a ``w:t`` holding ``text`` (no tabs or line ends) as ``CT_R.add_t`` does."""
+def _add_t(r: Elem, text: str, *, preserve: bool = False) -> None:
+    """Append a ``w:t`` holding ``text`` (no tabs or line ends) as ``CT_R.add_t`` does.
+
+    With ``preserve`` the ``w:t`` always says ``xml:space="preserve"`` (code: every space
+    counts), else only where python-docx would say it.
+    """
     t: Elem = etree.SubElement(r, W_T)
     t.text = text
-    if len(text.strip()) < len(text):  # python-docx's test, str.strip's white space
+    if preserve or len(text.strip()) < len(text):  # python-docx's test, str.strip's spaces
         t.set(XML_SPACE, "preserve")
 
 

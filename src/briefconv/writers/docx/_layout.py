@@ -33,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import cast
 
 from docx.image.image import Image as DocxImage
@@ -49,6 +49,7 @@ from briefconv.wording import byline, cover_text, entry_details, labels, one_lin
 from briefconv.writers._dates import pack_datetime
 from briefconv.writers._runs import flatten
 from briefconv.writers.docx._content import (
+    Story,
     add_picture,
     add_runs,
     add_styled_paragraph,
@@ -69,6 +70,7 @@ from briefconv.writers.docx._furniture import (
     to_points,
     update_fields_on_open,
 )
+from briefconv.writers.docx._notes import Footnotes
 from briefconv.writers.docx._numbering import Numbering
 from briefconv.writers.docx._oxml import (
     W_P,
@@ -88,6 +90,7 @@ from briefconv.writers.docx._package import (
     set_core_properties,
 )
 from briefconv.writers.docx._styles import (
+    features,
     line_spacing,
     log_not_expressed,
     setup_document_styles,
@@ -135,18 +138,21 @@ def write_document(pack: Pack, style: Style) -> bytes:
     when = pack_datetime(pack)
     doc, template = base_document(style)
     kept = setup_document_styles(
-        doc, style, layout, pack.meta.language, template=template is not None
+        doc, style, layout, pack.meta.language, template=template is not None, used=features(pack)
     )
     lists = Numbering(doc, style.role("list"), kept)
     source = setup_page(doc, style, pack, template=template)
     log_not_expressed(template, kept, source, layout)
-    builder = _Builder(doc, pack, style, lists)
+    notes = Footnotes(doc)
+    builder = _Builder(doc, pack, style, Story(doc, style, lists, notes))
     builder.build()
     if layout.title_role == "heading":
         # A handout's heads came with its page, before the body (so its header and footer
         # parts keep their names and relationship ids); a pack's name each section's
         # article, known only now.
         running_heads(doc, pack, style, builder.sections)
+    # Once every section exists: a pack's articles each number their notes from 1.
+    notes.finish(restart=layout.title_role == "heading")
     if layout.contents:
         # Word refreshes the TOC's and contents' page numbers on opening (PITFALLS 6).
         update_fields_on_open(doc)
@@ -206,7 +212,7 @@ class _Builder:
     doc: Doc
     pack: Pack
     style: Style
-    lists: Numbering
+    story: Story
     sections: list[Heads] = field(default_factory=list)
     _bookmark_id: int = 0
 
@@ -450,8 +456,9 @@ class _Builder:
         if parts := byline(meta, extra=extra):
             add_runs(add_styled_paragraph(self.doc, byline_style), flatten(parts))
         offset = layout.heading_offset
+        story = replace(self.story, language=language)
         for index, block in enumerate(article.blocks):
-            p = write_block(self.doc, block, self.lists, language, heading_offset=offset)
+            p = write_block(story, block, heading_offset=offset)
             if p is not None and bookmarks:
                 self._bookmark(p, heading_id(entry.id, index))
 

@@ -25,8 +25,17 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.styles import BabelFish
 
-from briefconv.model import Layout
+from briefconv.model import (
+    BulletList,
+    CodeBlock,
+    Layout,
+    OrderedList,
+    Pack,
+    Table,
+    notes_in,
+)
 from briefconv.styles import Role, Style
+from briefconv.writers.docx._notes import FOOTNOTE_REFERENCE
 from briefconv.writers.docx._numbering import list_indent
 from briefconv.writers.docx._oxml import (
     Doc,
@@ -38,14 +47,24 @@ from briefconv.writers.docx._oxml import (
     on_off,
     twips,
 )
+from briefconv.writers.docx._tables import (
+    TABLE_CONTENTS,
+    TABLE_HEADING,
+    TABLE_STYLE,
+    table_look,
+    table_style_properties,
+)
 
 __all__ = [
+    "CODE_BLOCK_STYLE",
     "CODE_STYLE",
+    "FOOTNOTE_TEXT",
     "PACK_CUSTOM",
     "PACK_ROLES",
     "STYLE_ROLES",
     "PageSource",
     "apply_paragraph_role",
+    "features",
     "line_spacing",
     "log_not_expressed",
     "roles_for",
@@ -94,6 +113,40 @@ _ALIGN = {"left": "left", "center": "center", "right": "right", "justify": "both
 
 #: The character style of inline code; pandoc reads runs in it as ``Code``.
 CODE_STYLE = "Verbatim Char"
+
+#: The paragraph style of code blocks; pandoc reads paragraphs in it as ``CodeBlock``.
+CODE_BLOCK_STYLE = "Source Code"
+
+#: The paragraph style of footnotes (Word's built-in name).
+FOOTNOTE_TEXT = "Footnote Text"
+
+#: Word style -> role of the constructs a document may not use (code blocks, tables,
+#: footnotes), by the feature :func:`features` names; only a document that uses one gets
+#: its styles, so the styles of every other document stay as they were.
+_FEATURE_ROLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "code": ((CODE_BLOCK_STYLE, "code"),),
+    "table": ((TABLE_CONTENTS, "table"), (TABLE_HEADING, "table_header")),
+    "notes": ((FOOTNOTE_TEXT, "footnote"),),
+}
+
+#: The paragraph styles of those constructs that are not Word built-ins, with their bases.
+_FEATURE_CUSTOM: dict[str, str] = {
+    CODE_BLOCK_STYLE: "Normal",
+    TABLE_CONTENTS: "Normal",
+    TABLE_HEADING: TABLE_CONTENTS,
+}
+
+#: What follows ``w:noProof`` in a ``w:rPr`` (ECMA-376 CT_RPr), for inserting it in order.
+_AFTER_NO_PROOF: tuple[str, ...] = (
+    "w:snapToGrid", "w:vanish", "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern",
+    "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd",
+    "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
+    "w:specVanish", "w:oMath",
+)  # fmt: skip
+
+#: Tab stops of the code style: one every 8 characters, as a terminal sets tabs.
+_CODE_TAB_COLUMNS = 8
+_CODE_TAB_STOPS = 16
 
 
 def setup_styles(
@@ -404,7 +457,8 @@ def log_not_expressed(
         keys.append("page.size and page.margin_* (the template's page setup)")
     if source.headers:
         keys.append("roles.header and roles.footer (the template's headers and footers)")
-    for name, role_name in roles_for(layout)[0]:
+    feature_roles = (pair for pairs in _FEATURE_ROLES.values() for pair in pairs)
+    for name, role_name in (*roles_for(layout)[0], *feature_roles):
         if name in kept:
             keys.append(f"roles.{role_name} (Word style {name!r} as the template defines it)")
     if "Hyperlink" in kept:
@@ -509,11 +563,117 @@ def roles_for(layout: Layout) -> tuple[tuple[tuple[str, str], ...], dict[str, st
 
 
 def setup_document_styles(
-    doc: Doc, style: Style, layout: Layout, language: str, *, template: bool
+    doc: Doc,
+    style: Style,
+    layout: Layout,
+    language: str,
+    *,
+    template: bool,
+    used: frozenset[str] = frozenset(),
 ) -> frozenset[str]:
-    """Every Word style a document of ``layout`` uses, from the roles; the ones a template kept."""
+    """Every Word style a document of ``layout`` uses, from the roles; the ones a template kept.
+
+    ``used`` names the optional constructs the document has (see :func:`features`): the
+    styles of code blocks, tables and footnotes are made only for a document that has them.
+    """
     roles, custom = roles_for(layout)
+    for feature in sorted(used):
+        roles = (*roles, *_FEATURE_ROLES.get(feature, ()))
+    custom = {
+        **custom,
+        **{name: base for name, base in _FEATURE_CUSTOM.items() if name in dict(roles)},
+    }
+    # Whether the template defines them, asked before setup_styles creates any.
+    defined = {name: template and name in doc.styles for name in (TABLE_STYLE, FOOTNOTE_REFERENCE)}
     kept = setup_styles(doc, style, language, template=template, roles=roles, custom=custom)
     if layout.title_role == "heading":
         setup_pack_styles(doc, style, kept)
+    if "code" in used and CODE_BLOCK_STYLE not in kept:
+        _setup_code_block_style(doc.styles[CODE_BLOCK_STYLE].element, style)
+    if "table" in used and not defined[TABLE_STYLE]:
+        _setup_table_style(doc.styles, style)
+    if "notes" in used and not defined[FOOTNOTE_REFERENCE]:
+        _setup_footnote_reference_style(doc.styles)
     return kept
+
+
+def features(pack: Pack) -> frozenset[str]:
+    """The optional constructs ``pack`` uses: "code" blocks, "table"s, footnotes ("notes").
+
+    Code inside a footnote counts too.
+    """
+    found: set[str] = set()
+
+    def walk(block: object) -> None:
+        match block:
+            case CodeBlock():
+                found.add("code")
+            case Table():
+                found.add("table")
+            case BulletList(sublists=subs) | OrderedList(sublists=subs):
+                for _, sublist in subs:
+                    walk(sublist)
+
+    for entry in pack.articles:
+        for block in entry.article.blocks:
+            walk(block)
+            for note in notes_in(block):
+                found.add("notes")
+                for inner in note.blocks:
+                    walk(inner)
+    return frozenset(found)
+
+
+def _setup_code_block_style(element: Elem, style: Style) -> None:
+    """What the ``code`` role cannot say: no hyphenation or spelling, tabs every 8 columns.
+
+    A hyphen or a red underline in a listing would change what it says; tab stops every
+    eight characters of the ``mono`` face make a tab line up as it does in a terminal.
+    """
+    # Imported here: only documents with code blocks measure text (reportlab is slow to load).
+    from briefconv.fonts.metrics import measurer
+
+    role = style.role("code")
+    ppr = element.get_or_add_pPr()
+    step = measurer(style, role)(" " * _CODE_TAB_COLUMNS)
+    tabs = el("w:tabs")
+    for n in range(1, _CODE_TAB_STOPS + 1):
+        tabs.append(el("w:tab", val="left", pos=str(twips(step * n))))
+    insert_ordered(ppr, tabs)
+    insert_ordered(ppr, el("w:suppressAutoHyphens"))
+    rpr = element.get_or_add_rPr()
+    rpr.insert_element_before(el("w:noProof"), *_AFTER_NO_PROOF)
+
+
+def _setup_table_style(styles: Any, style: Style) -> None:  # Styles: add_style is untyped
+    """The ``Table`` table style: rules and header shading from the table roles."""
+    if TABLE_STYLE in styles:
+        element = styles[TABLE_STYLE].element
+    else:
+        added = styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.TABLE)
+        if "Normal Table" in styles:  # a template may lack it
+            added.base_style = styles["Normal Table"]
+        added.quick_style = True
+        element = added.element
+    for tag in ("w:pPr", "w:rPr", "w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr"):
+        for old in element.findall(qn(tag)):
+            element.remove(old)
+    props, first_row = table_style_properties(table_look(style))
+    element.append(props)
+    element.append(first_row)
+
+
+def _setup_footnote_reference_style(styles: Any) -> None:  # Styles: add_style is untyped
+    """The ``Footnote Reference`` character style: a superscript number, in the text's font."""
+    if FOOTNOTE_REFERENCE in styles:
+        element = styles[FOOTNOTE_REFERENCE].element
+    else:
+        added = styles.add_style(FOOTNOTE_REFERENCE, WD_STYLE_TYPE.CHARACTER, builtin=True)
+        if "Default Paragraph Font" in styles:
+            added.base_style = styles["Default Paragraph Font"]
+        added.unhide_when_used = True
+        element = added.element
+    for old in element.findall(qn("w:rPr")):
+        element.remove(old)
+    rpr = element.get_or_add_rPr()
+    rpr.append(el("w:vertAlign", val="superscript"))
