@@ -132,6 +132,8 @@ def pandoc_text(node: Any) -> str:
             return " "
         if t == "Code":  # [attributes, text]
             return str(node["c"][1])
+        if t == "Note":  # a footnote's blocks, read where its mark is, apart from the words
+            return " " + " ".join(_block_lines(node["c"])) + " "
         return pandoc_text(node.get("c", []))
     if isinstance(node, list):
         return "".join(pandoc_text(n) for n in node)
@@ -156,9 +158,8 @@ def pandoc_blocks(ast: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     return found
 
 
-def pandoc_document_text(ast: dict[str, Any]) -> str:
-    """The text of a whole pandoc document: its metadata (title, subtitle, authors ...) and
-    its blocks, one line a text block, so words never glue across blocks."""
+def _block_lines(node: Any) -> list[str]:
+    """The text of pandoc blocks (and metadata), one line a text block or code block."""
     lines: list[str] = []
 
     def walk(node: Any) -> None:
@@ -169,6 +170,8 @@ def pandoc_document_text(ast: dict[str, Any]) -> str:
             t = node.get("t")
             if t in ("Para", "Plain", "Header", "MetaInlines"):
                 lines.append(pandoc_text(node))
+            elif t == "CodeBlock":  # [attributes, text]
+                lines.append(str(node["c"][1]))
             elif t == "MetaString":
                 lines.append(str(node["c"]))
             elif t == "MetaMap":
@@ -178,9 +181,14 @@ def pandoc_document_text(ast: dict[str, Any]) -> str:
             else:  # the meta mapping itself
                 walk(list(node.values()))
 
-    walk(ast["meta"])
-    walk(ast["blocks"])
-    return "\n".join(lines)
+    walk(node)
+    return lines
+
+
+def pandoc_document_text(ast: dict[str, Any]) -> str:
+    """The text of a whole pandoc document: its metadata (title, subtitle, authors ...) and
+    its blocks, one line a text block, so words never glue across blocks."""
+    return "\n".join([*_block_lines(ast["meta"]), *_block_lines(ast["blocks"])])
 
 
 def docx_text(data: bytes) -> str:
