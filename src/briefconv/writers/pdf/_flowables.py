@@ -314,6 +314,11 @@ class QuoteBox(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
 
     def draw(self) -> None:
         """Paint the background and the rule, then draw the children top to bottom."""
+        self._paint()
+        self._draw_content()
+
+    def _paint(self) -> None:
+        """The background and the rule."""
         look = self.look
         canv = self.canv
         box_width = self.width - look.indent_left - look.indent_right
@@ -325,6 +330,11 @@ class QuoteBox(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
             canv.setFillColor(HexColor(look.rule_color))
             canv.rect(look.indent_left, 0, look.rule_width, self.height, stroke=0, fill=1)
         canv.restoreState()
+
+    def _draw_content(self) -> None:
+        """The children, top to bottom, inside the padding."""
+        look = self.look
+        canv = self.canv
         x = look.indent_left + look.rule_width + look.padding
         y = self.height - look.padding
         for i, (child, height) in enumerate(zip(self.content, self._heights, strict=True)):
@@ -375,10 +385,14 @@ class NoteBox(QuoteBox):
         ]
 
     def draw(self) -> None:
-        """Draw the blocks, then the number at the top of its column."""
-        super().draw()
+        """Draw the number at the top of its column, then the blocks.
+
+        The number first, so that text extraction reads it before the note, not after.
+        """
+        self._paint()
         if self.label is not None:
             self.label.drawOn(self.canv, 0, self.height - self._label_height)
+        self._draw_content()
 
 
 def _stack_gap(content: list[Any], index: int) -> float:

@@ -17,7 +17,7 @@ from typing import Any
 
 __all__ = ["cell_extent", "column_widths", "share_widths"]
 
-#: A little slack on natural widths: a cell exactly as wide as its text may wrap anyway
+#: A little slack on measured widths: a cell exactly as wide as its text may wrap anyway
 #: when reportlab's sums round the other way.
 _SLACK = 0.5
 #: Pretend width for "as wide as you like" when measuring a paragraph on one line.
@@ -49,7 +49,7 @@ def column_widths(
     lows = [max((lo for lo, _ in cells), default=0.0) for cells in extents]
     highs = [max((hi for _, hi in cells), default=0.0) for cells in extents]
     return share_widths(
-        [max(lo, floor) + padding for lo in lows],
+        [max(lo, floor) + padding + _SLACK for lo in lows],
         [max(hi, lo, floor) + padding + _SLACK for lo, hi in zip(lows, highs, strict=True)],
         available,
     )
