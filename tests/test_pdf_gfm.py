@@ -307,6 +307,39 @@ def test_notes_follow_the_article_and_link_both_ways(rich_pdf: bytes, tmp_path: 
     assert (0, 0) not in links  # the notes are after the article, not on its first page
 
 
+def test_every_kind_of_note_block_is_rendered(tmp_path: Path) -> None:
+    note = Note(
+        (
+            Paragraph((Text("First paragraph of the note."),)),
+            Quote((Paragraph((Text("Quoted inside a note."),)),), (Text("A Source"),)),
+            OrderedList(((Text("numbered one"),), (Text("numbered two"),)), 3),
+            BulletList(((Text("bullet item"),),), checks=(True,)),
+            CodeBlock("x  =  1"),
+        )
+    )
+    article = Article(ArticleMeta(title="Notes"), (Paragraph((Text("Claim"), note)),))
+    text = _layout(briefconv.render(article, "pdf"), tmp_path)
+    assert "Claim1" in text
+    assert re.search(r"^\s*1\s+First paragraph of the note\.", text, re.M)
+    for shown in (
+        "Quoted inside a note.",
+        "— A Source",
+        "3. numbered one",
+        "4. numbered two",
+        "☒ bullet item",
+        "x  =  1",
+    ):
+        assert shown in text
+
+
+def test_a_heading_keeps_the_first_rows_of_a_long_table(rich_pdf: bytes, tmp_path: Path) -> None:
+    # Room is left on page 1 after the code: the table starts there, under its heading,
+    # rather than moving to page 2 with it and leaving half a page empty.
+    first = _layout(rich_pdf, tmp_path, 1)
+    assert "Results by city" in first
+    assert "Rotterdam" in first
+
+
 def test_notes_in_the_outline_under_their_article() -> None:
     pack = briefconv.make_pack([RICH, RICH], PackMeta(title="Pack", date="2026-06-02"))
     reader = PdfReader(io.BytesIO(briefconv.render_pack(pack, "pdf")))

@@ -124,8 +124,13 @@ class CodeBox(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
         *,
         space_before: float = 0.0,
         space_after: float = 0.0,
+        _wrapped: tuple[float, dict[str, float]] | None = None,
     ) -> None:
-        """Draw ``lines`` (see :func:`code_lines`) with ``look``."""
+        """Draw ``lines`` (see :func:`code_lines`) with ``look``.
+
+        ``_wrapped`` is for :meth:`split`: the inner width the lines are already wrapped
+        to, and the character widths measured so far.
+        """
         super().__init__()
         self.lines = lines
         self.look = look
@@ -133,9 +138,23 @@ class CodeBox(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
         self.spaceAfter = space_after
         self._shown: list[str] = []
         self._shown_for: float | None = None
+        self._widths: dict[str, float] = {}
+        if _wrapped is not None:
+            # A part of a split is laid out again at every page: wrapping a thousand lines
+            # anew each time made a long listing quadratic.
+            self._shown, self._shown_for = lines, _wrapped[0]
+            self._widths = _wrapped[1]
 
     def _measure(self, text: str) -> float:
-        return float(stringWidth(text, self.look.font_name, self.look.size))
+        """Width of ``text``: the sum of its characters' (reportlab does not kern)."""
+        widths = self._widths
+        total = 0.0
+        for char in text:
+            width = widths.get(char)
+            if width is None:
+                width = widths[char] = float(stringWidth(char, self.look.font_name, self.look.size))
+            total += width
+        return total
 
     def _layout(self, avail_width: float) -> list[str]:
         """The lines as drawn at ``avail_width``: each line wrapped to the inner width."""
@@ -176,9 +195,10 @@ class CodeBox(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
                 return []
         if first < 1:
             return []
+        wrapped = (float(self._shown_for or 0.0), self._widths)
         return [
-            CodeBox(shown[:first], look, space_before=self.spaceBefore),
-            CodeBox(shown[first:], look, space_after=self.spaceAfter),
+            CodeBox(shown[:first], look, space_before=self.spaceBefore, _wrapped=wrapped),
+            CodeBox(shown[first:], look, space_after=self.spaceAfter, _wrapped=wrapped),
         ]
 
     def draw(self) -> None:

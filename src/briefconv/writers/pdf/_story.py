@@ -125,7 +125,8 @@ class StoryBuilder:
             return self.fonts.face(role, bold=run.bold, italic=run.italic, code=run.code)
 
         for run in runs:
-            self.texts.append((run.text, face(run)))
+            # A footnote's mark has no text of its own: it is drawn as digits.
+            self.texts.append((run.text if run.note is None else "0123456789", face(run)))
         text = markup(
             runs,
             link_color=self._link_color(),
