@@ -559,11 +559,13 @@ class StoryBuilder:
     def _note_mark(self, note: Note) -> NoteMark:
         """Number a footnote whose mark is being set: the next number in this article."""
         number = len(self._notes) + 1
-        # Keys unique in a pack: prefixed with the article's id, as its headings' are.
-        prefix = f"{self.entry_id}-" if self.entry_id else ""
-        mark = NoteMark(number, f"{prefix}note-{number}-ref", f"{prefix}note-{number}")
+        mark = NoteMark(number, self._key(f"note-{number}-ref"), self._key(f"note-{number}"))
         self._notes.append((mark, note))
         return mark
+
+    def _key(self, name: str) -> str:
+        """Bookmark ``name`` of this article, unique in a pack: prefixed with its id, if any."""
+        return f"{self.entry_id}-{name}" if self.entry_id else name
 
     def _notes_section(self) -> list[Any]:
         """The article's notes under a "Notes" heading, each number linking back to its mark.
@@ -579,8 +581,7 @@ class StoryBuilder:
         heading = self._paragraph(
             [Run(words.notes)], role, pstyle, hyphenate=False, cls=HeadingParagraph
         )
-        prefix = f"{self.entry_id}-" if self.entry_id else ""
-        heading.outline = OutlineEntry(words.notes, f"{prefix}notes", 1)
+        heading.outline = OutlineEntry(words.notes, self._key("notes"), 1)
         out: list[Any] = [heading]
         note_role, note_style = self._role_style("footnote")
         face = self.fonts.face(note_role)
