@@ -7,8 +7,9 @@ the classification marking.
 
 The package's modules import one way: ``__init__`` -> ``_layout`` (the pipeline) ->
 ``_document`` (template, render) -> ``_furniture`` (marking, heads, footer); ``_layout``
--> ``_story`` (an article's flowables) -> ``_styles`` (role -> ParagraphStyle), ``_text``
-(markup, hyphenation) and ``_flowables`` (reportlab additions).
+-> ``_story`` (an article's flowables and its footnotes) -> ``_styles`` (role ->
+ParagraphStyle), ``_text`` (markup, hyphenation), ``_flowables`` (reportlab additions),
+``_code`` (code blocks) and ``_table`` (table column widths).
 
 What reportlab gets wrong when used naively, and what this module does instead
 (numbers refer to ``PITFALLS.md``):
@@ -23,6 +24,9 @@ What reportlab gets wrong when used naively, and what this module does instead
   after the last page, when the count is known (:class:`._flowables.FinishingCanvas`),
   so bookmarks stay on their pages (the ``NumberedCanvas`` recipe sends them all to
   page 1) and nothing is laid out twice.
+* Code keeps its spaces: a :class:`._code.CodeBox` wraps long lines itself (marking the
+  continuations) and gives each line as ``/ActualText``, since extractors turn two spaces
+  into one; tables get column widths from their cells that never pass the margins.
 * Hyphenation (7): reportlab's own never breaks Ukrainian words with і/ї/є/ґ or Greek, so
   pyphen inserts soft hyphens (U+00AD) instead; reportlab draws a hyphen only where it
   breaks a line there and strips the others, so extracted text has no stray U+00AD.

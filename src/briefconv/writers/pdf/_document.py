@@ -24,6 +24,7 @@ from briefconv.writers._dates import pack_datetime
 from briefconv.writers.pdf._flowables import (
     ContentsNumbers,
     FinishingCanvas,
+    HeadingKeeper,
     HeadingParagraph,
     SectionBreak,
 )
@@ -61,7 +62,9 @@ class Document(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type 
     """A document that shows its outline, is dated from the pack and follows its sections.
 
     It notes the current section (for the running head), the page each article starts on
-    (for the contents) and the pages that carry a footer, with their count.
+    (for the contents) and the pages that carry a footer, with their count. A heading is
+    kept with the first part of a table or code block after it, not with all of it
+    (:class:`HeadingKeeper`).
     """
 
     def __init__(
@@ -84,6 +87,8 @@ class Document(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type 
         self.first_pages: dict[str, int] = {}
         self.footer_pages: list[int] = []
         self.page_count = 0
+        # An init argument, not a class attribute: reportlab sets every one on the instance.
+        kwargs.setdefault("keepTogetherClass", HeadingKeeper)
         super().__init__(*args, **kwargs)
 
     def beforeDocument(self) -> None:

@@ -12,6 +12,7 @@ to print the count (PITFALLS 7).
 reportlab has no splittable box with a background and a single left rule: a one-cell
 ``Table`` raises ``LayoutError`` once a quote is taller than a page (PITFALLS 7), so
 :class:`QuoteBox` lays out its own content and splits between (and inside) paragraphs.
+:class:`NoteBox`, a footnote with its number hanging beside its blocks, is one too.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from typing import Any
 from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, PageBreak, Paragraph
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph
+from reportlab.platypus.flowables import _listWrapOn
 
 __all__ = [
     "LEADER_CALLBACK",
@@ -35,7 +37,9 @@ __all__ = [
     "ContentsLine",
     "ContentsNumbers",
     "FinishingCanvas",
+    "HeadingKeeper",
     "HeadingParagraph",
+    "NoteBox",
     "OutlineEntry",
     "QuoteBox",
     "SectionBreak",
@@ -179,6 +183,42 @@ class HeadingParagraph(TextParagraph):
         super().draw()
 
 
+class HeadingKeeper(KeepTogether):  # type: ignore[misc]  # reportlab has no type stubs
+    """What keeps a heading with what follows it: with its first part, for tables and code.
+
+    reportlab groups a ``keepWithNext`` heading and the flowable after it in a
+    ``KeepTogether``, which moves both to the next page whenever they do not fit in what
+    is left of this one: a heading over a two-page table left most of a page empty. When
+    the flowable after the headings says it splits well (``flows_after_heading``, set on
+    tables and code blocks) and at least :attr:`min_room` is left below the headings,
+    they are set here and the flowable split under them. Everything else is kept together
+    as before. Give it to the document as its ``keepTogetherClass``.
+    """
+
+    #: Points that must be left below the headings: a few lines of code or table rows.
+    min_room = 72.0
+
+    def split(self, aW: float, aH: float) -> list[Any]:
+        """Headings here and the first part of a table or code block under them, if it fits."""
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        content: list[Any] = self._content
+        if (
+            len(content) >= 2
+            and aH < self._H
+            and getattr(content[-1], "flows_after_heading", False)
+        ):
+            lead, last = content[:-1], content[-1]
+            _, height = _listWrapOn(lead, aW, self.canv)
+            room = aH - height - lead[-1].getSpaceAfter() - last.getSpaceBefore()
+            if room >= self.min_room:
+                parts: list[Any] = last.split(aW, room)
+                if parts:
+                    return [*lead, *parts]
+        result: list[Any] = super().split(aW, aH)
+        return result
+
+
 @dataclass(frozen=True, slots=True)
 class BoxLook:
     """How a :class:`QuoteBox` looks: indents, padding, rule and fill (colours #RRGGBB)."""
@@ -274,6 +314,11 @@ class QuoteBox(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
 
     def draw(self) -> None:
         """Paint the background and the rule, then draw the children top to bottom."""
+        self._paint()
+        self._draw_content()
+
+    def _paint(self) -> None:
+        """The background and the rule."""
         look = self.look
         canv = self.canv
         box_width = self.width - look.indent_left - look.indent_right
@@ -285,11 +330,69 @@ class QuoteBox(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
             canv.setFillColor(HexColor(look.rule_color))
             canv.rect(look.indent_left, 0, look.rule_width, self.height, stroke=0, fill=1)
         canv.restoreState()
+
+    def _draw_content(self) -> None:
+        """The children, top to bottom, inside the padding."""
+        look = self.look
+        canv = self.canv
         x = look.indent_left + look.rule_width + look.padding
         y = self.height - look.padding
         for i, (child, height) in enumerate(zip(self.content, self._heights, strict=True)):
             y -= self._gap(i) + height
             child.drawOn(canv, x, y)
+
+
+class NoteBox(QuoteBox):
+    """A footnote: its number (``label``, a flowable) hanging left, its blocks beside it.
+
+    ``look.indent_left`` is the width of the number's column. It splits like a
+    :class:`QuoteBox`; only the first part draws the number, so the note's bookmark and
+    its link back to the mark are made once.
+    """
+
+    def __init__(
+        self,
+        content: list[Any],
+        look: BoxLook,
+        *,
+        label: Any | None,
+        space_before: float = 0.0,
+        space_after: float = 0.0,
+    ) -> None:
+        """Set ``content`` (reportlab flowables) beside ``label`` with ``look``."""
+        super().__init__(content, look, space_before=space_before, space_after=space_after)
+        self.label = label
+        self._label_height = 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """Lay out the blocks and the number; as tall as the taller of the two."""
+        width, height = super().wrap(availWidth, availHeight)
+        if self.label is not None:
+            _, label_height = self.label.wrap(self.look.indent_left, availHeight)
+            self._label_height = float(label_height)
+            self.height = max(height, self._label_height)
+        return width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        """Split the blocks like a quote box; the number stays with the first part."""
+        parts = super().split(availWidth, availHeight)
+        if len(parts) != 2:
+            return parts
+        first, rest = parts
+        return [
+            NoteBox(first.content, self.look, label=self.label, space_before=self.spaceBefore),
+            NoteBox(rest.content, self.look, label=None, space_after=self.spaceAfter),
+        ]
+
+    def draw(self) -> None:
+        """Draw the number at the top of its column, then the blocks.
+
+        The number first, so that text extraction reads it before the note, not after.
+        """
+        self._paint()
+        if self.label is not None:
+            self.label.drawOn(self.canv, 0, self.height - self._label_height)
+        self._draw_content()
 
 
 def _stack_gap(content: list[Any], index: int) -> float:

@@ -1,8 +1,13 @@
-"""One article's story: the title block and every block as reportlab flowables."""
+"""One article's story: the title block, every block as reportlab flowables, its notes.
+
+Footnotes are numbered from 1 in each article, in reading order, as their marks are set;
+the notes follow the article under a "Notes" heading (see :meth:`StoryBuilder.build`).
+"""
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,23 +15,27 @@ from pathlib import Path
 from typing import Any, assert_never
 
 from reportlab.lib.colors import HexColor
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Image
+from reportlab.platypus import Image, LongTable, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
 from briefconv import model
 from briefconv.fonts.metrics import Face, FontSet
 from briefconv.model import (
+    Align,
     Article,
     Block,
     BulletList,
+    CodeBlock,
     Figure,
     Heading,
     Inline,
+    Note,
     OrderedList,
     Quote,
+    Table,
     ThematicBreak,
     plain_text,
 )
@@ -34,15 +43,18 @@ from briefconv.pack import heading_id
 from briefconv.styles import Role, Style
 from briefconv.wording import ATTRIBUTION_DASH, byline, image_text, labels, one_line, untitled
 from briefconv.writers._runs import Run, flatten
+from briefconv.writers.pdf._code import CONTINUATION_MARKS, CodeBox, CodeLook, code_lines
 from briefconv.writers.pdf._flowables import (
     BoxLook,
     HeadingParagraph,
+    NoteBox,
     OutlineEntry,
     QuoteBox,
     TextParagraph,
 )
-from briefconv.writers.pdf._styles import heading_role, paragraph_style
-from briefconv.writers.pdf._text import chunk_runs, identity, markup
+from briefconv.writers.pdf._styles import alignment, heading_role, paragraph_style
+from briefconv.writers.pdf._table import column_widths
+from briefconv.writers.pdf._text import NoteMark, chunk_runs, identity, markup, note_label
 
 __all__ = ["StoryBuilder"]
 
@@ -53,6 +65,10 @@ _MAX_LIST_INDENT = 0.4
 #: Points per pixel at the 96 dpi a browser assumes for an image without a size.
 _PX = 72 / 96
 _QUOTE_RULE_WIDTH = 3.0
+#: Task-list boxes: ticked (done) and open.
+_DONE, _OPEN = "☒", "☐"
+#: Table rules when the ``table`` role names no border colour.
+_TABLE_RULE = "#B4BAC4"
 
 
 @dataclass
@@ -77,12 +93,15 @@ class StoryBuilder:
     byline_extra: tuple[str, ...] = ()
     _heading_stack: list[int] = field(default_factory=list)
     _heading_count: int = 0
+    #: The article's footnotes so far, numbered in the order their marks were set.
+    _notes: list[tuple[NoteMark, Note]] = field(default_factory=list)
 
     def build(self) -> list[Any]:
-        """The whole story: title block, then every block in order."""
+        """The whole story: title block, every block in order, then the article's notes."""
         story = self._title_block()
         for index, block in enumerate(self.article.blocks):
             story.extend(self._block(block, index))
+        story.extend(self._notes_section())
         return story
 
     # -- helpers
@@ -106,13 +125,15 @@ class StoryBuilder:
             return self.fonts.face(role, bold=run.bold, italic=run.italic, code=run.code)
 
         for run in runs:
-            self.texts.append((run.text, face(run)))
+            # A footnote's mark has no text of its own: it is drawn as digits.
+            self.texts.append((run.text if run.note is None else "0123456789", face(run)))
         text = markup(
             runs,
             link_color=self._link_color(),
             hyphenate=self.hyphenate if hyphenate else identity,
             unsafe=self.unsafe_links,
             mono=lambda run: face(run).font_name,
+            notes=self._note_mark,
         )
         return cls(text, pstyle, **kwargs)
 
@@ -164,25 +185,7 @@ class StoryBuilder:
                 return [self._heading(level, children, index)]
             case model.Paragraph(children=children):
                 role, pstyle = self._role_style("body")
-                chunks = chunk_runs(flatten(children))
-                if not chunks:  # nothing visible (no text, or line breaks only)
-                    return []
-                if len(chunks) == 1:
-                    return [self._paragraph(chunks[0], role, pstyle)]
-                # A huge paragraph becomes several flowables that read as one: reportlab
-                # re-wraps a whole paragraph each time it splits it across a page, which
-                # took minutes for a 1 MB paragraph (quadratic); chunks keep it linear.
-                first = copy.copy(pstyle)
-                first.spaceAfter = 0
-                middle = copy.copy(first)
-                middle.spaceBefore = 0
-                last = copy.copy(pstyle)
-                last.spaceBefore = 0
-                styles = [first] + [middle] * (len(chunks) - 2) + [last]
-                return [
-                    self._paragraph(chunk, role, st)
-                    for chunk, st in zip(chunks, styles, strict=True)
-                ]
+                return self._text_paragraphs(children, role, pstyle)
             case Quote(paragraphs=paragraphs, attribution=attribution):
                 return self._quote(paragraphs, attribution)
             case BulletList() | OrderedList():
@@ -191,8 +194,31 @@ class StoryBuilder:
                 return [self._thematic_break()]
             case Figure(alt=alt, path=path):
                 return self._figure(alt, path)
+            case CodeBlock(text=text):
+                return [self._code(text)]
+            case Table():
+                return [self._table(block)]
             case _:
                 assert_never(block)
+
+    def _text_paragraphs(self, children: tuple[Inline, ...], role: Role, pstyle: Any) -> list[Any]:
+        """A paragraph's flowables: one, or several that read as one for a huge paragraph."""
+        chunks = chunk_runs(flatten(children))
+        if not chunks:  # nothing visible (no text, or line breaks only)
+            return []
+        if len(chunks) == 1:
+            return [self._paragraph(chunks[0], role, pstyle)]
+        # A huge paragraph becomes several flowables that read as one: reportlab re-wraps
+        # a whole paragraph each time it splits it across a page, which took minutes for a
+        # 1 MB paragraph (quadratic); chunks keep it linear.
+        first = copy.copy(pstyle)
+        first.spaceAfter = 0
+        middle = copy.copy(first)
+        middle.spaceBefore = 0
+        last = copy.copy(pstyle)
+        last.spaceBefore = 0
+        styles = [first] + [middle] * (len(chunks) - 2) + [last]
+        return [self._paragraph(chunk, role, st) for chunk, st in zip(chunks, styles, strict=True)]
 
     def _heading(self, level: int, children: tuple[Inline, ...], index: int) -> Any:
         role_name = heading_role(level)
@@ -217,12 +243,19 @@ class StoryBuilder:
         return paragraph
 
     def _quote(
-        self, paragraphs: tuple[model.Paragraph, ...], attribution: tuple[Inline, ...]
+        self,
+        paragraphs: tuple[model.Paragraph, ...],
+        attribution: tuple[Inline, ...],
+        *,
+        size: float | None = None,
     ) -> list[Any]:
-        role, pstyle = self._role_style("quote", boxed=True)
+        """A quote box; ``size`` sets its text smaller than its roles say (in a note)."""
+        role = self._sized("quote", size)
+        pstyle = paragraph_style("quote", role, self.fonts.face(role), boxed=True)
         content = [self._paragraph(flatten(p.children), role, pstyle) for p in paragraphs]
         if attribution:
-            arole, astyle = self._role_style("quote_attribution", boxed=True)
+            arole = self._sized("quote_attribution", size)
+            astyle = paragraph_style("quote_attribution", arole, self.fonts.face(arole), boxed=True)
             runs = [Run(ATTRIBUTION_DASH), *flatten(attribution)]
             content.append(self._paragraph(runs, arole, astyle, hyphenate=False))
         if not content:
@@ -239,57 +272,85 @@ class StoryBuilder:
             QuoteBox(content, look, space_before=role.space_before, space_after=role.space_after)
         ]
 
-    def _list(self, block: BulletList | OrderedList) -> list[Any]:
+    def _list(
+        self,
+        block: BulletList | OrderedList,
+        *,
+        role: Role | None = None,
+        last_after: float | None = None,
+    ) -> list[Any]:
         """Items as paragraphs with hanging labels; nested lists indented under their item.
 
         Each nested list starts its labels where its parent item's text starts, so depth
         shows at any nesting; past :data:`_MAX_LIST_INDENT` of the frame it stops growing.
+        ``role`` is the items' role (``list``, or one set smaller in a note) and
+        ``last_after`` the space after the last item (by default a body paragraph's).
+        A task-list item shows ☒ (done) or ☐ (open): as its label in a bulleted list, after
+        its number in a numbered one.
         """
-        role = self.style.role("list")
+        role = role or self.style.role("list")
         face = self.fonts.face(role)
         max_base = self.frame[0] * _MAX_LIST_INDENT
-        entries: list[tuple[tuple[Inline, ...], str, float, float]] = []
-        self._list_entries(block, 0, 0.0, max_base, entries)
+        entries: list[_ListEntry] = []
+        self._list_entries(block, role, 0, 0.0, max_base, entries)
         # The last item is followed by the space a body paragraph leaves, not a list gap.
-        body_after = self.style.role("body").space_after
-        styles: dict[tuple[float, float, bool], Any] = {}
+        after = self.style.role("body").space_after if last_after is None else last_after
+        styles: dict[tuple[float, float, str, bool], Any] = {}
         out: list[Any] = []
-        for i, (item, label, bullet_indent, left) in enumerate(entries):
+        for i, entry in enumerate(entries):
             last = i == len(entries) - 1
-            key = (bullet_indent, left, last)
+            key = (entry.bullet_indent, entry.left, entry.label_face.font_name, last)
             if key not in styles:
                 styles[key] = paragraph_style(
                     f"list-{len(styles)}",
                     role,
                     face,
-                    leftIndent=left,
-                    bulletIndent=bullet_indent,
-                    spaceAfter=max(role.space_after, body_after) if last else role.space_after,
+                    leftIndent=entry.left,
+                    bulletIndent=entry.bullet_indent,
+                    bulletFontName=entry.label_face.font_name,
+                    spaceAfter=max(role.space_after, after) if last else role.space_after,
                 )
-            out.append(self._paragraph(flatten(item), role, styles[key], bulletText=label))
+            out.append(self._paragraph(entry.runs, role, styles[key], bulletText=entry.label))
         return out
 
     def _list_entries(
         self,
         block: BulletList | OrderedList,
+        role: Role,
         depth: int,
         base: float,
         max_base: float,
-        out: list[tuple[tuple[Inline, ...], str, float, float]],
+        out: list[_ListEntry],
     ) -> None:
-        """Append ``(item, label, bullet indent, text indent)`` for a list and its sublists."""
-        role = self.style.role("list")
+        """Append an entry for each item of a list and of its sublists, in reading order."""
         face = self.fonts.face(role)
-        match block:
-            case BulletList(items=items):
-                labels = [_bullet(depth, face)] * len(items)
-            case OrderedList(items=items, start=start):
-                labels = [f"{start + i}." for i in range(len(items))]
-            case _:
-                assert_never(block)
-        for label in labels:
-            self.texts.append((label, face))
-        label_width = max((stringWidth(lb, face.font_name, role.size) for lb in labels), default=0)
+        box_face, box_is_code = self._box_face(role)
+        checks = block.checks or (None,) * len(block.items)
+        labels: list[tuple[str, Face]] = []
+        items: list[list[Run]] = []
+        for i, (item, check) in enumerate(zip(block.items, checks, strict=True)):
+            runs = flatten(item)
+            match block:
+                case BulletList():
+                    label = (_bullet(depth, face), face)
+                case OrderedList(start=start):
+                    label = (f"{start + i}.", face)
+                case _:
+                    assert_never(block)
+            if check is not None:
+                box = _DONE if check else _OPEN
+                if isinstance(block, BulletList):
+                    label = (box, box_face)  # the box stands for the bullet
+                else:
+                    # A code run is set in the mono face: the one that has the box.
+                    runs = [Run(box, code=box_is_code), Run(" "), *runs]
+            labels.append(label)
+            items.append(runs)
+        for text, label_face in labels:
+            self.texts.append((text, label_face))
+        label_width = max(
+            (stringWidth(text, lf.font_name, role.size) for text, lf in labels), default=0
+        )
         gap = role.size * 0.5
         bullet_indent = base + max(role.indent - label_width - gap, 0.0)
         left = bullet_indent + label_width + gap
@@ -298,13 +359,32 @@ class StoryBuilder:
             # An index past the items (malformed input) goes after the last item: shown,
             # never dropped.
             nested.setdefault(min(max(index, 0), len(items) - 1), []).append(sub)
-        for i, (item, label) in enumerate(zip(items, labels, strict=True)):
-            out.append((item, label, bullet_indent, left))
+        for i, (runs, (text, label_face)) in enumerate(zip(items, labels, strict=True)):
+            out.append(_ListEntry(runs, text, label_face, bullet_indent, left))
             for sub in nested.get(i, []):
-                self._list_entries(sub, depth + 1, min(left, max_base), max_base, out)
+                self._list_entries(sub, role, depth + 1, min(left, max_base), max_base, out)
         if not items:
             for _index, sub in block.sublists:
-                self._list_entries(sub, depth + 1, min(base, max_base), max_base, out)
+                self._list_entries(sub, role, depth + 1, min(base, max_base), max_base, out)
+
+    def _box_face(self, role: Role) -> tuple[Face, bool]:
+        """The face task boxes are set in, and whether it is the mono one (for code runs).
+
+        The role's own face if it has both boxes (DejaVu Serif has neither), else the mono
+        face if that has them; else the role's face, and the glyph check reports them.
+        """
+        face = self.fonts.face(role)
+        if face.has_glyph(_DONE) and face.has_glyph(_OPEN):
+            return face, False
+        mono = self.fonts.face(role, code=True)
+        if mono.has_glyph(_DONE) and mono.has_glyph(_OPEN):
+            return mono, True
+        return face, False
+
+    def _sized(self, role_name: str, size: float | None) -> Role:
+        """Role ``role_name``, set at ``size`` (its line height kept) if one is given."""
+        role = self.style.role(role_name)
+        return role if size is None else dataclasses.replace(role, size=size)
 
     def _thematic_break(self) -> Any:
         """A short centred rule with a line of space above and below."""
@@ -373,6 +453,190 @@ class StoryBuilder:
         role, pstyle = self._role_style("body")
         label = image_text(alt, self.article.meta.language)
         return self._paragraph([Run(label, italic=True)], role, pstyle)
+
+    # -- code blocks and tables
+
+    def _code(self, text: str) -> Any:
+        """A code block in the ``code`` role: every space kept, long lines wrapped."""
+        role = self.style.role("code")
+        face = self.fonts.face(role)
+        lines = code_lines(text)
+        mark = next((m for m in CONTINUATION_MARKS if face.has_glyph(m)), CONTINUATION_MARKS[-1])
+        self.texts.append(("\n".join(lines), face))
+        self.texts.append((mark, face))
+        look = CodeLook(
+            font_name=face.font_name,
+            size=role.size,
+            leading=role.size * role.line_height,
+            color=role.color,
+            background=role.background,
+            border_color=role.border_color,
+            indent=role.indent,
+            padding_x=role.size * 0.6,
+            padding_y=role.size * 0.4,
+            mark=mark,
+        )
+        return CodeBox(lines, look, space_before=role.space_before, space_after=role.space_after)
+
+    def _table(self, table: Table) -> Any:
+        """A table that fits the frame, its header row repeated on every page it spans.
+
+        Cells are paragraphs in the ``table`` role (``table_header`` for the header row),
+        aligned as their column says; column widths come from the cells' content
+        (:func:`._table.column_widths`). It splits between rows, and inside a row taller
+        than a page.
+        """
+        body_role = self.style.role("table")
+        header_role = self.style.role("table_header")
+        pad_x = body_role.size * 0.45
+        pad_y = body_role.size * 0.3
+        styles: dict[tuple[bool, Align], Any] = {}
+
+        def cell_style(header: bool, align: Align) -> Any:
+            if (header, align) not in styles:
+                role = header_role if header else body_role
+                # "default" is the start of the line, whatever the role says: a justified
+                # narrow cell is all gaps.
+                value = TA_LEFT if align == "default" else alignment(align)
+                styles[header, align] = paragraph_style(
+                    f"table-{len(styles)}",
+                    role,
+                    self.fonts.face(role),
+                    boxed=True,  # the table draws the header's background, not the cell
+                    alignment=value,
+                    spaceBefore=0,
+                    spaceAfter=0,
+                    rightIndent=0,
+                )
+            return styles[header, align]
+
+        rows: list[list[Any]] = []
+        for number, row in enumerate((table.header, *table.rows)):
+            role = header_role if number == 0 else body_role
+            rows.append(
+                [
+                    self._paragraph(flatten(cell), role, cell_style(number == 0, align))
+                    for cell, align in zip(row, table.align, strict=True)
+                ]
+            )
+        columns = [[row[c] for row in rows] for c in range(len(table.header))]
+        floor = stringWidth("MMM", self.fonts.face(body_role).font_name, body_role.size)
+        widths = column_widths(columns, self.frame[0], 2 * pad_x, floor)
+        rule = HexColor(body_role.border_color or _TABLE_RULE)
+        commands: list[tuple[Any, ...]] = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad_x),
+            ("RIGHTPADDING", (0, 0), (-1, -1), pad_x),
+            ("TOPPADDING", (0, 0), (-1, -1), pad_y),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), pad_y + body_role.size * 0.1),
+            ("GRID", (0, 0), (-1, -1), 0.5, rule),
+            ("LINEBELOW", (0, 0), (-1, 0), 1.0, HexColor(header_role.color)),
+        ]
+        if header_role.background is not None:
+            commands.append(("BACKGROUND", (0, 0), (-1, 0), HexColor(header_role.background)))
+        if body_role.background is not None and len(rows) > 1:
+            commands.append(("BACKGROUND", (0, 1), (-1, -1), HexColor(body_role.background)))
+        body = self.style.role("body")
+        flowable = LongTable(
+            rows,
+            colWidths=widths,
+            repeatRows=1,
+            splitByRow=1,
+            # A row taller than a page splits inside its cells; without it reportlab raises
+            # LayoutError (PITFALLS 7).
+            splitInRow=1,
+            hAlign="LEFT",
+            style=TableStyle(commands),
+        )
+        flowable.spaceBefore = body.space_after / 2
+        flowable.spaceAfter = body.space_after
+        # A heading before it stays with its first rows, not with all of it (HeadingKeeper).
+        flowable.flows_after_heading = True
+        return flowable
+
+    # -- footnotes
+
+    def _note_mark(self, note: Note) -> NoteMark:
+        """Number a footnote whose mark is being set: the next number in this article."""
+        number = len(self._notes) + 1
+        mark = NoteMark(number, self._key(f"note-{number}-ref"), self._key(f"note-{number}"))
+        self._notes.append((mark, note))
+        return mark
+
+    def _key(self, name: str) -> str:
+        """Bookmark ``name`` of this article, unique in a pack: prefixed with its id, if any."""
+        return f"{self.entry_id}-{name}" if self.entry_id else name
+
+    def _notes_section(self) -> list[Any]:
+        """The article's notes under a "Notes" heading, each number linking back to its mark.
+
+        The heading is an outline entry one level below the article's title, like the
+        article's own top-level sections: in a pack, each article's notes are found under
+        that article, never as an entry beside the articles themselves.
+        """
+        if not self._notes:
+            return []
+        words = labels(self.article.meta.language)
+        role, pstyle = self._role_style("heading1", keep_with_next=True)
+        heading = self._paragraph(
+            [Run(words.notes)], role, pstyle, hyphenate=False, cls=HeadingParagraph
+        )
+        heading.outline = OutlineEntry(words.notes, self._key("notes"), 1)
+        out: list[Any] = [heading]
+        note_role, note_style = self._role_style("footnote")
+        face = self.fonts.face(note_role)
+        widest = str(len(self._notes))
+        self.texts.append(("0123456789", face))
+        hang = stringWidth("0" * len(widest), face.font_name, note_role.size) + note_role.size
+        label_style = paragraph_style(
+            "footnote-number", note_role, face, boxed=True, spaceBefore=0, spaceAfter=0
+        )
+        look = BoxLook(
+            indent_left=hang,
+            indent_right=0.0,
+            padding=0.0,
+            rule_width=0.0,
+            rule_color=None,
+            background=None,
+        )
+        # Blocks of a note are built here, after the text: none of them holds a mark.
+        for mark, note in list(self._notes):
+            label = TextParagraph(note_label(mark, self._link_color()), label_style)
+            content: list[Any] = []
+            for block in note.blocks:
+                content.extend(self._note_block(block, note_role, note_style))
+            out.append(NoteBox(content, look, label=label, space_after=note_role.space_after))
+        return out
+
+    def _note_block(self, block: Block, role: Role, pstyle: Any) -> list[Any]:
+        """One block of a footnote, set at the footnote role's size."""
+        match block:
+            case model.Paragraph(children=children):
+                return self._text_paragraphs(children, role, pstyle)
+            case BulletList() | OrderedList():
+                list_role = self.style.role("list")
+                small = dataclasses.replace(
+                    role, indent=list_role.indent, space_after=list_role.space_after
+                )
+                return self._list(block, role=small, last_after=role.space_after)
+            case Quote(paragraphs=paragraphs, attribution=attribution):
+                return self._quote(paragraphs, attribution, size=role.size)
+            case CodeBlock(text=text):
+                return [self._code(text)]
+            case _:
+                # A note holds none of these (the model refuses them); drawn, not dropped.
+                return self._block(block, -1)
+
+
+@dataclass(frozen=True, slots=True)
+class _ListEntry:
+    """One list item as set: its runs, its label in its face, and its indents."""
+
+    runs: list[Run]
+    label: str
+    label_face: Face
+    bullet_indent: float
+    left: float
 
 
 def _bullet(depth: int, face: Face) -> str:

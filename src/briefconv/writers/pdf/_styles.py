@@ -11,10 +11,10 @@ from reportlab.lib.styles import ParagraphStyle
 from briefconv.fonts.metrics import Face
 from briefconv.styles import Align, Role
 
-__all__ = ["heading_role", "paragraph_style"]
+__all__ = ["alignment", "heading_role", "paragraph_style"]
 
 
-def _alignment(align: Align) -> int:
+def alignment(align: Align) -> int:
     """Map a style alignment to reportlab's TA_* constant (a string crashes at draw)."""
     match align:
         case "left":
@@ -48,7 +48,7 @@ def paragraph_style(
         "fontSize": role.size,
         "leading": role.size * role.line_height,
         "textColor": HexColor(role.color),
-        "alignment": _alignment(role.align),
+        "alignment": alignment(role.align),
         "spaceBefore": role.space_before,
         "spaceAfter": role.space_after,
         "leftIndent": 0.0 if boxed else role.indent,

@@ -12,20 +12,24 @@ import dataclasses
 import logging
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import pyphen
 
 from briefconv._cache import cached
+from briefconv.model import Note
 from briefconv.writers._links import safe_url
 from briefconv.writers._runs import Run
 
 __all__ = [
+    "NoteMark",
     "chunk_runs",
     "hyphenator",
     "identity",
     "load_pyphen",
     "markup",
+    "note_label",
     "warn_problems",
     "warn_unsafe_links",
 ]
@@ -62,6 +66,19 @@ def warn_problems(problems: list[str]) -> None:
 # --- markup: the only place reportlab markup is made (PITFALLS 1) -----------------------
 
 
+@dataclass(frozen=True, slots=True)
+class NoteMark:
+    """A footnote's number and the two bookmarks that link its mark and its text both ways.
+
+    ``mark_key`` is where the superscript number stands in the text, ``note_key`` where
+    the note itself is printed. Both are the writer's own names, never the input's text.
+    """
+
+    number: int
+    mark_key: str
+    note_key: str
+
+
 def markup(
     runs: Iterable[Run],
     *,
@@ -69,6 +86,7 @@ def markup(
     hyphenate: Callable[[str], str],
     unsafe: list[str],
     mono: Callable[[Run], str] | None = None,
+    notes: Callable[[Note], NoteMark] | None = None,
 ) -> str:
     r"""Build reportlab paragraph markup for ``runs``; nothing from the input stays markup.
 
@@ -78,7 +96,10 @@ def markup(
     A code run is set, never hyphenated, in the font ``mono(run)`` names: the registered
     name of the exact mono face, weight and slant included, because reportlab's
     ``<font name>`` resets bold and italic. Without ``mono`` it stays in the paragraph's
-    font.
+    font. A struck-out run is drawn with reportlab's ``<strike>``. A footnote's run
+    becomes its superscript number, linked to the note, with a bookmark the note links
+    back to; ``notes`` numbers it (called once per mark, in reading order). Without
+    ``notes`` a footnote has no mark.
 
     >>> markup([Run("a<b> & c", bold=True)], link_color="#000000", hyphenate=str, unsafe=[])
     '<b>a&lt;b&gt; &amp; c</b>'
@@ -87,11 +108,21 @@ def markup(
     ...     link_color="#000000", hyphenate=str, unsafe=[], mono=lambda run: "m-r",
     ... )
     'x<br/><font name="m-r">&lt;y&gt;</font>'
+    >>> markup(
+    ...     [Run("gone", strike=True), Run("", note=Note(()))],
+    ...     link_color="#000000", hyphenate=str, unsafe=[],
+    ...     notes=lambda note: NoteMark(3, "r3", "n3"),
+    ... )
+    '<strike>gone</strike><a name="r3"/><super><a href="#n3" color="#000000">3</a></super>'
     """
     parts: list[str] = []
     for run in _space_leads(runs):
         if run.line_break:
             parts.append("<br/>")
+            continue
+        if run.note is not None:
+            if notes is not None:
+                parts.append(_note_mark(notes(run.note), link_color))
             continue
         if run.code and mono is not None:
             name = _escape(mono(run), quote=True)
@@ -102,6 +133,8 @@ def markup(
                 text = f"<i>{text}</i>"
             if run.bold:
                 text = f"<b>{text}</b>"
+        if run.strike:
+            text = f"<strike>{text}</strike>"
         if run.url is not None:
             url = safe_url(run.url)
             if url is None:
@@ -112,6 +145,26 @@ def markup(
                 text = f'<a href="{href}" color="{color}">{text}</a>'
         parts.append(text)
     return _fragment_safe("".join(parts))
+
+
+def _note_mark(mark: NoteMark, link_color: str) -> str:
+    """A footnote's mark: a bookmark for the way back, and the number linking to the note."""
+    name = _escape(mark.mark_key, quote=True)
+    href = _escape("#" + mark.note_key, quote=True)
+    color = _escape(link_color, quote=True)
+    return f'<a name="{name}"/><super><a href="{href}" color="{color}">{mark.number}</a></super>'
+
+
+def note_label(mark: NoteMark, link_color: str) -> str:
+    """Markup for the number a note starts with: the note's bookmark, a link to its mark.
+
+    >>> note_label(NoteMark(2, "r2", "n2"), "#000000")
+    '<a name="n2"/><a href="#r2" color="#000000">2</a>'
+    """
+    name = _escape(mark.note_key, quote=True)
+    href = _escape("#" + mark.mark_key, quote=True)
+    color = _escape(link_color, quote=True)
+    return f'<a name="{name}"/><a href="{href}" color="{color}">{mark.number}</a>'
 
 
 def _fragment_safe(text: str) -> str:
@@ -171,6 +224,9 @@ def _space_leads(runs: Iterable[Run]) -> list[Run]:
     ['a', '\n', 'b']
     >>> [r.text for r in _space_leads([Run("a "), Run("c", code=True), Run(" b")])]
     ['a', ' ', 'c', ' b']
+
+    A footnote's mark (a run with no text) is kept where it stands, after any space
+    before it, like a code run.
     """
     out: list[Run] = []
     carry = ""
@@ -179,11 +235,18 @@ def _space_leads(runs: Iterable[Run]) -> list[Run]:
             carry = ""
             out.append(run)
             continue
+        if run.note is not None:
+            if carry:
+                source = out[-1] if out else Run("")
+                out.append(dataclasses.replace(source, text=carry, code=False, note=None))
+                carry = ""
+            out.append(run)
+            continue
         if run.code and carry:
             # A space set in the mono face is wider than the text's own: it stays a run
             # of its own, in the formatting it came from.
             source = out[-1] if out else Run("")
-            out.append(dataclasses.replace(source, text=carry, code=False))
+            out.append(dataclasses.replace(source, text=carry, code=False, note=None))
             carry = ""
         text = carry + run.text
         core = text.rstrip()
@@ -191,7 +254,7 @@ def _space_leads(runs: Iterable[Run]) -> list[Run]:
         if core:
             out.append(dataclasses.replace(run, text=core))
     if carry:
-        if out and not out[-1].line_break:
+        if out and not out[-1].line_break and out[-1].note is None:
             out[-1] = dataclasses.replace(out[-1], text=out[-1].text + carry)
         else:
             out.append(Run(carry))
@@ -278,7 +341,7 @@ def chunk_runs(runs: list[Run], limit: int = _CHUNK_CHARS) -> list[list[Run]]:
             chunks[-1].append(dataclasses.replace(run, text=head))
             chunks.append([])
             size = 0
-        if text:
+        if text or run.note is not None:  # a footnote's mark has no text, and stays
             chunks[-1].append(dataclasses.replace(run, text=text))
             size += len(text)
     # Each chunk is a paragraph of its own, so a line break at either end of one is
