@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 import subprocess
 import tomllib
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -85,6 +87,55 @@ def _alias_bomb() -> str:
     return "\n".join([*lines, "title: Bomb", "---", "", "Body.", ""])
 
 
+def _png(width: int, height: int, rows: int) -> bytes:
+    """A PNG claiming ``width``×``height`` pixels whose data holds ``rows`` blank rows."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data)
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"\0" * (width + 1) * rows)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def _with_image(name: str, data: bytes | None, fmt: str = "md") -> Callable[[Path], Any]:
+    """A Markdown article (or model JSON) showing image ``name`` with ``data`` in it;
+    ``None`` makes the image a FIFO nobody writes to."""
+
+    @contextmanager
+    def case(tmp: Path) -> Iterator[tuple[list[str], Path]]:
+        if data is None:
+            os.mkfifo(tmp / name)
+        else:
+            (tmp / name).write_bytes(data)
+        if fmt == "md":
+            article = f"---\ntitle: Pictures\n---\n\n![The picture]({name})\n\nBody text.\n"
+            (tmp / "article.md").write_text(article, encoding="utf-8")
+            yield ["convert", "article.md", "-o", "out"], Path("article.md")
+        else:
+            figure = {"type": "figure", "src": name, "alt": "The picture", "path": name}
+            model = {"briefconv-model": 2, "meta": {"title": "Pictures"}, "blocks": [figure]}
+            (tmp / "article.json").write_text(json.dumps(model), encoding="utf-8")
+            yield ["convert", "article.json", "-o", "out"], Path("article.json")
+
+    return case
+
+
+@contextmanager
+def _json_figure_outside(tmp: Path) -> Iterator[tuple[list[str], Path]]:
+    """Item 7: a model whose figure path names a file outside its folder."""
+    (tmp / "secret").mkdir()
+    (tmp / "secret" / "private.png").write_bytes(_png(4, 4, 4))
+    (tmp / "inbox").mkdir()
+    figure = {"type": "figure", "src": "x.png", "alt": "A", "path": str(tmp / "secret/private.png")}
+    model = {"briefconv-model": 2, "meta": {"title": "T"}, "blocks": [figure]}
+    (tmp / "inbox" / "m.json").write_text(json.dumps(model), encoding="utf-8")
+    yield ["convert", "inbox/m.json", "-o", "out"], Path("inbox/m.json")
+
+
 #: Each case: a context manager giving the command's arguments and the input it names.
 CASES: dict[str, Callable[[Path], Any]] = {
     "dev-zero": _dev_zero,
@@ -101,6 +152,14 @@ CASES: dict[str, Callable[[Path], Any]] = {
     ),
     "json-nested-400": _file("deep.json", _nested_json(400)),
     "encoding-base64": _file("plain.txt", "Body text.\n", "--encoding", "base64"),
+    # Item 13: images are decided once, for every format alike.
+    "png-bomb-30000": _with_image("bomb.png", _png(30_000, 30_000, 50)),
+    "png-truncated": _with_image("half.png", _png(40, 40, 40)[:-30]),
+    "jpeg-fake-60-bytes": _with_image("fake.jpg", b"\xff\xd8\xff\xe0" + bytes(range(56))),
+    # Items 6 and 7: a FIFO named as an image hung the reader; JSON paths were trusted.
+    "fifo-image": _with_image("pipe.png", None),
+    "fifo-image-json": _with_image("pipe.png", None, fmt="json"),
+    "json-figure-outside": _json_figure_outside,
 }
 
 
@@ -125,6 +184,8 @@ def test_attack_ends_within_its_budget(name: str, tmp_path: Path) -> None:
         assert expected["message"] in lines[0]
     else:
         assert outcome.returncode == 0, outcome.stderr
+        if "warning" in expected:
+            assert expected["warning"] in outcome.stderr, outcome.stderr
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -172,3 +233,21 @@ def test_file_names_never_reach_the_terminal_raw(tmp_path: Path) -> None:
     assert outcome.returncode == 1
     assert "\x1b" not in outcome.stderr and "\x07" not in outcome.stderr
     assert "a\\x1b]0;pwned\\x07.txt" in outcome.stderr
+
+
+def test_a_cmyk_jpeg_is_shown_in_every_format(tmp_path: Path) -> None:
+    """Item 13: a CMYK JPEG (Adobe segment first) was dropped from the DOCX only."""
+    from PIL import Image
+
+    Image.new("CMYK", (120, 60), (0, 128, 255, 0)).save(tmp_path / "cmyk.jpg")
+    text = "---\ntitle: Print\n---\n\n![A press photo](cmyk.jpg)\n\nBody text.\n"
+    (tmp_path / "print.md").write_text(text, encoding="utf-8")
+    outcome = run_capped(
+        ["convert", "print.md", "-o", "out"], seconds=60, memory_mib=1024, cwd=tmp_path
+    )
+    assert outcome.returncode == 0 and outcome.stderr == "", outcome.stderr
+    with zipfile.ZipFile(tmp_path / "out" / "print.docx") as docx:
+        assert [n for n in docx.namelist() if n.startswith("word/media/")]
+    with zipfile.ZipFile(tmp_path / "out" / "print.epub") as epub:
+        assert [n for n in epub.namelist() if n.endswith(".jpg")]
+    assert b"/Subtype /Image" in (tmp_path / "out" / "print.pdf").read_bytes()

@@ -49,7 +49,7 @@ def _text(allow_outside: bool = False) -> Reader:
 def _json(allow_outside: bool = False) -> Reader:
     from briefconv.readers.json_model import JsonReader
 
-    return JsonReader()
+    return JsonReader(allow_outside=allow_outside)
 
 
 #: Reader name -> (extensions, factory); factories import their reader lazily.

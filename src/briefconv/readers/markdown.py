@@ -59,6 +59,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from briefconv.errors import InputError
+from briefconv.images import ImageResolver
 from briefconv.model import (
     Align,
     Article,
@@ -155,7 +156,7 @@ class MarkdownReader:
         env: dict[str, Any] = {}
         tokens = _parser().parse(body, env)
         base = source.parent if source is not None else Path.cwd()
-        images = _Images(where, base, self.allow_outside)
+        images = ImageResolver(where, base, self.allow_outside)
         builder = _Builder(tokens, where, offset, images, env, _base_url(front.get("url")))
         blocks = builder.blocks()
         blocks.extend(builder.unreferenced())
@@ -462,50 +463,6 @@ class _HtmlText(HTMLParser):
         self.removed.add("tags")
 
 
-_IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"))
-
-
-class _Images:
-    """Resolves image references: local PNG/JPEG in the article's folder, nothing remote."""
-
-    def __init__(self, where: str, base: Path, allow_outside: bool) -> None:
-        self.where = where
-        self.base = base.resolve()
-        self.allow_outside = allow_outside
-
-    def figure(self, src: str, alt: str) -> Figure:
-        """A :class:`Figure` for ``src``, with ``path`` only if the image may be shown."""
-        scheme = urllib.parse.urlsplit(src).scheme.lower()
-        if scheme and len(scheme) > 1:  # "c:" would be a Windows drive, not a scheme
-            _log.warning(
-                "%s: image %s is not fetched (briefconv never downloads); its alt text is kept",
-                self.where,
-                src[:200],
-            )
-            return Figure(src, alt)
-        path = (self.base / urllib.parse.unquote(src)).resolve()
-        if not self.allow_outside and not path.is_relative_to(self.base):
-            _log.warning(
-                "%s: image %s is outside the article's folder; refused (--allow-outside "
-                "permits it); its alt text is kept",
-                self.where,
-                src,
-            )
-            return Figure(src, alt)
-        try:
-            with path.open("rb") as fh:
-                head = fh.read(8)
-        except OSError as exc:
-            _log.warning("%s: image %s: %s; its alt text is kept", self.where, src, exc.strerror)
-            return Figure(src, alt)
-        if not any(head.startswith(magic) for magic, _ in _IMAGE_MAGIC):
-            _log.warning(
-                "%s: image %s is not a PNG or JPEG file; its alt text is kept", self.where, src
-            )
-            return Figure(src, alt)
-        return Figure(src, alt, str(path))
-
-
 @dataclass(frozen=True, slots=True)
 class _Definition:
     """Where one footnote definition (``[^label]: ...``) sits in the token stream."""
@@ -539,7 +496,7 @@ class _Builder:
         tokens: Sequence[Token],
         where: str,
         offset: int,
-        images: _Images,
+        images: ImageResolver,
         env: dict[str, Any],
         base_url: str | None,
     ) -> None:

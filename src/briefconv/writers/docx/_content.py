@@ -15,6 +15,7 @@ Where blocks go is a :class:`Story`: the body, or one footnote.
 
 from __future__ import annotations
 
+import io
 import itertools
 import logging
 import re
@@ -33,6 +34,7 @@ from docx.image.exceptions import (
     UnrecognizedImageError,
 )
 from docx.image.image import Image as DocxImage
+from docx.image.jpeg import Jpeg
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.oxml import OxmlElement
@@ -407,6 +409,26 @@ def _write_thematic_break(doc: Doc) -> None:
     paragraph.add_run("*\u2003*\u2003*")
 
 
+def _docx_image(data: bytes) -> DocxImage:
+    """python-docx's image for ``data``, JPEGs it cannot parse included.
+
+    python-docx recognises a JPEG only by a JFIF or Exif segment at byte 6; a CMYK JPEG
+    (an Adobe segment first) or one with no application segment is as valid to Word. The
+    reader has checked the file (:mod:`briefconv.images`); only its size is needed here.
+    """
+    try:
+        return DocxImage.from_blob(data)
+    except UnrecognizedImageError:
+        if not data.startswith(b"\xff\xd8\xff"):
+            raise
+    from PIL import Image as PilImage
+
+    with PilImage.open(io.BytesIO(data), formats=("JPEG",)) as image:
+        width, height = image.size
+        dpi = image.info.get("dpi", (72, 72))
+    return DocxImage(data, "image.jpg", Jpeg(width, height, int(dpi[0]) or 72, int(dpi[1]) or 72))
+
+
 def _write_figure(doc: Doc, figure: Figure, language: str) -> None:
     """An image, centred and scaled to the text frame, with its alt text as ``descr``.
 
@@ -418,7 +440,7 @@ def _write_figure(doc: Doc, figure: Figure, language: str) -> None:
         return
     try:
         data = Path(figure.path).read_bytes()
-        image = DocxImage.from_blob(data)
+        image = _docx_image(data)
         if image.px_width <= 0 or image.px_height <= 0:
             raise ValueError("the image has no size")
     except (
