@@ -152,6 +152,17 @@ CASES: dict[str, Callable[[Path], Any]] = {
     ),
     "json-nested-400": _file("deep.json", _nested_json(400)),
     "encoding-base64": _file("plain.txt", "Body text.\n", "--encoding", "base64"),
+    # Item 5: EPUB time grew as the square of the headings; deep emphasis overflowed.
+    "epub-50000-headings": _file(
+        "headings.md",
+        "# Many\n\n" + "".join(f"## Heading {i}\n\nText {i}.\n\n" for i in range(50_000)),
+        "-t",
+        "epub",
+    ),
+    "emphasis-300-deep": _file(
+        "deep.md",
+        "Deep\n\n" + "*a _b " * 150 + "x" + " c_ d*" * 150 + "\n",
+    ),
     # Item 13: images are decided once, for every format alike.
     "png-bomb-30000": _with_image("bomb.png", _png(30_000, 30_000, 50)),
     "png-truncated": _with_image("half.png", _png(40, 40, 40)[:-30]),

@@ -508,6 +508,8 @@ class _Builder:
         self.pos = 0
         #: What raw HTML was dropped ("comments", "<script>", "tags"...), for one warning.
         self.html_removed: set[str] = set()
+        #: Whether too deeply nested formatting was flattened (warned about once).
+        self.flattened = False
         #: (line, URL) of each relative link read as text, for one warning.
         self.relative_links: list[tuple[int | None, str]] = []
         self.in_note = False
@@ -881,9 +883,23 @@ class _Builder:
                 url = written if token.info == "auto" else self.link_url(written, here)
                 stack.append(("link_open" if url is not None else "text_link", url, []))
             elif kind in ("em_close", "strong_close", "s_close", "link_close") and len(stack) > 1:
+                depth_here = len(stack) - 1
                 opened, href, children = stack.pop()
                 parent = stack[-1][2]
-                if opened == "em_open":
+                if depth_here > _MAX_INLINE_NESTING:
+                    # Formatting nested this deep is an attack, not writing: every writer
+                    # recurses per level. The text stays; the deeper levels' formatting goes.
+                    parent.extend(children)
+                    if not self.flattened:
+                        self.flattened = True
+                        _log.warning(
+                            "%s:%s: emphasis or links nested more than %d levels deep; the "
+                            "deeper levels are shown as plain text",
+                            self.where,
+                            here,
+                            _MAX_INLINE_NESTING,
+                        )
+                elif opened == "em_open":
                     parent.append(Emphasis(tuple(children)))
                 elif opened == "strong_open":
                     parent.append(Strong(tuple(children)))
@@ -916,6 +932,9 @@ def _fit_row(row: list[Cell], columns: int) -> tuple[Cell, ...]:
 #: Deepest nesting of block quotes and lists read; deeper input is a clear error rather
 #: than a recursion crash in the parser.
 _MAX_DEPTH = 100
+
+#: Inline formatting levels kept (emphasis in strong in a link ...); deeper ones are text.
+_MAX_INLINE_NESTING = 32
 _LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:\s+|$)")
 # A footnote definition's label opens a container too: "[^a]: [^b]: > - text".
 _FOOTNOTE_LABEL = re.compile(r"\[\^[^\]\s]+\]:\s*")

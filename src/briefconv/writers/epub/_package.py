@@ -279,5 +279,66 @@ def finish(book: Any, when: datetime) -> bytes:
         "epub3_landmark": True,
         "epub3_pages": False,
     }
-    epub.write_epub(buffer, book, options)
+    # epub.write_epub(), with the NCX written in linear time (see _Writer).
+    writer = _Writer(buffer, book, options)
+    writer.process()
+    writer.write()
     return normalize_zip(buffer.getvalue(), when, first=("mimetype",))
+
+
+class _Writer(epub.EpubWriter):  # type: ignore[misc]
+    """ebooklib's writer with its NCX built in linear time.
+
+    ebooklib looks up the parent's ``content`` element for every entry it adds, a search
+    through all the parent's children so far (lxml's ``find``): a flat table of contents of
+    n headings took O(n²), 5 s for 32,000 headings. Our entries always carry their href,
+    so the lookup (which fills an empty one) is not needed. The XML written is the same
+    as ebooklib's, byte for byte: same ids (``sep_N`` for entries with children), same
+    order, same play order option.
+    """
+
+    def _get_ncx(self) -> bytes:
+        from lxml import etree
+
+        ncx = epub.parse_string(self.book.get_template("ncx"))
+        root = ncx.getroot()
+        head = etree.SubElement(root, "head")
+        for name, content in (
+            ("dtb:uid", self.book.uid),
+            ("dtb:depth", "0"),
+            ("dtb:totalPageCount", "0"),
+            ("dtb:maxPageNumber", "0"),
+        ):
+            etree.SubElement(head, "meta", {"content": content, "name": name})
+        doc_title = etree.SubElement(root, "docTitle")
+        etree.SubElement(doc_title, "text").text = self.book.title
+        nav_map = etree.SubElement(root, "navMap")
+        play = self._play_order
+
+        def point(parent: Any, ident: str, title: str, href: str) -> Any:
+            if not href:
+                raise ValueError(f"table of contents entry {title!r} has no href")
+            node = etree.SubElement(parent, "navPoint", {"id": ident})
+            if play["enabled"]:
+                node.set("playOrder", str(play["start_from"]))
+                play["start_from"] += 1
+            label = etree.SubElement(node, "navLabel")
+            etree.SubElement(label, "text").text = title
+            etree.SubElement(node, "content", {"src": href})
+            return node
+
+        def section(parent: Any, items: list[Any], uid: int) -> int:
+            for item in items:
+                if isinstance(item, tuple | list):
+                    link, children = item[0], item[1]
+                    node = point(parent, f"sep_{uid}", link.title, link.href)
+                    uid = section(node, children, uid + 1)
+                else:
+                    point(parent, item.uid, item.title, item.href)
+            return uid
+
+        section(nav_map, self.book.toc, 0)
+        result: bytes = etree.tostring(
+            root, pretty_print=True, encoding="utf-8", xml_declaration=True
+        )
+        return result
