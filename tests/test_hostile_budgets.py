@@ -136,6 +136,22 @@ def _json_figure_outside(tmp: Path) -> Iterator[tuple[list[str], Path]]:
     yield ["convert", "inbox/m.json", "-o", "out"], Path("inbox/m.json")
 
 
+def _pack(*options: str) -> Callable[[Path], Any]:
+    """A pack of one short article with the given pack options."""
+
+    @contextmanager
+    def case(tmp: Path) -> Iterator[tuple[list[str], Path]]:
+        (tmp / "short.txt").write_text("Short\n\nBody text of the article.\n", "utf-8")
+        yield ["pack", "short.txt", "-o", "pack", *options], Path("short.txt")
+
+    return case
+
+
+def _letters(count: int) -> str:
+    """``count`` letters that no dictionary knows, as one token."""
+    return "".join("abcdefghijklmnopqrstuvwxyz"[(i * 7 + i // 26) % 26] for i in range(count))
+
+
 #: Each case: a context manager giving the command's arguments and the input it names.
 CASES: dict[str, Callable[[Path], Any]] = {
     "dev-zero": _dev_zero,
@@ -163,6 +179,11 @@ CASES: dict[str, Callable[[Path], Any]] = {
         "deep.md",
         "Deep\n\n" + "*a _b " * 150 + "x" + " c_ d*" * 150 + "\n",
     ),
+    # Item 3: hyphenating one 20,000-letter token took over 120 s.
+    "pdf-token-20000": _file("token.txt", f"Token\n\nBefore {_letters(20_000)} after.\n"),
+    # Item 4: fitting running heads re-measured once per removed character.
+    "pack-17000-title": _pack("--title", "Title " * 2900),
+    "pack-42000-classification": _pack("--title", "T", "--classification", "SECRET " * 6000),
     # Item 13: images are decided once, for every format alike.
     "png-bomb-30000": _with_image("bomb.png", _png(30_000, 30_000, 50)),
     "png-truncated": _with_image("half.png", _png(40, 40, 40)[:-30]),

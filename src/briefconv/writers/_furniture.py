@@ -36,9 +36,17 @@ def cut(text: str, width: float, measure: Callable[[str], float]) -> str:
     """``text``, cut with an :data:`ELLIPSIS` if ``measure`` says it is wider than ``width``."""
     if measure(text) <= width:
         return text
-    while text and measure(text + ELLIPSIS) > width:
-        text = text[:-1]
-    return text.rstrip() + ELLIPSIS
+    # The longest prefix that fits with the ellipsis, by bisection: widths only grow with
+    # the length, and cutting one character at a time measured a 17,000-character title
+    # 17,000 times (over 150 s).
+    low, high = 0, len(text)  # text[:low] + ELLIPSIS fits (or low is 0); text[:high] does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        if measure(text[:middle] + ELLIPSIS) <= width:
+            low = middle
+        else:
+            high = middle
+    return text[:low].rstrip() + ELLIPSIS
 
 
 def fit_marking(

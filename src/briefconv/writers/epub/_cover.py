@@ -57,12 +57,16 @@ def _em_width(text: str, bold: bool) -> float:
 def _wrap(text: str, size: float, width: float, max_lines: int, bold: bool) -> list[str]:
     """Break ``text`` into lines no wider than ``width`` px at ``size``; cut with "…".
 
-    A word wider than a line is broken between characters.
+    A word wider than a line is broken between characters. Linear in the text, and it
+    stops at the first line past ``max_lines``: a 42,000-character classification or a
+    17,000-character title is an attack, not a cover line.
     """
     limit = width / size
     lines: list[str] = []
     current = ""
     for word in text.split():
+        if len(lines) > max_lines:
+            break
         candidate = f"{current} {word}" if current else word
         if _em_width(candidate, bold) <= limit:
             current = candidate
@@ -70,10 +74,8 @@ def _wrap(text: str, size: float, width: float, max_lines: int, bold: bool) -> l
         if current:
             lines.append(current)
         current = ""
-        while _em_width(word, bold) > limit:
-            cut = len(word)
-            while cut > 1 and _em_width(word[:cut], bold) > limit:
-                cut -= 1
+        while _em_width(word, bold) > limit and len(lines) <= max_lines:
+            cut = _fitting(word, limit, bold)
             lines.append(word[:cut])
             word = word[cut:]
         current = word
@@ -81,10 +83,23 @@ def _wrap(text: str, size: float, width: float, max_lines: int, bold: bool) -> l
         lines.append(current)
     if len(lines) > max_lines:
         last = lines[max_lines - 1]
-        while last and _em_width(last + _ELLIPSIS, bold) > limit:
-            last = last[:-1]
+        last = last[: _fitting(last, limit - _em_width(_ELLIPSIS, bold), bold, at_least=0)]
         lines = [*lines[: max_lines - 1], last.rstrip() + _ELLIPSIS]
     return lines
+
+
+def _fitting(text: str, limit: float, bold: bool, at_least: int = 1) -> int:
+    """How many leading characters of ``text`` fit in ``limit`` ems (at least ``at_least``).
+
+    One pass, adding each character's width: cutting one character at a time and
+    measuring again was quadratic in the length of a word.
+    """
+    total = 0.0
+    for index, char in enumerate(text):
+        total += _em_width(char, bold)
+        if total > limit:
+            return max(index, at_least)
+    return len(text)
 
 
 def _text(

@@ -261,6 +261,11 @@ def _space_leads(runs: Iterable[Run]) -> list[Run]:
     return out
 
 
+#: The longest word given to the hyphenation dictionary ("Rindfleischetikettierungs..."
+#: has 63 letters); longer runs of letters are codes, hashes or attacks.
+_LONGEST_HYPHENATED = 64
+
+
 def hyphenator(language: str, enabled: bool) -> Callable[[str], str]:
     """A function inserting soft hyphens into the words of a text, for ``language``.
 
@@ -282,7 +287,12 @@ def hyphenator(language: str, enabled: bool) -> Callable[[str], str]:
     dic = load_pyphen(lang)
 
     def word(match: re.Match[str]) -> str:
-        return str(dic.inserted(match.group(0), hyphen=_SOFT_HYPHEN))
+        found = match.group(0)
+        if len(found) > _LONGEST_HYPHENATED:
+            # No dictionary word is this long, and pyphen's time grows with the square of
+            # the length (10,000 letters: 30 s). reportlab still breaks it, anywhere.
+            return found
+        return str(dic.inserted(found, hyphen=_SOFT_HYPHEN))
 
     def hyphenate(text: str) -> str:
         return _WORD.sub(word, text)
