@@ -120,3 +120,13 @@ def test_the_reported_cases(tmp_path: Path) -> None:
     )
     text = " ".join(_words(_pdftotext(briefconv.render(article, "pdf"), tmp_path)))
     assert "Diageo Chateau & Estate Wines, because rustdoc and x < y." in text
+
+
+def test_characters_outside_the_bmp_extract_intact(tmp_path: Path) -> None:
+    """Issue 14, item 12: 𝐴 𝕏 𝟘 were mapped with five hex digits and extracted wrongly."""
+    text = "The letters 𝐴 𝕏 𝟘 and plain text."
+    data = briefconv.render(Article(ArticleMeta("Maths"), (Paragraph((Text(text),)),)), "pdf")
+    path = tmp_path / "maths.pdf"
+    path.write_bytes(data)
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True)
+    assert text in out.stdout

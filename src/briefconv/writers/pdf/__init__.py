@@ -53,7 +53,10 @@ from typing import ClassVar
 
 from briefconv.model import Pack
 from briefconv.styles import Style
+from briefconv.writers.pdf._fixes import install as _install_fixes
 from briefconv.writers.pdf._layout import write_pack
+
+_install_fixes()
 
 __all__ = ["PdfWriter"]
 
