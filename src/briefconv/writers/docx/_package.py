@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +32,7 @@ from docx.opc.part import Part as OpcPart
 from docx.oxml.ns import qn
 from lxml import etree
 
+from briefconv._io import TooLarge, read_limited
 from briefconv.errors import RenderError
 from briefconv.model import Pack
 from briefconv.styles import Style
@@ -88,6 +90,11 @@ _CONTENT_RELS = frozenset(
 #: Core properties are limited to 255 characters by python-docx.
 _CORE_MAX = 255
 
+# A Word template is tens of KiB to a few MiB (fonts embedded): far above, it is not one.
+_TEMPLATE_MAX_BYTES = 32 * 2**20
+_TEMPLATE_MAX_UNPACKED = 128 * 2**20
+_TEMPLATE_MAX_MEMBERS = 2000
+
 
 def base_document(style: Style) -> tuple[Doc, str | None]:
     """A fresh document: the style's ``[docx] template`` emptied, else python-docx's own."""
@@ -140,16 +147,130 @@ def _open_template(path: Path) -> Doc:
     in memory and the template file itself is never changed.
     """
     try:
-        data = path.read_bytes()
+        data, _ = read_limited(path, _TEMPLATE_MAX_BYTES)
         with zipfile.ZipFile(io.BytesIO(data)) as src:
+            _check_unpacked_size(src)
             types = src.read("[Content_Types].xml")
         if _TEMPLATE_MAIN.encode() in types:
             data = _replace_member(
                 data, "[Content_Types].xml", types.replace(_TEMPLATE_MAIN.encode(), _DOC_MAIN)
             )
-        return Document(io.BytesIO(data))
+        doc = Document(io.BytesIO(data))
+    except TooLarge:
+        raise RenderError(
+            f"docx.template: cannot use {path} as a Word template: it is over "
+            f"{_TEMPLATE_MAX_BYTES // 2**20} MiB"
+        ) from None
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise RenderError(f"docx.template: cannot use {path} as a Word template: {exc}") from exc
+    removed = _defuse(doc)
+    if removed:
+        _log.warning(
+            "docx: template %s: removed what would reach outside the document: %s",
+            path,
+            ", ".join(sorted(removed)),
+        )
+    return doc
+
+
+def _check_unpacked_size(archive: zipfile.ZipFile) -> None:
+    """Refuse a zip that unpacks to more than a template ever holds (a zip bomb)."""
+    members = archive.infolist()
+    total = sum(info.file_size for info in members)
+    if len(members) > _TEMPLATE_MAX_MEMBERS or total > _TEMPLATE_MAX_UNPACKED:
+        raise ValueError(
+            f"it unpacks to {len(members)} files, {total // 2**20} MiB (a template has at most "
+            f"{_TEMPLATE_MAX_MEMBERS} files, {_TEMPLATE_MAX_UNPACKED // 2**20} MiB)"
+        )
+
+
+def _defuse(doc: Doc) -> set[str]:
+    """Remove from a template everything that acts outside the document; say what went.
+
+    A template is someone else's file, and every handout built from it would carry what
+    it holds: an attached template on a remote server (Word fetches it on opening:
+    template injection), macros, pictures linked rather than embedded, links to other
+    files or shares, and fields that fetch or run (INCLUDEPICTURE, INCLUDETEXT, LINK,
+    DDE). Web and mail links stay: they act only when a reader follows them.
+    """
+    removed: set[str] = set()
+    for part in list(doc.part.package.iter_parts()):
+        element = getattr(part, "_element", None)
+        for rid, rel in list(part.rels.items()):
+            reltype = rel.reltype.rsplit("/", 1)[-1]
+            target = rel.target_ref if rel.is_external else ""
+            if reltype in ("vbaProject", "wordVbaData", "keyMapCustomizations"):
+                removed.add("macros")
+            elif reltype == "attachedTemplate":
+                removed.add("an attached template")
+            elif rel.is_external and reltype == "hyperlink" and _is_web(target):
+                continue
+            elif rel.is_external:
+                removed.add(f"an outside {reltype} ({target[:60]})")
+            else:
+                continue
+            if element is not None:
+                _drop_references(element, rid)
+            del part.rels[rid]
+        if element is not None:
+            for tag in ("w:attachedTemplate", "w:docVars"):
+                for node in element.iter(qn(tag)):
+                    node.getparent().remove(node)
+                    removed.add(
+                        "an attached template" if "attached" in tag else "document variables"
+                    )
+            if _defuse_fields(element):
+                removed.add("fields that fetch or run (INCLUDEPICTURE, INCLUDETEXT, LINK, DDE)")
+    return removed
+
+
+def _is_web(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://", "mailto:"))
+
+
+def _drop_references(element: etree._Element, rid: str) -> None:
+    """Remove what refers to relationship ``rid``.
+
+    A link keeps its text; a linked picture loses its link (an embedded copy, if any,
+    stays).
+    """
+    r_id, r_link = qn("r:id"), qn("r:link")
+    for node in list(element.iter()):
+        if node.get(r_link) == rid:
+            del node.attrib[r_link]
+        if node.get(r_id) == rid:
+            parent = node.getparent()
+            if parent is None:
+                continue
+            if node.tag == qn("w:hyperlink"):
+                index = parent.index(node)
+                for child in list(node):
+                    parent.insert(index, child)
+                    index += 1
+            parent.remove(node)
+
+
+_ACTIVE_FIELD = re.compile(r"^\s*(INCLUDEPICTURE|INCLUDETEXT|LINK|DDE|DDEAUTO|IMPORT)\b", re.I)
+
+
+def _defuse_fields(element: etree._Element) -> bool:
+    """Empty the instructions of fields that fetch or run; their shown result stays."""
+    found = False
+    for node in list(element.iter(qn("w:fldSimple"))):
+        if _ACTIVE_FIELD.match(node.get(qn("w:instr"), "")):
+            parent = node.getparent()
+            if parent is not None:
+                index = parent.index(node)
+                for child in list(node):
+                    parent.insert(index, child)
+                    index += 1
+                parent.remove(node)
+                found = True
+    for node in element.iter(qn("w:instrText")):
+        if _ACTIVE_FIELD.match(node.text or ""):
+            node.text = ""
+            found = True
+    return found
 
 
 def _clear_body(doc: Doc) -> None:
