@@ -162,3 +162,33 @@ def test_entry_points_are_scanned_once_per_sys_path(
     monkeypatch.syspath_prepend(str(tmp_path / "more"))
     get_writer("epub")
     assert calls == ["briefconv.writers"] * 2
+
+
+def test_a_full_disk_leaves_the_old_set_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14, item 17: a disk full after the DOCX left a new DOCX beside an old PDF."""
+    import errno
+
+    from briefconv import _io
+
+    article = briefconv.read_file(SAMPLE)
+    old = briefconv.write_outputs(article, ["docx", "pdf"], tmp_path / "talks")
+    before = {p.name: p.read_bytes() for p in old}
+    real_stage = _io._stage
+    calls: list[Path] = []
+
+    def stage_then_fill_up(path: Path, data: bytes) -> str:
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real_stage(path, data)
+
+    monkeypatch.setattr(_io, "_stage", stage_then_fill_up)
+    changed = briefconv.Article(
+        briefconv.ArticleMeta("Changed"), (briefconv.Paragraph((briefconv.Text("New."),)),)
+    )
+    with pytest.raises(OSError, match="No space left"):
+        briefconv.write_outputs(changed, ["docx", "pdf"], tmp_path / "talks")
+    assert {p.name: p.read_bytes() for p in old} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["talks.docx", "talks.pdf"]

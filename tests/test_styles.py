@@ -264,3 +264,26 @@ def test_style_values_out_of_range_name_the_key(
     with pytest.raises(StyleError) as info:
         load_style(path)
     assert str(info.value).startswith(f"{path}: {key}")
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        "@import url(https://example.org/a.css);",
+        "@IMPORT 'local.css';",
+        "p { background: url(https://example.org/track.png) }",
+        "p { background: url('../secret.png') }",
+    ],
+)
+def test_extra_css_must_be_self_contained(tmp_path: Path, css: str) -> None:
+    """Issue 14, item 17: @import of a web stylesheet gave an invalid EPUB and exit 0."""
+    path = tmp_path / "css.toml"
+    path.write_text(f'based_on = "default"\n[epub]\nextra_css = "{css}"\n', encoding="utf-8")
+    with pytest.raises(StyleError) as info:
+        load_style(path)
+    assert str(info.value).startswith(f"{path}: epub.extra_css: CSS may ")
+    fine = tmp_path / "fine.toml"
+    fine.write_text(
+        'based_on = "default"\n[epub]\nextra_css = "p { background: url(data:,x) }"\n', "utf-8"
+    )
+    load_style(fine)

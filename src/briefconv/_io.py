@@ -12,7 +12,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-__all__ = ["TooLarge", "read_limited", "write_atomic"]
+__all__ = ["TooLarge", "read_limited", "write_all_atomic", "write_atomic"]
 
 
 def _umask() -> int:
@@ -28,7 +28,33 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     (PITFALLS 3: ebooklib leaves a truncated .epub behind when it fails mid-write). A file
     that is replaced keeps its permission bits; a new one gets those ``open()`` would give.
     """
-    path = Path(path)
+    write_all_atomic([(Path(path), data)])
+
+
+def write_all_atomic(files: list[tuple[Path, bytes]]) -> None:
+    """Write several files as one: every one replaced, or (on any failure) none.
+
+    All are written to temporary files first; only when every one is complete on disk
+    are they renamed into place. A disk that fills up between two formats used to leave
+    a new DOCX beside last week's PDF; now it leaves last week's set whole.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files:
+            if not isinstance(data, bytes | bytearray | memoryview):
+                raise TypeError(f"data for {path} must be bytes, not {type(data).__name__}")
+            staged.append((_stage(path, data), path))
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """Write ``data`` to a complete temporary file beside ``path``; its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         # A file being replaced keeps its permissions: a handout someone made private
@@ -42,13 +68,12 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        # mkstemp makes 0600 files.
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        os.chmod(tmp, mode)  # mkstemp makes 0600 files
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    return tmp
 
 
 class TooLarge(Exception):

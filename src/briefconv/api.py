@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefconv._io import write_atomic
+from briefconv._io import write_all_atomic
 from briefconv.errors import BriefconvError, FormatError, InputError, RenderError
 from briefconv.model import PACK_LAYOUT, Article, Layout, Pack, PackMeta
 from briefconv.readers import MAX_BYTES, read_path, reader_for
@@ -156,8 +156,9 @@ def write_outputs(
 
     ``output`` is the files' path without an extension: ``build/talks`` and ``pdf`` give
     ``build/talks.pdf`` (the folder is created if missing). Every format is rendered before
-    any file is written, so a failure to render leaves no partial set; each file is written
-    atomically (:func:`write_atomic`), so no reader sees half a file.
+    any file is written, so a failure to render leaves no partial set. The files are then
+    written as one: all are replaced or, if writing any fails (a full disk), none is; and
+    no reader ever sees half a file.
     """
     resolved = style if isinstance(style, Style) else load_style(style)
     output = Path(output)
@@ -167,13 +168,11 @@ def write_outputs(
         else (fmt, render(content, fmt, resolved))
         for fmt in formats
     ]
-    written: list[Path] = []
-    for fmt, data in outputs:
-        # The extension is appended, not substituted: "weekly.v2" -> "weekly.v2.pdf".
-        target = output.with_name(output.name + get_writer(fmt).extension)
-        write_atomic(target, data)
-        written.append(target)
-    return written
+    # The extension is appended, not substituted: "weekly.v2" -> "weekly.v2.pdf".
+    files = [(output.with_name(output.name + get_writer(fmt).extension), d) for fmt, d in outputs]
+    # All or nothing: a full disk after the DOCX must not leave it beside an old PDF.
+    write_all_atomic(files)
+    return [target for target, _ in files]
 
 
 @dataclass(frozen=True, slots=True)

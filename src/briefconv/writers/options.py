@@ -32,9 +32,10 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Self
@@ -92,6 +93,8 @@ class Option:
     doc: str
     expected: str
     suffixes: tuple[str, ...] = ()
+    #: A further check of a value of the right type: what is wrong with it, or ``None``.
+    check: Callable[[Any], str | None] | None = None
 
     @property
     def is_path(self) -> bool:
@@ -116,17 +119,47 @@ class Option:
                 return f"expected {self.expected}, not {path.name}"
             if not path.is_file():
                 return f"file {path} not found"
+        if self.check is not None:
+            return self.check(value)
         return None
 
 
-def option(default: Any, doc: str, *, expected: str = "", suffixes: Iterable[str] = ()) -> Any:
+def option(
+    default: Any,
+    doc: str,
+    *,
+    expected: str = "",
+    suffixes: Iterable[str] = (),
+    check: Callable[[Any], str | None] | None = None,
+) -> Any:
     """Declare one field of a :class:`WriterOptions` dataclass: its default and its docs.
 
     ``doc`` is one line for ``styles/README.md``; ``expected`` overrides what errors say a
     value must be (by default from the field's type); ``suffixes`` limit a path's suffix.
     """
-    meta = {_META: (doc, expected, tuple(s.lower() for s in suffixes))}
+    meta = {_META: (doc, expected, tuple(s.lower() for s in suffixes), check)}
     return dataclasses.field(default=default, metadata=meta)
+
+
+_CSS_URL = re.compile(r"""url\(\s*(?!["']?data:)""", re.IGNORECASE)
+
+
+def _self_contained_css(css: str) -> str | None:
+    """Why ``css`` cannot go into a book as it is, or ``None``.
+
+    An EPUB must hold every resource it uses: ``@import`` or a ``url()`` of a file or a
+    web address made an invalid book (EPUBCheck: remote resource) with exit 0.
+
+    >>> _self_contained_css("p { color: navy }") is None
+    True
+    >>> _self_contained_css("@import url(https://example.org/x.css);")
+    'CSS may not @import other stylesheets (a book must hold all it uses)'
+    """
+    if "@import" in css.lower():
+        return "CSS may not @import other stylesheets (a book must hold all it uses)"
+    if _CSS_URL.search(css):
+        return "CSS may use url() only with data: (a book must hold all it uses)"
+    return None
 
 
 class WriterOptions:
@@ -208,8 +241,10 @@ def _declared(cls: type[WriterOptions]) -> tuple[Option, ...]:
             raise TypeError(f"{cls.__name__}.{f.name}: unsupported option type {kind!r}")
         if _META not in f.metadata:
             raise TypeError(f"{cls.__name__}.{f.name}: declare it with option(default, doc)")
-        doc, expected, suffixes = f.metadata[_META]
-        out.append(Option(f.name, kind, f.default, doc, expected or _EXPECTED[kind], suffixes))
+        doc, expected, suffixes, check = f.metadata[_META]
+        out.append(
+            Option(f.name, kind, f.default, doc, expected or _EXPECTED[kind], suffixes, check)
+        )
     _declarations[cls] = tuple(out)
     return _declarations[cls]
 
@@ -262,5 +297,8 @@ class EpubOptions(WriterOptions):
         False, "embed the font files the roles use, so e-readers show the PDF's typefaces"
     )
     extra_css: str = option(
-        "", "CSS appended to the generated stylesheet", expected="a string of CSS"
+        "",
+        "CSS appended to the generated stylesheet (no `@import`, no `url()` but `data:`)",
+        expected="a string of CSS",
+        check=_self_contained_css,
     )
