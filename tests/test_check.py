@@ -117,3 +117,21 @@ def test_html_pages_pass_and_broken_ones_are_named(tmp_path: Path) -> None:
         "an image has no alt attribute",
         "<img src='https://example.org/t.png'> is fetched from outside",
     ]
+
+
+def test_check_refuses_a_docx_bomb_without_reading_it(tmp_path: Path) -> None:
+    """Issue 14, item 17: a DOCX whose document.xml unpacks to 2 GB took all the memory."""
+    import zipfile
+
+    from briefconv.check import check_file
+
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        with out.open("word/document.xml", "w", force_zip64=True) as fh:
+            for _ in range(20):
+                fh.write(b" " * (1 << 24))  # 320 MiB of spaces, 300 KiB packed
+        out.writestr("word/styles.xml", "<w:styles/>")
+        out.writestr("docProps/core.xml", "<cp:coreProperties/>")
+    findings = check_file(path)
+    assert [f.level for f in findings] == ["problem"]
+    assert "word/document.xml unpacks to 320 MiB; not read" in findings[0].message

@@ -109,9 +109,18 @@ def _heading_levels(levels: list[int], what: str) -> list[Finding]:
     return out
 
 
+#: The largest part of a DOCX that ``check`` reads (a 300-article pack's text is ~20 MiB).
+_MAX_MEMBER = 256 * 2**20
+
+
 def _check_docx(data: bytes) -> list[Finding]:
     out: list[Finding] = []
     with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for member in ("word/document.xml", "word/styles.xml", "docProps/core.xml"):
+            size = z.getinfo(member).file_size
+            if size > _MAX_MEMBER:
+                # Read whole, a zip bomb's member fills the memory (2 GB took it all).
+                raise ValueError(f"{member} unpacks to {size // 2**20} MiB; not read")
         document = etree.fromstring(z.read("word/document.xml"))
         styles = etree.fromstring(z.read("word/styles.xml"))
         core = etree.fromstring(z.read("docProps/core.xml"))
