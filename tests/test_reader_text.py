@@ -449,6 +449,9 @@ def test_a_numbered_list_starts_at_one_or_counts_on() -> None:
     assert kinds[1] == ("P", "2010. That was the year it began.")
     lists = [b for b in read_string(text).blocks if isinstance(b, OrderedList)]
     assert [(len(b.items), b.start) for b in lists] == [(2, 3)]
+    # A number that does not count on ends the list rather than being renumbered.
+    kinds = _kinds(read_string(f"{BODY}\n1. the first thing\n2010. A year, not an item.\n"))
+    assert kinds[1:] == [("L", "the first thing"), ("P", "2010. A year, not an item.")]
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,7 @@ __all__ = [
     "ends_sentence",
     "is_byline",
     "list_item",
-    "units",
+    "split_units",
     "word_set",
     "wrap_width",
 ]
@@ -145,6 +145,7 @@ def is_byline(text: str) -> bool:
     return (
         bool(names)
         and names[0][0].isupper()
+        and names[-1][0].isupper()
         and all(w[0].isupper() or w.lower() in NAME_PARTICLES for w in names)
     )
 
@@ -236,7 +237,7 @@ def _broken_at_hyphen(before: str, after: str) -> bool:
     return len(before) >= 2 and before[-1] == "-" and before[-2].isalpha() and after[0].isalpha()
 
 
-def units(blocks: list[list[Line]], width: int | None) -> list[Unit]:
+def split_units(blocks: list[list[Line]], width: int | None) -> list[Unit]:
     """Split blank-line separated blocks of lines into units, joining soft-broken lines."""
     out: list[Unit] = []
     for index, block in enumerate(blocks):

@@ -60,10 +60,16 @@ from briefconv.model import (
     Text,
     sanitize_reported,
 )
-from briefconv.readers import _text_layout
 from briefconv.readers._levels import no_skipped_levels
 from briefconv.readers._text_head import byline_authors, is_dateline, is_desk_line
-from briefconv.readers._text_layout import Line, ends_sentence, is_byline, word_set
+from briefconv.readers._text_layout import (
+    Line,
+    ends_sentence,
+    is_byline,
+    split_units,
+    word_set,
+    wrap_width,
+)
 from briefconv.readers._text_layout import Unit as _Unit
 
 __all__ = ["TextReader", "decode", "guess_language", "title_from_filename"]
@@ -470,7 +476,7 @@ class TextReader:
         blocks = _blank_separated(body)
         # No blank line at all: one paragraph per line, as pasted from a web page.
         one_per_line = len(blocks) == 1
-        units = _text_layout.units(blocks, _text_layout.wrap_width(blocks))
+        units = split_units(blocks, wrap_width(blocks))
         found_title, authors = self._head(units, meta, one_per_line)
 
         language = _language_tag(meta["language"], where) if "language" in meta else None
@@ -616,7 +622,12 @@ class TextReader:
             unit = units[k]
             if unit.kind in ("bullet", "number"):
                 end = k + 1
-                while end < len(units) and units[end].kind == unit.kind:
+                # A numbered list counts on one by one: "1." then "2010." is not its item.
+                while (
+                    end < len(units)
+                    and units[end].kind == unit.kind
+                    and (unit.kind == "bullet" or units[end].number == units[end - 1].number + 1)
+                ):
                     end += 1
                 run = units[k:end]
                 # A numbered list starts at 1 or counts on: "2010. Demand rose" alone is a
