@@ -242,19 +242,32 @@ def split_units(blocks: list[list[Line]], width: int | None) -> list[Unit]:
     out: list[Unit] = []
     for index, block in enumerate(blocks):
         unit: Unit | None = None
+        # The continuation lines of ``unit``, joined once it is complete: adding them one
+        # by one would copy a long paragraph once per line.
+        tail: list[str] = []
         start = prev = block[0]
         for line in block:
             if unit is not None and _continues(start, prev, line, unit, width, first=len(out) == 1):
                 # A word broken after its hyphen ("long-" / "running") is joined whole.
-                glue = "" if _broken_at_hyphen(prev.text, line.text) else " "
-                unit.text += glue + line.text
-                unit.raw += glue + line.text
+                tail.append("" if _broken_at_hyphen(prev.text, line.text) else " ")
+                tail.append(line.text)
                 unit.lines += 1
             else:
+                _complete(unit, tail)
                 unit = list_item(line.text, line.number, index) or Unit(
                     line.text, line.number, index, raw=line.text
                 )
                 out.append(unit)
                 start = line
             prev = line
+        _complete(unit, tail)
     return out
+
+
+def _complete(unit: Unit | None, tail: list[str]) -> None:
+    """Add the continuation lines in ``tail`` to ``unit``, and empty ``tail``."""
+    if unit is not None and tail:
+        rest = "".join(tail)
+        unit.text += rest
+        unit.raw += rest
+        tail.clear()
