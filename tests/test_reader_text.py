@@ -491,3 +491,23 @@ def test_bylines_keep_roles_and_desks_with_the_name() -> None:
 def test_a_long_run_of_spaces_in_a_byline_costs_linear_time() -> None:
     article = read_string("Title line\n\nBy Ann Lee" + " " * 200_000 + "and Tom Ng\n\nText.\n")
     assert article.meta.authors == ("Ann Lee", "Tom Ng")
+
+
+def test_wrapped_paragraphs_with_long_unwrapped_list_items_are_still_wrapped() -> None:
+    items = [
+        "a five-year framework for setting fishing quotas in the waters the two countries share",
+        "a second undersea power cable between Norway and the north of England, due by 2031",
+        "joint rules for storing captured carbon dioxide in empty gas fields under the seabed",
+    ]
+    wrap = partial(textwrap.wrap, width=72, break_on_hyphens=False)
+    text = "\n\n".join(
+        [
+            "UK and Norway sign a fishing and energy pact after eighteen months of talks",
+            *("\n".join(wrap(p)) for p in PARAGRAPHS[:2]),
+            "\n".join(f"- {item}" for item in items),
+        ]
+    )
+    assert _kinds(read_string(text)) == [
+        *(("P", p) for p in PARAGRAPHS[:2]),
+        ("L", " | ".join(items)),
+    ]

@@ -191,9 +191,10 @@ def wrap_width(blocks: list[list[Line]]) -> int | None:
     if not best_full:
         return None
     over = sum(longer[best + 1 :])
-    # Wrapped text has few lines longer than its width (an unwrapped heading or list item)
-    # and continues sentences in lowercase; a fact box of similar lines does neither.
-    if best_lower and best_full > 2 * over:
+    # Wrapped text has more breaks that fit its width than lines longer than it (a headline
+    # or list items left unwrapped), and continues sentences in lowercase; unwrapped text
+    # has long paragraphs, and a fact box of lines of similar length no lowercase starts.
+    if best_lower and best_full > over:
         return best
     return None
 

@@ -542,7 +542,8 @@ class TextReader:
         j = 0
         while j < min(len(units), 2):
             unit = units[j]
-            if unit.kind != "para":
+            # A text that is only a byline or a date keeps it as its body.
+            if unit.kind != "para" or len(units) == 1:
                 break
             if not authors and "authors" not in meta and is_byline(unit.text):
                 del units[j]
