@@ -10,8 +10,8 @@ Wrapping is detected once per document, from the line lengths: greedy wrapping a
 ``W`` (what editors, mail programs and :mod:`textwrap` do) breaks a line only where the
 next word would not fit, so ``len(line) + 1 + len(next word) > W`` holds at every soft
 break. :func:`wrap_width` finds the ``W`` at which most breaks fit that rule; the
-document counts as wrapped only if lines rarely run past it and some wrapped line
-continues a sentence in lowercase (fixture lists and fact boxes of similar lengths
+document counts as wrapped only if fewer lines run past it than breaks fit it, and some
+wrapped line continues a sentence in lowercase (fact boxes of lines of similar lengths
 otherwise look wrapped). A break is then soft exactly when the rule holds, so re-wrapping
 a paragraph at another width never changes what it reads as: a wrapped line that happens
 to start with ``2010.``, ``- `` or ``by`` continues its paragraph.
