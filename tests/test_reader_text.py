@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+import textwrap
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from briefconv.model import (
     BulletList,
     Emphasis,
     Heading,
+    LineBreak,
     Link,
     OrderedList,
     Paragraph,
@@ -269,3 +272,242 @@ def test_json_errors_name_the_path() -> None:
         )
     with pytest.raises(InputError, match="unsupported model version"):
         from_json('{"briefconv-model": 99}')
+
+
+# --- structure rules (issue 13): titles, headings, line blocks, wrapping, bylines ---------
+
+
+def _kinds(article: Article) -> list[tuple[str, str]]:
+    """Each block as (type initial, text): H1/H2 headings, P paragraphs, L lists, Q quotes."""
+    out: list[tuple[str, str]] = []
+    for block in article.blocks:
+        match block:
+            case Heading(level=level, children=c):
+                out.append((f"H{level}", plain_text(c)))
+            case Paragraph(children=c):
+                out.append(("P", plain_text(c)))
+            case BulletList(items=items) | OrderedList(items=items):
+                out.append(("L", " | ".join(plain_text(i) for i in items)))
+            case Quote(paragraphs=paras):
+                out.append(("Q", " ".join(plain_text(p.children) for p in paras)))
+    return out
+
+
+BODY = (
+    "Officials said the talks would resume on Monday after a weekend of consultations "
+    "with both delegations in the capital."
+)
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "'Comeback' show for Friends star",
+        '"We will not back down," says minister',
+        "Could rivalry overshadow election?",
+        "Winner! Village bakery takes the crown",
+        "«Динамо» перемогло «Шахтар»",
+    ],
+)
+def test_headlines_with_quotes_and_question_or_exclamation_marks_are_titles(
+    headline: str,
+) -> None:
+    article = read_string(f"{headline}\n\n{BODY}\n", name="fallback.txt")
+    assert article.meta.title == headline
+    assert _kinds(article) == [("P", BODY)]
+
+
+@pytest.mark.parametrize("first", ["He left the room.", "Talks resumed on Monday, and"])
+def test_a_sentence_is_not_a_title(first: str) -> None:
+    article = read_string(f"{first}\n\n{BODY}\n", name="fallback.txt")
+    assert article.meta.title == "Fallback"
+    assert _kinds(article)[0] == ("P", first)
+
+
+def test_short_lines_are_one_line_block_not_headings() -> None:
+    box = "Saturday's results\nArsenal 2-1 Chelsea\nLiverpool 0-0 Everton\nBrighton 3-2 Fulham"
+    text = f"Results round-up\n\n{BODY}\n\n{box}\n\n{BODY}\n"
+    article = read_string(text)
+    assert _kinds(article) == [
+        ("P", BODY),
+        ("P", box),
+        ("P", BODY),
+    ]
+    block = article.blocks[1]
+    assert isinstance(block, Paragraph)
+    assert sum(isinstance(c, LineBreak) for c in block.children) == 3
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "2000 GMT",  # a time
+        "Arsenal 2-1 Chelsea",  # a score
+        "Turnout: 38%",  # ends with a number, and a colon inside
+        "Officials said that the talks and",  # a sentence cut short
+        "Key facts",  # followed by a short line, below
+    ],
+)
+def test_times_scores_and_fragments_are_not_headings(line: str) -> None:
+    text = f"Title line\n\n{BODY}\n\n{line}\n\nPopulation: 44 million\n\n{BODY}\n"
+    kinds = _kinds(read_string(text))
+    assert not [k for k in kinds if k[0].startswith("H")]
+    assert ("P", line) in kinds
+
+
+def test_a_heading_stands_over_a_paragraph_between_body_text() -> None:
+    text = (
+        f"Title line\n\n{BODY}\n\nWhat comes next\n\n{BODY}\n\nWhat the deal says\n\n"
+        "- one thing\n- another thing\n\nA last word\n"
+    )
+    kinds = _kinds(read_string(text))
+    # Over a list or at the very end, a short line is not a heading.
+    assert kinds == [
+        ("P", BODY),
+        ("H1", "What comes next"),
+        ("P", BODY),
+        ("P", "What the deal says"),
+        ("L", "one thing | another thing"),
+        ("P", "A last word"),
+    ]
+
+
+def test_a_lone_question_is_a_paragraph_and_questions_among_headings_are_headings() -> None:
+    lone = _kinds(read_string(f"Title line\n\n{BODY}\n\nSo what went wrong?\n\n{BODY}\n"))
+    assert ("P", "So what went wrong?") in lone
+    several = _kinds(
+        read_string(f"Title line\n\n{BODY}\n\nWhen?\n\n{BODY}\n\nWhy does it matter?\n\n{BODY}\n")
+    )
+    assert [k for k in several if k[0] == "H1"] == [("H1", "When?"), ("H1", "Why does it matter?")]
+
+
+PARAGRAPHS = [
+    "Gas demand in Europe has fallen to its lowest level in more than a decade. Mild winters,"
+    " high prices and the growth of renewable power have cut consumption steadily across the"
+    " continent in the years following 2010. Demand for gas in power stations fell most"
+    " sharply, analysts said.",
+    "Industrial users, who were hit hardest when prices spiked three years ago, have been much"
+    " slower to return to the levels of use they had then - many have switched to electricity"
+    " or moved production abroad, and some say they will not come back at all.",
+    "The figures were published on Tuesday in the annual European gas report by the"
+    " International Energy Agency, which said the trend was likely to continue as heat pumps"
+    " replace gas boilers in homes across the region.",
+    "Storage sites were 94% full at the start of the winter, well above the target set by the"
+    " European Commission, which officials said would help to protect households and"
+    " businesses if temperatures fell sharply in January or February. Traders, however, said"
+    " any sudden shortage would push prices up very quickly, as it did during the long, hard"
+    " winter 2022 .",
+]
+ITEMS = [
+    "milder winters across the north of the continent in recent years",
+    "higher prices, which pushed industry towards electricity and away from gas for good",
+    "more wind and solar power on the grid",
+]
+
+
+def test_hard_wrapped_lines_never_start_lists_bylines_or_paragraphs() -> None:
+    wrap = partial(textwrap.wrap, width=72, break_on_hyphens=False)
+    text = "\n\n".join(
+        [
+            "Gas demand falls to a ten-year low",
+            "By Marta Kowalczyk\nEnergy correspondent",
+            "Rotterdam, 14 March",
+            *("\n".join(wrap(p)) for p in PARAGRAPHS),
+            "The agency listed three reasons:",
+            "\n".join(line for item in ITEMS for line in wrap(f"- {item}")),
+            "What comes next",
+            "\n".join(wrap(PARAGRAPHS[0])),
+        ]
+    )
+    # Wrapping put a year, a dash, "by" and a full stop at the start of lines.
+    starts = {line.split()[0] for line in text.splitlines() if line}
+    assert {"2010.", "-", "by", "."} <= starts
+    article = read_string(text)
+    assert article.meta.title == "Gas demand falls to a ten-year low"
+    assert article.meta.authors == ("Marta Kowalczyk, Energy correspondent",)
+    assert article.meta.date == "Rotterdam, 14 March"
+    assert _kinds(article) == [
+        *(("P", p) for p in PARAGRAPHS),
+        ("P", "The agency listed three reasons:"),
+        ("L", " | ".join(ITEMS)),
+        ("H1", "What comes next"),
+        ("P", PARAGRAPHS[0]),
+    ]
+
+
+def test_wrapping_is_told_from_short_lines_of_similar_length() -> None:
+    # Lines of a results box are alike in length, but none continues a sentence.
+    lines = [f"Team number {i} v Another side {i}: 2 goals to 1" for i in range(10, 22)]
+    text = f"Round-up\n\n{BODY}\n\n" + "\n".join(lines) + f"\n\n{BODY}\n"
+    kinds = _kinds(read_string(text))
+    assert kinds[1] == ("P", "\n".join(lines))
+
+
+def test_a_numbered_list_starts_at_one_or_counts_on() -> None:
+    text = f"Title line\n\n{BODY}\n\n2010. That was the year it began.\n\n3. three\n4. four\n"
+    kinds = _kinds(read_string(text))
+    assert kinds[1] == ("P", "2010. That was the year it began.")
+    lists = [b for b in read_string(text).blocks if isinstance(b, OrderedList)]
+    assert [(len(b.items), b.start) for b in lists] == [(2, 3)]
+    # A number that does not count on ends the list rather than being renumbered.
+    kinds = _kinds(read_string(f"{BODY}\n1. the first thing\n2010. A year, not an item.\n"))
+    assert kinds[1:] == [("L", "the first thing"), ("P", "2010. A year, not an item.")]
+
+
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("14 March 2025", "14 March 2025"),
+        ("Tuesday 14 March 2025, 10:32 GMT", "Tuesday 14 March 2025, 10:32 GMT"),
+        ("March 14, 2025", "March 14, 2025"),
+        ("Rotterdam, 14 March", "Rotterdam, 14 March"),
+        ("Київ, 3 червня", "Київ, 3 червня"),
+        ("Αθήνα, 14 Μαρτίου 2025", "Αθήνα, 14 Μαρτίου 2025"),
+        ("2025-03-14", "2025-03-14"),
+    ],
+)
+def test_datelines_under_the_headline_are_the_date(line: str, date: str) -> None:
+    article = read_string(f"Title line\n\nBy Ann Lee and Tom Ng\n{line}\n\n{BODY}\n")
+    assert article.meta.authors == ("Ann Lee", "Tom Ng")
+    assert article.meta.date == date
+    assert _kinds(article) == [("P", BODY)]
+
+
+def test_bylines_keep_roles_and_desks_with_the_name() -> None:
+    def authors(text: str) -> tuple[str, ...]:
+        return read_string(f"Title line\n\n{text}\n\n{BODY}\n").meta.authors
+
+    assert authors("By Tom Reddy, political correspondent") == (
+        "Tom Reddy, political correspondent",
+    )
+    assert authors("By Jane Hollis\nBBC News, Kyiv") == ("Jane Hollis, BBC News, Kyiv",)
+    assert authors("By Ann Lee, Tom Ng and Li Wei") == ("Ann Lee", "Tom Ng", "Li Wei")
+    # "By the numbers" is a label, and a wire dateline stays in the lede.
+    assert authors("By the numbers") == ()
+    lede = "LONDON (Reuters) - The Bank of England held rates on Thursday."
+    assert _kinds(read_string(f"Title line\n\n{lede}\n\n{BODY}\n"))[0] == ("P", lede)
+
+
+def test_a_long_run_of_spaces_in_a_byline_costs_linear_time() -> None:
+    article = read_string("Title line\n\nBy Ann Lee" + " " * 200_000 + "and Tom Ng\n\nText.\n")
+    assert article.meta.authors == ("Ann Lee", "Tom Ng")
+
+
+def test_wrapped_paragraphs_with_long_unwrapped_list_items_are_still_wrapped() -> None:
+    items = [
+        "a five-year framework for setting fishing quotas in the waters the two countries share",
+        "a second undersea power cable between Norway and the north of England, due by 2031",
+        "joint rules for storing captured carbon dioxide in empty gas fields under the seabed",
+    ]
+    wrap = partial(textwrap.wrap, width=72, break_on_hyphens=False)
+    text = "\n\n".join(
+        [
+            "UK and Norway sign a fishing and energy pact after eighteen months of talks",
+            *("\n".join(wrap(p)) for p in PARAGRAPHS[:2]),
+            "\n".join(f"- {item}" for item in items),
+        ]
+    )
+    assert _kinds(read_string(text)) == [
+        *(("P", p) for p in PARAGRAPHS[:2]),
+        ("L", " | ".join(items)),
+    ]

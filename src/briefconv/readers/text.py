@@ -1,24 +1,34 @@
 """The plain-text reader: articles as pasted from a web page, and their common cousins.
 
-What it recognises, in order of precedence:
+What it recognises:
 
 * an optional header of ``Key: value`` lines (Title, Subtitle, Author/Authors/By, Date,
   Source, URL, Language) at the very top;
-* a first line that reads as a headline (short, no final punctuation, followed by text)
-  becomes the title, and a ``By Name`` line near the top becomes the byline;
-* paragraphs: one per line when the text has no blank lines (the sample article), else
-  blank-line separated blocks whose hard-wrapped lines are joined;
-* section headings: short lines with no sentence-final punctuation, not quoted, followed
-  by body text; when the text has both ALL CAPS and other headings, ALL CAPS ones are
-  level 1 and the others level 2;
+* paragraphs: blank-line separated blocks, or one per line when the text has no blank
+  line; hard-wrapped lines are joined (:mod:`briefconv.readers._text_layout` tells the
+  wrapper's line breaks from the author's, so re-wrapping never changes the model);
+* the title: a first line that reads as a headline (short, not a sentence: no final full
+  stop, comma or colon; quotation, question and exclamation marks are headline style),
+  unless it opens a run of short lines;
+* under it, or under a one-paragraph standfirst: a ``By Name`` byline (a desk or role
+  line under it stays with the name) for the authors and a dateline (``14 March 2025``,
+  ``Rotterdam, 14 March``) for the date (:mod:`briefconv.readers._text_head`);
+* section headings: short capitalised lines that are not sentences, times, scores or
+  numbers and do not end on a conjunction or preposition, with a paragraph or quotation
+  after them and no short line before them; a question is a heading only in an article
+  with other headings; when the text has both ALL CAPS and other headings, ALL CAPS ones
+  are level 1 and the others level 2;
+* line blocks: short lines kept together (a fact box, results, an award list) are one
+  paragraph with a line break after each line;
 * block quotes: a paragraph wholly enclosed in quotation marks (“…”, "…", «…», „…“), or
   several paragraphs each opening with one (the last one closing it); a following line
   starting with an em dash or ``- `` and a name is its attribution;
-* lists: consecutive lines starting with ``- ``, ``* ``, ``• `` (bulleted) or ``1.`` /
-  ``1)`` (numbered);
+* lists: lines starting with ``- ``, ``* ``, ``• `` (bulleted) or ``1.`` / ``1)``
+  (numbered) at the start of a paragraph; a numbered list starts at 1 or counts on;
 * inline: bare ``http(s)://`` URLs become links; ``**strong**`` and ``*emphasis*`` /
   ``_emphasis_`` are honoured when they hug words.
 
+Every word of the text ends up in the model: in the title, the metadata or the body.
 Text is never interpreted as markup of any output format: it goes into the model as text.
 """
 
@@ -27,8 +37,8 @@ from __future__ import annotations
 import codecs
 import logging
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import ClassVar
 
@@ -41,6 +51,7 @@ from briefconv.model import (
     Emphasis,
     Heading,
     Inline,
+    LineBreak,
     Link,
     OrderedList,
     Paragraph,
@@ -50,6 +61,16 @@ from briefconv.model import (
     sanitize_reported,
 )
 from briefconv.readers._levels import no_skipped_levels
+from briefconv.readers._text_head import byline_authors, is_dateline, is_desk_line
+from briefconv.readers._text_layout import (
+    Line,
+    ends_sentence,
+    is_byline,
+    split_units,
+    word_set,
+    wrap_width,
+)
+from briefconv.readers._text_layout import Unit as _Unit
 
 __all__ = ["TextReader", "decode", "guess_language", "title_from_filename"]
 
@@ -222,30 +243,36 @@ _META_LINE = re.compile(
     r"^(title|subtitle|authors?|by|date|source|url|language|lang|summary)\s*:\s*(\S.*)$",
     re.IGNORECASE,
 )
-_BYLINE = re.compile(r"^by\s+(\S.*)$", re.IGNORECASE)
-_BULLET = re.compile(r"^[-*•]\s+(\S.*)$")
-_NUMBERED = re.compile(r"^(\d{1,9})[.)]\s+(\S.*)$")
 _ATTRIBUTION = re.compile(r"^(?:—|―|–|--?)\s*(\S.*)$")
-_FINAL_PUNCT = ".!?…:;,"
 # Opening mark -> closing marks accepted for a paragraph wholly in quotation marks.
 # Single quotes are left out: ’ doubles as the apostrophe, so "closed" cannot be told.
 _QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“”", "»": "«"}
+# A headline may open with any quotation mark: 'Comeback' show..., "We will not...," says.
+_OPENING_MARKS = "\"'‘“«„‚‹¿¡"
 
 # A heading is at most this long; news headings are short.
 _HEADING_MAX_CHARS = 100
 _HEADING_MAX_WORDS = 14
+# A headline (the title) may be longer than a section heading.
+_TITLE_MAX_CHARS = 150
+_TITLE_MAX_WORDS = 25
+# Lines up to this long are short: fact-box lines, results, labels, headings.
+_SHORT = 80
+# Words a heading does not end on: a line ending on one is a sentence cut short.
+_FUNCTION_WORDS = word_set(
+    "a an the and or but nor of to in on at for with by from as into onto than that which",
+    "who whose whom is are was were be been has have had will would can could should may",
+    "might must not no said says its their his her our your my this these those if so yet",
+    "because while when where",
+    "і й та а але або чи в у на з із до від для що як про під над за при",
+    "και ή το τα η ο οι της του των τον την με σε για από που ως αλλά να θα",
+)
 
 
-@dataclass(slots=True)
-class _Unit:
-    """One candidate block: its text (lines joined), first line number, and shape."""
-
-    text: str
-    line: int
-    kind: str = "para"  # "para", "bullet", "number"
-    number: int = 0
-    marker: str = ""
-    single_line: bool = True
+@cache
+def _score_or_time() -> re.Pattern[str]:
+    # "2-1", "2:1", "10:30", "7.30pm", "10am": results and times, never headings.
+    return re.compile(r"\d\s?[-–:]\s?\d|\d(?:[ap]\.?m\b)", re.IGNORECASE)
 
 
 def _split_authors(text: str) -> tuple[str, ...]:
@@ -271,99 +298,86 @@ def _opens_quote(text: str) -> bool:
     return close is not None and not any(c in text[1:] for c in close)
 
 
-def _headline_like(unit: _Unit) -> bool:
-    """Short, single-line, no sentence-final punctuation, not quoted, not a list item."""
-    text = unit.text
+def _is_numberish(text: str) -> bool:
+    """A time, a score or mostly numbers: ``2000 GMT``, ``Arsenal 2-1 Chelsea``, ``Green 24``."""
+    if _score_or_time().search(text):
+        return True
+    words = text.split()
+    numbers = sum(1 for w in words if not any(c.isalpha() for c in w))
+    return 2 * numbers >= len(words)
+
+
+def _title_shape(text: str) -> bool:
+    """Whether ``text`` reads as a headline: short, and not a sentence or a fragment of one.
+
+    Quotation marks, question and exclamation marks are headline style.
+
+    >>> _title_shape("'Comeback' show for Friends star"), _title_shape("He left.")
+    (True, False)
+    """
+    if not 0 < len(text) <= _TITLE_MAX_CHARS or len(text.split()) > _TITLE_MAX_WORDS:
+        return False
+    end = text.rstrip("”’\"'»")
     return (
-        unit.kind == "para"
-        and unit.single_line
-        and 0 < len(text) <= _HEADING_MAX_CHARS
-        and len(text.split()) <= _HEADING_MAX_WORDS
-        and text[-1] not in _FINAL_PUNCT
-        and text[0] not in _QUOTE_PAIRS
-        and text[-1] not in '”»’"“'
-        and (text[0].isupper() or text[0].isdigit())
+        (text[0].isupper() or text[0].isdigit() or text[0] in _OPENING_MARKS)
         and any(c.isalpha() for c in text)
+        and bool(end)
+        and end[-1] not in ".,;:-–—"
         and not _ATTRIBUTION.match(text)
-        and not re.match(r"^https?://", text)
+        and not text.startswith(("http://", "https://"))
+        and not is_byline(text)
+        and not is_dateline(text)
+        and text.split()[-1].casefold() not in _FUNCTION_WORDS
     )
 
 
-def _list_unit(text: str, line: int) -> _Unit | None:
-    if m := _BULLET.match(text):
-        return _Unit(m.group(1), line, "bullet", marker=text[0])
-    if m := _NUMBERED.match(text):
-        return _Unit(m.group(2), line, "number", int(m.group(1)))
-    return None
+def _heading_shape(text: str) -> bool:
+    """Whether ``text`` reads as a section heading, whatever surrounds it.
+
+    Short, capitalised, with no final full stop, exclamation mark or closing quotation
+    mark (a question is allowed); not a time, score or number; not a sentence cut short.
+
+    >>> [_heading_shape(t) for t in ("What comes next", "2000 GMT", "Talks resumed and")]
+    [True, False, False]
+    """
+    if not 0 < len(text) <= _HEADING_MAX_CHARS:
+        return False
+    words = text.split()
+    return (
+        len(words) <= _HEADING_MAX_WORDS
+        and (text[0].isupper() or text[0].isdigit())
+        and text[-1] not in ".!…:;,-–—”»’\"“'"
+        and any(c.isalpha() for c in text)
+        and not _ATTRIBUTION.match(text)
+        and not text.startswith(("http://", "https://"))
+        and not is_byline(text)
+        and not _is_numberish(text)
+        and words[-1].casefold() not in _FUNCTION_WORDS
+    )
 
 
-def _units_line_mode(lines: Sequence[tuple[int, str]]) -> list[_Unit]:
-    """One unit per non-blank line (text with no blank lines: one paragraph per line)."""
-    return [_list_unit(text, n) or _Unit(text, n) for n, text in lines if text]
+def _is_fragment(unit: _Unit) -> bool:
+    """A short line that is not a sentence: a fact-box line, a result, a label."""
+    return unit.kind == "para" and len(unit.text) <= _SHORT and not ends_sentence(unit.text)
 
 
-def _units_block_mode(lines: Sequence[tuple[int, str]]) -> list[_Unit]:
-    """Units from blank-line separated blocks whose wrapped lines are joined."""
-    units: list[_Unit] = []
-    chunk: list[tuple[int, str]] = []
-    for n, text in [*lines, (0, "")]:
-        if text:
-            chunk.append((n, text))
-            continue
-        if chunk:
-            units.extend(_chunk_units(chunk))
-            chunk = []
-    return units
+def _is_prose(unit: _Unit) -> bool:
+    """Body text a heading can stand over: a long paragraph, or a sentence of a few words."""
+    text = unit.text
+    if unit.kind != "para" or text[0].islower():
+        return False
+    return len(text) > _SHORT or (
+        (ends_sentence(text) or text.endswith(":")) and len(text.split()) >= 3
+    )
 
 
-def _chunk_units(chunk: list[tuple[int, str]]) -> list[_Unit]:
-    """Split one blank-line separated block into units: list items, heading, paragraph."""
-    out: list[_Unit] = []
-    current: _Unit | None = None
-    # A byline line ends the headline above it: "Headline\nBy Name" stays two units.
-    for k, (n, text) in enumerate(chunk):
-        if k and _is_byline(text):
-            return (
-                _chunk_units(chunk[:k])
-                + [_Unit(text, n)]
-                + (_chunk_units(chunk[k + 1 :]) if k + 1 < len(chunk) else [])
-            )
-    for n, text in chunk:
-        item = _list_unit(text, n)
-        if item is not None:
-            current = item
-            out.append(item)
-        elif current is not None:
-            # A line after a list item, or after a paragraph line, continues it.
-            current.text += " " + text
-            current.single_line = False
-        else:
-            current = _Unit(text, n)
-            out.append(current)
-    # An attribution line glued under a quotation: "“...”\n— Name".
-    if len(chunk) >= 2 and len(out) == 1 and out[0].kind == "para":
-        last_n, last = chunk[-1]
-        body = " ".join(t for _, t in chunk[:-1])
-        if _ATTRIBUTION.match(last) and _is_quoted(body):
-            return [_Unit(body, chunk[0][0], single_line=False), _Unit(last, last_n)]
-    # A heading glued on top of its paragraph: a short first line over long wrapped lines.
-    if len(chunk) >= 2 and len(out) == 1 and out[0].kind == "para":
-        first_n, first = chunk[0]
-        rest = chunk[1:]
-        if _headline_like(_Unit(first, first_n)) and len(first) < 0.6 * max(
-            len(t) for _, t in rest
-        ):
-            return [
-                _Unit(first, first_n),
-                _Unit(" ".join(t for _, t in rest), rest[0][0], single_line=len(rest) == 1),
-            ]
-    return out
+@dataclass(slots=True)
+class _Item:
+    """A unit or a group of them: a paragraph, a list, or a quotation with its attribution."""
 
-
-def _is_byline(text: str) -> bool:
-    """A short "By Name[, Name and Name]" line with no sentence-final punctuation."""
-    m = _BYLINE.match(text)
-    return bool(m) and len(text.split()) <= 13 and text[-1] not in ".!?;:,"
+    kind: str  # "para", "list", "quote"
+    unit: _Unit
+    block: Block | None = None
 
 
 # --- inline text ---------------------------------------------------------------------------
@@ -446,37 +460,24 @@ class TextReader:
         lines = self._clean_lines(text, where)
         meta: dict[str, str] = {}
         i = 0
-        while i < len(lines) and not lines[i][1]:
+        while i < len(lines) and not lines[i].text:
             i += 1
-        while i < len(lines) and (m := _META_LINE.match(lines[i][1])):
+        while i < len(lines) and (m := _META_LINE.match(lines[i].text)):
             key = _META_KEYS[m.group(1).lower()]
             if key in meta:
                 _log.warning(
-                    "%s:%d: %s given twice; the last one wins", where, lines[i][0], m.group(1)
+                    "%s:%d: %s given twice; the last one wins", where, lines[i].number, m.group(1)
                 )
             meta[key] = m.group(2).strip()
             i += 1
         body = lines[i:]
-        if not any(t for _, t in body) and not meta:
+        if not any(line.text for line in body) and not meta:
             raise InputError(f"{where}: no text to convert (the file is empty)")
-        has_blank = any(not t for _, t in _trim(body))
-        units = _units_block_mode(body) if has_blank else _units_line_mode(body)
-
-        # A first line that reads as a headline is the title; "By Name" near the top is the byline.
-        found_title: str | None = None
-        if (
-            "title" not in meta
-            and len(units) >= 2
-            and _headline_like(units[0])
-            and not _is_byline(units[0].text)
-        ):
-            found_title = units.pop(0).text
-        for j, unit in enumerate(units[:2]):
-            if unit.kind == "para" and unit.single_line and _is_byline(unit.text):
-                if "authors" not in meta:
-                    meta["authors"] = unit.text[2:].strip()
-                del units[j]
-                break
+        blocks = _blank_separated(body)
+        # No blank line at all: one paragraph per line, as pasted from a web page.
+        one_per_line = len(blocks) == 1
+        units = split_units(blocks, wrap_width(blocks))
+        found_title, authors = self._head(units, meta, one_per_line)
 
         language = _language_tag(meta["language"], where) if "language" in meta else None
         if language is None:
@@ -484,70 +485,171 @@ class TextReader:
         article_title = title or meta.get("title") or found_title
         if article_title is None:
             article_title = title_from_filename(source.name) if source is not None else "Untitled"
+        if "authors" in meta:
+            authors = _split_authors(meta["authors"])
         return Article(
             meta=ArticleMeta(
                 title=article_title,
                 subtitle=meta.get("subtitle"),
-                authors=_split_authors(meta["authors"]) if "authors" in meta else (),
+                authors=authors,
                 date=meta.get("date"),
                 source=meta.get("source"),
                 url=meta.get("url"),
                 language=language,
                 summary=meta.get("summary"),
             ),
-            blocks=tuple(no_skipped_levels(self._blocks(units))),
+            blocks=tuple(no_skipped_levels(self._blocks(units, one_per_line))),
         )
 
     @staticmethod
-    def _clean_lines(text: str, where: str) -> list[tuple[int, str]]:
+    def _clean_lines(text: str, where: str) -> list[Line]:
         """Split into numbered, stripped lines; sanitise each, reporting where."""
         text = text.lstrip("\ufeff")
         # Vertical tab and form feed end a line in plain text; elsewhere they are invalid XML.
         for sep in ("\r\n", "\r", "\x0b", "\x0c", "\u2028", "\u2029", "\x85"):
             text = text.replace(sep, "\n")
-        out: list[tuple[int, str]] = []
+        out: list[Line] = []
         for n, raw in enumerate(text.split("\n"), start=1):
-            clean = sanitize_reported(raw, f"{where}:{n}")
-            out.append((n, clean.replace("\t", " ").strip()))
+            clean = sanitize_reported(raw, f"{where}:{n}").replace("\t", " ").rstrip()
+            stripped = clean.lstrip()
+            # The width counts the indent: a wrapper fills lines from the margin.
+            out.append(Line(n, stripped, len(clean), len(clean) - len(stripped)))
         return out
 
-    def _blocks(self, units: list[_Unit]) -> list[Block]:
-        """Classify units into blocks: lists, quotes with attribution, headings, paragraphs."""
-        heading_idx = [
+    @staticmethod
+    def _head(
+        units: list[_Unit], meta: dict[str, str], one_per_line: bool
+    ) -> tuple[str | None, tuple[str, ...]]:
+        """Take the headline, byline, desk line and dateline off the top of ``units``.
+
+        Returns the title found (or ``None``) and the byline's authors; a dateline goes to
+        ``meta["date"]``. The title is the first unit if it reads as a headline and does
+        not open a run of short lines; the others are looked for right under it, or under
+        a one-paragraph standfirst.
+        """
+        found_title: str | None = None
+        if "title" not in meta and len(units) >= 2 and units[0].kind == "para":
+            first, second = units[0], units[1]
+            opens_run = (
+                (one_per_line or second.block == first.block)
+                and _is_fragment(second)
+                and not is_byline(second.text)
+                and not is_dateline(second.text)
+            )
+            if _title_shape(first.text) and not opens_run:
+                found_title = units.pop(0).text
+        authors: tuple[str, ...] = ()
+        j = 0
+        while j < min(len(units), 2):
+            unit = units[j]
+            # A text that is only a byline or a date keeps it as its body.
+            if unit.kind != "para" or len(units) == 1:
+                break
+            if not authors and "authors" not in meta and is_byline(unit.text):
+                del units[j]
+                names = unit.text[2:].strip()
+                # A role or desk on the next line ("BBC News, Kyiv") belongs to the byline.
+                if (
+                    j < len(units)
+                    and units[j].block == unit.block
+                    and units[j].kind == "para"
+                    and is_desk_line(units[j].text)
+                ):
+                    names += ", " + units.pop(j).text
+                authors = byline_authors(names)
+                continue
+            if "date" not in meta and is_dateline(unit.text):
+                meta["date"] = units.pop(j).text
+                continue
+            j += 1
+        return found_title, authors
+
+    def _blocks(self, units: list[_Unit], one_per_line: bool) -> list[Block]:
+        """Classify units into blocks: lists, quotes, headings, line blocks, paragraphs."""
+        items = self._items(units)
+        headings = [
             k
-            for k, unit in enumerate(units)
-            if _headline_like(unit) and k + 1 < len(units) and self._is_body(units, k + 1)
+            for k, item in enumerate(items)
+            # The place first: it is cheaper than the shape, and most lines fail it.
+            if item.kind == "para"
+            and self._stands_over_text(items, k)
+            and _heading_shape(item.unit.text)
         ]
-        # Runs of headline-like lines stacked over body text are headings too.
-        stacked = set(heading_idx)
-        for k in heading_idx:
-            j = k - 1
-            while j >= 0 and _headline_like(units[j]) and j not in stacked:
-                stacked.add(j)
-                j -= 1
-        caps = {k for k in stacked if units[k].text.upper() == units[k].text}
-        two_levels = bool(caps) and len(caps) < len(stacked)
+        # A lone question is a rhetorical paragraph; questions are headings in an article
+        # that has other headings ("What happens next?" among them).
+        if len(headings) == 1 and items[headings[0]].unit.text.endswith("?"):
+            headings = []
+        heading_set = set(headings)
+        caps = {k for k in headings if items[k].unit.text.upper() == items[k].unit.text}
+        two_levels = bool(caps) and len(caps) < len(headings)
 
         blocks: list[Block] = []
+        k = 0
+        while k < len(items):
+            item = items[k]
+            if item.block is not None:
+                blocks.append(item.block)
+                k += 1
+                continue
+            if k in heading_set:
+                level = 2 if two_levels and k not in caps else 1
+                blocks.append(Heading(level, _inlines(item.unit.text)))
+                k += 1
+                continue
+            # Lines kept together: a fact box, a list of results, an address.
+            run = [item.unit]
+            k += 1
+            while (
+                k < len(items)
+                and items[k].kind == "para"
+                and k not in heading_set
+                and _same_line_block(run[-1], items[k].unit, one_per_line)
+            ):
+                run.append(items[k].unit)
+                k += 1
+            children: list[Inline] = []
+            for unit in run:
+                if children:
+                    children.append(LineBreak())
+                children.extend(_inlines(unit.text))
+            blocks.append(Paragraph(tuple(children)))
+        return blocks
+
+    def _items(self, units: list[_Unit]) -> list[_Item]:
+        """Group units into lists and quotations; every other unit is a paragraph item."""
+        items: list[_Item] = []
         k = 0
         while k < len(units):
             unit = units[k]
             if unit.kind in ("bullet", "number"):
-                items: list[tuple[Inline, ...]] = []
-                kind, start = unit.kind, unit.number
-                while k < len(units) and units[k].kind == kind:
-                    items.append(_inlines(units[k].text))
+                end = k + 1
+                # A numbered list counts on one by one: "1." then "2010." is not its item.
+                while (
+                    end < len(units)
+                    and units[end].kind == unit.kind
+                    and (unit.kind == "bullet" or units[end].number == units[end - 1].number + 1)
+                ):
+                    end += 1
+                run = units[k:end]
+                # A numbered list starts at 1 or counts on: "2010. Demand rose" alone is a
+                # paragraph that starts with a year.
+                if unit.kind == "number" and not (
+                    unit.number == 1 or (len(run) > 1 and run[1].number == unit.number + 1)
+                ):
+                    items.append(_Item("para", _Unit(unit.raw, unit.line, unit.block)))
                     k += 1
-                blocks.append(
-                    BulletList(tuple(items))
-                    if kind == "bullet"
-                    else OrderedList(tuple(items), start)
+                    continue
+                entries = tuple(_inlines(u.text) for u in run)
+                items.append(
+                    _Item(
+                        "list",
+                        unit,
+                        BulletList(entries)
+                        if unit.kind == "bullet"
+                        else OrderedList(entries, unit.number),
+                    )
                 )
-                continue
-            if k in stacked:
-                level = 2 if two_levels and k not in caps else 1
-                blocks.append(Heading(level, _inlines(unit.text)))
-                k += 1
+                k = end
                 continue
             quote_end = self._quote_end(units, k)
             if quote_end is not None:
@@ -558,11 +660,25 @@ class TextReader:
                 if name is not None:
                     attribution = _inlines(name)
                     k += 1
-                blocks.append(Quote(paras, attribution))
+                items.append(_Item("quote", unit, Quote(paras, attribution)))
                 continue
-            blocks.append(Paragraph(_inlines(unit.text)))
+            items.append(_Item("para", unit))
             k += 1
-        return blocks
+        return items
+
+    @staticmethod
+    def _stands_over_text(items: list[_Item], k: int) -> bool:
+        """Whether the paragraph item ``k`` has a heading's place: over prose, not in a run.
+
+        It must be followed by a paragraph or quotation (not by another short line, a list
+        or nothing) and must not follow a short line (then it is part of a fact box).
+        """
+        if k + 1 >= len(items):
+            return False
+        after = items[k + 1]
+        if after.kind == "list" or (after.kind == "para" and not _is_prose(after.unit)):
+            return False
+        return k == 0 or not (items[k - 1].kind == "para" and _is_fragment(items[k - 1].unit))
 
     @staticmethod
     def _attribution(units: list[_Unit], k: int) -> str | None:
@@ -585,11 +701,6 @@ class TextReader:
         return None
 
     @staticmethod
-    def _is_body(units: list[_Unit], k: int) -> bool:
-        """Whether unit ``k`` is body text (not another headline-like line)."""
-        return not _headline_like(units[k])
-
-    @staticmethod
     def _quote_end(units: list[_Unit], k: int) -> int | None:
         """End index (exclusive) of a block quote starting at unit ``k``, if one does."""
         if units[k].kind != "para":
@@ -609,11 +720,29 @@ class TextReader:
         return None
 
 
-def _trim(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Drop leading and trailing blank lines."""
-    start, end = 0, len(lines)
-    while start < end and not lines[start][1]:
-        start += 1
-    while end > start and not lines[end - 1][1]:
-        end -= 1
-    return lines[start:end]
+def _same_line_block(before: _Unit, unit: _Unit, one_per_line: bool) -> bool:
+    """Whether ``unit`` goes on the same block of lines as the paragraph ``before`` it.
+
+    With one paragraph per line, only short lines that are not sentences run together (a
+    fact box, a list of results). In blank-line separated text, lines of one block that
+    were not joined by wrapping stay together, line by line, unless both are paragraphs
+    in their own right (long lines).
+    """
+    if one_per_line:
+        return _is_fragment(before) and _is_fragment(unit)
+    return before.block == unit.block and min(len(before.text), len(unit.text)) <= _SHORT
+
+
+def _blank_separated(lines: list[Line]) -> list[list[Line]]:
+    """The non-blank lines in blocks separated by blank lines."""
+    blocks: list[list[Line]] = []
+    current: list[Line] = []
+    for line in lines:
+        if line.text:
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
