@@ -180,6 +180,9 @@ CASES: dict[str, Callable[[Path], Any]] = {
         "deep.md",
         "Deep\n\n" + "*a _b " * 150 + "x" + " c_ d*" * 150 + "\n",
     ),
+    # Item 2: emphasis in the text reader was quadratic (160 KB of "**a ": 110 s).
+    "text-emphasis-160kb": _file("emphasis.txt", "Emphasis\n\n" + "**a " * 40_000 + "end.\n"),
+    "text-underscores-160kb": _file("under.txt", "Under\n\n" + "_a " * 53_000 + "end.\n"),
     # Item 3: hyphenating one 20,000-letter token took over 120 s.
     "pdf-token-20000": _file("token.txt", f"Token\n\nBefore {_letters(20_000)} after.\n"),
     # Item 4: fitting running heads re-measured once per removed character.
