@@ -51,10 +51,14 @@ def _headings(n: int, folder: Path) -> list[str]:
 def _long_metadata(n: int, folder: Path) -> list[str]:
     path = folder / "short.txt"
     path.write_text("Short\n\nBody text of the article.\n", encoding="utf-8")
-    title = "Title " * (1_000 * n)
-    marking = "SECRET " * (2_500 * n)
-    return ["pack", str(path), "--title", title, "--classification", marking,
-            "-o", str(folder / "pack")]  # fmt: skip
+    # In a manifest: at 16× the title and marking are too long for a command line.
+    manifest = folder / "pack.toml"
+    manifest.write_text(
+        f'title = "{"Title " * (1_000 * n)}"\nclassification = "{"SECRET " * (2_500 * n)}"\n'
+        '[[articles]]\npath = "short.txt"\n',
+        encoding="utf-8",
+    )
+    return ["pack", str(manifest), "-o", str(folder / "pack")]
 
 
 FAMILIES: dict[str, tuple[str, Callable[[int, Path], list[str]]]] = {

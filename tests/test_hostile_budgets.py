@@ -148,6 +148,18 @@ def _pack(*options: str) -> Callable[[Path], Any]:
     return case
 
 
+@contextmanager
+def _long_manifest(tmp: Path) -> Iterator[tuple[list[str], Path]]:
+    """A manifest with a 96,000-character title and a 280,000-character marking."""
+    (tmp / "short.txt").write_text("Short\n\nBody text of the article.\n", "utf-8")
+    (tmp / "pack.toml").write_text(
+        f'title = "{"Title " * 16_000}"\nclassification = "{"SECRET " * 40_000}"\n'
+        '[[articles]]\npath = "short.txt"\n',
+        encoding="utf-8",
+    )
+    yield ["pack", "pack.toml", "-o", "pack"], Path("pack.toml")
+
+
 def _letters(count: int) -> str:
     """``count`` letters that no dictionary knows, as one token."""
     return "".join("abcdefghijklmnopqrstuvwxyz"[(i * 7 + i // 26) % 26] for i in range(count))
@@ -188,6 +200,7 @@ CASES: dict[str, Callable[[Path], Any]] = {
     # Item 4: fitting running heads re-measured once per removed character.
     "pack-17000-title": _pack("--title", "Title " * 2900),
     "pack-42000-classification": _pack("--title", "T", "--classification", "SECRET " * 6000),
+    "pack-100000-title-manifest": _long_manifest,
     # Item 13: images are decided once, for every format alike.
     "png-bomb-30000": _with_image("bomb.png", _png(30_000, 30_000, 50)),
     "png-truncated": _with_image("half.png", _png(40, 40, 40)[:-30]),

@@ -12,10 +12,13 @@ Ukrainian pack, in every format. Languages without a table here fall back to Eng
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from briefconv.dates import parse_date
 from briefconv.model import ArticleMeta, Inline, Link, Pack, PackArticle, Text
+
+_log = logging.getLogger("briefconv")
 
 __all__ = [
     "ATTRIBUTION_DASH",
@@ -339,20 +342,47 @@ class CoverText:
     classification: str | None
 
 
+#: The most characters a cover shows of one detail: a cover is one page, and laying out a
+#: 100,000-character title across many took reportlab quadratic time.
+COVER_MAX = 1000
+
+
+_cover_warned: set[tuple[str, str]] = set()
+
+
+def _on_cover(value: str | None, what: str) -> str | None:
+    """``value`` as the cover shows it: cut at :data:`COVER_MAX` characters, saying so."""
+    if value is None or len(value) <= COVER_MAX:
+        return value
+    if (what, value) in _cover_warned:  # every format asks; say it once
+        return value[: COVER_MAX - 1].rstrip() + "…"
+    _cover_warned.add((what, value))
+    _log.warning(
+        "the pack's %s has %d characters; the cover shows the first %d (the document's "
+        "properties hold it whole)",
+        what,
+        len(value),
+        COVER_MAX,
+    )
+    return value[: COVER_MAX - 1].rstrip() + "…"
+
+
 def cover_text(pack: Pack) -> CoverText:
-    """What the cover says, in the pack's language."""
+    """What the cover says, in the pack's language; very long details cut, with a warning."""
     meta, words = pack.meta, labels(pack.meta.language)
     count = len(pack.articles)
     total = sum(entry.minutes for entry in pack.articles)
     counted = (words.article if count == 1 else words.articles).format(n=count)
+    prepared_by = _on_cover(meta.prepared_by, "'prepared by'")
+    prepared_for = _on_cover(meta.prepared_for, "'prepared for'")
     return CoverText(
-        title=meta.title,
-        subtitle=meta.subtitle,
+        title=_on_cover(meta.title, "title") or "",
+        subtitle=_on_cover(meta.subtitle, "subtitle"),
         date=long_date(meta.date, meta.language),
-        prepared_by=f"{words.prepared_by}: {meta.prepared_by}" if meta.prepared_by else None,
-        prepared_for=f"{words.prepared_for}: {meta.prepared_for}" if meta.prepared_for else None,
+        prepared_by=f"{words.prepared_by}: {prepared_by}" if prepared_by else None,
+        prepared_for=f"{words.prepared_for}: {prepared_for}" if prepared_for else None,
         summary=f"{counted} · {words.total_reading.format(n=total)}",
-        classification=meta.classification,
+        classification=_on_cover(meta.classification, "classification"),
     )
 
 
