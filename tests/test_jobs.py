@@ -144,7 +144,12 @@ def test_progress_on_a_terminal_is_in_input_order(tmp_path: Path) -> None:
     assert lines == [f"[{n}/3] {name}" for n, name in enumerate(map(str, GOOD[:3]), start=1)]
 
 
-def test_ctrl_c_exits_130_and_leaves_no_partial_file(tmp_path: Path) -> None:
+def _batch_under_way(tmp_path: Path) -> tuple[subprocess.Popen[bytes], list[str], Path]:
+    """A 16-input, two-worker batch, once its first PDF is written; its inputs and folder.
+
+    A session of its own, so a signal can go to the whole process group, as a terminal's
+    Ctrl-C does.
+    """
     big = "\n\n".join([(ROOT / "source" / "istanbul-talks.txt").read_text("utf-8")] * 4)
     inputs = []
     for n in range(16):
@@ -152,7 +157,6 @@ def test_ctrl_c_exits_130_and_leaves_no_partial_file(tmp_path: Path) -> None:
         path.write_text(big, encoding="utf-8")
         inputs.append(str(path))
     out = tmp_path / "out"
-    # A session of its own, so Ctrl-C can go to the whole process group, as a terminal's does.
     proc = subprocess.Popen(
         argv("convert", *inputs, "-t", "pdf,docx", "-o", out, "--jobs", "2"),
         stdout=subprocess.DEVNULL,
@@ -162,6 +166,11 @@ def test_ctrl_c_exits_130_and_leaves_no_partial_file(tmp_path: Path) -> None:
     deadline = time.monotonic() + 120
     while not (out.is_dir() and any(out.glob("*.pdf"))) and time.monotonic() < deadline:
         time.sleep(0.02)
+    return proc, inputs, out
+
+
+def test_ctrl_c_exits_130_and_leaves_no_partial_file(tmp_path: Path) -> None:
+    proc, inputs, out = _batch_under_way(tmp_path)
     os.killpg(proc.pid, signal.SIGINT)
     _, stderr = proc.communicate(timeout=300)
     assert proc.returncode == 130, stderr
@@ -224,22 +233,7 @@ def test_stdin_in_a_batch_runs_in_process(tmp_path: Path) -> None:
 
 def test_sigterm_ends_the_batch_and_its_workers(tmp_path: Path) -> None:
     """Issue 14, item 15: workers outlived a SIGTERM to the parent, converting on."""
-    big = "\n\n".join([(ROOT / "source" / "istanbul-talks.txt").read_text("utf-8")] * 4)
-    inputs = []
-    for n in range(16):
-        path = tmp_path / f"article-{n:02}.txt"
-        path.write_text(big, encoding="utf-8")
-        inputs.append(str(path))
-    out = tmp_path / "out"
-    proc = subprocess.Popen(
-        argv("convert", *inputs, "-t", "pdf,docx", "-o", out, "--jobs", "2"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 120
-    while not (out.is_dir() and any(out.glob("*.pdf"))) and time.monotonic() < deadline:
-        time.sleep(0.02)
+    proc, inputs, out = _batch_under_way(tmp_path)
     proc.send_signal(signal.SIGTERM)  # to the parent only, as a service manager does
     _, stderr = proc.communicate(timeout=300)
     assert proc.returncode == 143, stderr

