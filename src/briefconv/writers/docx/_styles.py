@@ -264,8 +264,8 @@ def _fix_style_references(styles_element: Elem, created: Iterable[Elem]) -> None
                 element.remove(ref)
 
 
-def _set_default_language(styles_element: Elem, language: str) -> None:
-    """Set only ``w:lang`` of the document defaults (spelling and hyphenation language)."""
+def _rpr_default(styles_element: Elem) -> Elem:
+    """The ``w:docDefaults/w:rPrDefault`` of a styles part, created if missing."""
     defaults = styles_element.find(qn("w:docDefaults"))
     if defaults is None:
         defaults = el("w:docDefaults")
@@ -274,6 +274,12 @@ def _set_default_language(styles_element: Elem, language: str) -> None:
     if rpr_default is None:
         rpr_default = el("w:rPrDefault")
         defaults.insert(0, rpr_default)
+    return rpr_default
+
+
+def _set_default_language(styles_element: Elem, language: str) -> None:
+    """Set only ``w:lang`` of the document defaults (spelling and hyphenation language)."""
+    rpr_default = _rpr_default(styles_element)
     rpr = rpr_default.find(qn("w:rPr"))
     if rpr is None:
         rpr = el("w:rPr")
@@ -408,14 +414,7 @@ def _setup_code_style(styles: Any, style: Style, *, keep: bool) -> None:
 
 def _setup_doc_defaults(styles_element: Elem, body: Role, font: str, language: str) -> None:
     """Set ``w:docDefaults`` to the body role and the article's language."""
-    defaults = styles_element.find(qn("w:docDefaults"))
-    if defaults is None:
-        defaults = el("w:docDefaults")
-        styles_element.insert(0, defaults)
-    rpr_default = defaults.find(qn("w:rPrDefault"))
-    if rpr_default is None:
-        rpr_default = el("w:rPrDefault")
-        defaults.insert(0, rpr_default)
+    rpr_default = _rpr_default(styles_element)
     rpr_default.clear()
     rpr = el("w:rPr")
     rpr.append(el("w:rFonts", ascii=font, hAnsi=font, eastAsia=font, cs=font))
@@ -424,6 +423,8 @@ def _setup_doc_defaults(styles_element: Elem, body: Role, font: str, language: s
     # The document language drives Word's spelling and hyphenation; the template says en-US.
     rpr.append(el("w:lang", val=language))
     rpr_default.append(rpr)
+    defaults = rpr_default.getparent()
+    assert defaults is not None  # _rpr_default put it in w:docDefaults
     ppr_default = defaults.find(qn("w:pPrDefault"))
     if ppr_default is None:
         ppr_default = el("w:pPrDefault")
