@@ -12,7 +12,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-__all__ = ["TooLarge", "read_limited", "write_all_atomic", "write_atomic"]
+__all__ = ["NotRegular", "TooLarge", "read_limited", "write_all_atomic", "write_atomic"]
 
 
 def _umask() -> int:
@@ -84,18 +84,31 @@ class TooLarge(Exception):
         self.size = size
 
 
-def read_limited(path: str | os.PathLike[str], limit: int) -> tuple[bytes, os.stat_result]:
+class NotRegular(OSError):
+    """A file that must be a regular one is a FIFO, a device or a socket."""
+
+
+def read_limited(
+    path: str | os.PathLike[str], limit: int, *, regular_only: bool = False
+) -> tuple[bytes, os.stat_result]:
     """Read ``path`` whole, and its status, refusing anything over ``limit`` bytes.
 
     The limit holds while reading, whatever size the file claims: devices and pipes
     (``/dev/zero``, a FIFO, ``<(cmd)``) claim 0 and would otherwise be read forever. A
     regular file that claims more is not read at all. Raises :class:`TooLarge`, and
-    ``IsADirectoryError`` for a folder.
+    ``IsADirectoryError`` for a folder. With ``regular_only`` (files an input merely
+    names, such as images) the file is opened without waiting, so a FIFO nobody writes
+    to cannot hang the open, and anything but a regular file raises :class:`NotRegular`.
     """
-    with open(path, "rb") as fh:
+    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+    if regular_only:
+        flags |= os.O_NONBLOCK
+    with os.fdopen(os.open(path, flags), "rb") as fh:
         info = os.fstat(fh.fileno())
         if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError(21, "Is a directory", str(path))
+        if regular_only and not stat.S_ISREG(info.st_mode):
+            raise NotRegular(0, "is not a regular file", str(path))
         if stat.S_ISREG(info.st_mode) and info.st_size > limit:
             raise TooLarge(info.st_size)
         data = fh.read(limit + 1)

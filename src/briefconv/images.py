@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import io
 import logging
-import os
-import stat
 import urllib.parse
 import warnings
 from pathlib import Path
 
+from briefconv._io import NotRegular, TooLarge, read_limited
 from briefconv.model import Figure
 
 __all__ = ["MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "ImageResolver", "image_problem"]
@@ -43,19 +42,13 @@ _log = logging.getLogger("briefconv")
 def image_problem(path: Path) -> str | None:
     """Why the image at ``path`` may not be shown, or ``None`` if it may."""
     try:
-        # Non-blocking, so that a FIFO cannot hang the open; refused just below.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        data, _ = read_limited(path, MAX_IMAGE_BYTES, regular_only=True)
+    except NotRegular:
+        return "is not a regular file"
+    except TooLarge:
+        return f"is over the {MAX_IMAGE_BYTES // 2**20} MiB image limit"
     except OSError as exc:
         return f"cannot be opened ({exc.strerror or exc})"
-    with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fh.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            return "is not a regular file"
-        if info.st_size > MAX_IMAGE_BYTES:
-            return f"is over the {MAX_IMAGE_BYTES // 2**20} MiB image limit"
-        data = fh.read(MAX_IMAGE_BYTES + 1)
-    if len(data) > MAX_IMAGE_BYTES:
-        return f"is over the {MAX_IMAGE_BYTES // 2**20} MiB image limit"
     return _decode_problem(data)
 
 
