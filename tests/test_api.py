@@ -34,10 +34,15 @@ def test_public_names_are_pinned() -> None:
             # The whole document model, so scripts can build articles (issue 13, 15).
             "Align", "Cell", "Code", "CodeBlock", "Figure", "Layout", "LineBreak", "Note",
             "Strikethrough", "Table", "ThematicBreak", "block_text", "plain_text",
+            "HANDOUT_LAYOUT", "PACK_LAYOUT", "notes_in", "sanitize", "sanitize_reported",
         ]
     )  # fmt: skip
     for name in briefconv.__all__:
         assert getattr(briefconv, name) is not None
+    # Every public name of the model (node types and helpers) is the package's too.
+    from briefconv import model
+
+    assert set(model.__all__) <= set(briefconv.__all__)
 
 
 def test_version_matches_the_package_metadata() -> None:
@@ -192,3 +197,48 @@ def test_a_full_disk_leaves_the_old_set_whole(
         briefconv.write_outputs(changed, ["docx", "pdf"], tmp_path / "talks")
     assert {p.name: p.read_bytes() for p in old} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["talks.docx", "talks.pdf"]
+
+
+def test_one_format_name_is_a_format_not_its_letters(tmp_path: Path) -> None:
+    # Issue 15, item 10: convert(path, "pdf") failed with "unknown format 'p'".
+    source = tmp_path / "talks.txt"
+    source.write_text("Talks resume\n\nThe delegations met on Monday.\n", encoding="utf-8")
+    assert briefconv.convert(source, "pdf", tmp_path / "out") == [tmp_path / "out/talks.pdf"]
+    written = briefconv.convert(source, "docx,epub", tmp_path / "out")
+    assert [p.name for p in written] == ["talks.docx", "talks.epub"]
+    with pytest.raises(briefconv.FormatError, match="'pfd'"):
+        briefconv.convert(source, "pfd", tmp_path / "out")
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: briefconv.Paragraph("text"), r"Paragraph\.children: expected a tuple"),
+        (lambda: briefconv.Paragraph((briefconv.Text("a"), "b")), r"Paragraph\.children\[1\]"),
+        (lambda: briefconv.Emphasis(("x",)), r"Emphasis\.children\[0\]"),
+        (lambda: briefconv.Text(3), r"Text\.text: expected a string, got int"),
+        (lambda: briefconv.Heading("1", ()), r"Heading\.level: expected a whole number"),
+        (lambda: briefconv.BulletList(["a"]), r"BulletList\.items\[0\]"),
+        (lambda: briefconv.Quote(("para",)), r"Quote\.paragraphs\[0\]: expected Paragraph"),
+        (
+            lambda: briefconv.Article(briefconv.ArticleMeta("T"), (briefconv.Text("x"),)),
+            r"Article\.blocks\[0\]: expected block nodes",
+        ),
+        (lambda: briefconv.Article("T", ()), r"Article\.meta: expected an ArticleMeta"),
+    ],
+)
+def test_wrong_types_in_the_model_name_the_field(build: Any, message: str) -> None:
+    # Issue 15, item 10: Paragraph("text") was accepted, and render then failed with
+    # "Expected code to be unreachable, but got: 't'".
+    with pytest.raises(TypeError, match=message):
+        build()
+
+
+def test_lists_are_taken_as_tuples() -> None:
+    para = briefconv.Paragraph([briefconv.Text("a")])
+    items = briefconv.BulletList([[briefconv.Text("one")], [briefconv.Text("two")]])
+    article = briefconv.Article(briefconv.ArticleMeta("T"), [para, items])
+    assert article.blocks == (para, items)
+    assert para.children == (briefconv.Text("a"),)
+    assert items.items == ((briefconv.Text("one"),), (briefconv.Text("two"),))
+    assert b"two" in briefconv.render(article, "html")

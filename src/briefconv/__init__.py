@@ -38,7 +38,9 @@ if TYPE_CHECKING:
     from briefconv.errors import BriefconvError, FormatError, InputError, RenderError, StyleError
     from briefconv.manifest import Manifest, load_manifest
     from briefconv.model import (
+        HANDOUT_LAYOUT,
         MODEL_VERSION,
+        PACK_LAYOUT,
         Align,
         Article,
         ArticleMeta,
@@ -67,7 +69,10 @@ if TYPE_CHECKING:
         Text,
         ThematicBreak,
         block_text,
+        notes_in,
         plain_text,
+        sanitize,
+        sanitize_reported,
     )
     from briefconv.pack import make_pack
     from briefconv.serialize import from_json, to_json
@@ -78,7 +83,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_FORMATS",
+    "HANDOUT_LAYOUT",
     "MODEL_VERSION",
+    "PACK_LAYOUT",
     "Align",
     "Article",
     "ArticleMeta",
@@ -123,12 +130,15 @@ __all__ = [
     "load_manifest",
     "load_style",
     "make_pack",
+    "notes_in",
     "output_name",
     "plain_text",
     "read_file",
     "read_string",
     "render",
     "render_pack",
+    "sanitize",
+    "sanitize_reported",
     "to_json",
     "write_atomic",
     "write_outputs",
@@ -160,7 +170,9 @@ _MODULES: dict[str, tuple[str, ...]] = {
     ),
     "briefconv.manifest": ("Manifest", "load_manifest"),
     "briefconv.model": (
+        "HANDOUT_LAYOUT",
         "MODEL_VERSION",
+        "PACK_LAYOUT",
         "Align",
         "Article",
         "ArticleMeta",
@@ -189,7 +201,10 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "Text",
         "ThematicBreak",
         "block_text",
+        "notes_in",
         "plain_text",
+        "sanitize",
+        "sanitize_reported",
     ),
     "briefconv.pack": ("make_pack",),
     "briefconv.serialize": ("from_json", "to_json"),

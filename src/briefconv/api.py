@@ -129,7 +129,7 @@ def output_name(input_name: str | Path, fmt: str | None = None) -> str:
 
 def convert(
     path: str | Path,
-    formats: Iterable[str] = DEFAULT_FORMATS,
+    formats: str | Iterable[str] = DEFAULT_FORMATS,
     out_dir: str | Path = ".",
     *,
     style: Style | str | Path | None = None,
@@ -138,8 +138,10 @@ def convert(
 ) -> list[Path]:
     """Convert one article file into one file per format in ``out_dir``; return their paths.
 
-    The article is parsed once and every format rendered from that one model. Each file is
-    named after the input (``talks.txt`` -> ``talks.pdf``) and written atomically.
+    ``formats`` is one name (``"pdf"``), a comma-separated list (``"docx,pdf"``) or a list
+    of names. The article is parsed once and every format rendered from that one model.
+    Each file is named after the input (``talks.txt`` -> ``talks.pdf``) and written
+    atomically.
     """
     article = read_file(path, title=title, encoding=encoding)
     resolved = style if isinstance(style, Style) else load_style(style)
@@ -148,7 +150,7 @@ def convert(
 
 def write_outputs(
     content: Article | Pack,
-    formats: Iterable[str],
+    formats: str | Iterable[str],
     output: str | Path,
     style: Style | str | Path | None = None,
 ) -> list[Path]:
@@ -162,6 +164,7 @@ def write_outputs(
     """
     resolved = style if isinstance(style, Style) else load_style(style)
     output = Path(output)
+    formats = _formats(formats)
     outputs = [
         (fmt, render_pack(content, fmt, resolved))
         if isinstance(content, Pack)
@@ -193,7 +196,7 @@ def build_pack(
     inputs: str | Path | Sequence[str | Path],
     *,
     style: Style | str | Path | None = None,
-    formats: Iterable[str] = (),
+    formats: str | Iterable[str] = (),
     output: str | Path | None = None,
     title: str | None = None,
     subtitle: str | None = None,
@@ -318,11 +321,15 @@ def _style(style: Style | str | Path | None) -> Style:
     return style if isinstance(style, Style) else load_style(style)
 
 
-def _formats(values: Iterable[str], where: str = "") -> tuple[str, ...]:
-    """``["docx,pdf", "PDF", "epub"]`` -> ``("docx", "pdf", "epub")``, checked.
+def _formats(values: str | Iterable[str], where: str = "") -> tuple[str, ...]:
+    """``["docx,pdf", "PDF", "epub"]`` or ``"docx,pdf"`` -> ``("docx", "pdf", "epub")``, checked.
 
-    ``where`` starts the message of an unknown name (a manifest's ``FILE: ``).
+    One string is one value, not a sequence of one-letter names (``"pdf"`` is the PDF
+    format, not ``p``, ``d`` and ``f``). ``where`` starts the message of an unknown name
+    (a manifest's ``FILE: ``).
     """
+    if isinstance(values, str):
+        values = [values]
     known = available_formats()
     out: list[str] = []
     for value in values:

@@ -25,7 +25,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, get_args
 
 __all__ = [
     "HANDOUT_LAYOUT",
@@ -115,8 +115,59 @@ def _clean(value: str) -> str:
 def _set_clean(node: object, name: str) -> None:
     """Sanitise attribute ``name`` of a frozen node in place (only from ``__post_init__``)."""
     value = getattr(node, name)
-    if value is not None:
-        object.__setattr__(node, name, _clean(value))
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise TypeError(f"{type(node).__name__}.{name}: expected a string, got {_describe(value)}")
+    object.__setattr__(node, name, _clean(value))
+
+
+def _describe(value: object) -> str:
+    """A value's type and a short repr, for a message saying what was given instead."""
+    shown = repr(value)
+    return f"{type(value).__name__} {shown if len(shown) <= 40 else shown[:39] + '…'}"
+
+
+def _check_seq(
+    node: object, name: str, kinds: tuple[type, ...] | None, what: str
+) -> tuple[Any, ...]:
+    """Check that field ``name`` of ``node`` is a tuple of ``kinds``; the tuple.
+
+    A list is taken and stored as a tuple (what a caller building nodes by hand writes
+    most naturally); anything else is a :class:`TypeError` naming the node and field,
+    raised where the node is built, not deep inside a writer later.
+    ``kinds`` ``None`` checks only that the field is a sequence.
+    """
+    value = getattr(node, name)
+    if isinstance(value, list):
+        value = tuple(value)
+        object.__setattr__(node, name, value)
+    where = f"{type(node).__name__}.{name}"
+    if not isinstance(value, tuple):
+        raise TypeError(f"{where}: expected a tuple of {what}, got {_describe(value)}")
+    if kinds is not None:
+        for index, item in enumerate(value):
+            if not isinstance(item, kinds):
+                raise TypeError(f"{where}[{index}]: expected {what}, got {_describe(item)}")
+    return value
+
+
+def _check_runs(node: object, name: str, *, nested: bool = False) -> None:
+    """Check a field holding inline content (``nested``: a tuple of such runs)."""
+    if not nested:
+        _check_seq(node, name, _INLINE_TYPES, "inline nodes (Text, Emphasis, Link ...)")
+        return
+    runs = _check_seq(node, name, (tuple, list), "runs of inline nodes")
+    fixed = tuple(tuple(run) for run in runs)
+    for index, run in enumerate(fixed):
+        for item in run:
+            if not isinstance(item, _INLINE_TYPES):
+                raise TypeError(
+                    f"{type(node).__name__}.{name}[{index}]: expected inline nodes "
+                    f"(Text, Emphasis, Link ...), got {_describe(item)}"
+                )
+    if fixed != runs:
+        object.__setattr__(node, name, fixed)
 
 
 # --- inlines ---------------------------------------------------------------------------
@@ -138,12 +189,18 @@ class Emphasis:
 
     children: tuple[Inline, ...]
 
+    def __post_init__(self) -> None:
+        _check_runs(self, "children")
+
 
 @dataclass(frozen=True, slots=True)
 class Strong:
     """Strongly emphasised (usually bold) inline content."""
 
     children: tuple[Inline, ...]
+
+    def __post_init__(self) -> None:
+        _check_runs(self, "children")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +212,7 @@ class Link:
 
     def __post_init__(self) -> None:
         _set_clean(self, "url")
+        _check_runs(self, "children")
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +236,9 @@ class Strikethrough:
 
     children: tuple[Inline, ...]
 
+    def __post_init__(self) -> None:
+        _check_runs(self, "children")
+
 
 @dataclass(frozen=True, slots=True)
 class Note:
@@ -194,6 +255,7 @@ class Note:
     blocks: tuple[Block, ...]
 
     def __post_init__(self) -> None:
+        _check_seq(self, "blocks", None, "blocks")
         for block in self.blocks:
             if not isinstance(block, Paragraph | BulletList | OrderedList | Quote | CodeBlock):
                 raise ValueError(f"a note cannot hold a {type(block).__name__}")
@@ -202,6 +264,7 @@ class Note:
 
 
 Inline: TypeAlias = Text | Emphasis | Strong | Link | Code | LineBreak | Strikethrough | Note
+_INLINE_TYPES: tuple[type, ...] = get_args(Inline)
 
 # --- blocks ----------------------------------------------------------------------------
 
@@ -214,6 +277,9 @@ class Heading:
     children: tuple[Inline, ...]
 
     def __post_init__(self) -> None:
+        if isinstance(self.level, bool) or not isinstance(self.level, int):
+            raise TypeError(f"Heading.level: expected a whole number, got {_describe(self.level)}")
+        _check_runs(self, "children")
         if not 1 <= self.level <= 6:
             raise ValueError(f"heading level must be 1..6, not {self.level}")
 
@@ -224,6 +290,9 @@ class Paragraph:
 
     children: tuple[Inline, ...]
 
+    def __post_init__(self) -> None:
+        _check_runs(self, "children")
+
 
 @dataclass(frozen=True, slots=True)
 class Quote:
@@ -231,6 +300,10 @@ class Quote:
 
     paragraphs: tuple[Paragraph, ...]
     attribution: tuple[Inline, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check_seq(self, "paragraphs", (Paragraph,), "Paragraph nodes")
+        _check_runs(self, "attribution")
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,7 +318,7 @@ class BulletList:
     checks: tuple[bool | None, ...] = ()
 
     def __post_init__(self) -> None:
-        _check_list(self.items, self.checks)
+        _check_list(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,12 +335,33 @@ class OrderedList:
     checks: tuple[bool | None, ...] = ()
 
     def __post_init__(self) -> None:
-        _check_list(self.items, self.checks)
+        _check_list(self)
 
 
-def _check_list(items: tuple[tuple[Inline, ...], ...], checks: tuple[bool | None, ...]) -> None:
-    if checks and len(checks) != len(items):
-        raise ValueError(f"a task list needs one check per item: {len(checks)} for {len(items)}")
+def _check_list(node: BulletList | OrderedList) -> None:
+    """Check a list's fields: runs of inlines, ``(index, list)`` pairs, one check per item."""
+    name = type(node).__name__
+    if isinstance(node, OrderedList) and (
+        isinstance(node.start, bool) or not isinstance(node.start, int)
+    ):
+        raise TypeError(f"{name}.start: expected a whole number, got {_describe(node.start)}")
+    _check_runs(node, "items", nested=True)
+    pairs = _check_seq(node, "sublists", (tuple, list), "(item index, list) pairs")
+    for index, pair in enumerate(pairs):
+        if not (
+            len(pair) == 2
+            and isinstance(pair[0], int)
+            and isinstance(pair[1], BulletList | OrderedList)
+        ):
+            raise TypeError(
+                f"{name}.sublists[{index}]: expected an (item index, list) pair, "
+                f"got {_describe(pair)}"
+            )
+    checks = _check_seq(node, "checks", (bool, type(None)), "True, False or None")
+    if checks and len(checks) != len(node.items):
+        raise ValueError(
+            f"a task list needs one check per item: {len(checks)} for {len(node.items)}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,6 +404,21 @@ class Table:
     align: tuple[Align, ...] = ()
 
     def __post_init__(self) -> None:
+        _check_runs(self, "header", nested=True)
+        rows = _check_seq(self, "rows", (tuple, list), "rows of cells")
+        fixed = tuple(tuple(row) for row in rows)
+        if fixed != rows:
+            object.__setattr__(self, "rows", fixed)
+        for number, row in enumerate(self.rows, 1):
+            for cell in row:
+                if not isinstance(cell, tuple) or not all(
+                    isinstance(item, _INLINE_TYPES) for item in cell
+                ):
+                    raise TypeError(
+                        f"Table.rows[{number - 1}]: expected cells (tuples of inline "
+                        f"nodes), got {_describe(cell)}"
+                    )
+        _check_seq(self, "align", (str,), "alignments")
         columns = len(self.header)
         if columns == 0:
             raise ValueError("a table needs at least one column")
@@ -358,6 +467,7 @@ Block: TypeAlias = (
     | CodeBlock
     | Table
 )
+_BLOCK_TYPES: tuple[type, ...] = get_args(Block)
 
 # --- the article -----------------------------------------------------------------------
 
@@ -403,6 +513,11 @@ class Article:
     meta: ArticleMeta
     blocks: tuple[Block, ...]
     timestamp: int | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.meta, ArticleMeta):
+            raise TypeError(f"Article.meta: expected an ArticleMeta, got {_describe(self.meta)}")
+        _check_seq(self, "blocks", _BLOCK_TYPES, "block nodes (Heading, Paragraph ...)")
 
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:
