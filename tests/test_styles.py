@@ -287,3 +287,26 @@ def test_extra_css_must_be_self_contained(tmp_path: Path, css: str) -> None:
         'based_on = "default"\n[epub]\nextra_css = "p { background: url(data:,x) }"\n', "utf-8"
     )
     load_style(fine)
+
+
+def test_a_shorthand_in_a_child_overrides_the_bases_longhands(tmp_path: Path) -> None:
+    # Issue 15, item 12: a `styles show` dump sets margin_top ... ; a child of it with
+    # margin = "1in" got the dump's 22 mm margins.
+    from briefconv.styles import style_to_toml
+
+    (tmp_path / "house.toml").write_text(style_to_toml(load_style("default")), encoding="utf-8")
+    child = tmp_path / "wide.toml"
+    child.write_text('based_on = "house"\n[page]\nmargin = "1in"\n', encoding="utf-8")
+    page = load_style(child).page
+    assert (page.margin_top, page.margin_right, page.margin_bottom, page.margin_left) == (
+        72.0,
+        72.0,
+        72.0,
+        72.0,
+    )
+    # A longhand beside the shorthand in the same file still wins for its side.
+    child.write_text(
+        'based_on = "house"\n[page]\nmargin = "1in"\nmargin_left = "2in"\n', encoding="utf-8"
+    )
+    page = load_style(child).page
+    assert (page.margin_top, page.margin_left) == (72.0, 144.0)

@@ -326,7 +326,17 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     if not isinstance(base_name, str):
         raise StyleError(f"{path}: based_on: expected a style name or path")
     base = _read_chain(_find_style(base_name, relative_to=path.parent), (*seen, resolved))
-    return _merge(base, data)
+    merged = _merge(base, data)
+    # A shorthand overrides the longhands it stands for, as in CSS: a child's
+    # `margin = "1in"` over a base that sets margin_top ... (every `styles show` dump
+    # does) must give 1 in all round, not the base's four sides. Longhands the child
+    # sets beside its shorthand still win over it.
+    page = data.get("page")
+    if isinstance(page, dict) and "margin" in page and isinstance(merged.get("page"), dict):
+        for side in ("top", "right", "bottom", "left"):
+            if f"margin_{side}" not in page:
+                merged["page"].pop(f"margin_{side}", None)
+    return merged
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
