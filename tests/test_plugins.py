@@ -56,6 +56,21 @@ class ImpostorWriter(PlainWriter):
     name: ClassVar[str] = "pdf"
 
 
+class MarkdownWriter(PlainWriter):
+    """A format whose extension is an input's: it must never overwrite the article."""
+
+    name: ClassVar[str] = "md"
+    extension: ClassVar[str] = ".md"
+    description: ClassVar[str] = "Markdown again (test plugin)"
+
+
+class TextReturningWriter(PlainWriter):
+    name: ClassVar[str] = "textual"
+
+    def write(self, article: Article, style: Style) -> bytes:
+        return "text, not bytes"  # type: ignore[return-value]
+
+
 class OutlineWriter:
     """A writer of today's interface: it renders packs, its layout deciding the parts."""
 
@@ -119,7 +134,9 @@ def plugin_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "pdf = briefconv_test_plugin:ImpostorWriter\n"
         "outline = briefconv_test_plugin:OutlineWriter\n"
         "odt = briefconv_test_plugin:OdtWriter\n"
-        "missing = briefconv_test_plugin:NoSuchWriter\n",
+        "missing = briefconv_test_plugin:NoSuchWriter\n"
+        "md = briefconv_test_plugin:MarkdownWriter\n"
+        "textual = briefconv_test_plugin:TextReturningWriter\n",
         encoding="utf-8",
     )
     monkeypatch.syspath_prepend(str(site))
@@ -227,3 +244,70 @@ def test_a_plugins_table_is_checked_when_the_style_loads(
     with pytest.raises(StyleError) as info:
         briefconv.load_style(path)
     assert str(info.value) == f"{path}: {message}"
+
+
+def test_no_output_ever_replaces_its_input(
+    plugin_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 15, item 11: `-t md` on notes.md overwrote the source article.
+    monkeypatch.chdir(tmp_path)  # the default -o is the current folder
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Notes\n\nThe talks resumed on Monday.\n", encoding="utf-8")
+    before = notes.read_bytes()
+    runner = CliRunner()
+    for name, args in [
+        (str(notes), ["-t", "md", "-o", str(tmp_path)]),
+        (str(notes), ["-o", str(notes)]),
+        ("notes.md", ["-t", "md"]),
+        ("notes.md", ["-t", "md", "-o", "./"]),
+    ]:
+        result = runner.invoke(cli, ["convert", name, *args], catch_exceptions=False)
+        assert result.exit_code == 1, (args, result.output)
+        assert "an output never replaces an input" in result.output
+        assert notes.read_bytes() == before
+    with pytest.raises(briefconv.InputError, match="never replaces an input"):
+        briefconv.convert(notes, "md", tmp_path)
+    assert notes.read_bytes() == before
+    # Nor does a pack's output replace one of its articles.
+    packed = runner.invoke(cli, ["pack", str(notes), "-t", "md", "-o", str(tmp_path / "notes")])
+    assert packed.exit_code == 1 and "never replaces an input" in packed.output
+    assert notes.read_bytes() == before
+    # Elsewhere it is written as usual.
+    ok = runner.invoke(cli, ["convert", str(notes), "-t", "md", "-o", str(tmp_path / "out")])
+    assert ok.exit_code == 0, ok.output
+    assert (tmp_path / "out/notes.md").read_text(encoding="utf-8").startswith("NOTES")
+
+
+def test_formats_shows_a_plugins_own_description(plugin_path: Path) -> None:
+    # Issue 15, item 13: `briefconv formats` printed "plugin: module:Class" instead.
+    listed = CliRunner().invoke(cli, ["formats"])
+    assert "plain   plain text (test plugin)" in listed.output
+    assert "md      Markdown again (test plugin)" in listed.output
+    assert "missing plugin: briefconv_test_plugin:NoSuchWriter (cannot be used" in listed.output
+
+
+def test_a_plugin_returning_text_is_named_not_an_internal_error(
+    plugin_path: Path, tmp_path: Path
+) -> None:
+    with pytest.raises(briefconv.RenderError, match="textual: the writer returned str, not bytes"):
+        briefconv.render(briefconv.read_file(SAMPLE), "textual")
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLE), "-t", "textual", "-o", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "internal error" not in result.output
+    assert "the writer returned str, not bytes" in result.output
+
+
+def test_an_extension_names_a_plugins_format(plugin_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "talks.plain.txt"
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLE), "-o", str(out)])
+    assert result.exit_code == 2  # ".txt" alone is no format's extension: ambiguous
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLE), "-o", str(tmp_path / "t.md")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "t.md").read_text(encoding="utf-8").startswith("ISTANBUL")
+
+
+def test_builtin_extensions_match_the_writers() -> None:
+    from briefconv.writers import _BUILTIN_EXTENSIONS
+
+    for suffix, name in _BUILTIN_EXTENSIONS.items():
+        assert get_writer(name).extension == suffix

@@ -7,12 +7,46 @@ process substitution) is read past the limit its caller sets.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["NotRegular", "TooLarge", "read_limited", "write_all_atomic", "write_atomic"]
+__all__ = [
+    "NotRegular",
+    "TooLarge",
+    "read_limited",
+    "refuse_inputs",
+    "write_all_atomic",
+    "write_atomic",
+]
+
+
+def refuse_inputs(
+    targets: Iterable[str | os.PathLike[str]], keep: Iterable[str | os.PathLike[str]]
+) -> None:
+    """An :class:`~briefconv.errors.InputError` if one of ``targets`` is a file in ``keep``.
+
+    No output may replace an input: ``-t md`` on ``notes.md`` with a Markdown plugin, or
+    ``-o talks.txt``, would otherwise overwrite the article being converted. Compared as
+    files (a link or another spelling of the path is the same file); ``-`` is skipped.
+    """
+    from briefconv.errors import InputError
+
+    sources = [Path(name) for name in keep if str(name) != "-"]
+    for target in targets:
+        for source in sources:
+            try:
+                same = os.path.samefile(target, source)
+            except OSError:  # the target does not exist yet: it cannot be an input
+                same = False
+            if same:
+                raise InputError(
+                    f"{target}: this is the input {source}; an output never replaces an "
+                    "input, so write it elsewhere (another -o)"
+                )
 
 
 def _umask() -> int:
@@ -54,14 +88,39 @@ def write_all_atomic(files: list[tuple[Path, bytes]]) -> None:
 
 
 def _stage(path: Path, data: bytes) -> str:
-    """Write ``data`` to a complete temporary file beside ``path``; its name."""
+    """Write ``data`` to a complete temporary file beside ``path``; its name.
+
+    An error names ``path``, the file the user asked for, never the hidden temporary file
+    (nor no file at all, as a full disk's write error does).
+    """
+    try:
+        return _stage_unnamed(path, data)
+    except OSError as exc:
+        named = exc.filename is not None and not Path(str(exc.filename)).name.startswith(
+            f".{path.name}."
+        )
+        if exc.errno is None or named:
+            raise  # no errno to keep, or it names a folder on the way (mkdir): right as it is
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
+
+
+def _stage_unnamed(path: Path, data: bytes) -> str:
+    """:func:`_stage`, with errors as the system gives them."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        # A file being replaced keeps its permissions: a handout someone made private
-        # (chmod 600) must not become world-readable because it was rebuilt.
-        mode = stat.S_IMODE(os.stat(path).st_mode)
+        status = os.stat(path)
     except OSError:
         mode = 0o666 & ~_umask()  # what a plain open() would give a new file
+    else:
+        if stat.S_ISDIR(status.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+        if not stat.S_ISREG(status.st_mode):
+            # Renaming over /dev/full or a FIFO would replace the device node itself
+            # (as root, for everyone) instead of writing to it.
+            raise NotRegular(errno.EINVAL, "not a regular file; refusing to replace it", str(path))
+        # A file being replaced keeps its permissions: a handout someone made private
+        # (chmod 600) must not become world-readable because it was rebuilt.
+        mode = stat.S_IMODE(status.st_mode)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:

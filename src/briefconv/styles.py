@@ -49,6 +49,7 @@ __all__ = [
     "Role",
     "Style",
     "StyleInfo",
+    "StyleNotFound",
     "available_styles",
     "bundled_styles",
     "load_style",
@@ -276,7 +277,7 @@ def _find_style(name_or_path: str | Path, relative_to: Path | None = None) -> Pa
         if relative_to is not None and not path.is_absolute():
             path = relative_to / path
         if not path.is_file():
-            raise StyleError(f"{path}: style file not found")
+            raise StyleNotFound(f"{path}: style file not found", text)
         return path
     # A style's based_on looks beside that style first, so bundled styles always build on
     # bundled ones; then the project's styles/ folder, then the bundled styles.
@@ -284,8 +285,25 @@ def _find_style(name_or_path: str | Path, relative_to: Path | None = None) -> Pa
     for candidate in (folder / f"{text}.toml" for folder in folders):
         if candidate.is_file():
             return candidate
-    known = ", ".join(bundled_styles()) or "none"
-    raise StyleError(f"unknown style {text!r} (bundled styles: {known})")
+    names = sorted({p.stem for folder in folders if folder.is_dir() for p in folder.glob("*.toml")})
+    close = difflib.get_close_matches(text, names, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise StyleNotFound(
+        f"unknown style {text!r} ({hint}styles: {', '.join(names) or 'none'})", text
+    )
+
+
+class StyleNotFound(StyleError):
+    """No style has the name, or no file is at the path, that was asked for (``name``).
+
+    The command line tells it from a style that exists but is wrong: a name the user
+    typed wrong is a usage error (exit status 2), as an unknown ``-t`` format is.
+    """
+
+    def __init__(self, message: str, name: str) -> None:
+        """``message`` for users; ``name`` the style name or path as it was asked for."""
+        super().__init__(message)
+        self.name = name
 
 
 def _read_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:

@@ -31,6 +31,8 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "WriterInfo",
     "available_writers",
+    "describe_writers",
+    "format_for_extension",
     "get_writer",
     "options_markdown",
     "writer_options",
@@ -48,6 +50,16 @@ _BUILTINS: dict[str, tuple[str, str, type[WriterOptions]]] = {
     "pdf": ("briefconv.writers.pdf:PdfWriter", "PDF with embedded fonts (reportlab)", PdfOptions),
     "epub": ("briefconv.writers.epub:EpubWriter", "EPUB 3 e-book (ebooklib)", EpubOptions),
     "html": ("briefconv.writers.html:HtmlWriter", "one self-contained HTML page", NoOptions),
+}
+
+
+# Each built-in's file extension, so `-o talks.pdf` finds its format without importing
+# a writer; tests/test_plugins.py checks it against the writer classes.
+_BUILTIN_EXTENSIONS: dict[str, str] = {
+    ".docx": "docx",
+    ".pdf": "pdf",
+    ".epub": "epub",
+    ".html": "html",
 }
 
 
@@ -127,6 +139,45 @@ def get_writer(name: str) -> Writer:
         known = ", ".join([*_BUILTIN_INFO, *plugins])
         raise FormatError(f"unknown format {name!r} (available: {known})")
     return _load(info)
+
+
+def format_for_extension(suffix: str) -> str | None:
+    """The format whose files end in ``suffix`` (``".pdf"`` -> ``"pdf"``), or ``None``.
+
+    Built-ins first, without importing them; then plugins, which are imported to read
+    their ``extension`` (only for a suffix no built-in has). A broken plugin is skipped.
+    """
+    key = suffix.lower()
+    if key in _BUILTIN_EXTENSIONS:
+        return _BUILTIN_EXTENSIONS[key]
+    if not key.startswith(".") or len(key) < 2:
+        return None
+    for name, info in _plugins().items():
+        try:
+            extension = _load(info).extension
+        except FormatError:
+            continue
+        if isinstance(extension, str) and extension.lower() == key:
+            return name
+    return None
+
+
+def describe_writers() -> dict[str, str]:
+    """Every format's one-line description, plugins' from their own ``description``.
+
+    Plugins are imported for it (``briefconv formats`` is the one caller that needs
+    them all); one that cannot be loaded is listed with the reason.
+    """
+    out = {name: info.description for name, info in _BUILTIN_INFO.items()}
+    for name, info in _plugins().items():
+        try:
+            description = _load(info).description
+        except FormatError as exc:
+            out[name] = f"plugin: {info.target} (cannot be used: {exc})"
+            continue
+        text = description.strip() if isinstance(description, str) else ""
+        out[name] = (text.splitlines()[0] if text else "") or f"plugin: {info.target}"
+    return out
 
 
 def writer_options(name: str) -> type[WriterOptions] | None:
