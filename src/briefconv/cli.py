@@ -177,20 +177,14 @@ _FROM_OPTION = click.option(
 
 def _parse_size(ctx: click.Context, param: click.Parameter, value: str | None) -> int:
     """``--max-size``: bytes, or a number with k, M or G (powers of 1024)."""
-    from briefconv.readers import MAX_BYTES
+    from briefconv.readers import MAX_BYTES, parse_size
 
     if value is None:
         return MAX_BYTES
-    text = value.strip().upper().removesuffix("B").removesuffix("I")
-    factor = {"K": 1024, "M": 1024**2, "G": 1024**3}.get(text[-1:], 1)
-    number = text[:-1] if factor > 1 else text
     try:
-        size = int(float(number) * factor)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a size such as 20M or 500k") from None
-    if size <= 0:
-        raise click.BadParameter("the size must be positive")
-    return size
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 _MAX_SIZE_OPTION = click.option(

@@ -16,12 +16,56 @@ from briefconv.errors import InputError
 from briefconv.model import Article
 from briefconv.readers.text import TextReader, decode
 
-__all__ = ["MAX_BYTES", "READERS", "Reader", "read_bytes", "read_path", "reader_for"]
+__all__ = [
+    "MAX_BYTES",
+    "READERS",
+    "SIZE_ADVICE",
+    "Reader",
+    "parse_size",
+    "read_bytes",
+    "read_path",
+    "reader_for",
+]
 
 #: Largest input read by default (10 MiB: about 30 times the longest news feature). Raise it
 #: with ``max_bytes`` or the CLI's ``--max-size``; it keeps a wrong file (a log, a video)
 #: from being parsed and rendered into a 5,000-page PDF by mistake.
 MAX_BYTES = 10 * 1024 * 1024
+
+#: What an input over the limit is told to do. A manifest's loader names its own
+#: ``max_size`` key beside it (:mod:`briefconv.manifest`), so the text is shared, not copied.
+SIZE_ADVICE = "raise it with --max-size"
+
+_SIZE_FACTORS = {"K": 1024, "M": 1024**2, "G": 1024**3}
+
+
+def parse_size(value: str | int) -> int:
+    """A number of bytes from ``20M``, ``500k``, ``1.5G`` (powers of 1024) or ``4096``.
+
+    ``--max-size`` and a manifest's ``max_size`` both go through here, so they accept the
+    same forms. Raises :class:`ValueError` with a message for users (without the option's
+    name: the caller adds it).
+
+    >>> parse_size("20M"), parse_size("500k"), parse_size("2KiB"), parse_size(4096)
+    (20971520, 512000, 2048, 4096)
+    """
+    if isinstance(value, int):
+        size = value
+    else:
+        text = value.strip().upper().removesuffix("B").removesuffix("I")
+        factor = _SIZE_FACTORS.get(text[-1:], 1)
+        number = text[:-1] if factor > 1 else text
+        try:
+            size = int(float(number) * factor)
+        except (ValueError, OverflowError):  # "x", "nan"; "inf" overflows int()
+            raise ValueError(f"{value!r} is not a size such as 20M or 500k") from None
+    if size <= 0:
+        raise ValueError("the size must be positive")
+    # A limit is read as limit + 1 bytes at most, and read() refuses a count that does not
+    # fit in a C index: "1e30" must be refused here, not fail deep inside a read.
+    if size >= sys.maxsize:
+        raise ValueError(f"{value!r} is too large")
+    return size
 
 
 class Reader(Protocol):
@@ -118,9 +162,7 @@ def _human(size: int) -> str:
 
 def _too_large(name: str, size: int | None, limit: int) -> InputError:
     shown = f"{_human(size)} is" if size is not None else "the input is"
-    return InputError(
-        f"{name}: {shown} over the {_human(limit)} input limit (raise it with --max-size)"
-    )
+    return InputError(f"{name}: {shown} over the {_human(limit)} input limit ({SIZE_ADVICE})")
 
 
 def read_path(
