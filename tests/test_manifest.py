@@ -13,7 +13,11 @@ from pathlib import Path
 
 import pytest
 
+import briefconv
+from briefconv import BriefconvError, FormatError
 from briefconv.readers import parse_size
+
+from .conftest import SAMPLE
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -63,3 +67,68 @@ def test_max_size_flag_refuses_huge_sizes_as_usage_errors(size: str) -> None:
     assert proc.returncode == 2
     assert "Invalid value for '--max-size'" in proc.stderr
     assert "internal error" not in proc.stderr
+
+
+# --- a manifest and the files around it ---------------------------------------------------
+
+
+def _folder(tmp_path: Path, manifest: str, articles: dict[str, bytes] | None = None) -> Path:
+    """A folder with ``pack.toml`` holding ``manifest`` and the articles; the manifest."""
+    files = articles if articles is not None else {"a.txt": b"First paragraph. Second one.\n"}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    path = tmp_path / "pack.toml"
+    path.write_text(manifest, encoding="utf-8")
+    return path
+
+
+def _problems(path: Path, **options: object) -> list[str]:
+    """The lines of the error build_pack raises for the manifest at ``path``."""
+    with pytest.raises(BriefconvError) as info:
+        briefconv.build_pack(path, **options)  # type: ignore[arg-type]
+    return str(info.value).splitlines()
+
+
+def _refused(path: Path, *args: str) -> list[str]:
+    """Run ``briefconv pack`` on the manifest in its folder; the error lines, checked.
+
+    Checks what every refusal shares: exit status 1, nothing on stdout, every line of
+    stderr an error, and no file written (the folder holds what it held before).
+    """
+    before = sorted(p.name for p in path.parent.iterdir())
+    proc = run("pack", path.name, "-o", "out", *args, cwd=path.parent)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout == ""
+    assert sorted(p.name for p in path.parent.iterdir()) == before
+    lines = proc.stderr.splitlines()
+    assert all(line.startswith("briefconv: error: ") for line in lines), proc.stderr
+    return [line.removeprefix("briefconv: error: ") for line in lines]
+
+
+def _available() -> str:
+    return ", ".join(briefconv.available_formats())
+
+
+ARTICLE = '[[articles]]\npath = "a.txt"\n'
+
+
+# --- item 8a: a manifest's formats are the manifest's, not -t's ---------------------------
+
+
+def test_unknown_manifest_format_names_the_key_and_suggests(tmp_path: Path) -> None:
+    path = _folder(tmp_path, f'title = "T"\nformats = ["docx", "pfd"]\n{ARTICLE}')
+    expected = (
+        f"pack.toml: formats: unknown format 'pfd' (did you mean 'pdf'? available: {_available()})"
+    )
+    assert _problems(path) == [f"{path.parent}/{expected}"]
+    assert _refused(path) == [expected]
+    assert "-t" not in expected and "--to" not in expected
+
+
+def test_unknown_format_given_to_the_library_names_formats(tmp_path: Path) -> None:
+    with pytest.raises(FormatError) as info:
+        briefconv.build_pack(SAMPLE, formats=["epbu"], output=tmp_path / "x")
+    assert str(info.value) == (
+        f"formats: unknown format 'epbu' (did you mean 'epub'? available: {_available()})"
+    )
+    assert list(tmp_path.iterdir()) == []

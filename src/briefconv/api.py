@@ -18,7 +18,7 @@ from briefconv.errors import BriefconvError, FormatError, InputError, RenderErro
 from briefconv.model import PACK_LAYOUT, Article, Layout, Pack, PackMeta
 from briefconv.readers import MAX_BYTES, read_path, reader_for
 from briefconv.styles import Style, load_style
-from briefconv.writers import available_writers, describe_writers, get_writer
+from briefconv.writers import describe_writers, format_names, get_writer
 
 __all__ = [
     "DEFAULT_FORMATS",
@@ -394,20 +394,9 @@ def _formats(values: str | Iterable[str], where: str = "") -> tuple[str, ...]:
 
     One string is one value, not a sequence of one-letter names (``"pdf"`` is the PDF
     format, not ``p``, ``d`` and ``f``). ``where`` starts the message of an unknown name
-    (a manifest's ``FILE: ``).
+    (a manifest's ``FILE: ``), which then names the ``formats`` the mistake is in.
     """
-    if isinstance(values, str):
-        values = [values]
-    known = available_writers()
-    out: list[str] = []
-    for value in values:
-        for name in value.split(","):
-            name = name.strip().lower()
-            if not name or name in out:
-                continue
-            if name not in known:
-                raise FormatError(
-                    f"{where}formats: unknown format {name!r} (available: {', '.join(known)})"
-                )
-            out.append(name)
-    return tuple(out)
+    try:
+        return format_names(values)
+    except FormatError as exc:
+        raise FormatError(f"{where}formats: {exc}") from None

@@ -12,9 +12,11 @@ The style loader asks it, so this module must not import :mod:`briefconv.styles`
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import logging
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from briefconv.errors import FormatError
@@ -33,6 +35,7 @@ __all__ = [
     "available_writers",
     "describe_writers",
     "format_for_extension",
+    "format_names",
     "get_writer",
     "options_markdown",
     "writer_options",
@@ -136,8 +139,7 @@ def get_writer(name: str) -> Writer:
         return writer
     info = plugins.get(key)
     if info is None:
-        known = ", ".join([*_BUILTIN_INFO, *plugins])
-        raise FormatError(f"unknown format {name!r} (available: {known})")
+        raise _unknown_format(name, [*_BUILTIN_INFO, *plugins])
     return _load(info)
 
 
@@ -178,6 +180,36 @@ def describe_writers() -> dict[str, str]:
         text = description.strip() if isinstance(description, str) else ""
         out[name] = (text.splitlines()[0] if text else "") or f"plugin: {info.target}"
     return out
+
+
+def _unknown_format(name: str, known: list[str]) -> FormatError:
+    """The error for a format no writer has: the likely intended name first, then all."""
+    close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return FormatError(f"unknown format {name!r} ({hint}available: {', '.join(known)})")
+
+
+def format_names(values: str | Iterable[str]) -> tuple[str, ...]:
+    """``["docx,pdf", "PDF", "epub"]`` or ``"docx,pdf"`` -> ``("docx", "pdf", "epub")``.
+
+    Names may be comma-separated; case and repeats do not matter. One string is one value,
+    not a sequence of one-letter names (``"pdf"`` is the PDF format, not ``p``, ``d`` and
+    ``f``). An unknown name is a :class:`FormatError` that suggests the closest known one
+    ("did you mean 'pdf'?").
+    """
+    if isinstance(values, str):
+        values = [values]
+    known = list(available_writers())
+    out: list[str] = []
+    for value in values:
+        for name in value.split(","):
+            name = name.strip().lower()
+            if not name or name in out:
+                continue
+            if name not in known:
+                raise _unknown_format(name, known)
+            out.append(name)
+    return tuple(out)
 
 
 def writer_options(name: str) -> type[WriterOptions] | None:
