@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 import briefconv
-from briefconv import BriefconvError, FormatError
+from briefconv import BriefconvError, FormatError, InputError
+from briefconv.dates import check_date
 from briefconv.readers import parse_size
 
 from .conftest import SAMPLE
@@ -130,5 +131,47 @@ def test_unknown_format_given_to_the_library_names_formats(tmp_path: Path) -> No
         briefconv.build_pack(SAMPLE, formats=["epbu"], output=tmp_path / "x")
     assert str(info.value) == (
         f"formats: unknown format 'epbu' (did you mean 'epub'? available: {_available()})"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- item 8d: dates are checked ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-26",
+        "2026-11-26T09:30",
+        "26 November 2026",
+        "November 26, 2026",
+        "Thu, 26 Nov 2026 09:30:00 GMT",
+    ],
+)
+def test_check_date_takes_the_forms_dates_reads(text: str) -> None:
+    assert check_date(text) == text
+
+
+@pytest.mark.parametrize(
+    "text", ["2026-13-45", "2026-02-30", "2026-11-26x", "31 February 2026", "next week", ""]
+)
+def test_check_date_refuses_what_is_not_a_real_date(text: str) -> None:
+    with pytest.raises(ValueError) as info:
+        check_date(text)
+    assert str(info.value) == f"{text} is not a date (expected YYYY-MM-DD)"
+
+
+def test_build_pack_refuses_an_impossible_date(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        briefconv.build_pack(SAMPLE, date="2026-13-45", output=tmp_path / "x")
+    assert str(info.value) == "date: 2026-13-45 is not a date (expected YYYY-MM-DD)"
+    assert briefconv.build_pack(SAMPLE, date=" 2026-11-26 ").pack.meta.date == "2026-11-26"
+
+
+def test_date_flag_is_a_usage_error_naming_it(tmp_path: Path) -> None:
+    proc = run("pack", str(SAMPLE), "-t", "pdf", "-o", "out", "--date", "2026-13-45", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.endswith(
+        "Error: Invalid value for '--date': 2026-13-45 is not a date (expected YYYY-MM-DD)\n"
     )
     assert list(tmp_path.iterdir()) == []

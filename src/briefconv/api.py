@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefconv._io import refuse_inputs, write_all_atomic
+from briefconv.dates import check_date
 from briefconv.errors import BriefconvError, FormatError, InputError, RenderError
 from briefconv.model import PACK_LAYOUT, Article, Layout, Pack, PackMeta
 from briefconv.readers import MAX_BYTES, read_path, reader_for
@@ -265,6 +266,10 @@ def build_pack(
     - ``cover`` and ``contents`` (whether the pack has a cover page and an "In this
       pack" page), when not ``None``, else the manifest's, else both.
 
+    ``date`` must be a real date, ``2026-11-26`` or another form
+    :func:`briefconv.dates.check_date` takes; anything else is an :class:`InputError`
+    naming ``date``, before any article is read.
+
     Reading times use the manifest's ``words_per_minute``, else the style's ``[pack]``
     ``words_per_minute``, else :data:`briefconv.pack.DEFAULT_WORDS_PER_MINUTE`.
 
@@ -289,6 +294,12 @@ def build_pack(
         "language": language,
     }
     given = {key: value for key, value in details.items() if value is not None}
+    if date is not None:
+        # Checked before any article is read: a wrong date costs nothing to report.
+        try:
+            given["date"] = check_date(date)
+        except ValueError as exc:
+            raise InputError(f"date: {exc}") from None
     if len(names) == 1 and str(names[0]).endswith(".toml"):
         manifest = load_manifest(
             names[0],
@@ -329,7 +340,7 @@ def build_pack(
         meta = PackMeta(
             title=title or _DEFAULT_PACK_TITLE,
             subtitle=subtitle,
-            date=date,
+            date=given.get("date"),
             prepared_by=prepared_by,
             prepared_for=prepared_for,
             classification=classification,

@@ -613,6 +613,18 @@ Examples:
 """
 
 
+def _pack_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--date``: refused as a usage error unless it is a real date (not 2026-13-45)."""
+    from briefconv.dates import check_date
+
+    if value is None:
+        return None
+    try:
+        return check_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @cli.command(help=_PACK_HELP)
 @_verbosity_options
 @click.argument(
@@ -632,7 +644,13 @@ Examples:
 @_STYLE_OPTION
 @click.option("--title", default=None, help="The pack's title (default: Briefing Pack).")
 @click.option("--subtitle", default=None, help="A line under the title on the cover.")
-@click.option("--date", "date", default=None, help="The pack's date, e.g. 2026-11-26.")
+@click.option(
+    "--date",
+    "date",
+    default=None,
+    callback=_pack_date,
+    help="The pack's date, e.g. 2026-11-26 or '26 November 2026'.",
+)
 @click.option("--prepared-by", default=None, help="Who prepared the pack.")
 @click.option("--prepared-for", default=None, help="Who the pack is for.")
 @click.option(

@@ -1,6 +1,8 @@
 """Reading the dates articles write: "3 June 2025", "June 3, 2025", "2025-06-03".
 
 Also the RFC 2822 dates of feeds and CMS exports ("Tue, 03 Jun 2025 10:00:00 GMT").
+:func:`check_date` holds a date someone gives a pack (``--date``, a manifest's ``date``) to
+the same forms, whole and real: "2026-13-45" is refused rather than printed on a cover.
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-__all__ = ["parse_date"]
+__all__ = ["check_date", "parse_date"]
 
 _MONTHS = {
     m: i
@@ -70,3 +72,30 @@ def parse_date(text: str) -> datetime | None:
     except (ValueError, TypeError):  # 31 February and friends
         return None
     return None
+
+
+def check_date(text: str) -> str:
+    """``text`` stripped, if it is a real date in a form :func:`parse_date` reads, all of it.
+
+    Otherwise :class:`ValueError` says so, in words for users (the caller names the field).
+    Unlike :func:`parse_date`, which takes what it can from an article's metadata, nothing
+    may follow an ISO date but a time: "2026-11-26" and "2026-11-26T09:30" pass,
+    "2026-11-26x" does not.
+
+    >>> check_date(" 26 November 2026 ")
+    '26 November 2026'
+    >>> check_date("2026-13-45")
+    Traceback (most recent call last):
+    ValueError: 2026-13-45 is not a date (expected YYYY-MM-DD)
+    """
+    text = text.strip()
+    if _ISO.match(text):
+        try:
+            datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            return text
+    elif parse_date(text) is not None:
+        return text
+    raise ValueError(f"{text} is not a date (expected YYYY-MM-DD)")
