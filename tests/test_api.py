@@ -28,7 +28,7 @@ def test_public_names_are_pinned() -> None:
             "Inline", "InputError", "Link", "Manifest", "OrderedList", "Pack", "PackArticle",
             "PackMeta", "Paragraph", "Quote", "RenderError", "Strong", "Style", "StyleError",
             "Text", "__version__", "available_formats", "build_pack", "convert", "from_json",
-            "load_manifest",
+            "load_manifest", "ManifestError",
             "load_style", "make_pack", "output_name", "read_file", "read_string", "render",
             "render_pack", "to_json", "write_atomic", "write_outputs",
             # The whole document model, so scripts can build articles (issue 13, 15).

@@ -7,6 +7,7 @@ command line (a new process: the exit status and stderr users see), with the exa
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -14,9 +15,10 @@ from pathlib import Path
 import pytest
 
 import briefconv
-from briefconv import BriefconvError, FormatError, InputError
+from briefconv import BriefconvError, FormatError, InputError, ManifestError
 from briefconv.dates import check_date
 from briefconv.readers import parse_size
+from briefconv.styles import bundled_styles
 
 from .conftest import SAMPLE
 
@@ -110,6 +112,12 @@ def _available() -> str:
     return ", ".join(briefconv.available_formats())
 
 
+# The styles the tests can find are the bundled ones (the project's styles/ has the same).
+_NO_NEWSROM = (
+    f"unknown style 'newsrom' (did you mean 'newsroom'? styles: {', '.join(bundled_styles())})"
+)
+
+
 ARTICLE = '[[articles]]\npath = "a.txt"\n'
 
 
@@ -175,3 +183,107 @@ def test_date_flag_is_a_usage_error_naming_it(tmp_path: Path) -> None:
         "Error: Invalid value for '--date': 2026-13-45 is not a date (expected YYYY-MM-DD)\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+# --- items 8b, 8d: the manifest's style and dates, named by key ---------------------------
+
+
+def test_unknown_manifest_style_names_the_key(tmp_path: Path) -> None:
+    path = _folder(tmp_path, f'title = "T"\nstyle = "newsrom"\n{ARTICLE}')
+    expected = f"pack.toml: style: {_NO_NEWSROM}"
+    assert _problems(path) == [f"{tmp_path}/{expected}"]
+    assert _refused(path) == [expected]
+
+
+def test_manifest_dates_are_checked(tmp_path: Path) -> None:
+    path = _folder(
+        tmp_path,
+        'title = "T"\ndate = "2026-13-45"\n'
+        '[[articles]]\npath = "a.txt"\ndate = "26 November 2026"\n'  # a form dates reads
+        '[[articles]]\npath = "a.txt"\ndate = "31 February 2026"\n',
+    )
+    expected = [
+        "pack.toml: date: 2026-13-45 is not a date (expected YYYY-MM-DD)",
+        "pack.toml: articles[2].date: 31 February 2026 is not a date (expected YYYY-MM-DD)",
+    ]
+    assert _problems(path) == [f"{tmp_path}/{line}" for line in expected]
+    assert _refused(path) == expected
+
+
+# --- item 8c: every mistake at once, before any article is read ---------------------------
+
+MISTAKES = (
+    'title = "T"\nformats = ["pfd"]\nstyle = "newsrom"\ndate = "2026-13-45"\ncolour = "red"\n'
+    'cover = "no"\n[[articles]]\npath = "a.txt"\nsumary = "x"\n'
+    '[[articles]]\npath = "missing.txt"\n'
+    '[[articles]]\npath = "latin1.txt"\n'  # not UTF-8, but not read while keys are wrong
+)
+MISTAKE_LINES = [
+    "pack.toml: colour: unknown key",
+    "pack.toml: date: 2026-13-45 is not a date (expected YYYY-MM-DD)",
+    "pack.toml: formats: unknown format 'pfd' (did you mean 'pdf'? available: {formats})",
+    "pack.toml: style: {style}",
+    "pack.toml: cover: expected true or false",
+    "pack.toml: articles[1].sumary: unknown key (did you mean 'summary'?)",
+    "pack.toml: articles[2].path: no such file {folder}missing.txt",
+]
+
+
+def _mistakes(tmp_path: Path) -> Path:
+    return _folder(
+        tmp_path,
+        MISTAKES,
+        {"a.txt": b"First paragraph.\n", "latin1.txt": "Caf\u00e9 society.\n".encode("latin-1")},
+    )
+
+
+def test_every_manifest_mistake_is_reported_at_once(tmp_path: Path) -> None:
+    path = _mistakes(tmp_path)
+    with pytest.raises(ManifestError) as info:
+        briefconv.load_manifest(path)
+    expected = [
+        f"{tmp_path}/" + line.format(formats=_available(), folder=f"{tmp_path}/", style=_NO_NEWSROM)
+        for line in MISTAKE_LINES
+    ]
+    assert list(info.value.problems) == expected
+    assert str(info.value) == "\n".join(expected)
+    assert isinstance(info.value, InputError)  # callers catching InputError still do
+    assert pickle.loads(pickle.dumps(info.value)).problems == info.value.problems
+    assert _problems(path) == expected
+
+
+def test_cli_prints_each_mistake_as_its_own_error_line(tmp_path: Path) -> None:
+    path = _mistakes(tmp_path)
+    # The manifest is named relative to the folder the command runs in, so is each line.
+    expected = [
+        line.format(formats=_available(), folder="", style=_NO_NEWSROM) for line in MISTAKE_LINES
+    ]
+    assert _refused(path) == expected
+
+
+def test_unreadable_articles_are_reported_together(tmp_path: Path) -> None:
+    latin1 = "Caf\u00e9 society.\n".encode("latin-1")
+    path = _folder(
+        tmp_path,
+        'title = "T"\n[[articles]]\npath = "one.txt"\n[[articles]]\npath = "ok.txt"\n'
+        '[[articles]]\npath = "two.txt"\n',
+        {"one.txt": latin1, "ok.txt": b"Fine.\n", "two.txt": b"\n" + latin1},
+    )
+    lines = _refused(path)
+    assert [line.split(": ", 1)[0] for line in lines] == ["one.txt:1", "two.txt:2"]
+    assert all("not UTF-8 (byte 0xE9)" in line for line in lines)
+    with pytest.raises(ManifestError) as info:
+        briefconv.load_manifest(path)
+    assert len(info.value.problems) == 2
+
+
+def test_keys_given_by_the_caller_are_not_checked(tmp_path: Path) -> None:
+    """-s, -t, --date replace the manifest's: its mistakes in them do not stop the pack."""
+    path = _folder(
+        tmp_path,
+        f'title = "T"\nformats = ["odt"]\nstyle = "house-only"\ndate = "someday"\n{ARTICLE}',
+    )
+    assert len(_problems(path)) == 3
+    built = briefconv.build_pack(path, style="newsroom", formats=["html"], date="2026-11-26")
+    assert (built.style.name, built.formats) == ("newsroom", ("html",))
+    assert built.pack.meta.date == "2026-11-26"

@@ -117,7 +117,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 def test_manifest_errors(tmp_path: Path, text: str, message: str | None) -> None:
     path = _write(tmp_path, text)
     if message is None:
-        assert briefconv.load_manifest(path).formats == ("pdf, docx",)
+        assert briefconv.load_manifest(path).formats == ("pdf", "docx")
         return
     with pytest.raises(InputError) as info:
         briefconv.load_manifest(path)
@@ -126,6 +126,8 @@ def test_manifest_errors(tmp_path: Path, text: str, message: str | None) -> None
 
 
 def test_manifest_overrides_and_relative_paths(tmp_path: Path) -> None:
+    (tmp_path / "styles").mkdir()
+    _house_style(tmp_path / "styles", 230)  # a manifest's style is checked: it must exist
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "x.txt").write_text("Body text here.\n", encoding="utf-8")
     path = tmp_path / "m.toml"
@@ -274,7 +276,7 @@ def test_build_pack_refuses_bad_inputs(inputs: list[str | Path], message: str) -
 
 def test_build_pack_unknown_manifest_format_names_the_manifest(tmp_path: Path) -> None:
     path = _write(tmp_path, 'title = "T"\nformats = ["pdf", "odt"]\n[[articles]]\npath = "a.txt"\n')
-    with pytest.raises(briefconv.FormatError, match=r"pack\.toml: formats: unknown format 'odt'"):
+    with pytest.raises(briefconv.ManifestError, match=r"pack\.toml: formats: unknown format 'odt'"):
         briefconv.build_pack(path)
     # Formats given by the caller win, and the manifest's are then not consulted.
     assert briefconv.build_pack(path, formats=["epub"]).formats == ("epub",)

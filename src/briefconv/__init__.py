@@ -35,7 +35,14 @@ if TYPE_CHECKING:
         render_pack,
         write_outputs,
     )
-    from briefconv.errors import BriefconvError, FormatError, InputError, RenderError, StyleError
+    from briefconv.errors import (
+        BriefconvError,
+        FormatError,
+        InputError,
+        ManifestError,
+        RenderError,
+        StyleError,
+    )
     from briefconv.manifest import Manifest, load_manifest
     from briefconv.model import (
         HANDOUT_LAYOUT,
@@ -106,6 +113,7 @@ __all__ = [
     "LineBreak",
     "Link",
     "Manifest",
+    "ManifestError",
     "Note",
     "OrderedList",
     "Pack",
@@ -165,6 +173,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "BriefconvError",
         "FormatError",
         "InputError",
+        "ManifestError",
         "RenderError",
         "StyleError",
     ),

@@ -300,15 +300,29 @@ def build_pack(
             given["date"] = check_date(date)
         except ValueError as exc:
             raise InputError(f"date: {exc}") from None
+    # The caller's formats and style are checked before any article is read.
+    chosen = _formats(formats)
     if len(names) == 1 and str(names[0]).endswith(".toml"):
+        given_style = _style(style) if style is not None else None
+        # What the caller gives replaces the manifest's, which then goes unchecked: a
+        # style or format only the manifest's author has must not stop -s or -t.
+        replaced = {
+            *given,
+            *(["formats"] if chosen else []),
+            *(["style"] if style is not None else []),
+            *(["output"] if output is not None else []),
+            *(["cover"] if cover is not None else []),
+            *(["contents"] if contents is not None else []),
+        }
         manifest = load_manifest(
             names[0],
             encoding=encoding,
             input_format=input_format,
             max_bytes=max_bytes,
             allow_outside=allow_outside,
+            overridden=replaced,
         )
-        resolved = _style(style if style is not None else manifest.style)
+        resolved = given_style or _style(manifest.style)
         wpm = resolved.pack.get("words_per_minute", DEFAULT_WORDS_PER_MINUTE)
         pack = manifest.to_pack(words_per_minute=wpm)
         if given:
@@ -316,7 +330,7 @@ def build_pack(
             # times stay as the manifest made them; only the cover and metadata change.
             pack = dataclasses.replace(pack, meta=dataclasses.replace(pack.meta, **given))
         pack = dataclasses.replace(pack, layout=_layout(pack.layout, cover, contents))
-        chosen = _formats(formats) or _formats(manifest.formats, where=f"{manifest.path}: ")
+        chosen = chosen or manifest.formats
         target: str | Path = output if output is not None else manifest.output
         sources: list[str | Path] = [manifest.path]
     else:
@@ -349,7 +363,6 @@ def build_pack(
         wpm = resolved.pack.get("words_per_minute", DEFAULT_WORDS_PER_MINUTE)
         layout = _layout(PACK_LAYOUT, cover, contents)
         pack = make_pack(articles, meta, words_per_minute=wpm, layout=layout)
-        chosen = _formats(formats)
         target = output if output is not None else _DEFAULT_PACK_OUTPUT
         sources = list(names)
     stem, chosen = _pack_output(target, chosen, _formats(formats))
@@ -400,14 +413,15 @@ def _style(style: Style | str | Path | None) -> Style:
     return style if isinstance(style, Style) else load_style(style)
 
 
-def _formats(values: str | Iterable[str], where: str = "") -> tuple[str, ...]:
+def _formats(values: str | Iterable[str]) -> tuple[str, ...]:
     """``["docx,pdf", "PDF", "epub"]`` or ``"docx,pdf"`` -> ``("docx", "pdf", "epub")``, checked.
 
     One string is one value, not a sequence of one-letter names (``"pdf"`` is the PDF
-    format, not ``p``, ``d`` and ``f``). ``where`` starts the message of an unknown name
-    (a manifest's ``FILE: ``), which then names the ``formats`` the mistake is in.
+    format, not ``p``, ``d`` and ``f``). An unknown name is a :class:`FormatError` naming
+    ``formats``, the argument it is in (a manifest's are checked, and named, by
+    :func:`briefconv.load_manifest`).
     """
     try:
         return format_names(values)
     except FormatError as exc:
-        raise FormatError(f"{where}formats: {exc}") from None
+        raise FormatError(f"formats: {exc}") from None

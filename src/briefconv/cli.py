@@ -758,7 +758,12 @@ def pack(
         for target in written:
             _logger().info("wrote %s", target)
     except BriefconvError as exc:
-        _fail(str(exc))
+        from briefconv.errors import ManifestError
+
+        # A manifest's mistakes come all at once: one error line each, every line escaped
+        # on its own (a newline in a file name must not start a line of its own).
+        for line in exc.problems if isinstance(exc, ManifestError) else [str(exc)]:
+            _fail(line)
         ctx.exit(1)
     except BrokenPipeError:
         raise  # the reader of standard output went away: main() ends quietly

@@ -4,16 +4,27 @@
 
     BriefconvError               anything briefconv reports instead of a traceback
     ├── InputError               an article cannot be read (names the file, and line if known)
+    │   └── ManifestError        every mistake in a pack manifest: one line each
     ├── StyleError               a style file is missing or wrong (names the file and key)
     ├── FormatError              an unknown output format, or a writer plugin that fails to load
     └── RenderError              a writer could not produce a file
 
-The CLI prints ``briefconv: error: <message>`` for each and exits with status 1.
+The CLI prints ``briefconv: error: <message>`` for each and exits with status 1; for a
+:class:`ManifestError`, one such line per problem.
 """
 
 from __future__ import annotations
 
-__all__ = ["BriefconvError", "FormatError", "InputError", "RenderError", "StyleError"]
+from collections.abc import Sequence
+
+__all__ = [
+    "BriefconvError",
+    "FormatError",
+    "InputError",
+    "ManifestError",
+    "RenderError",
+    "StyleError",
+]
 
 
 class BriefconvError(Exception):
@@ -22,6 +33,24 @@ class BriefconvError(Exception):
 
 class InputError(BriefconvError):
     """An input article could not be read or decoded."""
+
+
+class ManifestError(InputError):
+    """A pack manifest with mistakes: ``problems`` holds all of them, one line each.
+
+    Each line is ``FILE: KEY: problem`` (or an article's own ``FILE:LINE: problem`` when
+    one the manifest names cannot be read); ``str()`` is the lines joined by newlines, the
+    one message that is not a single line. Reporting every mistake at once saves a user
+    fixing a manifest one run at a time.
+    """
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(self.problems))
+
+    def __reduce__(self) -> tuple[type[ManifestError], tuple[tuple[str, ...]]]:
+        # Pickled (across processes) from the problems, not from the joined message.
+        return (type(self), (self.problems,))
 
 
 class StyleError(BriefconvError):

@@ -21,7 +21,11 @@
     title = "Istanbul talks open under fire" # optional overrides of the article's own
     summary = "Why the second round matters."
 
-Every problem is reported as ``FILE: KEY: problem`` before anything is written.
+Every mistake is reported at once, one ``FILE: KEY: problem`` line each (a
+:class:`~briefconv.errors.ManifestError`), before anything is written: first every key is
+checked (formats, the style, dates, that each article's file is there) and no article is
+read while any is wrong; then every article is read, and those that cannot be are
+reported together in the same way.
 
 Article paths and ``output`` stay inside the manifest's folder (symbolic links resolved):
 a manifest from someone else cannot read ``/etc/passwd`` into a pack or overwrite files
@@ -33,15 +37,18 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefconv.errors import InputError
+from briefconv.dates import check_date
+from briefconv.errors import BriefconvError, FormatError, InputError, ManifestError
 from briefconv.model import PACK_LAYOUT, Article, Layout, Pack, PackMeta
 from briefconv.pack import DEFAULT_WORDS_PER_MINUTE, make_pack
 from briefconv.readers import MAX_BYTES, read_path
+from briefconv.styles import load_style
+from briefconv.writers import format_names
 
 __all__ = ["Manifest", "load_manifest"]
 
@@ -62,6 +69,7 @@ _TOP_KEYS = (
     "articles",
 )
 _ARTICLE_KEYS = ("path", "title", "subtitle", "author", "source", "date", "url", "summary")
+_DETAILS = ("subtitle", "prepared_by", "prepared_for", "classification", "language")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +77,9 @@ class Manifest:
     """A loaded manifest: the pack's parts, where to write it, in which formats and style.
 
     ``style`` is a style name or an absolute path, or ``None`` for the default;
-    ``formats`` is empty when the manifest does not say (the caller's default applies);
-    ``words_per_minute`` is ``None`` when the manifest leaves it to the style;
-    ``layout`` says whether the pack has a cover and a contents page.
+    ``formats`` are checked format names, empty when the manifest does not say (the
+    caller's default applies); ``words_per_minute`` is ``None`` when the manifest leaves
+    it to the style; ``layout`` says whether the pack has a cover and a contents page.
     """
 
     path: Path
@@ -95,26 +103,53 @@ class Manifest:
         )
 
 
-def _error(path: Path, key: str, problem: str) -> InputError:
-    return InputError(f"{path}: {key}: {problem}")
+class _Problems:
+    """The mistakes found in one manifest, each kept as a ``FILE: KEY: problem`` line."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lines: list[str] = []
+
+    def add(self, key: str, problem: str) -> None:
+        """Note that ``key`` has ``problem``."""
+        self.lines.append(f"{self.path}: {key}: {problem}")
+
+    def unknown(self, key: str, name: str, known: Sequence[str]) -> None:
+        """Note ``key``, named ``name``, as not one of ``known``, with the likely one."""
+        close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+        self.add(key, "unknown key" + (f" (did you mean {close[0]!r}?)" if close else ""))
+
+    def text(self, data: dict[str, Any], key: str, where: str) -> str | None:
+        """``data[key]`` stripped; ``None`` if absent, or (noted) not a non-empty string."""
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.add(where, "expected a non-empty string")
+            return None
+        return value.strip()
+
+    def date(self, data: dict[str, Any], key: str, where: str) -> str | None:
+        """``data[key]`` if it is a real date; ``None`` if absent or (noted) not one."""
+        value = self.text(data, key, where)
+        if value is None:
+            return None
+        try:
+            return check_date(value)
+        except ValueError as exc:
+            self.add(where, str(exc))
+            return None
+
+    def raise_any(self) -> None:
+        """Raise every problem noted so far as one :class:`ManifestError`, if there is one."""
+        if self.lines:
+            raise ManifestError(self.lines)
 
 
-def _unknown(path: Path, key: str, name: str, known: Sequence[str]) -> InputError:
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return _error(path, key, "unknown key" + (f" (did you mean {close[0]!r}?)" if close else ""))
-
-
-def _opt_str(data: dict[str, Any], key: str, path: Path, where: str) -> str | None:
-    value = data.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise _error(path, where, "expected a non-empty string")
-    return value.strip()
-
-
-def _confined(base: Path, value: str, path: Path, key: str, allow_outside: bool, what: str) -> Path:
-    """``value`` relative to ``base``, refused if it leads outside ``base``."""
+def _confined(
+    base: Path, value: str, key: str, allow_outside: bool, what: str, problems: _Problems
+) -> Path | None:
+    """``value`` relative to ``base``; ``None`` (and noted) if it leads outside ``base``."""
     target = base / value
     if allow_outside:
         return target
@@ -123,22 +158,25 @@ def _confined(base: Path, value: str, path: Path, key: str, allow_outside: bool,
     except (OSError, RuntimeError):  # a symlink loop
         inside = False
     if not inside:
-        raise _error(
-            path,
+        problems.add(
             key,
             f"{value!r} is outside the manifest's folder; {what} must be in it "
             "(pass --allow-outside to allow it)",
         )
+        return None
     return target
 
 
-def _overridden(article: Article, entry: dict[str, Any], path: Path, where: str) -> Article:
-    """The article with the manifest's overrides of its metadata applied."""
+def _overrides(entry: dict[str, Any], where: str, problems: _Problems) -> dict[str, Any]:
+    """The changes an ``[[articles]]`` entry makes to its article's metadata, checked."""
     changes: dict[str, Any] = {}
-    for key in ("title", "subtitle", "source", "date", "url"):
-        value = _opt_str(entry, key, path, f"{where}.{key}")
+    for key in ("title", "subtitle", "source", "url"):
+        value = problems.text(entry, key, f"{where}.{key}")
         if value is not None:
             changes[key] = value
+    date = problems.date(entry, "date", f"{where}.date")
+    if date is not None:
+        changes["date"] = date
     author = entry.get("author")
     if author is not None:
         if isinstance(author, str) and author.strip():
@@ -146,10 +184,97 @@ def _overridden(article: Article, entry: dict[str, Any], path: Path, where: str)
         elif isinstance(author, list) and author and all(isinstance(a, str) for a in author):
             changes["authors"] = tuple(a.strip() for a in author)
         else:
-            raise _error(path, f"{where}.author", "expected a name or a list of names")
-    if not changes:
-        return article
-    return Article(dataclasses.replace(article.meta, **changes), article.blocks, article.timestamp)
+            problems.add(f"{where}.author", "expected a name or a list of names")
+    return changes
+
+
+def _formats(data: dict[str, Any], problems: _Problems) -> tuple[str, ...]:
+    """The manifest's ``formats``, checked: each unknown name is its own problem."""
+    formats = data.get("formats", [])
+    if isinstance(formats, str):
+        formats = [formats]
+    if not isinstance(formats, list) or not all(isinstance(f, str) for f in formats):
+        problems.add("formats", 'expected a list such as ["docx", "pdf", "epub"]')
+        return ()
+    names: list[str] = []
+    for value in formats:
+        for name in value.split(","):
+            try:
+                names.extend(n for n in format_names([name]) if n not in names)
+            except FormatError as exc:
+                problems.add("formats", str(exc))
+    return tuple(names)
+
+
+def _style(data: dict[str, Any], base: Path, problems: _Problems) -> str | None:
+    """The manifest's ``style`` (a name, or a path made absolute), checked by loading it."""
+    style = problems.text(data, "style", "style")
+    if style is None:
+        return None
+    if "/" in style or style.endswith(".toml"):
+        style = str((base / style).resolve())
+    try:
+        # Loaded now, though loaded again to render: a wrong style is found before the
+        # articles are read, and reported with the manifest's other mistakes.
+        load_style(style)
+    except BriefconvError as exc:
+        problems.add("style", str(exc))
+    return style
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The manifest's table; :class:`InputError` if it cannot be read or parsed."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML: {exc}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One ``[[articles]]`` entry, checked: its file, overrides and summary."""
+
+    path: Path
+    changes: dict[str, Any]
+    summary: str | None
+
+
+def _entries(
+    data: dict[str, Any], base: Path, allow_outside: bool, problems: _Problems
+) -> list[_Entry]:
+    """The ``[[articles]]`` entries, checked without reading any article."""
+    entries = data.get("articles")
+    if not isinstance(entries, list) or not entries:
+        problems.add("articles", "expected at least one [[articles]] table")
+        return []
+    checked: list[_Entry] = []
+    for i, entry in enumerate(entries):
+        where = f"articles[{i + 1}]"
+        if not isinstance(entry, dict):
+            problems.add(where, "expected a table with a path")
+            continue
+        for key in entry:
+            if key not in _ARTICLE_KEYS:
+                problems.unknown(f"{where}.{key}", key, _ARTICLE_KEYS)
+        changes = _overrides(entry, where, problems)
+        summary = problems.text(entry, "summary", f"{where}.summary")
+        rel = problems.text(entry, "path", f"{where}.path")
+        if rel is None:
+            if "path" not in entry:
+                problems.add(f"{where}.path", "missing")
+            continue
+        article_path = _confined(base, rel, f"{where}.path", allow_outside, "articles", problems)
+        if article_path is None:
+            continue
+        if not article_path.is_file():
+            problems.add(f"{where}.path", f"no such file {article_path}")
+            continue
+        checked.append(_Entry(article_path, changes, summary))
+    return checked
 
 
 def load_manifest(
@@ -159,6 +284,7 @@ def load_manifest(
     input_format: str | None = None,
     max_bytes: int = MAX_BYTES,
     allow_outside: bool = False,
+    overridden: Collection[str] = (),
 ) -> Manifest:
     """Read and validate a pack manifest, and read every article it names.
 
@@ -167,94 +293,104 @@ def load_manifest(
     ``input_format`` (``text``, ``markdown``, ``json``) in place of the extension,
     ``max_bytes`` the largest file read, ``allow_outside`` to show images from outside an
     article's folder and to let the manifest name articles and an output outside its own.
+
+    ``overridden`` names top-level keys whose values the caller replaces (as
+    :func:`briefconv.build_pack` does with what it is given): they are neither checked
+    nor used, so a style or a format only the manifest's author has, say, does not stop a
+    pack built with another. ``title`` is checked all the same: a manifest needs one.
+
+    Raises :class:`~briefconv.errors.ManifestError` listing every mistake (see above), or
+    :class:`InputError` if the file cannot be read or is not TOML.
     """
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: not valid TOML: {exc}") from None
-    for key in data:
-        if key not in _TOP_KEYS:
-            raise _unknown(path, key, key, _TOP_KEYS)
-    title = _opt_str(data, "title", path, "title")
-    if title is None:
-        raise _error(path, "title", "missing: a pack needs a title")
+    data = _read_toml(path)
+    problems = _Problems(path)
     base = path.parent
 
-    formats = data.get("formats", [])
-    if isinstance(formats, str):
-        formats = [formats]
-    if not isinstance(formats, list) or not all(isinstance(f, str) for f in formats):
-        raise _error(path, "formats", 'expected a list such as ["docx", "pdf", "epub"]')
+    def wanted(key: str) -> bool:
+        return key not in overridden
 
-    style = _opt_str(data, "style", path, "style")
-    if style is not None and ("/" in style or style.endswith(".toml")):
-        style = str((base / style).resolve())
+    for key in data:
+        if key not in _TOP_KEYS:
+            problems.unknown(key, key, _TOP_KEYS)
+    title = problems.text(data, "title", "title")
+    if title is None and "title" not in data:
+        problems.add("title", "missing: a pack needs a title")
+    details = {key: problems.text(data, key, key) for key in _DETAILS if wanted(key)}
+    date = problems.date(data, "date", "date") if wanted("date") else None
+    formats = _formats(data, problems) if wanted("formats") else ()
+    style = _style(data, base, problems) if wanted("style") else None
 
     wpm = data.get("words_per_minute")
     if wpm is not None and (
         isinstance(wpm, bool) or not isinstance(wpm, int) or not 50 <= wpm <= 2000
     ):
-        raise _error(path, "words_per_minute", "expected a whole number from 50 to 2000")
+        problems.add("words_per_minute", "expected a whole number from 50 to 2000")
+        wpm = None
 
-    for key in ("cover", "contents"):
-        if not isinstance(data.get(key, True), bool):
-            raise _error(path, key, "expected true or false")
-    layout = Layout(cover=data.get("cover", True), contents=data.get("contents", True))
+    flags = {"cover": True, "contents": True}
+    for key in flags:
+        value = data.get(key, True)
+        if not wanted(key):
+            continue
+        if isinstance(value, bool):
+            flags[key] = value
+        else:
+            problems.add(key, "expected true or false")
+    layout = Layout(cover=flags["cover"], contents=flags["contents"])
 
-    entries = data.get("articles")
-    if not isinstance(entries, list) or not entries:
-        raise _error(path, "articles", "expected at least one [[articles]] table")
+    output_path: Path | None = base / path.stem
+    output = problems.text(data, "output", "output") if wanted("output") else None
+    if output is not None:
+        output_path = _confined(base, output, "output", allow_outside, "the output", problems)
+
+    entries = _entries(data, base, allow_outside, problems)
+    # Nothing is read while a key is wrong: the options to read with may be among them,
+    # and a user with a list of mistakes to fix should not wait for 10 MB articles first.
+    problems.raise_any()
+
     articles: list[Article] = []
     summaries: dict[int, str] = {}
+    unreadable: list[str] = []
     for i, entry in enumerate(entries):
-        where = f"articles[{i + 1}]"
-        if not isinstance(entry, dict):
-            raise _error(path, where, "expected a table with a path")
-        for key in entry:
-            if key not in _ARTICLE_KEYS:
-                raise _unknown(path, f"{where}.{key}", key, _ARTICLE_KEYS)
-        rel = _opt_str(entry, "path", path, f"{where}.path")
-        if rel is None:
-            raise _error(path, f"{where}.path", "missing")
-        article_path = _confined(base, rel, path, f"{where}.path", allow_outside, "articles")
-        if not article_path.is_file():
-            raise _error(path, f"{where}.path", f"no such file {article_path}")
-        article = read_path(
-            article_path,
-            encoding=encoding,
-            input_format=input_format,
-            max_bytes=max_bytes,
-            allow_outside=allow_outside,
-        )
-        articles.append(_overridden(article, entry, path, where))
-        summary = _opt_str(entry, "summary", path, f"{where}.summary")
-        if summary is not None:
-            summaries[i] = summary
+        try:
+            article = read_path(
+                entry.path,
+                encoding=encoding,
+                input_format=input_format,
+                max_bytes=max_bytes,
+                allow_outside=allow_outside,
+            )
+        except InputError as exc:
+            # The reader's message names the article's file and line, where the fix goes.
+            unreadable.append(str(exc))
+            continue
+        if entry.changes:
+            changed = dataclasses.replace(article.meta, **entry.changes)
+            article = Article(changed, article.blocks, article.timestamp)
+        articles.append(article)
+        if entry.summary is not None:
+            summaries[i] = entry.summary
+    if unreadable:
+        raise ManifestError(unreadable)
 
-    language = _opt_str(data, "language", path, "language") or articles[0].meta.language
+    assert title is not None and output_path is not None  # else a problem was raised
     meta = PackMeta(
         title=title,
-        subtitle=_opt_str(data, "subtitle", path, "subtitle"),
-        date=_opt_str(data, "date", path, "date"),
-        prepared_by=_opt_str(data, "prepared_by", path, "prepared_by"),
-        prepared_for=_opt_str(data, "prepared_for", path, "prepared_for"),
-        classification=_opt_str(data, "classification", path, "classification"),
-        language=language,
+        subtitle=details.get("subtitle"),
+        date=date,
+        prepared_by=details.get("prepared_by"),
+        prepared_for=details.get("prepared_for"),
+        classification=details.get("classification"),
+        language=details.get("language") or articles[0].meta.language,
     )
-    output = _opt_str(data, "output", path, "output") or path.stem
-    output_path = _confined(base, output, path, "output", allow_outside, "the output")
     return Manifest(
         path=path,
         meta=meta,
         articles=tuple(articles),
         summaries=summaries,
         output=output_path,
-        formats=tuple(formats),
+        formats=formats,
         style=style,
         words_per_minute=wpm,
         layout=layout,
