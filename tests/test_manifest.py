@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import briefconv
-from briefconv import BriefconvError, FormatError, InputError, ManifestError
+from briefconv import BriefconvError, FormatError, InputError, ManifestError, Paragraph, Text
 from briefconv.dates import check_date
 from briefconv.readers import parse_size
 from briefconv.styles import bundled_styles
@@ -287,3 +287,120 @@ def test_keys_given_by_the_caller_are_not_checked(tmp_path: Path) -> None:
     built = briefconv.build_pack(path, style="newsroom", formats=["html"], date="2026-11-26")
     assert (built.style.name, built.formats) == ("newsroom", ("html",))
     assert built.pack.meta.date == "2026-11-26"
+
+
+# --- item 6: encoding, from and max_size keys; allow_outside only as a flag ----------------
+
+CAFE = "# Café society\n\nThe café reopened on Monday after repairs.\n".encode("latin-1")
+
+
+def test_manifest_read_keys_apply_to_every_article(tmp_path: Path) -> None:
+    path = _folder(
+        tmp_path,
+        'title = "T"\nencoding = "latin-1"\nfrom = "markdown"\nmax_size = "1k"\n'
+        '[[articles]]\npath = "one.txt"\n[[articles]]\npath = "two.txt"\n',
+        {"one.txt": CAFE, "two.txt": CAFE.replace(b"society", b"culture")},
+    )
+    articles = briefconv.load_manifest(path).articles
+    # Decoded as Latin-1 and read as Markdown (the "# " line is the title), both of them.
+    assert [a.meta.title for a in articles] == ["Café society", "Café culture"]
+    # max_size = "1k": a longer article is refused, and the advice names the key.
+    (tmp_path / "two.txt").write_bytes(CAFE + b"x" * 1024)
+    with pytest.raises(ManifestError) as info:
+        briefconv.load_manifest(path)
+    assert info.value.problems == (
+        f"{tmp_path}/two.txt: 1.06 KiB is over the 1 KiB input limit "
+        f"(raise it with --max-size or max_size in {path})",
+    )
+
+
+def test_flags_override_the_manifest_read_keys(tmp_path: Path) -> None:
+    path = _folder(
+        tmp_path,
+        f'title = "T"\nencoding = "utf-8"\nfrom = "markdown"\nmax_size = 16\n{ARTICLE}',
+        {"a.txt": CAFE},
+    )
+    built = briefconv.build_pack(path, encoding="latin-1", input_format="text", max_bytes=1024)
+    # Read as text: the "# " line is a paragraph, and the title comes from the file name.
+    article = built.pack.articles[0].article
+    assert article.blocks[0] == Paragraph((Text("# Café society"),))
+    # The same through the command line: each flag wins over its key.
+    proc = run(
+        "pack", "pack.toml", "-t", "html", "-o", "out",
+        "--encoding", "latin-1", "--from", "text", "--max-size", "1k",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "# Café society" in (tmp_path / "out.html").read_text(encoding="utf-8")
+    # A --max-size given here is the one to raise: the advice does not name the key.
+    proc = run("pack", "pack.toml", "-o", "out2", "--encoding", "latin-1", "--max-size", "10",
+               cwd=tmp_path)  # fmt: skip
+    assert proc.returncode == 1
+    assert proc.stderr.endswith("input limit (raise it with --max-size)\n")
+    assert not list(tmp_path.glob("out2*"))
+
+
+def test_wrong_read_keys_are_reported_together(tmp_path: Path) -> None:
+    wrong = {
+        'encoding = "latin-9x"': "encoding: unknown encoding 'latin-9x'",
+        'encoding = "base64"': "encoding: 'base64' is not a text encoding",
+        'from = "html"': "from: expected one of text, markdown, json",
+        'max_size = "lots"': "max_size: 'lots' is not a size such as 20M or 500k",
+        "max_size = 0": "max_size: the size must be positive",
+        "max_size = true": 'max_size: expected a number of bytes or a size such as "20M"',
+    }
+    for key, problem in wrong.items():
+        path = _folder(tmp_path, f'title = "T"\n{key}\n{ARTICLE}')
+        assert _problems(path) == [f"{path}: {problem}"]
+    path = _folder(
+        tmp_path, f'title = "T"\nencoding = "latin-9x"\nfrom = "html"\nmax_size = "lots"\n{ARTICLE}'
+    )
+    assert _refused(path) == [
+        "pack.toml: encoding: unknown encoding 'latin-9x'",
+        "pack.toml: from: expected one of text, markdown, json",
+        "pack.toml: max_size: 'lots' is not a size such as 20M or 500k",
+    ]
+
+
+def test_a_manifest_cannot_lift_its_own_confinement(tmp_path: Path) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (tmp_path / "secret.txt").write_text("Private words.\n", encoding="utf-8")
+    path = _folder(
+        folder, 'title = "T"\nallow_outside = true\n[[articles]]\npath = "../secret.txt"\n'
+    )
+    refusal = (
+        "pack.toml: allow_outside: only the --allow-outside flag can allow this "
+        "(a manifest cannot lift its own confinement)"
+    )
+    outside = (
+        "pack.toml: articles[1].path: '../secret.txt' is outside the manifest's folder; "
+        "articles must be in it (pass --allow-outside to allow it)"
+    )
+    assert _problems(path) == [f"{folder}/{refusal}", f"{folder}/{outside}"]
+    assert _refused(path) == [refusal, outside]
+    # Even beside the flag the key is refused: it is never the manifest's to give.
+    assert _refused(path, "--allow-outside") == [refusal]
+    assert _problems(path, allow_outside=True) == [f"{folder}/{refusal}"]
+
+
+def test_encoding_advice_works_for_convert_pack_and_a_manifest(tmp_path: Path) -> None:
+    """Each way the advice names to give an encoding is one that exists, and works."""
+    path = _folder(tmp_path, f'title = "T"\n{ARTICLE}', {"a.txt": CAFE})
+    advice = "save the file as UTF-8 or pass --encoding (e.g. --encoding cp1252)"
+
+    convert = run("convert", "a.txt", "-t", "html", "-o", "conv", cwd=tmp_path)
+    assert convert.returncode == 1 and convert.stderr.endswith(f"{advice}\n")
+    assert run("convert", "a.txt", "-t", "html", "-o", "conv", "--encoding", "cp1252",
+               cwd=tmp_path).returncode == 0  # fmt: skip
+
+    assert _refused(path) == [
+        f"a.txt:1: not UTF-8 (byte 0xE9); {advice}, or set encoding in pack.toml"
+    ]
+    pack = run("pack", "pack.toml", "-t", "html", "-o", "p1", "--encoding", "cp1252",
+               cwd=tmp_path)  # fmt: skip
+    assert pack.returncode == 0, pack.stderr
+    path.write_text(f'title = "T"\nencoding = "cp1252"\n{ARTICLE}', encoding="utf-8")
+    pack = run("pack", "pack.toml", "-t", "html", "-o", "p2", cwd=tmp_path)
+    assert pack.returncode == 0, pack.stderr
+    assert "Café society" in (tmp_path / "p2.html").read_text(encoding="utf-8")

@@ -245,7 +245,7 @@ def build_pack(
     contents: bool | None = None,
     encoding: str | None = None,
     input_format: str | None = None,
-    max_bytes: int = MAX_BYTES,
+    max_bytes: int | None = None,
     allow_outside: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> BuiltPack:
@@ -273,10 +273,16 @@ def build_pack(
     Reading times use the manifest's ``words_per_minute``, else the style's ``[pack]``
     ``words_per_minute``, else :data:`briefconv.pack.DEFAULT_WORDS_PER_MINUTE`.
 
-    Every article (a manifest's too) is read with ``encoding``, ``input_format``,
-    ``max_bytes`` and ``allow_outside``, as in :func:`read_file`; ``-`` reads standard
-    input. ``progress(number, total, name)`` is called before each article file given
-    in ``inputs`` is read (a manifest's articles are read in one step, without it).
+    Every article is read with ``encoding``, ``input_format``, ``max_bytes`` (default
+    10 MiB) and ``allow_outside``, as in :func:`read_file`; ``-`` reads standard input.
+    A manifest's articles are read with its ``encoding``, ``from`` and ``max_size`` where
+    those given here are ``None``; ``allow_outside`` only the caller can give.
+    ``progress(number, total, name)`` is called before each article file given in
+    ``inputs`` is read (a manifest's articles are read in one step, without it).
+
+    A manifest's mistakes are one :class:`~briefconv.errors.ManifestError` listing them
+    all (see :func:`briefconv.load_manifest`); those in keys replaced by what is given
+    here are not checked.
     """
     from briefconv.manifest import load_manifest
     from briefconv.pack import DEFAULT_WORDS_PER_MINUTE, make_pack
@@ -347,7 +353,7 @@ def build_pack(
                 name,
                 encoding=encoding,
                 input_format=input_format,
-                max_bytes=max_bytes,
+                max_bytes=max_bytes if max_bytes is not None else MAX_BYTES,
                 allow_outside=allow_outside,
             )
             articles.append(article)

@@ -600,8 +600,10 @@ its own pages, running headers, markings and page numbers.
 Give the articles and the pack's details as options, or one MANIFEST.toml that lists them
 (options given here override the manifest's). -o OUT writes OUT.docx, OUT.pdf and
 OUT.epub; -o OUT.pdf writes that one file, its format from the extension (as in pandoc).
-Every article, a manifest's too, is read with the --encoding, --from, --max-size and
---allow-outside given here, as convert reads its inputs.
+Every article is read with the --encoding, --from, --max-size and --allow-outside given
+here, as convert reads its inputs; a manifest may set the first three for its articles
+(encoding, from, max_size), never --allow-outside. Every mistake in a manifest is
+reported at once, one line each, before anything is written.
 
 \b
 Examples:
@@ -611,6 +613,14 @@ Examples:
       --date 2026-11-26 --prepared-for "Foreign Affairs Committee" --classification OFFICIAL
   briefconv pack a.txt b.txt -t pdf -o - > pack.pdf
 """
+
+
+def _pack_size(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """``pack --max-size``: as ``--max-size`` elsewhere, but ``None`` when not given.
+
+    ``None`` leaves the limit to a manifest's ``max_size`` (then the default).
+    """
+    return None if value is None else _parse_size(ctx, param, value)
 
 
 def _pack_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -671,9 +681,27 @@ def _pack_date(ctx: click.Context, param: click.Parameter, value: str | None) ->
     default=None,
     help='An "In this pack" page (default: the manifest\'s `contents`, else yes).',
 )
-@click.option("--encoding", default=None, help="Input encoding if not UTF-8/UTF-16 with BOM.")
-@_FROM_OPTION
-@_MAX_SIZE_OPTION
+@click.option(
+    "--encoding",
+    default=None,
+    help="Input encoding if not UTF-8/UTF-16 with BOM (default: the manifest's encoding).",
+)
+@click.option(
+    "-f",
+    "--from",
+    "input_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default=None,
+    help="Input format (default: the manifest's from, else by extension: .md markdown, "
+    ".json json, else text).",
+)
+@click.option(
+    "--max-size",
+    "max_bytes",
+    callback=_pack_size,
+    metavar="SIZE",
+    help="Largest article to read (default: the manifest's max_size, else 10M); e.g. 50M.",
+)
 @click.option(
     "--allow-outside",
     is_flag=True,
@@ -698,7 +726,7 @@ def pack(
     contents: bool | None,
     encoding: str | None,
     input_format: str | None,
-    max_bytes: int,
+    max_bytes: int | None,
     allow_outside: bool,
 ) -> None:
     """Build a briefing pack (see the help text above)."""

@@ -4,7 +4,7 @@
 
     title = "Weekly Security Brief"          # required
     subtitle = "Russia-Ukraine talks"
-    date = "2026-11-26"
+    date = "2026-11-26"                      # or "26 November 2026"; a real date
     prepared_by = "Policy Unit"
     prepared_for = "Foreign Affairs Committee"
     classification = "OFFICIAL"
@@ -15,21 +15,31 @@
     words_per_minute = 230
     cover = true                             # a cover page (default true)
     contents = true                          # an "In this pack" page (default true)
+    encoding = "cp1252"                      # how to read every article: --encoding,
+    from = "markdown"                        # --from (text, markdown, json) and
+    max_size = "20M"                         # --max-size (bytes, or k/M/G) override these
 
     [[articles]]
     path = "istanbul-talks.txt"              # relative to this file
     title = "Istanbul talks open under fire" # optional overrides of the article's own
+    date = "3 June 2025"                     # (title, subtitle, author, source, date, url)
     summary = "Why the second round matters."
+
+Options given on the command line (arguments to :func:`briefconv.build_pack`) win over
+the keys they match, which are then not checked: a style or format only the manifest's
+author has does not stop a pack built with ``-s`` or ``-t``.
 
 Every mistake is reported at once, one ``FILE: KEY: problem`` line each (a
 :class:`~briefconv.errors.ManifestError`), before anything is written: first every key is
-checked (formats, the style, dates, that each article's file is there) and no article is
-read while any is wrong; then every article is read, and those that cannot be are
-reported together in the same way.
+checked (formats, the style, dates, the read options, that each article's file is there)
+and no article is read while any is wrong; then every article is read, and those that
+cannot be are reported together, each as its reader says (``FILE:LINE: problem``).
 
 Article paths and ``output`` stay inside the manifest's folder (symbolic links resolved):
 a manifest from someone else cannot read ``/etc/passwd`` into a pack or overwrite files
-elsewhere. ``allow_outside`` (``--allow-outside``) lifts that, as it does for images.
+elsewhere. Only the person running it can lift that, with ``--allow-outside``
+(``allow_outside=True``), as for images; an ``allow_outside`` key in the manifest is a
+mistake, since a confinement the manifest could lift would protect no one from it.
 """
 
 from __future__ import annotations
@@ -46,7 +56,8 @@ from briefconv.dates import check_date
 from briefconv.errors import BriefconvError, FormatError, InputError, ManifestError
 from briefconv.model import PACK_LAYOUT, Article, Layout, Pack, PackMeta
 from briefconv.pack import DEFAULT_WORDS_PER_MINUTE, make_pack
-from briefconv.readers import MAX_BYTES, read_path
+from briefconv.readers import MAX_BYTES, READERS, SIZE_ADVICE, parse_size, read_path
+from briefconv.readers.text import ENCODING_ADVICE, check_encoding
 from briefconv.styles import load_style
 from briefconv.writers import format_names
 
@@ -66,6 +77,10 @@ _TOP_KEYS = (
     "words_per_minute",
     "cover",
     "contents",
+    "encoding",
+    "from",
+    "max_size",
+    "allow_outside",
     "articles",
 )
 _ARTICLE_KEYS = ("path", "title", "subtitle", "author", "source", "date", "url", "summary")
@@ -222,6 +237,56 @@ def _style(data: dict[str, Any], base: Path, problems: _Problems) -> str | None:
     return style
 
 
+@dataclass(frozen=True, slots=True)
+class _ReadOptions:
+    """How the manifest says to read its articles: ``None`` where it does not say."""
+
+    encoding: str | None = None
+    input_format: str | None = None
+    max_bytes: int | None = None
+
+
+def _read_options(
+    data: dict[str, Any], overridden: Collection[str], problems: _Problems
+) -> _ReadOptions:
+    """The manifest's ``encoding``, ``from`` and ``max_size``, checked (unless overridden)."""
+    encoding = input_format = max_bytes = None
+    if "encoding" not in overridden:
+        encoding = problems.text(data, "encoding", "encoding")
+        if encoding is not None:
+            try:
+                check_encoding(encoding)
+            except ValueError as exc:
+                problems.add("encoding", str(exc))
+    if "from" not in overridden:
+        input_format = problems.text(data, "from", "from")
+        if input_format is not None and input_format not in READERS:
+            problems.add("from", f"expected one of {', '.join(READERS)}")
+    size = data.get("max_size")
+    if "max_size" not in overridden and size is not None:
+        if isinstance(size, bool) or not isinstance(size, int | str):
+            problems.add("max_size", 'expected a number of bytes or a size such as "20M"')
+        else:
+            try:
+                max_bytes = parse_size(size)
+            except ValueError as exc:
+                problems.add("max_size", str(exc))
+    return _ReadOptions(encoding, input_format, max_bytes)
+
+
+def _with_keys(message: str, path: Path, options: Collection[str]) -> str:
+    """A reader's advice to pass ``--encoding`` or ``--max-size``, with the manifest's key.
+
+    Only for an option the caller left to the manifest: beside a ``--max-size`` given on
+    the command line, raising the manifest's ``max_size`` would change nothing.
+    """
+    if "max_size" in options:
+        message = message.replace(SIZE_ADVICE, f"{SIZE_ADVICE} or max_size in {path}")
+    if "encoding" in options and ENCODING_ADVICE in message:
+        message += f", or set encoding in {path}"
+    return message
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     """The manifest's table; :class:`InputError` if it cannot be read or parsed."""
     try:
@@ -282,7 +347,7 @@ def load_manifest(
     *,
     encoding: str | None = None,
     input_format: str | None = None,
-    max_bytes: int = MAX_BYTES,
+    max_bytes: int | None = None,
     allow_outside: bool = False,
     overridden: Collection[str] = (),
 ) -> Manifest:
@@ -291,8 +356,10 @@ def load_manifest(
     The articles are read with the options :func:`briefconv.read_file` takes, the same for
     each: ``encoding`` for files neither UTF-8 nor UTF-16/32 with a byte-order mark,
     ``input_format`` (``text``, ``markdown``, ``json``) in place of the extension,
-    ``max_bytes`` the largest file read, ``allow_outside`` to show images from outside an
-    article's folder and to let the manifest name articles and an output outside its own.
+    ``max_bytes`` the largest file read (default 10 MiB). Each of these, when ``None``, is
+    the manifest's ``encoding``, ``from`` or ``max_size``, if it has one. ``allow_outside``
+    shows images from outside an article's folder and lets the manifest name articles and
+    an output outside its own; only the caller can give it (see the module's notes).
 
     ``overridden`` names top-level keys whose values the caller replaces (as
     :func:`briefconv.build_pack` does with what it is given): they are neither checked
@@ -306,6 +373,13 @@ def load_manifest(
     data = _read_toml(path)
     problems = _Problems(path)
     base = path.parent
+    # The read options given here replace the manifest's, as other keys the caller gives.
+    given = {
+        key
+        for key, value in (("encoding", encoding), ("from", input_format), ("max_size", max_bytes))
+        if value is not None
+    }
+    overridden = {*overridden, *given}
 
     def wanted(key: str) -> bool:
         return key not in overridden
@@ -313,6 +387,15 @@ def load_manifest(
     for key in data:
         if key not in _TOP_KEYS:
             problems.unknown(key, key, _TOP_KEYS)
+    if "allow_outside" in data:
+        # The confinement protects whoever runs a manifest someone else wrote: if the
+        # manifest could lift it, it would protect no one.
+        problems.add(
+            "allow_outside",
+            "only the --allow-outside flag can allow this "
+            "(a manifest cannot lift its own confinement)",
+        )
+    read = _read_options(data, overridden, problems)
     title = problems.text(data, "title", "title")
     if title is None and "title" not in data:
         problems.add("title", "missing: a pack needs a title")
@@ -356,14 +439,14 @@ def load_manifest(
         try:
             article = read_path(
                 entry.path,
-                encoding=encoding,
-                input_format=input_format,
-                max_bytes=max_bytes,
+                encoding=encoding if encoding is not None else read.encoding,
+                input_format=input_format if input_format is not None else read.input_format,
+                max_bytes=next(m for m in (max_bytes, read.max_bytes, MAX_BYTES) if m is not None),
                 allow_outside=allow_outside,
             )
         except InputError as exc:
             # The reader's message names the article's file and line, where the fix goes.
-            unreadable.append(str(exc))
+            unreadable.append(_with_keys(str(exc), path, {"encoding", "max_size"} - given))
             continue
         if entry.changes:
             changed = dataclasses.replace(article.meta, **entry.changes)

@@ -72,7 +72,18 @@ from briefconv.readers._text_layout import (
 )
 from briefconv.readers._text_layout import Unit as _Unit
 
-__all__ = ["TextReader", "decode", "guess_language", "title_from_filename"]
+__all__ = [
+    "ENCODING_ADVICE",
+    "TextReader",
+    "check_encoding",
+    "decode",
+    "guess_language",
+    "title_from_filename",
+]
+
+#: What a file that is not UTF-8 is told to do. ``convert``, ``inspect`` and ``pack`` all
+#: have ``--encoding``; a manifest's loader adds its own ``encoding`` key after it.
+ENCODING_ADVICE = "pass --encoding"
 
 _log = logging.getLogger("briefconv")
 
@@ -92,6 +103,26 @@ _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x1f\x8b", "gzip-compressed data"),
     (b"\x7fELF", "a program (ELF)"),
 )
+
+
+def check_encoding(name: str) -> str:
+    """``name`` if Python can decode text in that encoding; :class:`ValueError` if not.
+
+    ``codecs.lookup`` alone also finds bytes-to-bytes codecs such as ``base64``, which
+    cannot decode an article; those are refused too. The message names no option.
+    """
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise ValueError(f"unknown encoding {name!r}") from None
+    try:
+        # Not b"": decoding nothing returns "" before the codec is even looked up.
+        b"a".decode(name)
+    except LookupError:  # "'base64' is not a text encoding"
+        raise ValueError(f"{name!r} is not a text encoding") from None
+    except UnicodeDecodeError:  # a real text encoding ("a" is half a UTF-16 character)
+        pass
+    return name
 
 
 def decode(data: bytes, *, name: str, encoding: str | None = None) -> str:
@@ -136,7 +167,7 @@ def decode(data: bytes, *, name: str, encoding: str | None = None) -> str:
     if head.count(b"\x00") > len(head) // 10:
         raise InputError(
             f"{name}: looks like a binary file or UTF-16 without a byte-order mark; "
-            "save it as UTF-8 or pass --encoding"
+            f"save it as UTF-8 or {ENCODING_ADVICE}"
         )
     try:
         return data.decode("utf-8")
@@ -144,7 +175,7 @@ def decode(data: bytes, *, name: str, encoding: str | None = None) -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(
             f"{name}:{line}: not UTF-8 (byte 0x{data[exc.start]:02X}); "
-            "save the file as UTF-8 or pass --encoding (e.g. --encoding cp1252)"
+            f"save the file as UTF-8 or {ENCODING_ADVICE} (e.g. --encoding cp1252)"
         ) from None
 
 
