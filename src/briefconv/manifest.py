@@ -432,6 +432,12 @@ def load_manifest(
     # and a user with a list of mistakes to fix should not wait for 10 MB articles first.
     problems.raise_any()
 
+    if encoding is None:
+        encoding = read.encoding
+    if input_format is None:
+        input_format = read.input_format
+    if max_bytes is None:
+        max_bytes = read.max_bytes if read.max_bytes is not None else MAX_BYTES
     articles: list[Article] = []
     summaries: dict[int, str] = {}
     unreadable: list[str] = []
@@ -439,9 +445,9 @@ def load_manifest(
         try:
             article = read_path(
                 entry.path,
-                encoding=encoding if encoding is not None else read.encoding,
-                input_format=input_format if input_format is not None else read.input_format,
-                max_bytes=next(m for m in (max_bytes, read.max_bytes, MAX_BYTES) if m is not None),
+                encoding=encoding,
+                input_format=input_format,
+                max_bytes=max_bytes,
                 allow_outside=allow_outside,
             )
         except InputError as exc:
