@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import briefconv
-from briefconv import BriefconvError, FormatError, InputError, ManifestError, Paragraph, Text
+from briefconv import FormatError, InputError, ManifestError, Paragraph, Text
 from briefconv.dates import check_date
 from briefconv.readers import parse_size
 from briefconv.styles import bundled_styles
@@ -86,8 +86,8 @@ def _folder(tmp_path: Path, manifest: str, articles: dict[str, bytes] | None = N
 
 
 def _problems(path: Path, **options: object) -> list[str]:
-    """The lines of the error build_pack raises for the manifest at ``path``."""
-    with pytest.raises(BriefconvError) as info:
+    """The lines of the ManifestError build_pack raises for the manifest at ``path``."""
+    with pytest.raises(ManifestError) as info:
         briefconv.build_pack(path, **options)  # type: ignore[arg-type]
     return str(info.value).splitlines()
 
