@@ -242,3 +242,17 @@ def test_lists_are_taken_as_tuples() -> None:
     assert para.children == (briefconv.Text("a"),)
     assert items.items == ((briefconv.Text("one"),), (briefconv.Text("two"),))
     assert b"two" in briefconv.render(article, "html")
+
+
+def test_a_huge_size_limit_reads_small_files(tmp_path: Path) -> None:
+    # --max-size 100G used to fail with MemoryError: the limit was allocated up front.
+    from briefconv._io import read_limited
+
+    small = tmp_path / "a.txt"
+    small.write_bytes(b"x" * 3_000_000)
+    data, _ = read_limited(small, 100 * 2**30)
+    assert len(data) == 3_000_000
+    from briefconv._io import TooLarge
+
+    with pytest.raises(TooLarge):
+        read_limited("/dev/zero", 2_500_000)

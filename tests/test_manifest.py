@@ -404,3 +404,21 @@ def test_encoding_advice_works_for_convert_pack_and_a_manifest(tmp_path: Path) -
     pack = run("pack", "pack.toml", "-t", "html", "-o", "p2", cwd=tmp_path)
     assert pack.returncode == 0, pack.stderr
     assert "Café society" in (tmp_path / "p2.html").read_text(encoding="utf-8")
+
+
+def test_a_pack_never_overwrites_a_manifests_article(tmp_path: Path) -> None:
+    # Issue 15, item 11, for manifests: -o naming one of the articles is refused.
+    from click.testing import CliRunner
+
+    from briefconv.cli import cli
+
+    article = tmp_path / "talks.html"
+    article.write_text("Talks resume\n\nThe delegations met.\n", encoding="utf-8")
+    manifest = tmp_path / "pack.toml"
+    manifest.write_text('title = "Weekly"\n[[articles]]\npath = "talks.html"\n', encoding="utf-8")
+    before = article.read_bytes()
+    args = ["pack", str(manifest), "--from", "text", "-o", str(article)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    assert "an output never replaces an input" in result.output
+    assert article.read_bytes() == before

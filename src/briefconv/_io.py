@@ -170,7 +170,21 @@ def read_limited(
             raise NotRegular(0, "is not a regular file", str(path))
         if stat.S_ISREG(info.st_mode) and info.st_size > limit:
             raise TooLarge(info.st_size)
-        data = fh.read(limit + 1)
+        # In chunks: read(limit + 1) allocates the whole limit up front, so a generous
+        # limit (--max-size 100G) failed with MemoryError before reading a byte.
+        chunks: list[bytes] = []
+        left = limit + 1
+        while left > 0:
+            chunk = fh.read(min(left, _CHUNK))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    data = b"".join(chunks)
     if len(data) > limit:
         raise TooLarge(None)
     return data, info
+
+
+#: How much :func:`read_limited` reads at a time.
+_CHUNK = 1 << 20

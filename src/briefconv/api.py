@@ -338,7 +338,7 @@ def build_pack(
         pack = dataclasses.replace(pack, layout=_layout(pack.layout, cover, contents))
         chosen = chosen or manifest.formats
         target: str | Path = output if output is not None else manifest.output
-        sources: list[str | Path] = [manifest.path]
+        sources: list[str | Path] = [manifest.path, *manifest.article_paths]
     else:
         if any(str(name).endswith(".toml") for name in names):
             raise InputError("a manifest (.toml) must be the only input")

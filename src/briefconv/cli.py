@@ -201,23 +201,12 @@ def _split_formats(values: Sequence[str]) -> list[str]:
 
     Empty when no ``-t`` was given (the caller's default applies).
     """
-    from briefconv.writers import available_writers
+    from briefconv.writers import format_names
 
-    known = available_writers()
-    out: list[str] = []
-    for value in values:
-        for name in value.split(","):
-            name = name.strip().lower()
-            if not name:
-                continue
-            if name not in known:
-                raise click.BadParameter(
-                    f"unknown format {name!r} (available: {', '.join(known)})",
-                    param_hint="'-t' / '--to'",
-                )
-            if name not in out:
-                out.append(name)
-    return out
+    try:
+        return list(format_names(values))
+    except BriefconvError as exc:
+        raise click.BadParameter(str(exc), param_hint="'-t' / '--to'") from None
 
 
 def _format_of(path: str) -> str | None:

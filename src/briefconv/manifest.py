@@ -106,6 +106,8 @@ class Manifest:
     style: str | None
     words_per_minute: int | None
     layout: Layout = PACK_LAYOUT
+    #: The article files, in order: an output must never replace one of them.
+    article_paths: tuple[Path, ...] = ()
 
     def to_pack(self, words_per_minute: int = DEFAULT_WORDS_PER_MINUTE) -> Pack:
         """The pack, with reading times at the manifest's speed, else ``words_per_minute``."""
@@ -483,4 +485,5 @@ def load_manifest(
         style=style,
         words_per_minute=wpm,
         layout=layout,
+        article_paths=tuple(entry.path for entry in entries),
     )
