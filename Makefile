@@ -12,18 +12,27 @@ STYLE_FILE := styles/$(STYLE).toml
 FORMATS := docx pdf epub
 
 SOURCES  := $(wildcard source/*.txt source/*.md)
-HANDOUTS := $(foreach s,$(SOURCES),$(foreach f,$(FORMATS),build/$(basename $(notdir $(s))).$(f)))
+# Markdown articles may show images kept beside them in source/.
+IMAGES   := $(wildcard source/*.png source/*.jpg)
+outputs   = $(foreach f,$(FORMATS),build/$(basename $(notdir $(1))).$(f))
+HANDOUTS := $(foreach s,$(SOURCES),$(call outputs,$(s)))
 # The sample briefing pack bundles articles listed in source/pack.toml.
 PACKS    := $(if $(wildcard source/pack.toml),$(foreach f,$(FORMATS),build/briefing-pack.$(f)))
 # A change to briefconv itself (code, fonts, packaging) changes handouts too.
 PKG_FILES := pyproject.toml $(shell find src/briefconv -name '*.py' -o -name '*.ttf' 2>/dev/null)
+# Every handout depends on these besides its article: the style file, which style it is
+# (build/.style-stamp) and briefconv itself.
+SHARED   := $(STYLE_FILE) build/.style-stamp $(PKG_FILES) $(VENV)/.stamp-install
+# Articles with an output missing (deleted, or a new article copied in with an old date):
+# the stamp's date cannot show those, so they are found here and force a build.
+MISSING  := $(strip $(foreach s,$(SOURCES),$(if $(filter-out $(wildcard $(call outputs,$(s))),$(call outputs,$(s))),$(s))))
 
-.PHONY: all handouts test lint typecheck clean distclean previews bench bench-profile
+.PHONY: all handouts test lint typecheck clean distclean previews bench bench-profile FORCE
 .DELETE_ON_ERROR:
 
 all: handouts
 
-handouts: $(HANDOUTS) $(PACKS)
+handouts: build/.handouts-stamp $(PACKS)
 
 # The venv is rebuilt only when pyproject.toml changes; stamps live inside .venv.
 $(VENV)/.stamp-install: pyproject.toml
@@ -40,15 +49,36 @@ $(VENV)/.stamp-bench: $(VENV)/.stamp-install
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	@touch $@
 
-# One rule makes all three formats of an article (grouped target: parse once, write three).
-build/%.docx build/%.pdf build/%.epub &: source/%.txt $(STYLE_FILE) $(PKG_FILES) $(VENV)/.stamp-install
-	$(BIN)/briefconv convert $< -o build --style $(STYLE_FILE) $(foreach f,$(FORMATS),-t $(f))
+# The style the handouts were built in. FORCE runs the comparison every time, but the file
+# is rewritten only when STYLE names another style: its date then makes everything rebuild
+# (`make handouts STYLE=newsroom` after a default build), and is left alone otherwise, so a
+# second run in the same style rebuilds nothing.
+build/.style-stamp: FORCE
+	@mkdir -p build
+	@test "$$(cat $@ 2>/dev/null)" = '$(STYLE_FILE)' || echo '$(STYLE_FILE)' > $@
 
-# Markdown articles may show images kept beside them in source/.
-build/%.docx build/%.pdf build/%.epub &: source/%.md $(wildcard source/*.png source/*.jpg) $(STYLE_FILE) $(PKG_FILES) $(VENV)/.stamp-install
-	$(BIN)/briefconv convert $< -o build --style $(STYLE_FILE) $(foreach f,$(FORMATS),-t $(f))
+FORCE:
 
-build/briefing-pack.docx build/briefing-pack.pdf build/briefing-pack.epub &: source/pack.toml $(SOURCES) $(STYLE_FILE) $(PKG_FILES) $(VENV)/.stamp-install
+# All articles are converted by one briefconv process, which spreads them over its own
+# process pool (parsing, fonts and start-up paid once, not once per article). The stamp
+# marks the last successful build; $? (what is newer than it) says which articles to convert:
+# all of them if the style or briefconv changed, else the changed articles, the Markdown
+# ones if an image changed, and any article with an output missing.
+stale = $(if $(or $(filter-out $(SOURCES) $(IMAGES) FORCE,$?),$(if $(wildcard $@),,first-build)),$(SOURCES),$(sort $(filter $(SOURCES),$?) $(MISSING) $(if $(filter $(IMAGES),$?),$(filter %.md,$(SOURCES)))))
+
+# The stamp takes the time the build started (build/.handouts-stamp.start), so an article
+# saved during the build is newer than it and is converted next time. If briefconv fails,
+# the stamp keeps its old date and the next run tries the same articles again (briefconv
+# writes each article's formats as one set, so no handout is left half-written).
+build/.handouts-stamp: $(SOURCES) $(IMAGES) $(SHARED) $(if $(MISSING),FORCE)
+	@mkdir -p build && touch $@.start
+	$(if $(stale),$(BIN)/briefconv convert $(stale) -o build --style $(STYLE_FILE) $(foreach f,$(FORMATS),-t $(f)))
+	@mv $@.start $@
+
+# Each handout is made by the stamp's one briefconv run (for `make build/talks.pdf`).
+$(HANDOUTS): build/.handouts-stamp ;
+
+build/briefing-pack.docx build/briefing-pack.pdf build/briefing-pack.epub &: source/pack.toml $(SOURCES) $(IMAGES) $(SHARED)
 	$(BIN)/briefconv pack source/pack.toml -o build/briefing-pack --style $(STYLE_FILE)
 
 test: $(VENV)/.stamp-test
