@@ -11,11 +11,21 @@ STYLE  ?= default
 STYLE_FILE := styles/$(STYLE).toml
 FORMATS := docx pdf epub
 
-SOURCES  := $(wildcard source/*.txt source/*.md)
+# File names make cannot take as targets or prerequisites: it splits names at spaces, and
+# reads : ; | % specially and \ * ? [ as escapes or wildcards. Such files are left out here and
+# check-sources stops the build naming them. (Characters special to the shell alone are fine:
+# the recipes quote names.)
+SPACED    := -name '*[[:space:]]*'
+SPECIAL   := -name '*[;%*?:|[]*' -o -name '*\\*'
+in_source  = $(shell find source -maxdepth 1 ! -type d ! -name '.*' \( $(1) \) \
+                 ! \( $(SPACED) -o $(SPECIAL) \) 2>/dev/null | LC_ALL=C sort)
+SOURCES  := $(call in_source,-name '*.txt' -o -name '*.md')
 # Markdown articles may show images kept beside them in source/.
-IMAGES   := $(wildcard source/*.png source/*.jpg)
+IMAGES   := $(call in_source,-name '*.png' -o -name '*.jpg')
 outputs   = $(foreach f,$(FORMATS),build/$(basename $(notdir $(1))).$(f))
-HANDOUTS := $(foreach s,$(SOURCES),$(call outputs,$(s)))
+# sort: colliding stems (source/a.txt, source/a.md) give each output once; check-sources
+# reports them.
+HANDOUTS := $(sort $(foreach s,$(SOURCES),$(call outputs,$(s))))
 # The sample briefing pack bundles articles listed in source/pack.toml.
 PACKS    := $(if $(wildcard source/pack.toml),$(foreach f,$(FORMATS),build/briefing-pack.$(f)))
 # A change to briefconv itself (code, fonts, packaging) changes handouts too.
@@ -23,16 +33,22 @@ PKG_FILES := pyproject.toml $(shell find src/briefconv -name '*.py' -o -name '*.
 # Every handout depends on these besides its article: the style file, which style it is
 # (build/.style-stamp) and briefconv itself.
 SHARED   := $(STYLE_FILE) build/.style-stamp $(PKG_FILES) $(VENV)/.stamp-install
+# source/a.txt and source/a.md would both be written as build/a.*, and an article called
+# briefing-pack over the sample pack: check-sources names them.
+COLLISIONS := $(strip $(foreach s,$(filter %.md,$(SOURCES)),$(if $(filter $(s:.md=.txt),$(SOURCES)),$(s))))
+PACK_CLASH := $(if $(PACKS),$(filter source/briefing-pack.txt source/briefing-pack.md,$(SOURCES)))
 # Articles with an output missing (deleted, or a new article copied in with an old date):
 # the stamp's date cannot show those, so they are found here and force a build.
 MISSING  := $(strip $(foreach s,$(SOURCES),$(if $(filter-out $(wildcard $(call outputs,$(s))),$(call outputs,$(s))),$(s))))
 
-.PHONY: all handouts test lint typecheck clean distclean previews bench bench-profile FORCE
+.PHONY: all handouts check-sources test lint typecheck clean distclean previews bench bench-profile FORCE
 .DELETE_ON_ERROR:
 
 all: handouts
 
-handouts: build/.handouts-stamp $(PACKS)
+# check-sources comes first, so that a name make cannot handle stops the build before any
+# article is converted (and, on a fresh machine, before the venv is set up).
+handouts: check-sources build/.handouts-stamp $(PACKS)
 
 # The venv is rebuilt only when pyproject.toml changes; stamps live inside .venv.
 $(VENV)/.stamp-install: pyproject.toml
@@ -48,6 +64,27 @@ $(VENV)/.stamp-test: $(VENV)/.stamp-install
 $(VENV)/.stamp-bench: $(VENV)/.stamp-install
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	@touch $@
+
+# Names make cannot take as targets, and two articles that would overwrite each other's
+# handouts, stop the build with one message each instead of a confusing failure per article.
+check-sources:
+	@$(call unsupported,$(SPACED),file names with spaces are not supported by the Makefile)
+	@$(call unsupported,$(SPECIAL),file names with any of : ; | % \ * ? [ are not supported by the Makefile)
+	@$(if $(COLLISIONS)$(PACK_CLASH),$(foreach s,$(COLLISIONS),echo $(call quote,$(s:.md=.txt) and $(s) would both be written as build/$(basename $(notdir $(s))).*; rename one of them) >&2;) \
+	  $(foreach s,$(PACK_CLASH),echo '$(s) would be written as build/briefing-pack.*, over the sample pack; rename it' >&2;) exit 1)
+
+# Fails naming, in one line, the files in source/ that make would read wrongly: $(1) is find's
+# test for them, $(2) what is wrong.
+unsupported = bad=$$(find source -maxdepth 1 ! -type d ! -name '.*' \( -name '*.txt' -o -name '*.md' -o -name '*.png' -o -name '*.jpg' \) \
+	      \( $(1) \) 2>/dev/null | LC_ALL=C sort | awk 'NR > 1 { printf ", " } { printf "%s", $$0 }'); \
+	if [ -n "$$bad" ]; then \
+	  case "$$bad" in *", "*) it=them ;; *) it=it ;; esac; \
+	  printf '%s: %s; rename %s or run briefconv convert directly\n' "$$bad" '$(2)' "$$it" >&2; \
+	  exit 1; \
+	fi
+
+# Words quoted for the shell, each on its own: names may hold $ ' & ( and the like.
+quote = $(foreach w,$(1),'$(subst ','\'',$(w))')
 
 # The style the handouts were built in. FORCE runs the comparison every time, but the file
 # is rewritten only when STYLE names another style: its date then makes everything rebuild
@@ -70,15 +107,15 @@ stale = $(if $(or $(filter-out $(SOURCES) $(IMAGES) FORCE,$?),$(if $(wildcard $@
 # saved during the build is newer than it and is converted next time. If briefconv fails,
 # the stamp keeps its old date and the next run tries the same articles again (briefconv
 # writes each article's formats as one set, so no handout is left half-written).
-build/.handouts-stamp: $(SOURCES) $(IMAGES) $(SHARED) $(if $(MISSING),FORCE)
+build/.handouts-stamp: $(SOURCES) $(IMAGES) $(SHARED) $(if $(MISSING),FORCE) | check-sources
 	@mkdir -p build && touch $@.start
-	$(if $(stale),$(BIN)/briefconv convert $(stale) -o build --style $(STYLE_FILE) $(foreach f,$(FORMATS),-t $(f)))
+	$(if $(stale),$(BIN)/briefconv convert $(call quote,$(stale)) -o build --style $(STYLE_FILE) $(foreach f,$(FORMATS),-t $(f)))
 	@mv $@.start $@
 
 # Each handout is made by the stamp's one briefconv run (for `make build/talks.pdf`).
 $(HANDOUTS): build/.handouts-stamp ;
 
-build/briefing-pack.docx build/briefing-pack.pdf build/briefing-pack.epub &: source/pack.toml $(SOURCES) $(IMAGES) $(SHARED)
+build/briefing-pack.docx build/briefing-pack.pdf build/briefing-pack.epub &: source/pack.toml $(SOURCES) $(IMAGES) $(SHARED) | check-sources
 	$(BIN)/briefconv pack source/pack.toml -o build/briefing-pack --style $(STYLE_FILE)
 
 test: $(VENV)/.stamp-test

@@ -1,4 +1,4 @@
-"""The Makefile run for real: what `make handouts` rebuilds, and in how many processes.
+"""The Makefile run for real: what `make handouts` rebuilds, in how many processes, when it stops.
 
 Each test copies the Makefile, pyproject.toml, styles/, src/ and two small articles (a text
 one and a Markdown one with its image) into a temporary folder and runs GNU make there. The
@@ -246,3 +246,77 @@ def test_an_article_that_fails_is_tried_again_until_it_converts(built: Project) 
     assert _converted(built.calls()) == [[TEXT]]
     built.make("handouts")
     assert built.calls() == []
+
+
+def test_a_name_with_a_space_stops_the_build_with_one_message(project: Project) -> None:
+    shutil.copy2(project.root / TEXT, project.root / "source" / "my notes.txt")
+    proc = project.make("handouts", ok=False)
+    assert proc.returncode != 0
+    assert proc.stderr.splitlines()[0] == (
+        "source/my notes.txt: file names with spaces are not supported by the Makefile; "
+        "rename it or run briefconv convert directly"
+    )
+    assert project.calls() == []  # stopped before converting anything
+    assert not (project.root / "build" / "grain-corridor.pdf").exists()
+
+
+def test_every_name_with_a_space_is_in_the_one_message(project: Project) -> None:
+    shutil.copy2(project.root / TEXT, project.root / "source" / "my notes.txt")
+    shutil.copy2(project.root / MARKDOWN, project.root / "source" / "more notes.md")
+    proc = project.make("-j4", "handouts", ok=False)
+    messages = [line for line in proc.stderr.splitlines() if "not supported" in line]
+    assert messages == [
+        "source/more notes.md, source/my notes.txt: file names with spaces are not supported "
+        "by the Makefile; rename them or run briefconv convert directly"
+    ]
+    assert project.calls() == []
+
+
+@pytest.mark.parametrize("name", ["10:30.txt", "50%.txt", "a;b.md", "a|b.txt", "a[1].txt"])
+def test_a_name_make_cannot_read_is_named_and_other_targets_still_work(
+    project: Project, name: str
+) -> None:
+    shutil.copy2(project.root / TEXT, project.root / "source" / name)
+    proc = project.make("handouts", ok=False)
+    assert proc.returncode != 0
+    assert f"source/{name}: file names with any of" in proc.stderr
+    assert project.calls() == []
+    # The Makefile still parses: targets that do not build articles run.
+    project.make("clean")
+
+
+def test_names_special_only_to_the_shell_are_built(project: Project) -> None:
+    stems = ["Q&A", "mum's-notes", "$HOME", "(draft)", "no#1", "київ"]
+    names = [f"source/{stem}.txt" for stem in stems]
+    for name in names:
+        shutil.copy2(project.root / TEXT, project.root / name)
+    project.make("handouts")
+    assert sorted(_converted(project.calls())[0]) == sorted([TEXT, MARKDOWN, *names])
+    for stem in stems:
+        for path in project.handouts(stem):
+            assert path.stat().st_size > 0, path
+    project.make("handouts")
+    assert project.calls() == []
+
+
+def test_two_articles_with_one_stem_stop_the_build_naming_both(project: Project) -> None:
+    shutil.copy2(project.root / MARKDOWN, project.root / "source" / "grain-corridor.md")
+    proc = project.make("handouts", ok=False)
+    assert proc.returncode != 0
+    assert (
+        "source/grain-corridor.txt and source/grain-corridor.md would both be written as "
+        "build/grain-corridor.*; rename one of them"
+    ) in proc.stderr.splitlines()
+    assert "more than once" not in proc.stderr  # no make warnings around the message
+    assert project.calls() == []
+
+
+def test_an_article_named_like_the_pack_stops_the_build(project: Project) -> None:
+    shutil.copy2(project.root / TEXT, project.root / "source" / "briefing-pack.txt")
+    proc = project.make("handouts", ok=False)
+    assert proc.returncode != 0
+    assert (
+        "source/briefing-pack.txt would be written as build/briefing-pack.*, over the sample "
+        "pack; rename it"
+    ) in proc.stderr.splitlines()
+    assert project.calls() == []
