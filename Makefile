@@ -1,6 +1,7 @@
 # briefconv — build handouts from source/ into build/, and test everything.
 #   make handouts   set up .venv if needed, then build every article (.txt, .md) and the sample pack
 #   make test       set up .venv with test tools, then lint, type-check and run the suite
+#   make man        manual pages from the command line's help into build/man (man -l build/man/briefconv.1)
 #   make bench      benchmark against pandoc + Typst; writes bench/RESULTS.md (~15 minutes)
 #   make clean      remove build output (make distclean also removes .venv)
 
@@ -41,7 +42,7 @@ PACK_CLASH := $(if $(PACKS),$(filter source/briefing-pack.txt source/briefing-pa
 # the stamp's date cannot show those, so they are found here and force a build.
 MISSING  := $(strip $(foreach s,$(SOURCES),$(if $(filter-out $(wildcard $(call outputs,$(s))),$(call outputs,$(s))),$(s))))
 
-.PHONY: all handouts check-sources test lint typecheck clean distclean previews bench bench-profile FORCE
+.PHONY: all handouts check-sources man test lint typecheck clean distclean previews bench bench-profile FORCE
 .DELETE_ON_ERROR:
 
 all: handouts
@@ -117,6 +118,11 @@ $(HANDOUTS): build/.handouts-stamp ;
 
 build/briefing-pack.docx build/briefing-pack.pdf build/briefing-pack.epub &: source/pack.toml $(SOURCES) $(IMAGES) $(SHARED) | check-sources
 	$(BIN)/briefconv pack source/pack.toml -o build/briefing-pack --style $(STYLE_FILE)
+
+# Manual pages, one per command, from the command line's own click help (src/briefconv/_manpage.py).
+# Built, not committed, like the handouts: they follow the code they describe.
+man: $(VENV)/.stamp-install
+	$(BIN)/python -m briefconv._manpage build/man
 
 test: $(VENV)/.stamp-test
 	@command -v java >/dev/null 2>&1 || { \

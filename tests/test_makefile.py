@@ -320,3 +320,12 @@ def test_an_article_named_like_the_pack_stops_the_build(project: Project) -> Non
         "pack; rename it"
     ) in proc.stderr.splitlines()
     assert project.calls() == []
+
+
+def test_make_man_writes_a_page_per_command(project: Project) -> None:
+    from briefconv._manpage import pages
+
+    project.make("man")
+    made = sorted(p.name for p in (project.root / "build" / "man").iterdir())
+    assert made == sorted(pages("2026-01-01"))
+    assert "briefconv-styles-show.1" in made
