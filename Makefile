@@ -59,7 +59,7 @@ $(VENV)/.stamp-install: pyproject.toml
 	@touch $@
 
 $(VENV)/.stamp-test: $(VENV)/.stamp-install
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,examples]'
 	@touch $@
 
 $(VENV)/.stamp-bench: $(VENV)/.stamp-install
@@ -129,14 +129,14 @@ test: $(VENV)/.stamp-test
 	  echo "make test needs Java 11 or newer for EPUBCheck."; \
 	  echo "Install it (Debian/Ubuntu: sudo apt-get install default-jre-headless) and run make test again."; \
 	  exit 1; }
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench examples
+	$(BIN)/ruff format --check src tests bench examples
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.stamp-test
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench examples
+	$(BIN)/ruff format --check src tests bench examples
 
 typecheck: $(VENV)/.stamp-test
 	$(BIN)/mypy
