@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from briefconv._manpage import page_date, pages, roff_text
 from briefconv.cli import cli
@@ -52,7 +54,13 @@ def test_a_page_has_the_help_and_every_option(name: str) -> None:
                 assert roff_text(opt) in page, (name, opt)
             assert param.help is not None
             assert roff_text(param.help) in page, (name, param.help)
-    assert "\\fB\\-\\-help\\fR" in page
+    # What --help prints, option for option (-h too, which the group's settings add).
+    words = name.split("-")[1:]
+    shown = CliRunner().invoke(cli, [*words, "--help"], prog_name="briefconv").output
+    options = shown.split("\nOptions:\n", 1)[1].split("\nCommands:\n", 1)[0]
+    for flag in re.findall(r"(?<![\w-])--?[A-Za-z][\w-]*", options):
+        assert roff_text(flag) in page, (name, flag)
+    assert "\\fB\\-h, \\-\\-help\\fR" in page
     assert "\b" not in page  # click's no-rewrap marker is turned into .nf, not copied
     if isinstance(command, click.Group):
         for sub in command.commands:

@@ -123,6 +123,15 @@ def _subcommands(ctx: click.Context) -> list[tuple[str, click.Command]]:
     return found
 
 
+def _context(command: click.Command, name: str, parent: click.Context | None) -> click.Context:
+    """The context ``command`` runs in, with its ``context_settings`` as ``--help`` has them.
+
+    Without them the pages would not show what ``--help`` shows (``-h`` as well as
+    ``--help``), or would show it only once click had cached the command's help option.
+    """
+    return click.Context(command, info_name=name, parent=parent, **command.context_settings)
+
+
 def pages(date: str, command: click.Command = cli, name: str = "briefconv") -> dict[str, str]:
     """Every page of ``command`` and its subcommands: file name -> roff text."""
     found: dict[str, str] = {}
@@ -130,9 +139,9 @@ def pages(date: str, command: click.Command = cli, name: str = "briefconv") -> d
     def walk(ctx: click.Context) -> None:
         found[ctx.command_path.replace(" ", "-") + ".1"] = _page(ctx, date)
         for sub_name, sub in _subcommands(ctx):
-            walk(click.Context(sub, info_name=sub_name, parent=ctx))
+            walk(_context(sub, sub_name, ctx))
 
-    walk(click.Context(command, info_name=name))
+    walk(_context(command, name, None))
     return found
 
 
