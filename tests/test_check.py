@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -135,3 +138,147 @@ def test_check_refuses_a_docx_bomb_without_reading_it(tmp_path: Path) -> None:
     findings = check_file(path)
     assert [f.level for f in findings] == ["problem"]
     assert "word/document.xml unpacks to 320 MiB; not read" in findings[0].message
+
+
+# Issue 15, item 4 and part of 13: broken files, missing checkers, EPUBCheck once, progress.
+
+
+def _run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real ``briefconv`` in a new process, as a user (or CI) runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "briefconv", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})},
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A sound HTML page: checked without Java or pypdf, in a few milliseconds."""
+    path = tmp_path_factory.mktemp("page") / "talks.html"
+    path.write_bytes(briefconv.render(briefconv.read_file(SAMPLE), "html"))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["pdf", "docx", "epub", "html"])
+def test_an_empty_file_is_a_problem_and_the_next_file_is_still_checked(
+    kind: str, page: Path, tmp_path: Path
+) -> None:
+    """What a failed ``briefconv convert ... > out.pdf`` leaves: 0 bytes."""
+    empty = tmp_path / f"empty.{kind}"
+    empty.write_bytes(b"")
+    proc = _run("check", empty, page)
+    assert proc.returncode == 1, proc
+    assert proc.stdout.splitlines() == [
+        f"{empty}: 1 problem(s)",
+        "  problem: the file is empty (0 bytes)",
+        f"{page}: ok",
+    ]
+    # No "internal error", and none of pypdf's log lines ("EOF marker not found").
+    assert proc.stderr == ""
+
+
+def _damaged(outputs: dict[str, Path], folder: Path) -> dict[str, Path]:
+    """Files that are not what their extension says, or are cut short."""
+    pdf = outputs["pdf"].read_bytes()
+    files = {
+        "truncated.pdf": pdf[:2000],
+        "half.pdf": pdf[: len(pdf) // 2],
+        "no-end.pdf": pdf[:-40],  # everything but the trailer and %%EOF
+        "garbage.pdf": bytes(range(256)) * 8,
+        "a-docx.pdf": outputs["docx"].read_bytes(),
+        "truncated.docx": outputs["docx"].read_bytes()[:3000],
+        "a-pdf.docx": pdf,
+        "truncated.epub": outputs["epub"].read_bytes()[:3000],
+        "garbage.epub": b"PK\x03\x04" + bytes(range(256)) * 4,
+        "a-pdf.html": pdf,
+    }
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return {name: folder / name for name in files}
+
+
+def test_damaged_files_are_problems_never_crashes(
+    outputs: dict[str, Path], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    for name, path in _damaged(outputs, tmp_path).items():
+        findings = check_file(path)
+        assert "problem" in [f.level for f in findings], (name, findings)
+    # pypdf's warnings became findings: none reached the logging system.
+    assert not [r for r in caplog.records if r.name.startswith("pypdf")]
+
+
+def test_damaged_files_on_the_command_line(
+    outputs: dict[str, Path], page: Path, tmp_path: Path
+) -> None:
+    damaged = _damaged(outputs, tmp_path)
+    proc = _run("check", *damaged.values(), page)
+    assert proc.returncode == 1
+    statuses = [line for line in proc.stdout.splitlines() if not line.startswith(" ")]
+    assert len(statuses) == len(damaged) + 1, proc.stdout
+    for line, path in zip(statuses, damaged.values(), strict=False):
+        assert line.startswith(f"{path}: ") and line.endswith("problem(s)"), line
+    assert statuses[-1] == f"{page}: ok"
+    assert proc.stderr == ""
+
+
+def test_a_pdf_cut_before_its_end_is_a_problem(outputs: dict[str, Path], tmp_path: Path) -> None:
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(outputs["pdf"].read_bytes()[:-40])
+    assert "the file has no %%EOF at its end: it is truncated" in _problems(path)
+
+
+def test_a_folder_a_missing_file_and_a_fifo_are_problems(page: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "folder.pdf"
+    folder.mkdir()
+    fifo = tmp_path / "fifo.epub"
+    os.mkfifo(fifo)  # nobody writes to it: reading it must not wait forever
+    missing = tmp_path / "missing.docx"
+    proc = _run("check", folder, missing, fifo, page)
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [
+        f"{folder}: 1 problem(s)",
+        "  problem: cannot read: Is a directory",
+        f"{missing}: 1 problem(s)",
+        "  problem: cannot read: No such file or directory",
+        f"{fifo}: 1 problem(s)",
+        "  problem: cannot read: is not a regular file",
+        f"{page}: ok",
+    ]
+    assert proc.stderr == ""
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode")
+def test_an_unreadable_file_is_a_problem(page: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.pdf"
+    secret.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    secret.chmod(0)
+    assert _problems(secret) == ["cannot read: Permission denied"]
+
+
+def test_an_unexpected_error_is_a_problem_not_ok(
+    outputs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug of ours (or a parser's) must fail the file, never pass it."""
+    from briefconv import check
+
+    def broken(data: bytes) -> list[check.Finding]:
+        raise TypeError("'NoneType' object is not subscriptable")
+
+    monkeypatch.setattr(check, "_check_docx", broken)
+    findings = check_file(outputs["docx"])
+    assert [f.level for f in findings] == ["problem"]
+    assert "TypeError: 'NoneType' object is not subscriptable" in findings[0].message
+
+
+def test_names_are_printed_with_control_characters_escaped(tmp_path: Path) -> None:
+    """A file named with an escape sequence must not retitle or recolour the terminal."""
+    evil = tmp_path / "a\x1b]0;pwned\x07.pdf"
+    evil.write_bytes(b"")
+    result = CliRunner().invoke(cli, ["check", str(evil)])
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert result.output.startswith(f"{tmp_path}/a\\x1b]0;pwned\\x07.pdf: 1 problem(s)\n")

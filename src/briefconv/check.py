@@ -9,17 +9,24 @@ fonts, and, for EPUB, the accessibility metadata and EPUBCheck's verdict when Ja
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import logging
 import re
 import shutil
 import subprocess
+import warnings
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
+
+from briefconv._io import TooLarge, read_limited
 
 __all__ = ["Finding", "check_file"]
 
@@ -47,25 +54,81 @@ def _note(message: str) -> Finding:
     return Finding("note", message)
 
 
+#: The largest file ``check`` reads: it reads a file whole, and 1 GiB is far beyond any
+#: handout, so a bigger file is something else and must not fill the memory.
+_MAX_FILE = 2**30
+
+#: What the parsers raise for a file that is damaged or is not what its name says. Anything
+#: else is reported too, as a problem that may be a bug (see :func:`_check_known`).
+_BAD_INPUT: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    etree.LxmlError,
+    KeyError,  # a member missing from a ZIP
+    ValueError,  # includes UnicodeDecodeError
+    EOFError,
+    zlib.error,
+    NotImplementedError,  # a ZIP compression method Python cannot unpack
+)
+
+_KINDS = {".docx": "DOCX", ".pdf": "PDF", ".epub": "EPUB", ".html": "HTML", ".htm": "HTML"}
+
+
 def check_file(path: Path) -> list[Finding]:
-    """Check one file by its extension; unknown kinds are a problem."""
-    suffix = path.suffix.lower()
+    """Check one file by its extension; unknown kinds are a problem.
+
+    Never raises for a bad file: an empty, damaged, unreadable or missing file, a folder and
+    whatever a parser raises on it are all problems; only an interrupt goes through.
+    """
+    kind = _KINDS.get(path.suffix.lower())
+    if kind is None:
+        return [_problem("not a .docx, .pdf, .epub or .html file")]
     try:
-        data = path.read_bytes()
+        # Without waiting: a FIFO nobody writes to would hang the check; it is refused.
+        data, _ = read_limited(path, _MAX_FILE, regular_only=True)
     except OSError as exc:
         return [_problem(f"cannot read: {exc.strerror or exc}")]
+    except TooLarge:
+        return [_problem(f"over {_MAX_FILE // 2**20} MiB: not read")]
+    if not data:
+        # What a failed `briefconv convert ... > out.pdf` leaves; never a valid file of any kind.
+        return [_problem("the file is empty (0 bytes)")]
+    return _check_known(path, kind, data)
+
+
+def _check_known(path: Path, kind: str, data: bytes) -> list[Finding]:
+    """Run the checks for ``kind``, turning whatever they raise into a problem."""
     try:
-        if suffix == ".docx":
+        if kind == "DOCX":
             return _check_docx(data)
-        if suffix == ".pdf":
+        if kind == "PDF":
             return _check_pdf(data)
-        if suffix == ".epub":
+        if kind == "EPUB":
             return _check_epub(path, data)
-        if suffix in (".html", ".htm"):
-            return _check_html(data)
-    except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, ValueError) as exc:
-        return [_problem(f"not a valid {suffix[1:].upper()} file: {exc}")]
-    return [_problem("not a .docx, .pdf, .epub or .html file")]
+        return _check_html(data)
+    except Exception as exc:
+        return [_unreadable(kind, exc)]
+
+
+def _unreadable(kind: str, exc: Exception) -> Finding:
+    """The problem to report when reading a ``kind`` file raised ``exc``."""
+    if isinstance(exc, _BAD_INPUT) or _is_pypdf_error(exc):
+        return _problem(f"not a valid {kind} file: {exc}")
+    # pypdf raises all kinds (IndexError, TypeError, RecursionError ...) on damaged input,
+    # and a bug of ours looks the same: either way the file did not pass.
+    return _problem(
+        f"could not be checked: {type(exc).__name__}: {exc} "
+        "(a damaged file, or a bug in briefconv: please report it if the file opens)"
+    )
+
+
+def _is_pypdf_error(exc: Exception) -> bool:
+    """Whether ``exc`` is pypdf's own error for a damaged PDF (pypdf is optional)."""
+    try:
+        from pypdf.errors import PyPdfError
+    except ImportError:
+        return False
+    return isinstance(exc, PyPdfError)
 
 
 def _check_html(data: bytes) -> list[Finding]:
@@ -161,12 +224,66 @@ def _check_docx(data: bytes) -> list[Finding]:
 
 
 def _check_pdf(data: bytes) -> list[Finding]:
+    """The PDF's own form first (it needs no pypdf), then what pypdf reads back."""
+    # Where the standard lets them be: the header within the first 1,024 bytes, %%EOF
+    # within the last 1,024 (pypdf accepts the same).
+    if b"%PDF-" not in data[:1024]:
+        return [_problem("not a PDF: it does not start with %PDF-")]
+    out: list[Finding] = []
+    if b"%%EOF" not in data[-1024:]:
+        out.append(_problem("the file has no %%EOF at its end: it is truncated"))
     try:
         from pypdf import PdfReader
     except ImportError:
-        return [_note("PDF not checked: install pypdf (pip install 'briefconv[check]')")]
+        return [*out, _note("PDF not checked: install pypdf (pip install 'briefconv[check]')")]
+    notes: list[Finding] = []
+    with _pypdf_warnings(notes):
+        try:
+            out += _read_pdf(PdfReader, data)
+        except Exception as exc:  # here, not in check_file: keep the findings made so far
+            out.append(_unreadable("PDF", exc))
+    return out + notes
+
+
+@contextlib.contextmanager
+def _pypdf_warnings(notes: list[Finding]) -> Iterator[None]:
+    """Add to ``notes`` what pypdf logs or warns while reading, instead of printing it.
+
+    pypdf logs repairs ("EOF marker not found") on the "pypdf" logger; with no handler set,
+    logging's last resort printed them on stderr among briefconv's own lines.
+    """
+    found: list[str] = []
+
+    class Collect(logging.Handler):
+        """Keeps each record's message."""
+
+        def emit(self, record: logging.LogRecord) -> None:
+            found.append(record.getMessage())
+
+    logger = logging.getLogger("pypdf")
+    handler = Collect(logging.WARNING)
+    logger.addHandler(handler)
+    propagate, logger.propagate = logger.propagate, False
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+        found += [str(w.message) for w in caught]
+        # A damaged file can make pypdf say the same thing thousands of times.
+        unique = list(dict.fromkeys(m.strip() for m in found if m.strip()))
+        notes += [_note(f"pypdf: {message}") for message in unique[:5]]
+        if len(unique) > 5:
+            notes.append(_note(f"pypdf: and {len(unique) - 5} more warning(s)"))
+
+
+def _read_pdf(reader_class: Any, data: bytes) -> list[Finding]:
+    """Language, title, outline and fonts, as pypdf reads them."""
     out: list[Finding] = []
-    reader = PdfReader(io.BytesIO(data))
+    reader = reader_class(io.BytesIO(data))
     root: Any = reader.trailer["/Root"].get_object()
     if "/Lang" not in root:
         out.append(_problem("no document language (/Lang)"))

@@ -635,9 +635,11 @@ def check(ctx: click.Context, files: tuple[str, ...]) -> None:
     for name in files:
         findings = check_file(Path(name))
         problems = [f for f in findings if f.level == "problem"]
-        click.echo(f"{name}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
+        status = "ok" if not problems else f"{len(problems)} problem(s)"
+        click.echo(f"{_printable(name)}: {status}")
         for finding in findings:
-            click.echo(f"  {finding.level}: {finding.message}")
+            # Messages quote the file (names in it, parser errors): escape them too.
+            click.echo(f"  {finding.level}: {_printable(finding.message)}")
         failed += bool(problems)
     if failed:
         ctx.exit(1)
