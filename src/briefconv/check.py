@@ -28,7 +28,7 @@ import threading
 import warnings
 import zipfile
 import zlib
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -126,16 +126,27 @@ _BAD_INPUT: tuple[type[BaseException], ...] = (
 _KINDS = {".docx": "DOCX", ".pdf": "PDF", ".epub": "EPUB", ".html": "HTML", ".htm": "HTML"}
 
 
-def check_files(paths: Sequence[Path]) -> Generator[Report, None, None]:
+def check_files(
+    paths: Sequence[Path],
+    *,
+    on_start: Callable[[int, int], None] | None = None,
+    on_epubcheck: Callable[[int, bool], None] | None = None,
+) -> Generator[Report, None, None]:
     """Check each file (see :func:`check_file`); one report a file, in the order given.
 
     With JPype installed, EPUBCheck checks all the EPUBs in one Java process (see
     :class:`_EpubCheck`). Close the generator (``contextlib.closing``) if you stop early:
-    that stops EPUBCheck too.
+    that stops EPUBCheck too. For progress, ``on_start(number, total)`` is called as each
+    file starts (from 1), and ``on_epubcheck(count, one_jvm)`` once, as EPUBCheck starts on
+    ``count`` EPUBs, in one Java process or in one each.
     """
     for_epubcheck = [_for_epubcheck(path) for path in paths]
     with _EpubCheck([p for p, sent in zip(paths, for_epubcheck, strict=True) if sent]) as epubcheck:
-        for path, sent in zip(paths, for_epubcheck, strict=True):
+        if on_epubcheck is not None and any(for_epubcheck) and not epubcheck.missing:
+            on_epubcheck(sum(for_epubcheck), epubcheck.one_jvm)
+        for number, (path, sent) in enumerate(zip(paths, for_epubcheck, strict=True), start=1):
+            if on_start is not None:
+                on_start(number, len(paths))
             findings = _check_own(path)
             if sent:
                 findings += epubcheck.next_findings()
