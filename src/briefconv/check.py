@@ -92,7 +92,8 @@ class Report:
         unchecked = [f.message for f in self.findings if f.level == "not checked"]
         if unchecked:
             return f"not checked ({'; '.join(unchecked)})"
-        # An "ok" whose checks did not all run (no EPUBCheck) must say so on its own line.
+        # An "ok" whose checks did not all run (no EPUBCheck) says so on the status line
+        # itself, where a reader of "FILE: ok" looks, not only in a note under it.
         notes = [f.message for f in self.findings]
         return f"ok ({'; '.join(notes)})" if notes else "ok"
 
@@ -111,7 +112,7 @@ class Report:
 _MAX_FILE = 2**30
 
 #: What the parsers raise for a file that is damaged or is not what its name says. Anything
-#: else is reported too, as a problem that may be a bug (see :func:`_check_known`).
+#: else is reported too, as a problem that may be a bug (see :func:`_unreadable`).
 _BAD_INPUT: tuple[type[BaseException], ...] = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
@@ -159,7 +160,8 @@ def check_file(path: Path) -> list[Finding]:
     Never raises for a bad file: an empty, damaged, unreadable or missing file, a folder and
     whatever a parser raises on it are all problems; only an interrupt goes through.
     """
-    return list(next(check_files([path])).findings)
+    with contextlib.closing(check_files([path])) as reports:
+        return list(next(reports).findings)
 
 
 def _check_own(path: Path) -> list[Finding]:
@@ -329,7 +331,7 @@ def _check_pdf(data: bytes) -> list[Finding]:
     with _pypdf_warnings(notes):
         try:
             out += _read_pdf(PdfReader, data)
-        except Exception as exc:  # here, not in check_file: keep the findings made so far
+        except Exception as exc:  # here, not in _check_known: keep the findings made so far
             out.append(_unreadable("PDF", exc))
     return out + notes
 
