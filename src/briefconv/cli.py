@@ -835,7 +835,16 @@ _CHECK_HELP = """Check DOCX, PDF, EPUB and HTML files briefconv made: structure 
 from real heading styles, outline, nav), language, title metadata, embedded fonts,
 accessibility metadata, and EPUBCheck when Java and the epubcheck package are present.
 
-Exit status 1 if any file has a problem; notes (what could not be checked) do not fail.
+Each FILE gets one line: "ok", "N problem(s)" followed by them, or "not checked (WHY)".
+An empty, damaged, unreadable or missing file is a problem, and the next file is still
+checked. With JPype installed (pip install jpype1), EPUBCheck checks every EPUB in one
+Java process, not one each. On a terminal, standard error shows "[i/n] FILE" as each of
+several files starts, and a line when EPUBCheck starts; -q hides them.
+
+Exit status 1 if any file has a problem or could not be checked at all: a PDF needs
+pypdf (pip install 'briefconv[check]'), so CI never passes on files nobody read. An
+EPUB whose own checks passed is "ok (EPUBCheck not run: WHY)" when Java or the
+epubcheck package is missing, and does not fail.
 
 \b
 Examples:
@@ -849,18 +858,37 @@ Examples:
 @click.pass_context
 def check(ctx: click.Context, files: tuple[str, ...]) -> None:
     """Check output files (see the help text above)."""
+    import contextlib
+    import logging
     from pathlib import Path
 
-    from briefconv.check import check_file
+    from briefconv.check import check_files
+
+    # Progress is for someone watching a terminal, and -q (which sets the briefconv logger
+    # to ERROR) silences it with the warnings.
+    chatty = sys.stderr.isatty() and logging.getLogger("briefconv").isEnabledFor(logging.WARNING)
+
+    def starting(number: int, total: int) -> None:
+        if chatty and total > 1:
+            click.echo(f"[{number}/{total}] {_printable(files[number - 1])}", err=True)
+
+    def epubcheck_starting(count: int, one_jvm: bool) -> None:
+        # Even for one EPUB: Java takes seconds to start, and the wait needs a reason.
+        if chatty:
+            how = " in one Java process" if one_jvm else ", one Java process each"
+            click.echo(f"running EPUBCheck on {count} EPUB(s){how}...", err=True)
 
     failed = 0
-    for name in files:
-        findings = check_file(Path(name))
-        problems = [f for f in findings if f.level == "problem"]
-        click.echo(f"{name}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
-        for finding in findings:
-            click.echo(f"  {finding.level}: {finding.message}")
-        failed += bool(problems)
+    paths = [Path(name) for name in files]
+    reports = check_files(paths, on_start=starting, on_epubcheck=epubcheck_starting)
+    # Closed on the way out, even interrupted: that stops EPUBCheck's Java process.
+    with contextlib.closing(reports):
+        for name, report in zip(files, reports, strict=True):
+            # Names and messages (which quote the file) may hold escape sequences.
+            click.echo(f"{_printable(name)}: {_printable(report.status)}")
+            for finding in report.details:
+                click.echo(f"  {finding.level}: {_printable(finding.message)}")
+            failed += not report.passed
     if failed:
         ctx.exit(1)
 
