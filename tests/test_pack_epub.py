@@ -32,7 +32,7 @@ from briefconv.model import (
 )
 from briefconv.pack import handout, heading_id, make_pack
 from briefconv.styles import Style
-from briefconv.wording import cover_text, entry_details, labels
+from briefconv.wording import cover_text, entry_details, labels, one_line
 from briefconv.writers.epub import EpubWriter
 
 from . import readback
@@ -44,7 +44,6 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 OPF = "{http://www.idpf.org/2007/opf}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 NCX = "{http://www.daisy.org/z3986/2005/ncx/}"
-SVG = "{http://www.w3.org/2000/svg}"
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 NS = {"h": XHTML[1:-1], "opf": OPF[1:-1], "ncx": NCX[1:-1], "epub": EPUB_TYPE[1:-5]}
 
@@ -160,9 +159,13 @@ def _book(files: dict[str, Path], name: str) -> Book:
 
 
 def _texts(element: Any) -> list[str]:
-    """The text of each block-level element (p, h1-h6) in document order."""
+    """The text of each block-level element (p, h1-h6) in document order.
+
+    White space is made one space, as the writers' own ``one_line`` does: no-break spaces
+    (in dates, "3 min read") are kept, so a test can see them.
+    """
     return [
-        " ".join("".join(e.itertext()).split())
+        one_line("".join(e.itertext()))
         for e in element.iter()
         if isinstance(e.tag, str) and re.fullmatch(rf"{re.escape(XHTML)}(p|h[1-6])", e.tag)
     ]
@@ -207,7 +210,7 @@ def test_a_handout_is_the_article_alone(style: Style, rich_article: Article) -> 
     assert not hasattr(EpubWriter, "write")
     book = Book(data)
     assert book.spine() == ["article.xhtml"]
-    assert not {"EPUB/cover.xhtml", "EPUB/contents.xhtml", "EPUB/cover.svg"} & set(
+    assert not {"EPUB/cover.xhtml", "EPUB/contents.xhtml", "EPUB/cover.png"} & set(
         book.zip.namelist()
     )
 
@@ -359,45 +362,89 @@ def test_cover_page_says_the_cover_text_as_real_text(
         "OFFICIAL",
         "Weekly Security Brief",
         "Russia–Ukraine: talks, trade and the energy front",
-        "26 November 2026",
+        "26\u00a0November\u00a02026",
         "Prepared by: Policy Analysis Unit",
         "Prepared for: Foreign Affairs Committee",
         text.summary,
         "OFFICIAL",
     ]
-    assert text.summary == "3 articles · 6 min reading in all"
+    assert text.summary == "3 articles · 6\u00a0min reading in all"
     assert cover.find(".//h:section", NS).get(EPUB_TYPE) == "cover"
     assert cover.find(".//h:h1", NS).text == "Weekly Security Brief"
     assert cover.find(".//h:img", NS) is None  # no logo in the default style
     assert "EPUB/logo.png" not in _book(files, "sample").zip.namelist()
 
 
-def test_cover_image_is_declared_and_valid_svg(
-    packs: dict[str, Pack], files: dict[str, Path]
+def _cover_png(book: Book) -> Any:
+    """The cover image, decoded, in RGB."""
+    from PIL import Image
+
+    return Image.open(io.BytesIO(book.zip.read("EPUB/cover.png"))).convert("RGB")
+
+
+def _png_chunks(data: bytes) -> list[bytes]:
+    """The chunk types of a PNG file, in order."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, out = 8, []
+    while pos < len(data):
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        out.append(data[pos + 4 : pos + 8])
+        pos += 12 + length
+    return out
+
+
+def _share(image: Any, box: tuple[int, int, int, int], color: str) -> float:
+    """The share of the pixels in ``box`` that are exactly ``color`` (#RRGGBB)."""
+    rgb = tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))
+    region = image.crop(box)
+    counts = {c: n for n, c in region.getcolors(region.width * region.height)}
+    return counts.get(rgb, 0) / (region.width * region.height)
+
+
+def test_cover_image_is_a_png_with_a_coloured_band(
+    packs: dict[str, Pack], files: dict[str, Path], style: Style
 ) -> None:
+    """A raster cover (stores and library views thumbnail only JPEG or PNG covers), never
+    a blank white card: a band in the cover title's colour fills a good part of it."""
+    accent = style.role("cover_title").color
     for name in ("sample", "hostile"):
         book = _book(files, name)
         items = [i for i in book.opf.iter(f"{OPF}item") if i.get("properties") == "cover-image"]
         assert len(items) == 1
         item = items[0]
-        assert (item.get("href"), item.get("media-type")) == ("cover.svg", "image/svg+xml")
+        assert (item.get("href"), item.get("media-type")) == ("cover.png", "image/png")
         # The EPUB 2 way, for older reading systems.
         legacy = book.opf.find(f".//{OPF}meta[@name='cover']")
         assert legacy is not None and legacy.get("content") == item.get("id")
-        svg = book.doc("cover.svg")  # lxml raises on anything not well formed
-        assert svg.tag == f"{SVG}svg"
-        assert svg.get("viewBox") == "0 0 1600 2560"
-        assert svg.findtext(f"{SVG}title") == packs[name].meta.title
-        families = {t.get("font-family") for t in svg.iter(f"{SVG}text")}
-        assert families <= {"serif", "sans-serif", "monospace"}
-        assert not [e for e in svg.iter() if e.tag not in (f"{SVG}{n}" for n in SVG_TAGS)]
-    texts = [t.text for t in _book(files, "sample").doc("cover.svg").iter(f"{SVG}text")]
-    for line in ("OFFICIAL", "26 November 2026", "Prepared by: Policy Analysis Unit"):
-        assert line in texts
-    assert "Weekly Security Brief" in " ".join(texts)
+        assert "EPUB/cover.svg" not in book.zip.namelist()
+        data = book.zip.read("EPUB/cover.png")
+        # Reproducible: no time, text or resolution chunk, only the image itself.
+        assert set(_png_chunks(data)) <= {b"IHDR", b"PLTE", b"IDAT", b"IEND"}
+        image = _cover_png(book)
+        assert image.size == (1600, 2560)
+        assert _share(image, (0, 0, 1600, 2560), accent) > 0.4
+        # With a classification, the marking stands on white above the band and at the
+        # foot, in the marking's colour.
+        marking = style.role("marking").color
+        assert _share(image, (0, 0, 1600, 150), "#FFFFFF") > 0.9
+        for top in (0, 2400):
+            assert _share(image, (0, top, 1600, top + 160), marking) > 0.002
+        # Every line was broken to the text width: nothing drawn in the band's margins,
+        # even for the hostile pack's long title.
+        for left in (0, 1480):
+            assert _share(image, (left, 200, left + 120, 1550), accent) == 1.0
+        # Thumbnail-sized, still not a blank card.
+        thumb = image.resize((100, 160))
+        white = _share(thumb, (0, 0, 100, 160), "#FFFFFF")
+        assert white < 0.6
 
 
-SVG_TAGS = ("svg", "title", "rect", "text")
+def test_cover_image_is_the_same_bytes_every_time(packs: dict[str, Pack], style: Style) -> None:
+    from briefconv.writers.epub._cover import cover_png
+
+    first = cover_png(packs["sample"], style)
+    assert first == cover_png(packs["sample"], style)
+    assert first != cover_png(packs["conclusions"], style)
 
 
 def test_each_chapter_starts_with_the_marking_then_its_header(
@@ -414,7 +461,7 @@ def test_each_chapter_starts_with_the_marking_then_its_header(
         assert h1s[0].get("id") == entry.id
         header = _texts(doc.find(".//h:header", NS))
         assert header[0] == entry.article.meta.title
-        assert header[-1].endswith(f" · {entry.minutes} min read")
+        assert header[-1].endswith(f" · {entry.minutes}\u00a0min\u00a0read")
         for index, block in enumerate(entry.article.blocks):
             if isinstance(block, Heading):
                 found = doc.find(f".//*[@id='{heading_id(entry.id, index)}']")
@@ -425,7 +472,7 @@ def test_each_chapter_starts_with_the_marking_then_its_header(
 
 
 def test_no_classification_prints_no_marking(
-    packs: dict[str, Pack], files: dict[str, Path]
+    packs: dict[str, Pack], files: dict[str, Path], style: Style
 ) -> None:
     book = _book(files, "conclusions")
     for name in book.spine():
@@ -433,8 +480,12 @@ def test_no_classification_prints_no_marking(
     for entry in packs["conclusions"].articles:
         assert _first_text(book.doc(f"{entry.id}.xhtml")) == entry.article.meta.title
     assert book.opf.find(f".//{OPF}meta[@property='dcterms:accessRights']") is None
-    svg = book.doc("cover.svg")
-    assert svg.findall(f"{SVG}text")[0].text == "Two"
+    # No marking on the cover image either: the band starts at the top edge, and the
+    # marking's colour is nowhere.
+    image = _cover_png(book)
+    accent = style.role("cover_title").color
+    assert _share(image, (0, 0, 1600, 150), accent) == 1.0
+    assert _share(image, (0, 0, 1600, 2560), style.role("marking").color) == 0
 
 
 def test_ids_are_unique_across_the_pack(packs: dict[str, Pack], files: dict[str, Path]) -> None:
@@ -494,9 +545,7 @@ def test_hostile_text_is_literal_everywhere(packs: dict[str, Pack], files: dict[
     meta = book.opf.find(f".//{OPF}meta[@property='dcterms:accessRights']")
     assert meta.text == HOSTILE
     assert book.opf.findtext(f".//{DC}title") == HOSTILE
-    svg = book.doc("cover.svg")
-    assert svg.findtext(f"{SVG}title") == HOSTILE
-    assert {etree.QName(e).localname for e in svg.iter()} <= set(SVG_TAGS)
+    assert _cover_png(book).size == (1600, 2560)  # drawn, as pixels: nothing is markup
     contents = book.doc("contents.xhtml")
     assert contents.find(".//h:a", NS).text == HOSTILE
 
@@ -567,7 +616,7 @@ def test_a_pack_without_a_cover_has_none(style: Style, rich_article: Article) ->
     book = Book(EpubWriter().write_pack(pack, style))
     assert book.spine() == ["contents.xhtml"] + [f"{e.id}.xhtml" for e in pack.articles]
     names = book.zip.namelist()
-    assert "EPUB/cover.xhtml" not in names and "EPUB/cover.svg" not in names
+    assert "EPUB/cover.xhtml" not in names and "EPUB/cover.png" not in names
     assert not [i for i in book.opf.iter(f"{OPF}item") if i.get("properties") == "cover-image"]
     assert book.opf.find(f".//{OPF}meta[@name='cover']") is None
     assert _landmarks(book) == ["toc", "bodymatter"]
@@ -575,7 +624,7 @@ def test_a_pack_without_a_cover_has_none(style: Style, rich_article: Article) ->
     # The rest of the pack is all there: contents, marking, reading times.
     assert _first_text(book.doc("contents.xhtml")) == "OFFICIAL"
     header = _texts(book.doc(f"{pack.articles[1].id}.xhtml").find(".//h:header", NS))
-    assert header[-1].endswith(f" · {pack.articles[1].minutes} min read")
+    assert header[-1].endswith(f" · {pack.articles[1].minutes}\u00a0min\u00a0read")
 
 
 def test_a_pack_without_contents_has_no_contents_page(style: Style, rich_article: Article) -> None:

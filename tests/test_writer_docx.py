@@ -213,7 +213,9 @@ def _inlines(ast: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 def test_byline_names_authors_source_and_date(rich_ast: dict[str, Any]) -> None:
     first = pandoc_text(rich_ast["blocks"][0]["c"])
     # The date written out in the article's language, not as the source gave it (2025-06-02).
-    assert first == "By Olena Kovalenko and Γιώργος Παπαδόπουλος · Example News · 2 June 2025"
+    # No-break spaces hold the date together.
+    date = "2\u00a0June\u00a02025"
+    assert first == f"By Olena Kovalenko and Γιώργος Παπαδόπουλος · Example News · {date}"
 
 
 def test_byline_links_the_source_only_to_safe_urls(

@@ -44,6 +44,7 @@ __all__ = [
     "ROLE_NAMES",
     "STYLE_DIR",
     "Align",
+    "Emphasis",
     "FontFamily",
     "Page",
     "Role",
@@ -94,6 +95,11 @@ _ROLE_BUILTINS: dict[str, dict[str, Any]] = {
 Align = Literal["left", "center", "right", "justify"]
 _ALIGNS: tuple[Align, ...] = ("left", "center", "right", "justify")
 
+#: How emphasised text (Markdown ``*text*``, a stand-in for an image) is set: slanted, or
+#: bold for readers who find italics hard to read (large print: UKAAF, RNIB, ACB).
+Emphasis = Literal["italic", "bold"]
+_EMPHASES: tuple[Emphasis, ...] = ("italic", "bold")
+
 _PAGE_SIZES: dict[str, tuple[float, float]] = {
     "A4": (595.2756, 841.8898),
     "A5": (419.5276, 595.2756),
@@ -111,7 +117,7 @@ _LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in)?\s*$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 # The top-level keys that are not an output format's table; any other table is one.
-_NEUTRAL_KEYS = ("name", "description", "page", "fonts", "roles", "pack")
+_NEUTRAL_KEYS = ("name", "description", "emphasis", "page", "fonts", "roles", "pack")
 
 # What a role is when neither it nor anything it inherits from says otherwise.
 _ROLE_DEFAULTS: dict[str, Any] = {
@@ -182,7 +188,8 @@ class Style:
     ``options`` holds each output format's table (``options["pdf"]`` is ``[pdf]``) as
     written in the file, checked by its writer's declaration, with paths made absolute;
     writers read theirs typed, through their options class (``PdfOptions.of(style)``).
-    ``pack`` is the format-neutral ``[pack]`` table.
+    ``pack`` is the format-neutral ``[pack]`` table. ``emphasis`` says how every writer
+    sets emphasised text: ``"italic"``, or ``"bold"`` (never slanted).
     """
 
     name: str
@@ -193,6 +200,7 @@ class Style:
     roles: Mapping[str, Role]
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     pack: Mapping[str, Any] = field(default_factory=dict)
+    emphasis: Emphasis = "italic"
 
     def role(self, name: str) -> Role:
         """The resolved role ``name`` (one of :data:`ROLE_NAMES`)."""
@@ -410,7 +418,16 @@ def _resolve(data: dict[str, Any], path: Path) -> Style:
         roles=roles,
         options=formats,
         pack=_pack_table(data, path),
+        emphasis=_emphasis(data.get("emphasis", "italic"), path),
     )
+
+
+def _emphasis(value: object, path: Path) -> Emphasis:
+    """The top-level ``emphasis`` key: ``"italic"`` or ``"bold"``."""
+    for known in _EMPHASES:
+        if value == known:
+            return known
+    raise StyleError(f"{path}: emphasis: expected one of {', '.join(_EMPHASES)}")
 
 
 def _options_of(fmt: str, source: object) -> type[WriterOptions] | None:
@@ -691,6 +708,7 @@ def style_to_toml(style: Style) -> str:
         "# styles/README.md. Lengths are in points.",
         f"name = {_toml_value(style.name)}",
         f"description = {_toml_value(style.description)}",
+        f"emphasis = {_toml_value(style.emphasis)}",
         "",
         "[page]",
     ]

@@ -13,6 +13,7 @@ Ukrainian pack, in every format. Languages without a table here fall back to Eng
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from briefconv.dates import parse_date
@@ -23,6 +24,7 @@ _log = logging.getLogger("briefconv")
 __all__ = [
     "ATTRIBUTION_DASH",
     "BYLINE_SEPARATOR",
+    "NO_BREAK_SPACES",
     "CoverText",
     "Labels",
     "byline",
@@ -42,13 +44,23 @@ BYLINE_SEPARATOR = " · "
 ATTRIBUTION_DASH = "— "
 
 
+#: Spaces that forbid a line break: no-break, figure and narrow no-break space.
+NO_BREAK_SPACES = "\u00a0\u2007\u202f"
+# Runs of white space that may break a line (str.split() would take the no-break ones too).
+_BREAKING_SPACE = re.compile(f"[^\\S{NO_BREAK_SPACES}]+")
+
+
 def one_line(text: str) -> str:
-    """``text`` with every run of white space (line breaks included) made one space, trimmed.
+    r"""``text`` with every run of white space (line breaks included) made one space, trimmed.
 
     Titles, names and outlets print on one line in headers, bylines and contents entries:
-    a line break inside them is noise from the source.
+    a line break inside them is noise from the source. A no-break space is kept: it says
+    where a line must not break ("26\u00a0November\u00a02026", "3\u00a0min\u00a0read").
+
+    >>> one_line(" 26\u00a0November \n 2026 ")
+    '26\xa0November 2026'
     """
-    return " ".join(text.split())
+    return _BREAKING_SPACE.sub(" ", text).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +97,8 @@ _LABELS: dict[str, Labels] = {
         "Prepared for",
         "{n} articles",
         "{n} article",
-        "{n} min read",
-        "{n} min reading in all",
+        "{n}\u00a0min\u00a0read",
+        "{n}\u00a0min reading in all",
         "Page {page} of {pages}",
         (
             "January", "February", "March", "April", "May", "June", "July",
@@ -111,8 +123,8 @@ _LABELS: dict[str, Labels] = {
         "Для",
         "{n} статей",
         "{n} стаття",
-        "{n} хв читання",
-        "{n} хв читання загалом",
+        "{n}\u00a0хв\u00a0читання",
+        "{n}\u00a0хв читання загалом",
         "Сторінка {page} з {pages}",
         (
             "січня", "лютого", "березня", "квітня", "травня", "червня", "липня",
@@ -137,8 +149,8 @@ _LABELS: dict[str, Labels] = {
         "Для",
         "{n} статей",
         "{n} статья",
-        "{n} мин чтения",
-        "{n} мин чтения всего",
+        "{n}\u00a0мин\u00a0чтения",
+        "{n}\u00a0мин чтения всего",
         "Страница {page} из {pages}",
         (
             "января", "февраля", "марта", "апреля", "мая", "июня", "июля",
@@ -163,8 +175,8 @@ _LABELS: dict[str, Labels] = {
         "Για",
         "{n} άρθρα",
         "{n} άρθρο",
-        "{n} λεπτά ανάγνωσης",
-        "{n} λεπτά ανάγνωσης συνολικά",
+        "{n}\u00a0λεπτά\u00a0ανάγνωσης",
+        "{n}\u00a0λεπτά ανάγνωσης συνολικά",
         "Σελίδα {page} από {pages}",
         (
             "Ιανουαρίου", "Φεβρουαρίου", "Μαρτίου", "Απριλίου", "Μαΐου", "Ιουνίου",
@@ -189,8 +201,8 @@ _LABELS: dict[str, Labels] = {
         "Préparé pour",
         "{n} articles",
         "{n} article",
-        "{n} min de lecture",
-        "{n} min de lecture au total",
+        "{n}\u00a0min\u00a0de\u00a0lecture",
+        "{n}\u00a0min de lecture au total",
         "Page {page} sur {pages}",
         (
             "janvier", "février", "mars", "avril", "mai", "juin", "juillet",
@@ -215,8 +227,8 @@ _LABELS: dict[str, Labels] = {
         "Erstellt für",
         "{n} Artikel",
         "{n} Artikel",
-        "{n} Min. Lesezeit",
-        "{n} Min. Lesezeit insgesamt",
+        "{n}\u00a0Min.\u00a0Lesezeit",
+        "{n}\u00a0Min. Lesezeit insgesamt",
         "Seite {page} von {pages}",
         (
             "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli",
@@ -259,12 +271,12 @@ def image_text(alt: str, language: str) -> str:
 
 
 def long_date(text: str | None, language: str) -> str | None:
-    """A date written out in ``language``: "2026-11-26" -> "26 November 2026".
+    r"""A date written out in ``language``: "2026-11-26" -> "26 November 2026".
 
     Dates that do not parse are returned as written.
 
     >>> long_date("2026-11-26", "en"), long_date("2026-11-26", "uk")
-    ('26 November 2026', '26 листопада 2026')
+    ('26\xa0November\xa02026', '26\xa0листопада\xa02026')
     """
     if not text:
         return None
@@ -272,7 +284,9 @@ def long_date(text: str | None, language: str) -> str | None:
     if parsed is None:
         return text
     month = labels(language).months[parsed.month - 1]
-    return f"{parsed.day} {month} {parsed.year}"
+    # No-break spaces: a date is one piece of information, never split across lines
+    # (UKAAF's large print rule, and plain good setting everywhere).
+    return f"{parsed.day}\u00a0{month}\u00a0{parsed.year}"
 
 
 def join_names(names: tuple[str, ...] | list[str], language: str = "en") -> str:

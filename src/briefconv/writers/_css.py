@@ -2,10 +2,13 @@
 
 Sizes and spacing become ``em`` relative to the parent element, so a reader's own font-size
 setting still scales the whole text (an e-book has no fixed page); line heights are unitless
-multiples, as in the style file. Every value written here comes from a validated
-:class:`~briefconv.styles.Role` (numbers, ``#RRGGBB`` colours, a closed set of alignments),
-except family names and ``extra_css``, which are quoted or passed through as the style's
-author wrote them.
+multiples, as in the style file. The body sets no size unless the style is large print
+(:func:`base_scale`), and then only a multiple of the reader's. Running text (body,
+paragraphs, lists, quotations) takes the reader's text colour; headings, bylines and rules
+keep the style's, and tinted boxes are translucent, so night and sepia modes work. Every
+value written here comes from a validated :class:`~briefconv.styles.Role` (numbers,
+``#RRGGBB`` colours, a closed set of alignments), except family names and ``extra_css``,
+which are quoted or passed through as the style's author wrote them.
 
 Code blocks, tables, footnotes, strikethrough and task lists get their rules (from the
 ``code``, ``table``, ``table_header`` and ``footnote`` roles) only in a stylesheet that
@@ -34,6 +37,7 @@ __all__ = [
     "PACK_SELECTORS",
     "SELECTORS",
     "FontFace",
+    "base_scale",
     "font_faces",
     "generic_family",
     "stylesheet",
@@ -82,11 +86,37 @@ PACK_SELECTORS: tuple[tuple[str, str, str | None], ...] = (
 # Fixed rules a pack needs beside the role rules: the contents list has no numbers (each
 # entry is a title, a details line and a summary), its titles keep the heading2 colour,
 # and a logo never outgrows the page.
+#
+# An entry of the contents, and the cover's details, are read as units: the lines of one
+# entry sit close together (the title's heading2 space and the byline role's 14 pt below
+# made the gap from a details line to its own summary wider than the gap to the next
+# entry), and the space between entries is the list item's. The cover's date, "Prepared
+# by", "Prepared for" and counts lines are one block, set off from the boxed marking.
 _PACK_FIXED = (
     "ol.contents {\n  list-style: none;\n  margin-left: 0;\n  padding-left: 0;\n}",
+    "ol.contents li {\n  margin-top: 0;\n  margin-bottom: 1.2em;\n}",
+    "ol.contents p.entry-title {\n  margin-top: 0;\n  margin-bottom: 0.15em;\n}",
+    "ol.contents p.byline {\n  margin-bottom: 0.2em;\n}",
+    "ol.contents li > p:last-child {\n  margin-bottom: 0;\n}",
     "p.entry-title a {\n  color: inherit;\n}",
+    "p.cover-detail {\n  margin-top: 0;\n  margin-bottom: 0.2em;\n}",
+    "p.cover-marking {\n  margin-top: 1.5em;\n}",
     "p.logo img {\n  max-width: 50%;\n  height: auto;\n}",
 )
+
+# Page-break control, in one place (reading systems paginate; Adobe RMSDK and Kobo's
+# engines need it spelled out, in the CSS 2 names beside the CSS 3 ones): a heading is
+# never the last line of a screen, and a list item (a contents entry with its summary),
+# a quotation, a figure or an article's title block is never split between screens.
+_BREAK_RULES = (
+    "h1, h2, h3, h4, h5, h6 {\n  break-after: avoid;\n  page-break-after: avoid;\n}",
+    "li, blockquote, figure, header {\n  break-inside: avoid;\n  page-break-inside: avoid;\n}",
+)
+
+# Selectors of running text: they take the reader's text colour, never the style's. A
+# reading system that keeps an author's colours in its night or sepia mode would otherwise
+# set near-black text on a dark page; headings, bylines and rules keep the style's colours.
+_READER_COLOR = frozenset({"body", "p", "ul, ol", "li", "blockquote", "blockquote p"})
 
 # Fixed rules for the markup that has no role of its own. A nested list keeps its parent
 # list's size (the "ul, ol" rule's em would compound) and sits tight under its item; a
@@ -176,7 +206,12 @@ def stylesheet(
     """
     rules = [_font_face(face) for face in faces]
     rules += [_rule(selector, style, role, parent) for selector, role, parent in SELECTORS]
-    rules += [_code_rule(style), *_BODY_FIXED, _hr_rule(style)]
+    rules += [_code_rule(style), *_BODY_FIXED, _hr_rule(style), _header_rule(style)]
+    rules += _BREAK_RULES
+    if style.emphasis == "bold":
+        # A style without italics: <em> keeps its meaning for screen readers, and is
+        # drawn bold and upright.
+        rules.append("em {\n  font-style: normal;\n  font-weight: bold;\n}")
     if extended:
         rules += _extended_rules(style)
     if pack:
@@ -199,8 +234,12 @@ def _rule(selector: str, style: Style, name: str, parent_name: str | None) -> st
     decl.append(("font-family", _family(style, role)))
     if parent_name is not None:
         decl.append(("font-size", _em(role.size / style.role(parent_name).size)))
+    elif selector == "body" and (scale := base_scale(style)) != 1:
+        # Large print: the reader's own text size, scaled up, so their setting still works.
+        decl.append(("font-size", _em(scale)))
+    if selector not in _READER_COLOR:
+        decl.append(("color", role.color))
     decl += [
-        ("color", role.color),
         ("font-weight", "bold" if role.bold else "normal"),
         ("font-style", "italic" if role.italic else "normal"),
         ("text-align", role.align),
@@ -235,8 +274,9 @@ def _rule(selector: str, style: Style, name: str, parent_name: str | None) -> st
         decl.append(("margin-right", "0"))
         if role.border_color is not None:
             decl.append(("border-left", f"0.25em solid {role.border_color}"))
-        if role.background is not None:
-            decl.append(("background-color", role.background))
+        # The tint as a translucent colour too, so a night mode shows a faint box, not
+        # a bright one (see _background).
+        decl += _background(role.background)
         if role.border_color is not None or role.background is not None:
             decl.append(("padding", "0.3em 0.8em"))
     return _format(selector, decl)
@@ -433,18 +473,56 @@ def _code_rule(style: Style) -> str:
 
 
 def _hr_rule(style: Style) -> str:
-    """A thematic break: a short centred rule in the body colour, with space around it."""
-    color = style.role("body").color
+    """A thematic break: a short centred rule in the text's colour, with space around it.
+
+    ``currentColor``, not the body role's colour: the text colour is the reader's (see
+    :data:`_READER_COLOR`), so the rule stays visible on a dark page.
+    """
     return _format(
         "hr",
         [
             ("width", "25%"),
             ("margin", "1.5em auto"),
             ("border", "0"),
-            ("border-top", f"1px solid {color}"),
+            ("border-top", "1px solid currentColor"),
             ("height", "0"),
         ],
     )
+
+
+def _header_rule(style: Style) -> str:
+    """An article's title block ends in a rule in the title's colour, as in the PDF.
+
+    The byline's own space below stays above the rule (the border keeps it inside the
+    ``<header>``); the same space again follows the rule, as the PDF sets it.
+    """
+    body = style.role("body")
+    return _format(
+        "header",
+        [
+            ("border-bottom", f"1px solid {style.role('title').color}"),
+            ("margin-bottom", _em(style.role("byline").space_after / body.size)),
+        ],
+    )
+
+
+#: Body text size at which an e-book keeps the reader's own base size: print sizes up to
+#: 16 pt (UKAAF's smallest large print) read like a reading system's default text.
+_READER_BASE_SIZE = 16.0
+
+
+def base_scale(style: Style) -> float:
+    """The factor by which an e-book scales the reader's base text size for ``style``.
+
+    1 for ordinary print sizes; a large-print body (over 16 pt) scales the reader's size
+    by ``size / 16`` (18 pt: 1.125), so the book is larger at any setting the reader
+    chooses, and still follows that setting.
+
+    >>> from briefconv.styles import load_style
+    >>> base_scale(load_style("default")), base_scale(load_style("large-print"))
+    (1.0, 1.125)
+    """
+    return max(1.0, style.role("body").size / _READER_BASE_SIZE)
 
 
 def _font_face(face: FontFace) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import assert_never
 
 from briefconv.model import (
@@ -16,8 +17,9 @@ from briefconv.model import (
     Strong,
     Text,
 )
+from briefconv.styles import Style
 
-__all__ = ["Run", "flatten"]
+__all__ = ["Run", "emphasised", "flatten", "mark_floor"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,3 +95,34 @@ def flatten(
         else:
             merged.append(run)
     return merged
+
+
+def emphasised(runs: Iterable[Run], emphasis: str) -> list[Run]:
+    """``runs`` with emphasis set as the style says: slanted (as flattened), or ``"bold"``.
+
+    With ``"bold"`` (a style's ``emphasis``, for large print) an italic run becomes a bold
+    upright one, so no writer draws a slanted face.
+
+    >>> [(r.bold, r.italic) for r in emphasised([Run("a", italic=True), Run("b")], "bold")]
+    [(True, False), (False, False)]
+    """
+    if emphasis != "bold":
+        return list(runs)
+    return [replace(run, bold=True, italic=False) if run.italic else run for run in runs]
+
+
+def mark_floor(style: Style) -> float | None:
+    """The smallest size a footnote's mark may be drawn at in ``style``, or ``None``.
+
+    Writers draw a mark as a smaller superscript (reportlab 2 pt smaller, Word about a
+    third). In a style whose every role is at least the body's size (large print: UKAAF
+    asks that nothing be smaller than the body), that would be the only small text on the
+    page, so the mark is never smaller than the smallest role. Other styles: ``None``, the
+    usual superscripts.
+
+    >>> from briefconv.styles import load_style
+    >>> mark_floor(load_style("default")), mark_floor(load_style("large-print"))
+    (None, 18.0)
+    """
+    smallest = min(role.size for role in style.roles.values())
+    return smallest if smallest >= style.role("body").size else None

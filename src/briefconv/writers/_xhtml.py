@@ -87,7 +87,7 @@ from briefconv.wording import (
     untitled,
 )
 from briefconv.writers._links import safe_url
-from briefconv.writers._runs import Run, flatten
+from briefconv.writers._runs import Run, emphasised, flatten
 
 __all__ = [
     "RTL_LANGUAGES",
@@ -358,7 +358,9 @@ def cover_section(pack: Pack, options: Options, *, logo_src: str | None = None) 
         lines.append(f'<p class="subtitle">{escape(subtitle)}</p>\n')
     for line in (text.date, text.prepared_by, text.prepared_for, text.summary):
         if line := one_line(line or ""):
-            lines.append(f'<p class="byline">{escape(line)}</p>\n')
+            # Set as bylines, spaced as one block of details (the stylesheet's
+            # p.cover-detail), not as separate paragraphs.
+            lines.append(f'<p class="byline cover-detail">{escape(line)}</p>\n')
     if classification := one_line(text.classification or ""):
         lines.append(f'<p class="cover-marking">{escape(classification)}</p>\n')
     lines.append("</section>\n")
@@ -811,7 +813,8 @@ def faces(
 
     def add(role: str, inlines: tuple[Inline, ...]) -> None:
         base = style.role(role)
-        for run in flatten(inlines):
+        # <em> is drawn as the style's emphasis says (bold upright: see _css).
+        for run in emphasised(flatten(inlines), style.emphasis):
             if run.line_break:
                 continue
             if run.note is not None:
@@ -853,7 +856,8 @@ def faces(
                 # A shown image's alt text is an attribute that no face draws; one that
                 # cannot be shown becomes "[Image: alt]" in italic body text.
                 if path is None or images is None or images.get(path) is None:
-                    uses.append((style.role("body"), False, True))
+                    bold = style.emphasis == "bold"
+                    uses.append((style.role("body"), bold, not bold))
             case CodeBlock(text=text):
                 if text:
                     uses.append((style.role("code"), False, False))

@@ -63,7 +63,7 @@ from briefconv.model import (
 from briefconv.styles import Style
 from briefconv.wording import ATTRIBUTION_DASH, image_text
 from briefconv.writers._links import safe_url
-from briefconv.writers._runs import Run, flatten
+from briefconv.writers._runs import Run, emphasised, flatten
 from briefconv.writers.docx._notes import FOOTNOTE_REFERENCE, Footnotes
 from briefconv.writers.docx._numbering import MAX_LEVEL, Numbering
 from briefconv.writers.docx._oxml import (
@@ -190,7 +190,11 @@ class Story:
             self.parent.append(element)
 
     def runs(self, p: Elem, runs: Iterable[Run]) -> None:
-        """Append runs to ``p``; a note's mark writes the note, as a footnote of this story."""
+        """Append runs to ``p``; a note's mark writes the note, as a footnote of this story.
+
+        Emphasis is set as the style says (bold in a style without italics).
+        """
+        runs = emphasised(runs, self.style.emphasis)
         _append_runs(p, self.doc.part, runs, links=self.links, note=self._footnote)
 
     def _footnote(self, note: Note) -> int:
@@ -227,7 +231,7 @@ def write_block(story: Story, block: Block, *, heading_offset: int = 0) -> Elem 
         case ThematicBreak():
             _write_thematic_break(story.doc)
         case Figure():
-            _write_figure(story.doc, block, story.language)
+            _write_figure(story.doc, block, story.language, story.style.emphasis)
         case _:
             assert_never(block)
     return None
@@ -429,14 +433,15 @@ def _docx_image(data: bytes) -> DocxImage:
     return DocxImage(data, "image.jpg", Jpeg(width, height, int(dpi[0]) or 72, int(dpi[1]) or 72))
 
 
-def _write_figure(doc: Doc, figure: Figure, language: str) -> None:
+def _write_figure(doc: Doc, figure: Figure, language: str, emphasis: str = "italic") -> None:
     """An image, centred and scaled to the text frame, with its alt text as ``descr``.
 
     A remote or refused image (no ``path``), or one that cannot be read, is shown as its
-    alt text in italics instead; an unreadable one is also a warning.
+    alt text, emphasised as the style's ``emphasis`` says, instead; an unreadable one is
+    also a warning.
     """
     if figure.path is None:
-        _write_image_text(doc, figure.alt, language)
+        _write_image_text(doc, figure.alt, language, emphasis)
         return
     try:
         data = Path(figure.path).read_bytes()
@@ -454,7 +459,7 @@ def _write_figure(doc: Doc, figure: Figure, language: str) -> None:
         UnrecognizedImageError,
     ) as exc:
         _log.warning("docx: image %s cannot be read (%s); its alt text is shown", figure.src, exc)
-        _write_image_text(doc, figure.alt, language)
+        _write_image_text(doc, figure.alt, language, emphasis)
         return
     frame_width, frame_height = _text_frame(doc)
     width = image.px_width * _EMU_PER_INCH / _IMAGE_DPI
@@ -558,10 +563,14 @@ def _text_frame(doc: Doc) -> tuple[int, int]:
     return max(width, inch), max(height * 9 // 10, inch)
 
 
-def _write_image_text(doc: Doc, alt: str, language: str) -> None:
-    """Stand-in for an image that is not shown: "[Image: alt]" in italics, in ``language``."""
+def _write_image_text(doc: Doc, alt: str, language: str, emphasis: str) -> None:
+    """Stand-in for an image that is not shown: "[Image: alt]" emphasised, in ``language``."""
     paragraph = add_styled_paragraph(doc, "Body Text")
-    paragraph.add_run(image_text(alt, language)).italic = True
+    run = paragraph.add_run(image_text(alt, language))
+    if emphasis == "bold":
+        run.bold = True
+    else:
+        run.italic = True
 
 
 def add_styled_paragraph(doc: Doc, style: str) -> Para:

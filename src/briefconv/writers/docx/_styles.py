@@ -35,6 +35,7 @@ from briefconv.model import (
     notes_in,
 )
 from briefconv.styles import Role, Style
+from briefconv.writers._runs import mark_floor
 from briefconv.writers.docx._notes import FOOTNOTE_REFERENCE
 from briefconv.writers.docx._numbering import list_indent
 from briefconv.writers.docx._oxml import (
@@ -594,7 +595,7 @@ def setup_document_styles(
     if "table" in used and not defined[TABLE_STYLE]:
         _setup_table_style(doc.styles, style)
     if "notes" in used and not defined[FOOTNOTE_REFERENCE]:
-        _setup_footnote_reference_style(doc.styles)
+        _setup_footnote_reference_style(doc.styles, style)
     return kept
 
 
@@ -664,8 +665,13 @@ def _setup_table_style(styles: Any, style: Style) -> None:  # Styles: add_style 
     element.append(first_row)
 
 
-def _setup_footnote_reference_style(styles: Any) -> None:  # Styles: add_style is untyped
-    """The ``Footnote Reference`` character style: a superscript number, in the text's font."""
+def _setup_footnote_reference_style(styles: Any, style: Style) -> None:  # add_style: untyped
+    """The ``Footnote Reference`` character style: a superscript number, in the text's font.
+
+    Word draws a superscript about a third smaller than its text. In a style that allows
+    no text smaller than its body (large print, :func:`~briefconv.writers._runs.mark_floor`)
+    the number keeps its text's size and is raised a third of the body's size instead.
+    """
     if FOOTNOTE_REFERENCE in styles:
         element = styles[FOOTNOTE_REFERENCE].element
     else:
@@ -677,4 +683,8 @@ def _setup_footnote_reference_style(styles: Any) -> None:  # Styles: add_style i
     for old in element.findall(qn("w:rPr")):
         element.remove(old)
     rpr = element.get_or_add_rPr()
-    rpr.append(el("w:vertAlign", val="superscript"))
+    if mark_floor(style) is None:
+        rpr.append(el("w:vertAlign", val="superscript"))
+    else:
+        # w:position is in half-points: a third of the body's size.
+        rpr.append(el("w:position", val=str(round(style.role("body").size * 2 / 3))))

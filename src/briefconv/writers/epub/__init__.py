@@ -1,10 +1,10 @@
 """EPUB 3 writer: a pack (a handout is a pack of one) as XHTML content documents, nav and NCX.
 
 One assembly renders every pack (:mod:`briefconv.writers.epub._layout`): its layout says
-whether the book has a cover page with an SVG cover image, an "In this pack" page, and
+whether the book has a cover page with a PNG cover image, an "In this pack" page, and
 whether an article's title is the book's title (a handout: one content document) or one
 chapter among several. The package parts (identifier, metadata, table of contents, items,
-the final write) are in :mod:`briefconv.writers.epub._package`, the SVG cover in
+the final write) are in :mod:`briefconv.writers.epub._package`, the PNG cover in
 :mod:`briefconv.writers.epub._cover`.
 
 The content documents are generated as strings (:mod:`briefconv.writers._xhtml`), straight

@@ -4,7 +4,7 @@ The spine, every item linear and so reachable (PITFALLS 5, OPF-096)::
 
     cover.xhtml      (layout.cover) the cover's words as real text (marking, title,
                      subtitle, date, prepared by / for, counts line, boxed classification),
-                     optional logo; cover.svg is its image
+                     optional logo; cover.png is its image
     contents.xhtml   (layout.contents) "In this pack": each article's title linked to its
                      chapter, its details line and its summary
     <chapter>.xhtml  one per article: the marking, then the header block (title as <h1>,
@@ -23,7 +23,7 @@ Each content document has its own outline, so an article's title is its ``<h1>``
   :func:`~briefconv.pack.heading_id` for headings: the PDF's and DOCX's bookmarks), unique
   across the pack; bylines end with the reading time.
 
-``cover.svg`` (drawn by :mod:`briefconv.writers.epub._cover`) is the ``cover-image`` for
+``cover.png`` (drawn by :mod:`briefconv.writers.epub._cover`) is the ``cover-image`` for
 library thumbnails, with the EPUB 2 ``<meta name="cover">`` for older readers. The nav
 nests each article's headings under its title, after an entry for "In this pack"; the
 landmarks point at the cover, the contents page and the first article; the NCX mirrors the
@@ -46,7 +46,7 @@ from briefconv.wording import labels, one_line, untitled
 from briefconv.writers import _xhtml
 from briefconv.writers._css import FontFace, font_faces, stylesheet
 from briefconv.writers._dates import pack_datetime
-from briefconv.writers.epub._cover import cover_svg
+from briefconv.writers.epub._cover import cover_png
 from briefconv.writers.epub._package import (
     CSS,
     IMAGE_DIR,
@@ -70,7 +70,7 @@ _log = logging.getLogger("briefconv")
 
 _COVER_PAGE = "cover.xhtml"
 _CONTENTS_PAGE = "contents.xhtml"
-_COVER_IMAGE = "cover.svg"
+_COVER_IMAGE = "cover.png"
 
 #: How the content documents are written: images in the book's folder, the stylesheet
 #: beside the documents, EPUB structural semantics.
@@ -211,7 +211,7 @@ def write_book(pack: Pack, style: Style) -> bytes:
     logo = _logo(style) if layout.cover else None
     if layout.cover:
         # The cover image: the EPUB 3 cover-image property and the EPUB 2 <meta name="cover">.
-        book.set_cover(_COVER_IMAGE, cover_svg(pack, style, language).encode(), create_page=False)
+        book.set_cover(_COVER_IMAGE, cover_png(pack, style), create_page=False)
         _cover_page(pack, parts, title, language, logo and logo[0])
     if layout.contents:
         _contents_page(pack, parts, language)

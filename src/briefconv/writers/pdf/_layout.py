@@ -30,7 +30,7 @@ from briefconv.fonts.metrics import Face, FontSet, report_missing_glyphs
 from briefconv.model import Pack, PackArticle
 from briefconv.styles import Style
 from briefconv.wording import cover_text, entry_details, labels, one_line, untitled
-from briefconv.writers._runs import Run
+from briefconv.writers._runs import Run, emphasised
 from briefconv.writers.options import PdfOptions
 from briefconv.writers.pdf._document import render
 from briefconv.writers.pdf._flowables import (
@@ -169,6 +169,7 @@ class _PackStory:
 
     def _markup(self, runs: list[Run], role_name: str, hyphenate: bool) -> str:
         role = self.style.role(role_name)
+        runs = emphasised(runs, self.style.emphasis)
         for run in runs:
             self.texts.append((run.text, self.fonts.face(role, bold=run.bold, italic=run.italic)))
         return markup(

@@ -42,7 +42,7 @@ from briefconv.model import (
 from briefconv.pack import heading_id
 from briefconv.styles import Role, Style
 from briefconv.wording import ATTRIBUTION_DASH, byline, image_text, labels, one_line, untitled
-from briefconv.writers._runs import Run, flatten
+from briefconv.writers._runs import Run, emphasised, flatten, mark_floor
 from briefconv.writers.pdf._code import CONTINUATION_MARKS, CodeBox, CodeLook, code_lines
 from briefconv.writers.pdf._flowables import (
     BoxLook,
@@ -119,7 +119,11 @@ class StoryBuilder:
         cls: type[Any] = TextParagraph,
         **kwargs: Any,
     ) -> Any:
-        """A paragraph of ``runs`` in ``role``; records the text for the glyph check."""
+        """A paragraph of ``runs`` in ``role``; records the text for the glyph check.
+
+        Emphasis is set as the style says (bold in a style without italics).
+        """
+        runs = emphasised(runs, self.style.emphasis)
 
         def face(run: Run) -> Face:
             return self.fonts.face(role, bold=run.bold, italic=run.italic, code=run.code)
@@ -134,8 +138,21 @@ class StoryBuilder:
             unsafe=self.unsafe_links,
             mono=lambda run: face(run).font_name,
             notes=self._note_mark,
+            mark_size=self._mark_size(role),
         )
         return cls(text, pstyle, **kwargs)
+
+    def _mark_size(self, role: Role) -> float | None:
+        """The size of a footnote's mark in ``role``'s text; ``None``: reportlab's own.
+
+        reportlab sets a superscript 2 pt (at most a fifth) smaller than its text; in a
+        style that allows no text smaller than its body (large print) the mark keeps the
+        smallest size the style has (see :func:`~briefconv.writers._runs.mark_floor`).
+        """
+        floor = mark_floor(self.style)
+        if floor is None or role.size - min(2.0, 0.2 * role.size) >= floor:
+            return None
+        return min(floor, role.size)
 
     def _role_style(self, role_name: str, **kwargs: Any) -> tuple[Role, Any]:
         role = self.style.role(role_name)

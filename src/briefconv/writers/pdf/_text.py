@@ -87,6 +87,7 @@ def markup(
     unsafe: list[str],
     mono: Callable[[Run], str] | None = None,
     notes: Callable[[Note], NoteMark] | None = None,
+    mark_size: float | None = None,
 ) -> str:
     r"""Build reportlab paragraph markup for ``runs``; nothing from the input stays markup.
 
@@ -99,7 +100,8 @@ def markup(
     font. A struck-out run is drawn with reportlab's ``<strike>``. A footnote's run
     becomes its superscript number, linked to the note, with a bookmark the note links
     back to; ``notes`` numbers it (called once per mark, in reading order). Without
-    ``notes`` a footnote has no mark.
+    ``notes`` a footnote has no mark. ``mark_size`` sets the mark's size in points
+    (reportlab's own is the text's less 2 pt, too small for large print).
 
     >>> markup([Run("a<b> & c", bold=True)], link_color="#000000", hyphenate=str, unsafe=[])
     '<b>a&lt;b&gt; &amp; c</b>'
@@ -122,7 +124,7 @@ def markup(
             continue
         if run.note is not None:
             if notes is not None:
-                parts.append(_note_mark(notes(run.note), link_color))
+                parts.append(_note_mark(notes(run.note), link_color, mark_size))
             continue
         if run.code and mono is not None:
             name = _escape(mono(run), quote=True)
@@ -147,12 +149,18 @@ def markup(
     return _fragment_safe("".join(parts))
 
 
-def _note_mark(mark: NoteMark, link_color: str) -> str:
-    """A footnote's mark: a bookmark for the way back, and the number linking to the note."""
+def _note_mark(mark: NoteMark, link_color: str, size: float | None = None) -> str:
+    """A footnote's mark: a bookmark for the way back, and the number linking to the note.
+
+    >>> _note_mark(NoteMark(1, "r", "n"), "#000000", 18)
+    '<a name="r"/><super size="18"><a href="#n" color="#000000">1</a></super>'
+    """
     name = _escape(mark.mark_key, quote=True)
     href = _escape("#" + mark.note_key, quote=True)
     color = _escape(link_color, quote=True)
-    return f'<a name="{name}"/><super><a href="{href}" color="{color}">{mark.number}</a></super>'
+    sized = "" if size is None else f' size="{size:g}"'
+    link = f'<a href="{href}" color="{color}">{mark.number}</a>'
+    return f'<a name="{name}"/><super{sized}>{link}</super>'
 
 
 def note_label(mark: NoteMark, link_color: str) -> str:
