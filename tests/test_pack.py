@@ -46,11 +46,15 @@ def test_sample_manifest() -> None:
 def test_cover_and_contents_wording() -> None:
     pack = briefconv.load_manifest(MANIFEST).to_pack()
     cover = cover_text(pack)
-    assert cover.date == "26 November 2026"
+    # Dates and reading times are bound by no-break spaces: they never break across lines.
+    assert cover.date == "26\u00a0November\u00a02026"
     assert cover.prepared_for == "Prepared for: Foreign Affairs Committee"
     total = sum(e.minutes for e in pack.articles)
-    assert cover.summary == f"3 articles · {total} min reading in all"
-    assert entry_details(pack.articles[0], "en") == "Example News · 3 June 2025 · 3 min read"
+    assert cover.summary == f"3 articles · {total}\u00a0min reading in all"
+    assert (
+        entry_details(pack.articles[0], "en")
+        == "Example News · 3\u00a0June\u00a02025 · 3\u00a0min\u00a0read"
+    )
     assert labels("uk-UA").in_this_pack == "У цьому пакеті"
     assert labels("xx").in_this_pack == "In this pack"
     assert long_date("not a date", "en") == "not a date"
@@ -348,7 +352,8 @@ def test_bylines_write_dates_out_in_the_articles_language() -> None:
     def line(date: str, language: str) -> str:
         return plain_text(byline(ArticleMeta("T", source="Wire", date=date, language=language)))
 
-    assert line("2021-09-09T10:00:00Z", "en") == "Wire · 9 September 2021"
-    assert line("2021-09-09T10:00:00Z", "uk") == "Wire · 9 вересня 2021"
-    assert line("Tue, 03 Jun 2025 10:00:00 GMT", "de") == "Wire · 3 Juni 2025"
+    # The parts of a date are joined by no-break spaces; German writes "3. Juni".
+    assert line("2021-09-09T10:00:00Z", "en") == "Wire · 9\u00a0September\u00a02021"
+    assert line("2021-09-09T10:00:00Z", "uk") == "Wire · 9\u00a0вересня\u00a02021"
+    assert line("Tue, 03 Jun 2025 10:00:00 GMT", "de") == "Wire · 3.\u00a0Juni\u00a02025"
     assert line("last Tuesday", "en") == "Wire · last Tuesday"  # kept as written

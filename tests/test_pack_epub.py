@@ -162,7 +162,8 @@ def _book(files: dict[str, Path], name: str) -> Book:
 def _texts(element: Any) -> list[str]:
     """The text of each block-level element (p, h1-h6) in document order."""
     return [
-        " ".join("".join(e.itertext()).split())
+        # White space collapsed as a reader shows it; no-break spaces are kept, as they are.
+        re.sub(r"[^\S\u00a0\u202f]+", " ", "".join(e.itertext())).strip(" ")
         for e in element.iter()
         if isinstance(e.tag, str) and re.fullmatch(rf"{re.escape(XHTML)}(p|h[1-6])", e.tag)
     ]
@@ -359,13 +360,13 @@ def test_cover_page_says_the_cover_text_as_real_text(
         "OFFICIAL",
         "Weekly Security Brief",
         "Russia–Ukraine: talks, trade and the energy front",
-        "26 November 2026",
+        "26\u00a0November\u00a02026",
         "Prepared by: Policy Analysis Unit",
         "Prepared for: Foreign Affairs Committee",
         text.summary,
         "OFFICIAL",
     ]
-    assert text.summary == "3 articles · 6 min reading in all"
+    assert text.summary == "3 articles · 6\u00a0min reading in all"
     assert cover.find(".//h:section", NS).get(EPUB_TYPE) == "cover"
     assert cover.find(".//h:h1", NS).text == "Weekly Security Brief"
     assert cover.find(".//h:img", NS) is None  # no logo in the default style
@@ -392,7 +393,7 @@ def test_cover_image_is_declared_and_valid_svg(
         assert families <= {"serif", "sans-serif", "monospace"}
         assert not [e for e in svg.iter() if e.tag not in (f"{SVG}{n}" for n in SVG_TAGS)]
     texts = [t.text for t in _book(files, "sample").doc("cover.svg").iter(f"{SVG}text")]
-    for line in ("OFFICIAL", "26 November 2026", "Prepared by: Policy Analysis Unit"):
+    for line in ("OFFICIAL", "26\u00a0November\u00a02026", "Prepared by: Policy Analysis Unit"):
         assert line in texts
     assert "Weekly Security Brief" in " ".join(texts)
 
@@ -414,7 +415,7 @@ def test_each_chapter_starts_with_the_marking_then_its_header(
         assert h1s[0].get("id") == entry.id
         header = _texts(doc.find(".//h:header", NS))
         assert header[0] == entry.article.meta.title
-        assert header[-1].endswith(f" · {entry.minutes} min read")
+        assert header[-1].endswith(f" · {entry.minutes}\u00a0min\u00a0read")
         for index, block in enumerate(entry.article.blocks):
             if isinstance(block, Heading):
                 found = doc.find(f".//*[@id='{heading_id(entry.id, index)}']")
@@ -575,7 +576,7 @@ def test_a_pack_without_a_cover_has_none(style: Style, rich_article: Article) ->
     # The rest of the pack is all there: contents, marking, reading times.
     assert _first_text(book.doc("contents.xhtml")) == "OFFICIAL"
     header = _texts(book.doc(f"{pack.articles[1].id}.xhtml").find(".//h:header", NS))
-    assert header[-1].endswith(f" · {pack.articles[1].minutes} min read")
+    assert header[-1].endswith(f" · {pack.articles[1].minutes}\u00a0min\u00a0read")
 
 
 def test_a_pack_without_contents_has_no_contents_page(style: Style, rich_article: Article) -> None:

@@ -111,7 +111,7 @@ _LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in)?\s*$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 # The top-level keys that are not an output format's table; any other table is one.
-_NEUTRAL_KEYS = ("name", "description", "page", "fonts", "roles", "pack")
+_NEUTRAL_KEYS = ("name", "description", "page", "fonts", "roles", "pack", "typography")
 
 # What a role is when neither it nor anything it inherits from says otherwise.
 _ROLE_DEFAULTS: dict[str, Any] = {
@@ -182,7 +182,9 @@ class Style:
     ``options`` holds each output format's table (``options["pdf"]`` is ``[pdf]``) as
     written in the file, checked by its writer's declaration, with paths made absolute;
     writers read theirs typed, through their options class (``PdfOptions.of(style)``).
-    ``pack`` is the format-neutral ``[pack]`` table.
+    ``pack`` is the format-neutral ``[pack]`` table; ``smart_quotes`` is
+    ``[typography] smart_quotes``: whether straight quotes are printed curled
+    (:mod:`briefconv.typography`).
     """
 
     name: str
@@ -193,6 +195,7 @@ class Style:
     roles: Mapping[str, Role]
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     pack: Mapping[str, Any] = field(default_factory=dict)
+    smart_quotes: bool = True
 
     def role(self, name: str) -> Role:
         """The resolved role ``name`` (one of :data:`ROLE_NAMES`)."""
@@ -410,6 +413,7 @@ def _resolve(data: dict[str, Any], path: Path) -> Style:
         roles=roles,
         options=formats,
         pack=_pack_table(data, path),
+        smart_quotes=_typography_table(data, path),
     )
 
 
@@ -457,6 +461,18 @@ def _pack_table(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
         if not lpath.is_file():
             raise StyleError(f"{path}: pack.logo: file {lpath} not found")
     return table
+
+
+def _typography_table(data: Mapping[str, Any], path: Path) -> bool:
+    """Validate the format-neutral ``[typography]`` table; its ``smart_quotes`` value."""
+    table = _table(data, "typography", path)
+    for key in table:
+        if key != "smart_quotes":
+            raise unknown_key(path, f"typography.{key}", key, ["smart_quotes"])
+    value = table.get("smart_quotes", True)
+    if not isinstance(value, bool):
+        raise StyleError(f"{path}: typography.smart_quotes: expected true or false")
+    return value
 
 
 def _table(data: Mapping[str, Any], key: str, path: Path) -> dict[str, Any]:
@@ -727,8 +743,13 @@ def style_to_toml(style: Style) -> str:
             value = getattr(role, key)
             if value is not None:
                 lines.append(f"{key} = {_toml_value(value)}")
-    # Format tables in name order (docx, epub, pdf, then plugins'), [pack] last, as before.
-    formats = [*((fmt, style.options[fmt]) for fmt in sorted(style.options)), ("pack", style.pack)]
+    # Format tables in name order (docx, epub, pdf, then plugins'), [pack] and
+    # [typography] last.
+    formats = [
+        *((fmt, style.options[fmt]) for fmt in sorted(style.options)),
+        ("pack", style.pack),
+        ("typography", {"smart_quotes": style.smart_quotes}),
+    ]
     for fmt, table in formats:
         lines += ["", f"[{fmt}]"]
         lines += [f"{key} = {_toml_value(value)}" for key, value in table.items()]

@@ -13,6 +13,7 @@ Ukrainian pack, in every format. Languages without a table here fall back to Eng
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from briefconv.dates import parse_date
@@ -23,6 +24,7 @@ _log = logging.getLogger("briefconv")
 __all__ = [
     "ATTRIBUTION_DASH",
     "BYLINE_SEPARATOR",
+    "NBSP",
     "CoverText",
     "Labels",
     "byline",
@@ -40,15 +42,25 @@ __all__ = [
 BYLINE_SEPARATOR = " · "
 #: Before a quote's attribution: "— Name".
 ATTRIBUTION_DASH = "— "
+#: No-break space: between the parts of a date or a reading time, which never break.
+NBSP = "\u00a0"
+
+
+# White space that one_line collapses: all of it but the no-break spaces, which are there
+# on purpose (a date, "3 min read", French « »).
+_BREAKING_SPACE = re.compile(r"[^\S\u00a0\u202f]+")
 
 
 def one_line(text: str) -> str:
-    """``text`` with every run of white space (line breaks included) made one space, trimmed.
+    r"""``text`` with every run of white space (line breaks included) made one space, trimmed.
 
     Titles, names and outlets print on one line in headers, bylines and contents entries:
-    a line break inside them is noise from the source.
+    a line break inside them is noise from the source. No-break spaces are kept.
+
+    >>> one_line(" 3\u00a0min   read ")
+    '3\xa0min read'
     """
-    return " ".join(text.split())
+    return _BREAKING_SPACE.sub(" ", text).strip(" ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +88,12 @@ class Labels:
     back: str  # "Back to the text": the link from a note to its mark
     done: str  # a ticked task-list item, spoken ("done")
     not_done: str  # an unticked task-list item, spoken ("not done")
+
+    def __post_init__(self) -> None:
+        # A reading time never breaks across lines ("2 min / read" in a narrow column):
+        # its spaces are no-break spaces, and a total's number stays with its unit.
+        object.__setattr__(self, "min_read", self.min_read.replace(" ", NBSP))
+        object.__setattr__(self, "total_reading", self.total_reading.replace("{n} ", "{n}" + NBSP))
 
 
 _LABELS: dict[str, Labels] = {
@@ -259,12 +277,16 @@ def image_text(alt: str, language: str) -> str:
 
 
 def long_date(text: str | None, language: str) -> str | None:
-    """A date written out in ``language``: "2026-11-26" -> "26 November 2026".
+    r"""A date written out in ``language``: "2026-11-26" -> "26 November 2026".
 
-    Dates that do not parse are returned as written.
+    Its parts are joined by no-break spaces (:data:`NBSP`): a date never breaks across
+    lines. German puts a full stop after the day, French writes the first as "1er". Dates
+    that do not parse are returned as written.
 
     >>> long_date("2026-11-26", "en"), long_date("2026-11-26", "uk")
-    ('26 November 2026', '26 листопада 2026')
+    ('26\xa0November\xa02026', '26\xa0листопада\xa02026')
+    >>> long_date("2026-11-01", "fr"), long_date("2026-11-01", "de")
+    ('1er\xa0novembre\xa02026', '1.\xa0November\xa02026')
     """
     if not text:
         return None
@@ -272,7 +294,11 @@ def long_date(text: str | None, language: str) -> str | None:
     if parsed is None:
         return text
     month = labels(language).months[parsed.month - 1]
-    return f"{parsed.day} {month} {parsed.year}"
+    primary = language.split("-")[0].lower()
+    day = f"{parsed.day}." if primary == "de" else str(parsed.day)
+    if primary == "fr" and parsed.day == 1:
+        day = "1er"  # "le premier": French writes the first of a month as an ordinal
+    return NBSP.join((day, month, str(parsed.year)))
 
 
 def join_names(names: tuple[str, ...] | list[str], language: str = "en") -> str:
