@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from docx import Document
 from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
+from docx.shared import Pt
 
 import briefconv
 from briefconv.model import (
@@ -145,11 +146,22 @@ def test_pandoc_reads_the_quote_links_and_remote_image_text(full_ast: dict[str, 
     assert "satellite view" in pandoc_text(full_ast["blocks"])
 
 
-def test_the_thematic_break_is_a_centred_ornament(full_docx: bytes) -> None:
+def test_the_thematic_break_is_a_short_centred_rule(full_docx: bytes, style: Style) -> None:
+    # As the PDF and EPUB draw it: a quarter of the text width, centred, a body line's
+    # space above and below (the empty paragraph is that line).
     doc = Document(io.BytesIO(full_docx))
-    (rule,) = [p for p in doc.paragraphs if p.text == "*\u2003*\u2003*"]
-    assert rule.alignment == WD_PARAGRAPH_ALIGNMENT.CENTER
-    assert rule.paragraph_format.space_before and rule.paragraph_format.space_after
+    (rule,) = [p for p in doc.paragraphs if p._p.find(f"{W}pPr/{W}pBdr/{W}bottom") is not None]
+    assert rule.text == ""
+    border = rule._p.find(f"{W}pPr/{W}pBdr/{W}bottom")
+    assert border.get(f"{W}sz") == "6" and border.get(f"{W}color") == "1A1A1A"
+    fmt = rule.paragraph_format
+    body = style.role("body")
+    assert fmt.line_spacing == fmt.space_after  # whole twips
+    assert abs(fmt.space_after - Pt(body.size * body.line_height)) < Pt(0.05)
+    assert fmt.left_indent == fmt.right_indent
+    section = doc.sections[0]
+    width = section.page_width - section.left_margin - section.right_margin
+    assert abs(width - fmt.left_indent - fmt.right_indent - width / 4) < Pt(0.1)
 
 
 def test_inline_code_is_set_in_the_mono_family(full_docx: bytes, style: Style) -> None:

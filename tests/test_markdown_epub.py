@@ -265,8 +265,10 @@ def test_pandoc_reads_the_quote_with_its_attribution(full_ast: dict[str, Any]) -
 
 def test_the_figure_markup_and_manifest(full_epub: bytes, full_xhtml: Any) -> None:
     (figure,) = full_xhtml.iter(f"{XHTML}figure")
-    (img,) = figure
+    img, caption = figure
     assert img.tag == f"{XHTML}img" and img.get("alt") == MAP_ALT
+    # The alt text is the visible caption too, as in the PDF and DOCX.
+    assert caption.tag == f"{XHTML}figcaption" and caption.text == MAP_ALT
     href = img.get("src")
     assert IMAGE_HREF.match(href)
     assert (href, "image/png") in manifest(full_epub)
@@ -315,7 +317,8 @@ def test_stylesheet_rules_for_the_new_markup(style: Style) -> None:
     mono = style.fonts["mono"].name
     assert re.search(r"code \{\n  font-family: \"" + re.escape(mono) + '", monospace;', css)
     assert "img {\n  max-width: 100%;\n  height: auto;\n}" in css
-    assert re.search(r"hr \{[^}]*width: 25%;[^}]*margin: 1\.5em auto;", css)
+    # One body line above and below, as the PDF and DOCX leave.
+    assert re.search(r"hr \{[^}]*width: 25%;[^}]*margin: 1\.45em auto;", css)
     assert re.search(r"li > ul, li > ol \{[^}]*font-size: 1em;", css)
 
 

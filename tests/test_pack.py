@@ -352,8 +352,8 @@ def test_bylines_write_dates_out_in_the_articles_language() -> None:
     def line(date: str, language: str) -> str:
         return plain_text(byline(ArticleMeta("T", source="Wire", date=date, language=language)))
 
-    # Written out with no-break spaces: a date is never split across lines.
+    # The parts of a date are joined by no-break spaces; German writes "3. Juni".
     assert line("2021-09-09T10:00:00Z", "en") == "Wire · 9\u00a0September\u00a02021"
     assert line("2021-09-09T10:00:00Z", "uk") == "Wire · 9\u00a0вересня\u00a02021"
-    assert line("Tue, 03 Jun 2025 10:00:00 GMT", "de") == "Wire · 3\u00a0Juni\u00a02025"
+    assert line("Tue, 03 Jun 2025 10:00:00 GMT", "de") == "Wire · 3.\u00a0Juni\u00a02025"
     assert line("last Tuesday", "en") == "Wire · last Tuesday"  # kept as written

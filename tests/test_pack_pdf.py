@@ -28,6 +28,7 @@ from briefconv.model import (
 )
 from briefconv.pack import handout, make_pack
 from briefconv.styles import Style
+from briefconv.typography import typeset_pack
 from briefconv.writers.pdf import PdfWriter
 
 from . import readback
@@ -242,7 +243,10 @@ def test_metadata(reader: PdfReader) -> None:
 
 def test_two_builds_are_byte_identical(pack: Pack, style: Style, pack_pdf: bytes) -> None:
     assert PdfWriter().write_pack(pack, style) == pack_pdf
-    assert briefconv.render_pack(pack, "pdf", style) == pack_pdf
+    # render_pack is the writer on the typeset pack (curly quotes, no-break spaces).
+    typeset = PdfWriter().write_pack(typeset_pack(pack), style)
+    assert briefconv.render_pack(pack, "pdf", style) == typeset
+    assert briefconv.render_pack(pack, "pdf", style) == typeset
 
 
 def test_a_handout_is_the_article_alone(style: Style, rich_article: Article) -> None:

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -424,5 +425,11 @@ def test_hostile_text_in_code_and_cells_stays_literal(tmp_path: Path) -> None:
             Paragraph((Text("see"), Note((CodeBlock(hostile),)))),
         ),
     )
-    text = " ".join(_layout(briefconv.render(article, "pdf"), tmp_path).split())
+    # Straight quotes kept: this is about markup staying text, not about typography (the
+    # cell's text is prose, which is printed with curly quotes by default).
+    style = replace(briefconv.load_style(), smart_quotes=False)
+    text = " ".join(_layout(briefconv.render(article, "pdf", style), tmp_path).split())
     assert text.count(" ".join(hostile.split())) == 4
+    # Code is never curled, whatever the style says.
+    text = " ".join(_layout(briefconv.render(article, "pdf"), tmp_path).split())
+    assert text.count(" ".join(hostile.split())) == 3

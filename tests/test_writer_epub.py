@@ -387,7 +387,8 @@ def test_css_from_style_roles(epubs: dict[str, Path], style: Style) -> None:
     quote = style.role("quote")
     assert quote.border_color is not None and quote.background is not None
     block = css.split("blockquote {", 1)[1].split("}", 1)[0]
-    assert f"border-left: 0.25em solid {quote.border_color}" in block
+    # A 3 pt rule, in the quote's em (as wide as the PDF's and the DOCX's).
+    assert f"border-left: {round(3 / quote.size, 3)}em solid {quote.border_color}" in block
     assert f"background-color: {quote.background}" in block
     assert "font-style: italic" in block
     title = css.split("h1.title {", 1)[1].split("}", 1)[0]

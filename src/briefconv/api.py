@@ -128,8 +128,19 @@ def render(article: Article, fmt: str, style: Style | str | Path | None = None) 
     resolved = style if isinstance(style, Style) else load_style(style)
     writer = get_writer(fmt)
     with _one_line_errors(f"{fmt}: could not render {article.meta.title!r}"):
-        data: object = writer.write_pack(handout(article), resolved)
+        data: object = writer.write_pack(_typeset(handout(article), resolved), resolved)
     return _checked_bytes(data, fmt)
+
+
+def _typeset(pack: Pack, style: Style) -> Pack:
+    """``pack`` with its text set as the style says (curly quotes, no-break spaces).
+
+    Done here, once, for every writer alike (plugins' too), so that no format prints
+    straight quotes where another prints curly ones (:mod:`briefconv.typography`).
+    """
+    from briefconv.typography import typeset_pack
+
+    return typeset_pack(pack, quotes=style.smart_quotes)
 
 
 def render_pack(pack: Pack, fmt: str, style: Style | str | Path | None = None) -> bytes:
@@ -137,7 +148,7 @@ def render_pack(pack: Pack, fmt: str, style: Style | str | Path | None = None) -
     resolved = style if isinstance(style, Style) else load_style(style)
     writer = get_writer(fmt)
     with _one_line_errors(f"{fmt}: could not render the pack {pack.meta.title!r}"):
-        data: object = writer.write_pack(pack, resolved)
+        data: object = writer.write_pack(_typeset(pack, resolved), resolved)
     return _checked_bytes(data, fmt)
 
 

@@ -117,7 +117,7 @@ _LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in)?\s*$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 # The top-level keys that are not an output format's table; any other table is one.
-_NEUTRAL_KEYS = ("name", "description", "emphasis", "page", "fonts", "roles", "pack")
+_NEUTRAL_KEYS = ("name", "description", "emphasis", "page", "fonts", "roles", "pack", "typography")
 
 # What a role is when neither it nor anything it inherits from says otherwise.
 _ROLE_DEFAULTS: dict[str, Any] = {
@@ -189,7 +189,9 @@ class Style:
     written in the file, checked by its writer's declaration, with paths made absolute;
     writers read theirs typed, through their options class (``PdfOptions.of(style)``).
     ``pack`` is the format-neutral ``[pack]`` table. ``emphasis`` says how every writer
-    sets emphasised text: ``"italic"``, or ``"bold"`` (never slanted).
+    sets emphasised text: ``"italic"``, or ``"bold"`` (never slanted). ``smart_quotes`` is
+    ``[typography] smart_quotes``: whether straight quotes are printed curled
+    (:mod:`briefconv.typography`).
     """
 
     name: str
@@ -201,6 +203,7 @@ class Style:
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     pack: Mapping[str, Any] = field(default_factory=dict)
     emphasis: Emphasis = "italic"
+    smart_quotes: bool = True
 
     def role(self, name: str) -> Role:
         """The resolved role ``name`` (one of :data:`ROLE_NAMES`)."""
@@ -419,6 +422,7 @@ def _resolve(data: dict[str, Any], path: Path) -> Style:
         options=formats,
         pack=_pack_table(data, path),
         emphasis=_emphasis(data.get("emphasis", "italic"), path),
+        smart_quotes=_typography_table(data, path),
     )
 
 
@@ -474,6 +478,18 @@ def _pack_table(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
         if not lpath.is_file():
             raise StyleError(f"{path}: pack.logo: file {lpath} not found")
     return table
+
+
+def _typography_table(data: Mapping[str, Any], path: Path) -> bool:
+    """Validate the format-neutral ``[typography]`` table; its ``smart_quotes`` value."""
+    table = _table(data, "typography", path)
+    for key in table:
+        if key != "smart_quotes":
+            raise unknown_key(path, f"typography.{key}", key, ["smart_quotes"])
+    value = table.get("smart_quotes", True)
+    if not isinstance(value, bool):
+        raise StyleError(f"{path}: typography.smart_quotes: expected true or false")
+    return value
 
 
 def _table(data: Mapping[str, Any], key: str, path: Path) -> dict[str, Any]:
@@ -745,8 +761,13 @@ def style_to_toml(style: Style) -> str:
             value = getattr(role, key)
             if value is not None:
                 lines.append(f"{key} = {_toml_value(value)}")
-    # Format tables in name order (docx, epub, pdf, then plugins'), [pack] last, as before.
-    formats = [*((fmt, style.options[fmt]) for fmt in sorted(style.options)), ("pack", style.pack)]
+    # Format tables in name order (docx, epub, pdf, then plugins'), [pack] and
+    # [typography] last.
+    formats = [
+        *((fmt, style.options[fmt]) for fmt in sorted(style.options)),
+        ("pack", style.pack),
+        ("typography", {"smart_quotes": style.smart_quotes}),
+    ]
     for fmt, table in formats:
         lines += ["", f"[{fmt}]"]
         lines += [f"{key} = {_toml_value(value)}" for key, value in table.items()]

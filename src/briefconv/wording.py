@@ -24,6 +24,7 @@ _log = logging.getLogger("briefconv")
 __all__ = [
     "ATTRIBUTION_DASH",
     "BYLINE_SEPARATOR",
+    "NBSP",
     "NO_BREAK_SPACES",
     "CoverText",
     "Labels",
@@ -42,6 +43,8 @@ __all__ = [
 BYLINE_SEPARATOR = " · "
 #: Before a quote's attribution: "— Name".
 ATTRIBUTION_DASH = "— "
+#: No-break space: between the parts of a date or a reading time, which never break.
+NBSP = "\u00a0"
 
 
 #: Spaces that forbid a line break: no-break, figure and narrow no-break space.
@@ -88,6 +91,12 @@ class Labels:
     back: str  # "Back to the text": the link from a note to its mark
     done: str  # a ticked task-list item, spoken ("done")
     not_done: str  # an unticked task-list item, spoken ("not done")
+
+    def __post_init__(self) -> None:
+        # A reading time never breaks across lines ("2 min / read" in a narrow column):
+        # its spaces are no-break spaces, and a total's number stays with its unit.
+        object.__setattr__(self, "min_read", self.min_read.replace(" ", NBSP))
+        object.__setattr__(self, "total_reading", self.total_reading.replace("{n} ", "{n}" + NBSP))
 
 
 _LABELS: dict[str, Labels] = {
@@ -273,10 +282,14 @@ def image_text(alt: str, language: str) -> str:
 def long_date(text: str | None, language: str) -> str | None:
     r"""A date written out in ``language``: "2026-11-26" -> "26 November 2026".
 
-    Dates that do not parse are returned as written.
+    Its parts are joined by no-break spaces (:data:`NBSP`): a date never breaks across
+    lines. German puts a full stop after the day, French writes the first as "1er". Dates
+    that do not parse are returned as written.
 
     >>> long_date("2026-11-26", "en"), long_date("2026-11-26", "uk")
     ('26\xa0November\xa02026', '26\xa0листопада\xa02026')
+    >>> long_date("2026-11-01", "fr"), long_date("2026-11-01", "de")
+    ('1er\xa0novembre\xa02026', '1.\xa0November\xa02026')
     """
     if not text:
         return None
@@ -284,9 +297,11 @@ def long_date(text: str | None, language: str) -> str | None:
     if parsed is None:
         return text
     month = labels(language).months[parsed.month - 1]
-    # No-break spaces: a date is one piece of information, never split across lines
-    # (UKAAF's large print rule, and plain good setting everywhere).
-    return f"{parsed.day}\u00a0{month}\u00a0{parsed.year}"
+    primary = language.split("-")[0].lower()
+    day = f"{parsed.day}." if primary == "de" else str(parsed.day)
+    if primary == "fr" and parsed.day == 1:
+        day = "1er"  # "le premier": French writes the first of a month as an ordinal
+    return NBSP.join((day, month, str(parsed.year)))
 
 
 def join_names(names: tuple[str, ...] | list[str], language: str = "en") -> str:

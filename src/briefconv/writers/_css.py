@@ -30,6 +30,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from briefconv.styles import FontFamily, Role, Style
+from briefconv.writers._blocks import (
+    BREAK_WIDTH,
+    FIGURE_SPACE_AFTER,
+    FIGURE_SPACE_BEFORE,
+    break_space,
+    caption_role,
+    quote_box,
+)
 from briefconv.writers.options import EpubOptions
 
 __all__ = [
@@ -126,12 +134,13 @@ _READER_COLOR = frozenset({"body", "p", "ul, ol", "li", "blockquote", "blockquot
 # centred rule; an image that cannot be shown is its alt text, centred.
 _BODY_FIXED = (
     "li > ul, li > ol {\n  font-size: 1em;\n  margin-top: 0;\n  margin-bottom: 0;\n}",
-    "figure {\n  margin: 1em 0;\n  text-align: center;\n}",
     "img {\n  max-width: 100%;\n  height: auto;\n}",
     # Centred even where a reading system does not know <figure>; never taller than the
     # screen page (engines without vh units ignore the line and keep the width cap).
     "figure img {\n  display: block;\n  margin: 0 auto;\n  max-height: 95vh;\n}",
     "p.image-missing {\n  text-align: center;\n}",
+    # The box's padding is the space below its last line, as in the PDF and DOCX.
+    "blockquote > p:last-child {\n  margin-bottom: 0;\n}",
 )
 
 # Style font keys that name a generic CSS family outright.
@@ -206,7 +215,13 @@ def stylesheet(
     """
     rules = [_font_face(face) for face in faces]
     rules += [_rule(selector, style, role, parent) for selector, role, parent in SELECTORS]
-    rules += [_code_rule(style), *_BODY_FIXED, _hr_rule(style), _header_rule(style)]
+    rules += [
+        _code_rule(style),
+        *_figure_rules(style),
+        *_BODY_FIXED,
+        _hr_rule(style),
+        _header_rule(style),
+    ]
     rules += _BREAK_RULES
     if style.emphasis == "bold":
         # A style without italics: <em> keeps its meaning for screen readers, and is
@@ -251,9 +266,11 @@ def _rule(selector: str, style: Style, name: str, parent_name: str | None) -> st
     # Inside the quote box the box itself keeps the space above; its paragraphs only
     # space themselves apart below.
     top = 0.0 if selector == "blockquote p" else role.space_before
+    # ... the body's paragraph gap, as in the PDF and DOCX boxes (the last one's goes).
+    bottom = style.role("body").space_after if selector == "blockquote p" else role.space_after
     decl += [
         ("margin-top", _em(top / role.size)),
-        ("margin-bottom", _em(role.space_after / role.size)),
+        ("margin-bottom", _em(bottom / role.size)),
     ]
     parent = style.role(parent_name) if parent_name is not None else None
     if selector == "ul, ol":
@@ -270,15 +287,18 @@ def _rule(selector: str, style: Style, name: str, parent_name: str | None) -> st
         # The cover's classification stands in a box, as on the PDF cover.
         decl += [("border", f"1px solid {role.color}"), ("padding", "0.3em 0.6em")]
     if selector == "blockquote":
-        # The quote's box: border and background belong to it, not to its paragraphs.
-        decl.append(("margin-right", "0"))
-        if role.border_color is not None:
-            decl.append(("border-left", f"0.25em solid {role.border_color}"))
+        # The quote's box (writers._blocks.quote_box, as the PDF and DOCX draw it): inset
+        # by the indent on both sides, the rule, the padding all round; border and
+        # background belong to it, not to its paragraphs.
+        box = quote_box(style)
+        decl.append(("margin-right", _em(box.indent / role.size)))
+        if box.rule_color is not None:
+            decl.append(("border-left", f"{_em(box.rule / role.size)} solid {box.rule_color}"))
         # The tint as a translucent colour too, so a night mode shows a faint box, not
         # a bright one (see _background).
-        decl += _background(role.background)
-        if role.border_color is not None or role.background is not None:
-            decl.append(("padding", "0.3em 0.8em"))
+        decl += _background(box.background)
+        if box.padding:
+            decl.append(("padding", _em(box.padding / role.size)))
     return _format(selector, decl)
 
 
@@ -472,17 +492,45 @@ def _code_rule(style: Style) -> str:
     )
 
 
+def _figure_rules(style: Style) -> list[str]:
+    """A figure with space around it and its caption, as the PDF and DOCX set them.
+
+    The space is :data:`~briefconv.writers._blocks.FIGURE_SPACE_BEFORE` and ``_AFTER``
+    in the body's ``em``; the caption is :func:`~briefconv.writers._blocks.caption_role`.
+    """
+    body = style.role("body")
+    caption = caption_role(style)
+    figure = [
+        (
+            "margin",
+            f"{_em(FIGURE_SPACE_BEFORE / body.size)} 0 {_em(FIGURE_SPACE_AFTER / body.size)}",
+        ),
+        ("text-align", "center"),
+    ]
+    text = [
+        ("font-family", _family(style, caption)),
+        ("font-size", _em(caption.size / body.size)),
+        ("color", caption.color),
+        ("line-height", _num(caption.line_height)),
+        ("text-align", "center"),
+        ("margin-top", _em(caption.space_before / caption.size)),
+    ]
+    return [_format("figure", figure), _format("figcaption", text)]
+
+
 def _hr_rule(style: Style) -> str:
     """A thematic break: a short centred rule in the text's colour, with space around it.
 
     ``currentColor``, not the body role's colour: the text colour is the reader's (see
-    :data:`_READER_COLOR`), so the rule stays visible on a dark page.
+    :data:`_READER_COLOR`), so the rule stays visible on a dark page. As wide and as far
+    from the text as the PDF's and the DOCX's (writers._blocks).
     """
+    body = style.role("body")
     return _format(
         "hr",
         [
-            ("width", "25%"),
-            ("margin", "1.5em auto"),
+            ("width", f"{BREAK_WIDTH * 100:g}%"),
+            ("margin", f"{_em(break_space(style) / body.size)} auto"),
             ("border", "0"),
             ("border-top", "1px solid currentColor"),
             ("height", "0"),

@@ -556,9 +556,11 @@ def _block(block: Block, anchor: str | None, context: _Context) -> str:
                 # Remote or refused (the reader said so), or unreadable (said above).
                 text = image_text(alt, context.language)
                 return f'<p class="image-missing"><em>{escape(text)}</em></p>'
-            # alt is always there; empty marks a decorative image.
+            # alt is always there; empty marks a decorative image. Its text is also the
+            # visible caption, as in the PDF and DOCX (a decorative image has none).
             src = escape(context.options.image_src(image))
-            return f'<figure><img src="{src}" alt="{escape(alt)}"/></figure>'
+            caption = f"<figcaption>{escape(alt)}</figcaption>" if alt else ""
+            return f'<figure><img src="{src}" alt="{escape(alt)}"/>{caption}</figure>'
         case CodeBlock(text=text, language=code_language):
             return _code_block(text, code_language)
         case Table():

@@ -61,7 +61,15 @@ from briefconv.model import (
     ThematicBreak,
 )
 from briefconv.styles import Style
-from briefconv.wording import ATTRIBUTION_DASH, image_text
+from briefconv.wording import ATTRIBUTION_DASH, image_text, one_line
+from briefconv.writers._blocks import (
+    BREAK_THICKNESS,
+    BREAK_WIDTH,
+    FIGURE_SPACE_AFTER,
+    FIGURE_SPACE_BEFORE,
+    break_space,
+    quote_box,
+)
 from briefconv.writers._links import safe_url
 from briefconv.writers._runs import Run, emphasised, flatten
 from briefconv.writers.docx._notes import FOOTNOTE_REFERENCE, Footnotes
@@ -95,6 +103,7 @@ from briefconv.writers.docx._oxml import (
     Lookups,
     Para,
     el,
+    hex_color,
     insert_ordered,
     last_section,
     lookup_style_id,
@@ -104,7 +113,12 @@ from briefconv.writers.docx._oxml import (
     relate,
     twips,
 )
-from briefconv.writers.docx._styles import CODE_BLOCK_STYLE, CODE_STYLE, FOOTNOTE_TEXT
+from briefconv.writers.docx._styles import (
+    CAPTION_STYLE,
+    CODE_BLOCK_STYLE,
+    CODE_STYLE,
+    FOOTNOTE_TEXT,
+)
 from briefconv.writers.docx._tables import (
     TABLE_CONTENTS,
     TABLE_HEADING,
@@ -216,12 +230,15 @@ def write_block(story: Story, block: Block, *, heading_offset: int = 0) -> Elem 
             p = story.paragraph(FOOTNOTE_TEXT if story.in_note else "Body Text")
             story.runs(p, flatten(children))
         case Quote(paragraphs=paragraphs, attribution=attribution):
+            box: list[Elem] = []
             for quoted in paragraphs:
-                story.runs(story.paragraph("Quote"), flatten(quoted.children))
+                box.append(story.paragraph("Quote"))
+                story.runs(box[-1], flatten(quoted.children))
             if attribution:
-                p = story.paragraph("Quote Attribution")
-                add_text_run(p, ATTRIBUTION_DASH)
-                story.runs(p, flatten(attribution))
+                box.append(story.paragraph("Quote Attribution"))
+                add_text_run(box[-1], ATTRIBUTION_DASH)
+                story.runs(box[-1], flatten(attribution))
+            _space_box(story, box)
         case BulletList() | OrderedList():
             _write_list(story, block, 0)
         case CodeBlock(text=text):
@@ -229,12 +246,31 @@ def write_block(story: Story, block: Block, *, heading_offset: int = 0) -> Elem 
         case Table():
             _write_table(story, block)
         case ThematicBreak():
-            _write_thematic_break(story.doc)
+            _write_thematic_break(story.doc, story.style)
         case Figure():
             _write_figure(story.doc, block, story.language, story.style.emphasis)
         case _:
             assert_never(block)
     return None
+
+
+def _space_box(story: Story, box: list[Elem]) -> None:
+    """The space above and below a quote box, on its first and last paragraph.
+
+    Inside the box paragraphs are only the quote gap apart (the styles say so); the box's
+    own space is the same with or without an attribution, as in the PDF and EPUB.
+    """
+    if not box:
+        return
+    look = quote_box(story.style)
+    first = box[0].get_or_add_pPr()
+    insert_ordered(first, el("w:spacing", before=str(twips(look.space_before))))
+    last = box[-1].get_or_add_pPr()
+    spacing = last.find(qn("w:spacing"))
+    if spacing is None:
+        spacing = el("w:spacing")
+        insert_ordered(last, spacing)
+    spacing.set(qn("w:after"), str(twips(look.space_after)))
 
 
 def _write_list(story: Story, block: BulletList | OrderedList, depth: int) -> None:
@@ -403,14 +439,27 @@ def _write_note(story: Story, note: Note) -> int:
     return note_id
 
 
-def _write_thematic_break(doc: Doc) -> None:
-    """A section break: three centred asterisks with a blank line's space around them."""
-    paragraph = add_styled_paragraph(doc, "Body Text")
-    paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
-    paragraph.paragraph_format.space_before = Pt(12)
-    paragraph.paragraph_format.space_after = Pt(12)
-    paragraph.paragraph_format.keep_with_next = True
-    paragraph.add_run("*\u2003*\u2003*")
+def _write_thematic_break(doc: Doc, style: Style) -> None:
+    """A section break: a short centred rule with a line's space above and below it.
+
+    As the PDF and EPUB draw it (:mod:`briefconv.writers._blocks`): an empty paragraph one
+    body line high with a bottom border, indented on both sides to a quarter of the text
+    width, then a body line's space.
+    """
+    body = style.role("body")
+    space = break_space(style)
+    width = _text_frame(doc)[0] / _EMU_PER_INCH * 72  # points
+    side = twips(width * (1 - BREAK_WIDTH) / 2)
+    p = _add_p(doc, "Body Text")
+    ppr = p.get_or_add_pPr()
+    insert_ordered(ppr, el("w:keepNext"))
+    border = el("w:pBdr")
+    sz = str(round(BREAK_THICKNESS * 8))  # eighths of a point
+    border.append(el("w:bottom", val="single", sz=sz, space="0", color=hex_color(body.color)))
+    insert_ordered(ppr, border)
+    line = str(twips(space))
+    insert_ordered(ppr, el("w:spacing", before="0", after=line, line=line, lineRule="exact"))
+    insert_ordered(ppr, el("w:ind", left=str(side), right=str(side)))
 
 
 def _docx_image(data: bytes) -> DocxImage:
@@ -467,6 +516,11 @@ def _write_figure(doc: Doc, figure: Figure, language: str, emphasis: str = "ital
     scale = min(1.0, frame_width / width, frame_height / height)
     paragraph = add_styled_paragraph(doc, "Body Text")
     paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
+    # The figure's space, as in the PDF and EPUB; its caption stays with it.
+    paragraph.paragraph_format.space_before = Pt(FIGURE_SPACE_BEFORE)
+    caption = one_line(figure.alt)
+    paragraph.paragraph_format.space_after = Pt(0 if caption else FIGURE_SPACE_AFTER)
+    paragraph.paragraph_format.keep_with_next = bool(caption)
     r = add_text_run(p_element(paragraph), "")
     # python-docx has no API for alt text: it is set on the inline's XML below.
     inline = add_picture(
@@ -481,6 +535,10 @@ def _write_figure(doc: Doc, figure: Figure, language: str, emphasis: str = "ital
     for props in (inline.docPr, *inline.xpath(".//pic:cNvPr")):
         props.set("name", name)
         props.set("descr", figure.alt)
+    if caption:
+        # The alt text is also the visible caption, in Word's own Caption style, as the
+        # PDF and EPUB show it (a decorative image, with no alt text, has none).
+        add_text_run(_add_p(doc, CAPTION_STYLE), caption)
 
 
 def add_picture(

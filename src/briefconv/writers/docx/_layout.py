@@ -451,10 +451,18 @@ class _Builder:
             byline_style, extra = "Article Byline", (words.min_read.format(n=entry.minutes),)
         if bookmarks:
             self._bookmark(p_element(heading), entry.id)
+        last, last_role = heading, "title"
         if meta.subtitle:
-            self._para(meta.subtitle, "Subtitle")
+            last, last_role = self._para(meta.subtitle, "Subtitle"), "subtitle"
         if parts := byline(meta, extra=extra):
             add_runs(add_styled_paragraph(self.doc, byline_style), flatten(parts))
+        elif layout.title_role == "title":
+            # The rule under the header block, as the PDF draws it: the Byline style has it
+            # (setup_document_styles); without a byline the last header paragraph takes it.
+            style = self.story.style
+            role, rule = style.role(last_role), style.role("byline")
+            _bottom_border(last, style.role("title").color, space=role.space_after)
+            _space(last, role, after=rule.space_after)
         offset = layout.heading_offset
         story = replace(self.story, language=language)
         for index, block in enumerate(article.blocks):

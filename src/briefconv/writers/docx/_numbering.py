@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from docx.parts.numbering import NumberingPart
 
 from briefconv.styles import Role
+from briefconv.writers._blocks import list_hang
 from briefconv.writers.docx._oxml import W_NS, Doc, Elem, el, insert_ordered, twips
 
 __all__ = ["MAX_LEVEL", "Numbering", "list_indent"]
@@ -48,7 +49,7 @@ class Numbering:
                 abstract_id = self._copy_abstract(source, _style_abstract_id(defaults, kind))
             self._abstract[kind] = abstract_id
             if kind not in kept:
-                self._indent_level(abstract_id, role)
+                self._indent_level(abstract_id, role, numbered=kind == "List Number")
             self._add_levels(abstract_id, kind)
         # CT_Numbering.add_num finds the next numId by reading every w:num's (the lowest
         # unused) and then scans for w:numIdMacAtCleanup to insert before: O(n) per list,
@@ -149,12 +150,12 @@ class Numbering:
         self._numbering.insert_element_before(copied, "w:num", "w:numIdMacAtCleanup")
         return new_id
 
-    def _indent_level(self, abstract_id: int, role: Role) -> None:
+    def _indent_level(self, abstract_id: int, role: Role, *, numbered: bool) -> None:
         """Give level 0 of a list definition the list role's indent (the text's start)."""
         found = self._numbering.xpath(
             f'./w:abstractNum[@w:abstractNumId="{abstract_id}"]/w:lvl[@w:ilvl="0"]/w:pPr'
         )
-        left, hanging = list_indent(role)
+        left, hanging = list_indent(role, numbered=numbered)
         for ppr in found:
             # Numbering indentation beats the paragraph style's, so it must agree with it.
             ppr.remove_all("w:tabs", "w:ind")
@@ -197,10 +198,12 @@ def _numbering_element(doc: Doc) -> Elem:
     return cast(NumberingPart, part).element
 
 
-def list_indent(role: Role) -> tuple[int, int]:
+def list_indent(role: Role, *, numbered: bool = False) -> tuple[int, int]:
     """List text indent and the hanging width of its bullet or number, in twips.
 
-    The role's ``indent`` is where item text starts; the marker hangs up to 18 pt before it.
+    The role's ``indent`` is where item text starts; the marker hangs before it by its own
+    width and a gap, as the PDF sets it (:func:`~briefconv.writers._blocks.list_hang`), so
+    a bullet stands a little in from the margin, not on it.
     """
     left = twips(role.indent)
-    return left, min(left, twips(18))
+    return left, min(left, twips(list_hang(role, numbered=numbered)))

@@ -28,6 +28,7 @@ from docx.styles import BabelFish
 from briefconv.model import (
     BulletList,
     CodeBlock,
+    Figure,
     Layout,
     OrderedList,
     Pack,
@@ -35,6 +36,7 @@ from briefconv.model import (
     notes_in,
 )
 from briefconv.styles import Role, Style
+from briefconv.writers._blocks import caption_role, quote_box
 from briefconv.writers._runs import mark_floor
 from briefconv.writers.docx._notes import FOOTNOTE_REFERENCE
 from briefconv.writers.docx._numbering import list_indent
@@ -57,6 +59,7 @@ from briefconv.writers.docx._tables import (
 )
 
 __all__ = [
+    "CAPTION_STYLE",
     "CODE_BLOCK_STYLE",
     "CODE_STYLE",
     "FOOTNOTE_TEXT",
@@ -68,6 +71,8 @@ __all__ = [
     "features",
     "line_spacing",
     "log_not_expressed",
+    "quote_box_props",
+    "quote_gap",
     "roles_for",
     "setup_document_styles",
     "setup_pack_styles",
@@ -120,6 +125,9 @@ CODE_BLOCK_STYLE = "Source Code"
 
 #: The paragraph style of footnotes (Word's built-in name).
 FOOTNOTE_TEXT = "Footnote Text"
+
+#: The paragraph style of a figure's caption (Word's built-in name).
+CAPTION_STYLE = "Caption"
 
 #: Word style -> role of the constructs a document may not use (code blocks, tables,
 #: footnotes), by the feature :func:`features` names; only a document that uses one gets
@@ -201,7 +209,11 @@ def setup_styles(
             role,
             style.family(role).name,
             keep_numbering=name in _NUMBERED_STYLES,
+            numbered=name == "List Number",
         )
+    for name in ("Quote", "Quote Attribution"):
+        if name not in kept and name in styles:
+            _box_quote_style(styles[name].element, style, attribution=name != "Quote")
     if "Hyperlink" not in kept:
         _setup_hyperlink_style(styles, style.role("link"))
     _setup_code_style(styles, style, keep=template and CODE_STYLE in styles)
@@ -292,8 +304,14 @@ def _set_default_language(styles_element: Elem, language: str) -> None:
     )
 
 
-def apply_paragraph_role(element: Elem, role: Role, font: str, *, keep_numbering: bool) -> None:
-    """Replace a paragraph style's spacing, borders, alignment and run look with ``role``."""
+def apply_paragraph_role(
+    element: Elem, role: Role, font: str, *, keep_numbering: bool, numbered: bool = False
+) -> None:
+    """Replace a paragraph style's spacing, borders, alignment and run look with ``role``.
+
+    A list style (``keep_numbering``) hangs its label by a bullet's width, or a number's
+    when ``numbered``.
+    """
     ppr = element.get_or_add_pPr()
     # Template leftovers go too: tab stops sized for US Letter, Title's theme-coloured rule,
     # the list styles' contextualSpacing (which would swallow the role's spacing).
@@ -302,7 +320,8 @@ def apply_paragraph_role(element: Elem, role: Role, font: str, *, keep_numbering
         # The template's Subtitle carries a stray <w:numPr> with only an ilvl.
         removed.append("w:numPr")
     ppr.remove_all(*removed)
-    for child in _paragraph_props(role, hanging=keep_numbering):
+    hanging = ("number" if numbered else "bullet") if keep_numbering else None
+    for child in _paragraph_props(role, hanging=hanging):
         insert_ordered(ppr, child)
     for old in element.findall(qn("w:rPr")):
         element.remove(old)
@@ -311,10 +330,11 @@ def apply_paragraph_role(element: Elem, role: Role, font: str, *, keep_numbering
         rpr.append(child)
 
 
-def _paragraph_props(role: Role, *, hanging: bool = False) -> list[Elem]:
+def _paragraph_props(role: Role, *, hanging: str | None = None) -> list[Elem]:
     """The ``w:pPr`` children that express ``role``'s box: border, shading, spacing ...
 
-    With ``hanging``, the first line hangs out by the width of a list's bullet or number.
+    With ``hanging`` ("bullet" or "number"), the first line hangs out by the width of a
+    list's bullet or number.
     """
     props: list[Elem] = []
     border = el("w:pBdr")
@@ -338,12 +358,65 @@ def _paragraph_props(role: Role, *, hanging: bool = False) -> list[Elem]:
         )
     )
     if hanging:
-        left, hang = list_indent(role)
+        left, hang = list_indent(role, numbered=hanging == "number")
         props.append(el("w:ind", left=str(left), hanging=str(hang)))
     elif role.indent:
         props.append(el("w:ind", left=str(twips(role.indent))))
     props.append(el("w:jc", val=_ALIGN[role.align]))
     return props
+
+
+def _box_quote_style(element: Elem, style: Style, *, attribution: bool) -> None:
+    """The quote box of :func:`~briefconv.writers._blocks.quote_box`, as the PDF draws it.
+
+    The rule is a left border ``padding`` points from the text; borders in the tint's own
+    colour above, below and to the right give the box its padding there (Word shades the
+    space between a border and the text). The text is indented by the box's indent, rule
+    and padding on the left, indent and padding on the right, so the box is inset on
+    both sides. The attribution has exactly the same borders, shading and indents, which
+    is what makes Word (and LibreOffice) draw the quote and its attribution as one box.
+    Inside the box paragraphs are the body's paragraph gap apart; the space above and
+    below the box is set on its first and last paragraph (see the content writer).
+    """
+    box = quote_box(style)
+    role = style.role("quote_attribution" if attribution else "quote")
+    ppr = element.get_or_add_pPr()
+    ppr.remove_all("w:pBdr", "w:shd", "w:spacing", "w:ind")
+    for child in quote_box_props(style):
+        insert_ordered(ppr, child)
+    after = box.space_after if attribution else quote_gap(style)
+    insert_ordered(ppr, el("w:spacing", before="0", after=str(twips(after)), **line_spacing(role)))
+
+
+def quote_gap(style: Style) -> float:
+    """Space between paragraphs inside a quote box, in points: the body's paragraph gap."""
+    return style.role("body").space_after
+
+
+def quote_box_props(style: Style) -> list[Elem]:
+    """``w:pBdr``, ``w:shd`` and ``w:ind`` of a paragraph in the quote box (schema order)."""
+    box = quote_box(style)
+    pad = str(round(box.padding))  # w:space is whole points
+    tint = hex_color(box.background) if box.background is not None else None
+    # The tint's borders are as thin as Word draws (a quarter point): they only carry the
+    # padding and the shading out to the box's edge.
+    edge = {"val": "single", "sz": "2", "space": pad, "color": tint} if tint else {"val": "nil"}
+    border = el("w:pBdr")
+    border.append(el("w:top", **edge))
+    if box.rule_color is not None:
+        sz = str(round(box.rule * 8))  # eighths of a point
+        border.append(el("w:left", val="single", sz=sz, space=pad, color=hex_color(box.rule_color)))
+    else:
+        border.append(el("w:left", **edge))
+    border.append(el("w:bottom", **edge))
+    border.append(el("w:right", **edge))
+    left = box.indent + box.rule + box.padding
+    right = box.indent + box.padding
+    return [
+        border,
+        el("w:shd", val="clear", color="auto", fill=tint or "auto"),
+        el("w:ind", left=str(twips(left)), right=str(twips(right))),
+    ]
 
 
 def line_spacing(role: Role) -> dict[str, str]:
@@ -590,24 +663,48 @@ def setup_document_styles(
     kept = setup_styles(doc, style, language, template=template, roles=roles, custom=custom)
     if layout.title_role == "heading":
         setup_pack_styles(doc, style, kept)
+    elif "Byline" not in kept:
+        # The rule under a handout's header block, as in the PDF and in a pack (where
+        # "Article Byline" has it): under the byline, the block's last line.
+        _bottom_rule(
+            doc.styles["Byline"].element,
+            style.role("title").color,
+            space=style.role("byline").space_after,
+        )
     if "code" in used and CODE_BLOCK_STYLE not in kept:
         _setup_code_block_style(doc.styles[CODE_BLOCK_STYLE].element, style)
     if "table" in used and not defined[TABLE_STYLE]:
         _setup_table_style(doc.styles, style)
     if "notes" in used and not defined[FOOTNOTE_REFERENCE]:
         _setup_footnote_reference_style(doc.styles, style)
+    if "figure" in used and not (template and CAPTION_STYLE in doc.styles):
+        _setup_caption_style(doc.styles, style)
     return kept
 
 
-def features(pack: Pack) -> frozenset[str]:
-    """The optional constructs ``pack`` uses: "code" blocks, "table"s, footnotes ("notes").
+def _setup_caption_style(styles: Any, style: Style) -> None:  # Styles: add_style is untyped
+    """Word's ``Caption`` style, as the PDF and EPUB set a caption (``caption_role``)."""
+    if CAPTION_STYLE not in styles:
+        added = styles.add_style(CAPTION_STYLE, WD_STYLE_TYPE.PARAGRAPH, builtin=True)
+        added.base_style = styles["Normal"]
+        added.next_paragraph_style = styles["Body Text"]
+    role = caption_role(style)
+    apply_paragraph_role(
+        styles[CAPTION_STYLE].element, role, style.family(role).name, keep_numbering=False
+    )
 
-    Code inside a footnote counts too.
+
+def features(pack: Pack) -> frozenset[str]:
+    """The optional constructs ``pack`` uses: "code", "table", "notes", "figure".
+
+    Code blocks, tables, footnotes and images; code inside a footnote counts too.
     """
     found: set[str] = set()
 
     def walk(block: object) -> None:
         match block:
+            case Figure():
+                found.add("figure")
             case CodeBlock():
                 found.add("code")
             case Table():

@@ -42,6 +42,16 @@ from briefconv.model import (
 from briefconv.pack import heading_id
 from briefconv.styles import Role, Style
 from briefconv.wording import ATTRIBUTION_DASH, byline, image_text, labels, one_line, untitled
+from briefconv.writers._blocks import (
+    BREAK_THICKNESS,
+    BREAK_WIDTH,
+    FIGURE_SPACE_AFTER,
+    FIGURE_SPACE_BEFORE,
+    LIST_GAP,
+    break_space,
+    caption_role,
+    quote_box,
+)
 from briefconv.writers._runs import Run, emphasised, flatten, mark_floor
 from briefconv.writers.pdf._code import CONTINUATION_MARKS, CodeBox, CodeLook, code_lines
 from briefconv.writers.pdf._flowables import (
@@ -64,7 +74,6 @@ _BULLETS = (_BULLET, "◦", "▪")
 _MAX_LIST_INDENT = 0.4
 #: Points per pixel at the 96 dpi a browser assumes for an image without a size.
 _PX = 72 / 96
-_QUOTE_RULE_WIDTH = 3.0
 #: Task-list boxes: ticked (done) and open.
 _DONE, _OPEN = "☒", "☐"
 #: Table rules when the ``table`` role names no border colour.
@@ -268,26 +277,34 @@ class StoryBuilder:
     ) -> list[Any]:
         """A quote box; ``size`` sets its text smaller than its roles say (in a note)."""
         role = self._sized("quote", size)
-        pstyle = paragraph_style("quote", role, self.fonts.face(role), boxed=True)
+        box = quote_box(self.style)
+        # Inside the box paragraphs are the body's paragraph gap apart; the box keeps the
+        # space above and below itself (the same with or without an attribution).
+        gap = self.style.role("body").space_after
+        pstyle = paragraph_style(
+            "quote", role, self.fonts.face(role), boxed=True, spaceBefore=0, spaceAfter=gap
+        )
         content = [self._paragraph(flatten(p.children), role, pstyle) for p in paragraphs]
         if attribution:
             arole = self._sized("quote_attribution", size)
-            astyle = paragraph_style("quote_attribution", arole, self.fonts.face(arole), boxed=True)
+            astyle = paragraph_style(
+                "quote_attribution", arole, self.fonts.face(arole), boxed=True, spaceBefore=0
+            )
             runs = [Run(ATTRIBUTION_DASH), *flatten(attribution)]
             content.append(self._paragraph(runs, arole, astyle, hyphenate=False))
         if not content:
             return []
+        # In a note, set smaller, the padding shrinks with the type.
+        scale = role.size / self.style.role("quote").size
         look = BoxLook(
-            indent_left=role.indent,
-            indent_right=role.indent,
-            padding=role.size * 0.75,
-            rule_width=_QUOTE_RULE_WIDTH if role.border_color else 0.0,
-            rule_color=role.border_color,
-            background=role.background,
+            indent_left=box.indent,
+            indent_right=box.indent,
+            padding=box.padding * scale,
+            rule_width=box.rule,
+            rule_color=box.rule_color,
+            background=box.background,
         )
-        return [
-            QuoteBox(content, look, space_before=role.space_before, space_after=role.space_after)
-        ]
+        return [QuoteBox(content, look, space_before=box.space_before, space_after=box.space_after)]
 
     def _list(
         self,
@@ -368,7 +385,9 @@ class StoryBuilder:
         label_width = max(
             (stringWidth(text, lf.font_name, role.size) for text, lf in labels), default=0
         )
-        gap = role.size * 0.5
+        # reportlab starts a first line no nearer its bullet than LIST_GAP (0.6 x the size:
+        # _handleBulletWidth); a smaller gap pushed the first line right of the others.
+        gap = role.size * LIST_GAP
         bullet_indent = base + max(role.indent - label_width - gap, 0.0)
         left = bullet_indent + label_width + gap
         nested: dict[int, list[BulletList | OrderedList]] = {}
@@ -407,12 +426,12 @@ class StoryBuilder:
         """A short centred rule with a line of space above and below."""
         body = self.style.role("body")
         return HRFlowable(
-            width="25%",
-            thickness=0.8,
+            width=f"{BREAK_WIDTH * 100:g}%",
+            thickness=BREAK_THICKNESS,
             color=HexColor(body.color),
             hAlign="CENTER",
-            spaceBefore=body.size * body.line_height,
-            spaceAfter=body.size * body.line_height,
+            spaceBefore=break_space(self.style),
+            spaceAfter=break_space(self.style),
         )
 
     def _figure(self, alt: str, path: str | None) -> list[Any]:
@@ -438,32 +457,26 @@ class StoryBuilder:
             )
             return [self._image_placeholder(alt)]
         frame_width, frame_height = self.frame
-        body = self.style.role("body")
-        caption = self.style.role("byline")
-        gap = caption.size / 3
+        caption = caption_role(self.style)
         if alt.strip():
             # Room for a one-line caption, so that a page-high image keeps it on its page.
-            frame_height -= gap + caption.size * caption.line_height + 1.0
+            frame_height -= caption.space_before + caption.size * caption.line_height + 1.0
         # Natural size at 96 dpi, never upscaled; fits the frame's width and height.
         width, height = width_px * _PX, height_px * _PX
         scale = min(1.0, frame_width / width, max(frame_height, 1.0) / height)
         image = Image(io.BytesIO(data), width=width * scale, height=height * scale)
         image.hAlign = "CENTER"
-        image.spaceBefore = body.space_after
+        # The figure's space, the same in every format (writers._blocks).
+        image.spaceBefore = FIGURE_SPACE_BEFORE
         if not alt.strip():
-            image.spaceAfter = body.space_after
+            image.spaceAfter = FIGURE_SPACE_AFTER
             return [image]
         image.spaceAfter = 0
         image.keepWithNext = 1
-        role, pstyle = self._role_style(
-            "byline",
-            alignment=TA_CENTER,
-            leftIndent=0,
-            rightIndent=0,
-            spaceBefore=gap,
-            spaceAfter=max(body.space_after, caption.space_after / 2),
+        pstyle = paragraph_style(
+            "caption", caption, self.fonts.face(caption), alignment=TA_CENTER, rightIndent=0
         )
-        return [image, self._paragraph([Run(alt)], role, pstyle, hyphenate=False)]
+        return [image, self._paragraph([Run(alt)], caption, pstyle, hyphenate=False)]
 
     def _image_placeholder(self, alt: str) -> Any:
         """The italic "[Image: alt]" paragraph shown for an image that is not drawn."""

@@ -130,7 +130,7 @@ def markup(
             name = _escape(mono(run), quote=True)
             text = f'<font name="{name}">{_escape(run.text)}</font>'
         else:
-            text = _escape(run.text if run.code else hyphenate(run.text))
+            text = _escape(run.text if run.code else hyphenate(_no_break(run.text)))
             if run.italic:
                 text = f"<i>{text}</i>"
             if run.bold:
@@ -201,6 +201,19 @@ def _fragment_safe(text: str) -> str:
             if not following.isspace():
                 break
     return "".join(tokens)
+
+
+def _no_break(text: str) -> str:
+    r"""``text`` with narrow no-break spaces (French « ») as no-break spaces.
+
+    reportlab breaks lines at U+202F (it counts it as white space, unlike U+00A0), so a
+    guillemet could end a line apart from its word; the full-width no-break space never
+    breaks and is only a little wider.
+
+    >>> _no_break("«\u202foui\u202f»")
+    '«\xa0oui\xa0»'
+    """
+    return text.replace("\u202f", "\u00a0")
 
 
 def _escape(text: str, *, quote: bool = False) -> str:
