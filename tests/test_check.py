@@ -19,6 +19,7 @@ from briefconv.check import check_file
 from briefconv.cli import cli
 
 from .conftest import SAMPLE
+from .terminal import on_a_terminal
 
 
 @pytest.fixture(scope="module")
@@ -429,48 +430,19 @@ def test_a_shared_jvm_that_fails_to_start_falls_back_to_one_an_epub(
     assert "  problem: EPUBCheck ERROR" in result.output
 
 
-def _on_a_terminal(*args: str | Path) -> tuple[int, str, str]:
-    """Run ``briefconv`` with stderr on a pseudo-terminal: exit status, stdout, stderr."""
-    pty = pytest.importorskip("pty")
-    controller, terminal = pty.openpty()
-    try:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "briefconv", *map(str, args)],
-            stdout=subprocess.PIPE,
-            stderr=terminal,
-            env={**os.environ, "PYTHONWARNINGS": "ignore"},
-        )
-        os.close(terminal)
-        err = b""
-        while True:
-            try:
-                chunk = os.read(controller, 4096)
-            except OSError:  # Linux: EIO once the process has closed the terminal
-                break
-            if not chunk:
-                break
-            err += chunk
-        assert proc.stdout is not None
-        out = proc.stdout.read()
-        code = proc.wait(timeout=300)
-    finally:
-        os.close(controller)
-    return code, out.decode(), err.decode().replace("\r\n", "\n")
-
-
 def test_progress_lines_only_on_a_terminal_and_not_with_quiet(
     outputs: dict[str, Path], page: Path, tmp_path: Path
 ) -> None:
     evil = tmp_path / "b\x1b[31m.html"
     evil.write_bytes(page.read_bytes())
     files = [outputs["pdf"], outputs["docx"], evil]
-    code, out, err = _on_a_terminal("check", *files)
+    code, out, err = on_a_terminal("check", *files)
     assert code == 0, out
     names = [str(outputs["pdf"]), str(outputs["docx"]), f"{tmp_path}/b\\x1b[31m.html"]
     assert err.splitlines() == [f"[{n}/3] {name}" for n, name in enumerate(names, start=1)]
     assert out.splitlines() == [f"{name}: ok" for name in names]
-    assert _on_a_terminal("-q", "check", *files)[2] == ""
-    assert _on_a_terminal("check", outputs["pdf"])[2] == ""  # one file: nothing to count
+    assert on_a_terminal("-q", "check", *files)[2] == ""
+    assert on_a_terminal("check", outputs["pdf"])[2] == ""  # one file: nothing to count
     piped = _run("check", *files)
     assert piped.returncode == 0 and piped.stderr == ""
 
@@ -479,7 +451,7 @@ def test_progress_lines_only_on_a_terminal_and_not_with_quiet(
 def test_progress_says_when_epubcheck_runs(outputs: dict[str, Path], tmp_path: Path) -> None:
     pytest.importorskip("jpype")
     epubs = _three_epubs(outputs, tmp_path)
-    code, out, err = _on_a_terminal("check", outputs["pdf"], *epubs)
+    code, out, err = on_a_terminal("check", outputs["pdf"], *epubs)
     assert code == 1, out
     assert err.splitlines() == [
         "running EPUBCheck on 3 EPUB(s) in one Java process...",

@@ -4,8 +4,6 @@ completion, usage errors for names typed wrong, errors that name the right file.
 from __future__ import annotations
 
 import os
-import pty
-import select
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +14,7 @@ from click.testing import CliRunner
 from briefconv.cli import cli
 
 from .conftest import SAMPLE
+from .terminal import on_a_terminal
 
 ARTICLE = (
     "Talks resume in Istanbul\n\nThe delegations met on Monday.\n\nThey agreed to meet again.\n"
@@ -141,29 +140,7 @@ def test_quiet_and_verbose_after_the_subcommand(tmp_path: Path) -> None:
 
 def _stderr_on_a_terminal(args: list[str], cwd: Path) -> str:
     """Run briefconv with stderr on a pseudo-terminal (progress shows only there)."""
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "briefconv", *args],
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=slave,
-    )
-    os.close(slave)
-    chunks: list[bytes] = []
-    while True:
-        ready, _, _ = select.select([master], [], [], 60)
-        if not ready:
-            break
-        try:
-            data = os.read(master, 4096)
-        except OSError:  # the child closed the terminal
-            break
-        if not data:
-            break
-        chunks.append(data)
-    proc.wait(timeout=60)
-    os.close(master)
-    return b"".join(chunks).decode("utf-8", "replace")
+    return on_a_terminal(*args, cwd=cwd)[2]
 
 
 def test_quiet_hides_progress(article: Path, tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from briefconv._batch import available_cpus
 from briefconv.cli import cli
 
 from .conftest import CASES, ROOT
+from .terminal import on_a_terminal
 
 GOOD = [
     ROOT / "source" / "istanbul-talks.txt",
@@ -119,28 +120,9 @@ def test_quiet_silences_worker_warnings(tmp_path: Path) -> None:
 
 
 def test_progress_on_a_terminal_is_in_input_order(tmp_path: Path) -> None:
-    pty = pytest.importorskip("pty")
-    controller, terminal = pty.openpty()
-    try:
-        proc = subprocess.Popen(
-            argv("convert", *GOOD[:3], "-t", "epub", "-o", tmp_path, "--jobs", "2"),
-            stdout=subprocess.DEVNULL,
-            stderr=terminal,
-        )
-        os.close(terminal)
-        output = b""
-        while True:
-            try:
-                chunk = os.read(controller, 4096)
-            except OSError:  # Linux: EIO once the process has closed the terminal
-                break
-            if not chunk:
-                break
-            output += chunk
-        assert proc.wait(timeout=300) == 0
-    finally:
-        os.close(controller)
-    lines = output.decode().replace("\r\n", "\n").splitlines()
+    code, _, err = on_a_terminal("convert", *GOOD[:3], "-t", "epub", "-o", tmp_path, "--jobs", "2")
+    assert code == 0
+    lines = err.splitlines()
     assert lines == [f"[{n}/3] {name}" for n, name in enumerate(map(str, GOOD[:3]), start=1)]
 
 
