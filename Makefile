@@ -10,6 +10,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STYLE  ?= default
 STYLE_FILE := styles/$(STYLE).toml
+# A STYLE with no file would otherwise end in make's "No rule to make target" message.
+ifneq ($(filter handouts all,$(or $(MAKECMDGOALS),all)),)
+ifeq ($(wildcard $(STYLE_FILE)),)
+$(error STYLE=$(STYLE): there is no $(STYLE_FILE); styles here: $(basename $(notdir $(wildcard styles/*.toml))))
+endif
+endif
 FORMATS := docx pdf epub
 
 # File names make cannot take as targets or prerequisites: it splits names at spaces, and

@@ -329,3 +329,10 @@ def test_make_man_writes_a_page_per_command(project: Project) -> None:
     made = sorted(p.name for p in (project.root / "build" / "man").iterdir())
     assert made == sorted(pages("2026-01-01"))
     assert "briefconv-styles-show.1" in made
+
+
+def test_a_style_without_a_file_is_named(project: Project) -> None:
+    proc = project.make("handouts", "STYLE=newsrom", ok=False)
+    assert proc.returncode != 0
+    assert "STYLE=newsrom: there is no styles/newsrom.toml; styles here: default" in proc.stderr
+    assert project.calls() == []
