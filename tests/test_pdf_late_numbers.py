@@ -120,7 +120,8 @@ def test_footer_and_contents_numbers_in_the_pack_language(style: Style) -> None:
     assert len(numbers) == 4
     assert numbers[0] == 3 and numbers == sorted(set(numbers)) and numbers[-1] < total
     for n, start in enumerate(numbers):
-        assert texts[start - 1].splitlines()[1] == f"Article {n}"
+        # An opener: the article's title first (no running head above it).
+        assert texts[start - 1].splitlines()[0] == f"Article {n}"
 
 
 def test_contents_numbers_end_at_the_margin_with_leaders_short_of_them(style: Style) -> None:

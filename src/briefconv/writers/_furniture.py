@@ -1,7 +1,8 @@
 """Page furniture rules every paged format shares: the edge, the marking's fit, cutting to width.
 
 A classification marking must stay on one line at the paper's edge in the PDF and the
-DOCX alike, so both decide its size and its cut here. The rule knows no format and no
+DOCX alike, so both decide its size, its cut and its distance from the edge and from the
+running heads here. The rule knows no format and no
 font: it is given ``measure``, a function giving a text's width in points at the role's
 own size (for example :func:`briefconv.fonts.metrics.measurer`).
 
@@ -21,11 +22,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-__all__ = ["EDGE", "ELLIPSIS", "MIN_MARKING_SIZE", "cut", "fit_marking"]
+__all__ = [
+    "CLEARANCE",
+    "EDGE",
+    "ELLIPSIS",
+    "MARKING_TOP",
+    "MIN_MARKING_SIZE",
+    "cut",
+    "fit_marking",
+]
 
-#: Space kept clear at the paper's edge (about 5 mm), in points: many printers cannot
-#: print there.
-EDGE = 14.0
+#: Space kept clear at the paper's edge, in points (10 mm): nothing is printed there. Many
+#: office printers cannot print the outer 4 to 5 mm and some inkjets need 10 to 12 mm at
+#: the foot, and a classification marking a printer clips is a failed marking. The
+#: marking's glyph box (ascent to descent) starts this far from the edge.
+EDGE = 10 * 72 / 25.4
+#: The top marking's baseline is at least this far below the top edge (12 mm), the
+#: distance the visual review asked for; with 10 mm to its glyph box it is about 12.7 mm.
+MARKING_TOP = 12 * 72 / 25.4
+#: Space kept between the marking and a running head or footer, in points, so the two
+#: never read as one line of furniture.
+CLEARANCE = 8.0
 #: What ends a text cut to fit.
 ELLIPSIS = "…"
 #: Smallest type, in points, a long classification marking shrinks to before it is cut.

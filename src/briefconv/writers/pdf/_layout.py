@@ -73,7 +73,7 @@ def write_pack(pack: Pack, style: Style) -> bytes:
         return hyphenators[language]
 
     marked = bool(one_line(pack.meta.classification or ""))
-    geometry = page_geometry(style, pack.layout, marked)
+    geometry = page_geometry(style, pack.layout, marked, fonts)
     builder = _PackStory(pack, style, fonts, hyphenator_for, geometry.frame_size)
     story = builder.build()
     chrome = Chrome(pack, style, fonts, geometry)
