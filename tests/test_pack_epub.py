@@ -53,6 +53,7 @@ ALLOWED_ELEMENTS = {
     "html", "head", "meta", "title", "link", "body", "section", "header",
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "blockquote", "ul", "ol", "li",
     "em", "strong", "a", "img",
+    "dl", "dt", "dd", "span",  # the cover's details and reading times (issue 16)
 }  # fmt: skip
 
 
@@ -355,17 +356,39 @@ def test_cover_page_says_the_cover_text_as_real_text(
 ) -> None:
     text = cover_text(packs["sample"])
     cover = _book(files, "sample").doc("cover.xhtml")
+    # Issue 16's cover, as text: the unit, the title, the details as a description list,
+    # "In this pack" with the reading times, the counts. The marking once, at the top: no
+    # boxed duplicate at the foot.
     assert _texts(cover) == [
         "OFFICIAL",
+        "Policy Analysis Unit",
         "Weekly Security Brief",
         "Russia–Ukraine: talks, trade and the energy front",
-        "26 November 2026",
-        "Prepared by: Policy Analysis Unit",
-        "Prepared for: Foreign Affairs Committee",
+        "In this pack",
         text.summary,
-        "OFFICIAL",
     ]
-    assert text.summary == "3 articles · 6 min reading in all"
+    details = [
+        (dt.text, dd.text)
+        for dt, dd in zip(
+            cover.iterfind(".//h:dl/h:dt", NS), cover.iterfind(".//h:dl/h:dd", NS), strict=True
+        )
+    ]
+    assert details == [
+        ("Date", "26 November 2026"),
+        ("Prepared for", "Foreign Affairs Committee"),
+        ("Prepared by", "Policy Analysis Unit"),
+        ("Classification", "OFFICIAL"),
+        ("Reference", "PAU/2026/117"),
+    ]
+    entries = [
+        " ".join("".join(li.itertext()).split()) for li in cover.iterfind(".//h:ol/h:li", NS)
+    ]
+    assert entries == [
+        "Second Round of Talks Opens in Istanbul 3 min read",
+        "Black Sea Grain Talks Stall Over Insurance 2 min read",
+        "Kyiv Braces for a Hard Winter 1 min read",
+    ]
+    assert text.summary == "3 articles · about 6 minutes’ reading"
     assert cover.find(".//h:section", NS).get(EPUB_TYPE) == "cover"
     assert cover.find(".//h:h1", NS).text == "Weekly Security Brief"
     assert cover.find(".//h:img", NS) is None  # no logo in the default style
@@ -392,7 +415,7 @@ def test_cover_image_is_declared_and_valid_svg(
         assert families <= {"serif", "sans-serif", "monospace"}
         assert not [e for e in svg.iter() if e.tag not in (f"{SVG}{n}" for n in SVG_TAGS)]
     texts = [t.text for t in _book(files, "sample").doc("cover.svg").iter(f"{SVG}text")]
-    for line in ("OFFICIAL", "26 November 2026", "Prepared by: Policy Analysis Unit"):
+    for line in ("OFFICIAL", "26 November 2026", "PREPARED BY", "Policy Analysis Unit"):
         assert line in texts
     assert "Weekly Security Brief" in " ".join(texts)
 
@@ -489,8 +512,9 @@ def test_hostile_text_is_literal_everywhere(packs: dict[str, Pack], files: dict[
         assert doc.find(".//h:img", NS) is None
         assert HOSTILE in _texts(doc), name  # the marking, at least
     cover = book.doc("cover.xhtml")
-    assert _texts(cover).count(HOSTILE) == 4  # marking, title, subtitle, marking box
-    assert f"Prepared by: {HOSTILE}" in _texts(cover)
+    assert _texts(cover).count(HOSTILE) == 4  # marking, the unit, title, subtitle
+    # Prepared by and the classification among the details, literal too.
+    assert [dd.text for dd in cover.iterfind(".//h:dd", NS)][-2:] == [HOSTILE, HOSTILE]
     meta = book.opf.find(f".//{OPF}meta[@property='dcterms:accessRights']")
     assert meta.text == HOSTILE
     assert book.opf.findtext(f".//{DC}title") == HOSTILE

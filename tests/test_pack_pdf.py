@@ -163,16 +163,31 @@ def test_page_x_of_y_on_every_page_but_the_cover(texts: list[str]) -> None:
 
 
 def test_cover(texts: list[str]) -> None:
-    lines = texts[0].splitlines()
-    assert [line.strip() for line in lines] == [
+    # Issue 16's cover: the identity band, the title, the details table, "In this pack"
+    # with each article's reading time, the counts line; the marking only at the edges
+    # (no boxed duplicate) and once more as the classification among the details.
+    lines = [line.strip() for line in texts[0].splitlines()]
+    assert lines == [
         "OFFICIAL",
+        "POLICY ANALYSIS UNIT",
         "Weekly Security Brief",
         "Russia–Ukraine: talks, trade and the energy front",
-        "26 November 2026",
-        "Prepared by: Policy Analysis Unit",
-        "Prepared for: Foreign Affairs Committee",
-        "3 articles · 6 min reading in all",
-        "OFFICIAL",
+        "DATE 26 November 2026",
+        "PREPARED FOR Foreign Affairs Committee",
+        "PREPARED BY Policy Analysis Unit",
+        "CLASSIFICATION OFFICIAL",
+        "REFERENCE PAU/2026/117",
+        "IN THIS PACK",
+        "1",
+        "Second Round of Talks Opens in Istanbul",
+        "3 min read",
+        "2",
+        "Black Sea Grain Talks Stall Over Insurance",
+        "2 min read",
+        "3",
+        "Kyiv Braces for a Hard Winter",
+        "1 min read",
+        "3 articles · about 6 minutes’ reading",
         "OFFICIAL",
     ]
 

@@ -649,6 +649,7 @@ Examples:
 @click.option(
     "--language", default=None, help="The pack's language (default: the first article's)."
 )
+@click.option("--reference", default=None, help="The issuer's reference, printed on the cover.")
 @click.option(
     "--cover/--no-cover",
     default=None,
@@ -682,6 +683,7 @@ def pack(
     prepared_for: str | None,
     classification: str | None,
     language: str | None,
+    reference: str | None,
     cover: bool | None,
     contents: bool | None,
     encoding: str | None,
@@ -723,6 +725,7 @@ def pack(
             prepared_for=prepared_for,
             classification=classification,
             language=language,
+            reference=reference,
             cover=cover,
             contents=contents,
             encoding=encoding,

@@ -8,6 +8,7 @@
     prepared_by = "Policy Unit"
     prepared_for = "Foreign Affairs Committee"
     classification = "OFFICIAL"
+    reference = "PAU/2026/117"               # the issuer's reference, on the cover
     language = "en"
     output = "briefing-pack"                 # relative to this file; -o overrides
     formats = ["docx", "pdf", "epub"]
@@ -52,6 +53,7 @@ _TOP_KEYS = (
     "prepared_by",
     "prepared_for",
     "classification",
+    "reference",
     "language",
     "output",
     "formats",
@@ -245,6 +247,7 @@ def load_manifest(
         prepared_for=_opt_str(data, "prepared_for", path, "prepared_for"),
         classification=_opt_str(data, "classification", path, "classification"),
         language=language,
+        reference=_opt_str(data, "reference", path, "reference"),
     )
     output = _opt_str(data, "output", path, "output") or path.stem
     output_path = _confined(base, output, path, "output", allow_outside, "the output")
