@@ -92,8 +92,10 @@ def test_footer_says_page_x_of_y_where_the_style_puts_it(
     total = len(reader.pages)
     font = FontSet(styled).face(footer).font_name
     page = styled.page
-    first = 1 if kind == "article" else 2  # a pack's cover has no footer
-    for number in range(first, total + 1):
+    # A pack's cover has no footer, nor has a handout's first page (issue 16: it shows
+    # the title, and its DOCX cannot avoid "Page 1 of 1" otherwise).
+    assert not [p for p in _pieces(reader.pages[0]) if p[0].startswith("Page ")]
+    for number in range(2, total + 1):
         expected = f"Page {number} of {total}"
         placed = [p for p in _pieces(reader.pages[number - 1]) if p[0] == expected]
         assert len(placed) == 1, (number, _pieces(reader.pages[number - 1])[-3:])

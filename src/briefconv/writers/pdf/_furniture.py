@@ -6,7 +6,10 @@ What a page carries depends on the pack's :class:`~briefconv.model.Layout`:
   its top edge and once at its bottom edge (10 mm in from each, 8 pt clear of any head or
   footer: :mod:`briefconv.writers._furniture`);
 - every page but a cover the footer "Page X of Y" (in the pack's language), when there
-  is more than one page: "Page 1 of 1" is noise;
+  is more than one page: "Page 1 of 1" is noise. A handout's first page, which shows its
+  title, has no footer either, as in its DOCX (which cannot know its page count: see
+  :mod:`briefconv.writers.docx._furniture`), the way a letter numbers its continuation
+  pages only;
 - with running heads, every page but a cover, the contents' first page and an article's
   first page (an *opener*, whose own title block is right below) a header: the pack's
   title and the current section; a handout's pages from the second a header with its
@@ -285,12 +288,14 @@ class Chrome:
 
         A form per page, drawn in page coordinates: the whole text moves with the width of
         Y when the footer is centred or right-aligned, and the wording may put Y anywhere.
-        A document of one page has empty footers: "Page 1 of 1" says nothing.
+        A document of one page has empty footers: "Page 1 of 1" says nothing. Nor has a
+        handout's first page a footer (see the module docstring).
         """
         role = self.style.role("footer")
+        handout = self.layout.title_role == "title"
         for number in pages:
             with define_form(canv, _footer_form(number)):
-                if total <= 1:
+                if total <= 1 or (handout and number == 1):
                     continue
                 text = self.words.page_of.format(page=number, pages=total)
                 self._draw(canv, text, "footer", self.footer_face, role.size, self.geometry.footer)
