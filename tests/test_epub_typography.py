@@ -101,15 +101,14 @@ def test_a_contents_entry_reads_as_a_unit(books: dict[str, bytes], style: Style)
 
 
 def test_the_cover_details_are_one_block(books: dict[str, bytes], style: Style) -> None:
-    """The date, "Prepared by", "Prepared for" and counts lines are not four paragraphs."""
+    """The cover's details are one list of label and value pairs, not separate paragraphs;
+    a value sits close under its label (the pack cover's design, issue 16)."""
     with zipfile.ZipFile(io.BytesIO(books["default"])) as book:
         cover = book.read("EPUB/cover.xhtml").decode("utf-8")
-    assert cover.count('class="byline cover-detail"') == 4
+    assert cover.count('<dl class="cover-details">') == 1
+    assert cover.count("<dt>") == cover.count("<dd>") == 5
     css = _css(books["default"])
-    gap = _em(_value(css, "p.cover-detail", "margin-bottom")) * style.role("byline").size
-    assert gap <= 2.0
-    # ... and the boxed marking stands apart from them.
-    assert _em(_value(css, "p.cover-marking", "margin-top")) >= 1.0
+    assert _value(css, "dl.cover-details dd", "margin") == "0"
 
 
 def test_break_control(books: dict[str, bytes]) -> None:

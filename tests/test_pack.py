@@ -48,9 +48,21 @@ def test_cover_and_contents_wording() -> None:
     cover = cover_text(pack)
     # Dates and "N min" are held together by no-break spaces: never split across lines.
     assert cover.date == "26\u00a0November\u00a02026"
-    assert cover.prepared_for == "Prepared for: Foreign Affairs Committee"
+    # Label and value apart: every format sets them as a table (issue 16).
+    assert cover.details == (
+        ("Date", "26\u00a0November\u00a02026"),
+        ("Prepared for", "Foreign Affairs Committee"),
+        ("Prepared by", "Policy Analysis Unit"),
+        ("Classification", "OFFICIAL"),
+        ("Reference", "PAU/2026/117"),
+    )
+    assert cover.identity == "Policy Analysis Unit"
+    assert cover.entries == tuple(
+        (e.article.meta.title, f"{e.minutes}\u00a0min\u00a0read") for e in pack.articles
+    )
     total = sum(e.minutes for e in pack.articles)
-    assert cover.summary == f"3 articles · {total}\u00a0min reading in all"
+    # Words, not "6 min reading in all".
+    assert cover.summary == f"3 articles · about {total}\u00a0minutes’ reading"
     details = "Example News · 3\u00a0June\u00a02025 · 3\u00a0min\u00a0read"
     assert entry_details(pack.articles[0], "en") == details
     assert labels("uk-UA").in_this_pack == "У цьому пакеті"
@@ -357,3 +369,27 @@ def test_bylines_write_dates_out_in_the_articles_language() -> None:
     assert line("2021-09-09T10:00:00Z", "uk") == "Wire · 9\u00a0вересня\u00a02021"
     assert line("Tue, 03 Jun 2025 10:00:00 GMT", "de") == "Wire · 3.\u00a0Juni\u00a02025"
     assert line("last Tuesday", "en") == "Wire · last Tuesday"  # kept as written
+
+
+def test_reference_from_the_manifest_the_caller_and_the_cli(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from pypdf import PdfReader
+
+    from briefconv.cli import cli
+
+    # The sample manifest gives one; it is a cover detail, the last one.
+    pack = briefconv.load_manifest(MANIFEST).to_pack()
+    assert pack.meta.reference == "PAU/2026/117"
+    assert cover_text(pack).details[-1] == ("Reference", "PAU/2026/117")
+    path = _sample_manifest(tmp_path, extra='reference = "M/1"\n')
+    assert briefconv.build_pack(path).pack.meta.reference == "M/1"
+    assert briefconv.build_pack(path, reference="C/2").pack.meta.reference == "C/2"
+    out = tmp_path / "brief"
+    args = ["pack", str(SAMPLE), "-t", "pdf", "-o", str(out), "--reference", "CLI/3"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "REFERENCE CLI/3" in PdfReader(out.with_suffix(".pdf")).pages[0].extract_text()
+    # None by default: no Reference row.
+    plain = briefconv.build_pack([SAMPLE])
+    assert plain.pack.meta.reference is None
+    assert "Reference" not in dict(cover_text(plain.pack).details)

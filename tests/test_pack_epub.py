@@ -52,6 +52,7 @@ ALLOWED_ELEMENTS = {
     "html", "head", "meta", "title", "link", "body", "section", "header",
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "blockquote", "ul", "ol", "li",
     "em", "strong", "a", "img",
+    "dl", "dt", "dd", "span",  # the cover's details and reading times (issue 16)
 }  # fmt: skip
 
 
@@ -358,17 +359,40 @@ def test_cover_page_says_the_cover_text_as_real_text(
 ) -> None:
     text = cover_text(packs["sample"])
     cover = _book(files, "sample").doc("cover.xhtml")
+    # Issue 16's cover, as text: the unit, the title, the details as a description list,
+    # "In this pack" with the reading times, the counts. The marking once, at the top: no
+    # boxed duplicate at the foot.
     assert _texts(cover) == [
         "OFFICIAL",
+        "Policy Analysis Unit",
         "Weekly Security Brief",
         "Russia–Ukraine: talks, trade and the energy front",
-        "26\u00a0November\u00a02026",
-        "Prepared by: Policy Analysis Unit",
-        "Prepared for: Foreign Affairs Committee",
+        "In this pack",
         text.summary,
-        "OFFICIAL",
     ]
-    assert text.summary == "3 articles · 6\u00a0min reading in all"
+    details = [
+        (dt.text, dd.text)
+        for dt, dd in zip(
+            cover.iterfind(".//h:dl/h:dt", NS), cover.iterfind(".//h:dl/h:dd", NS), strict=True
+        )
+    ]
+    assert details == [
+        ("Date", "26\u00a0November\u00a02026"),
+        ("Prepared for", "Foreign Affairs Committee"),
+        ("Prepared by", "Policy Analysis Unit"),
+        ("Classification", "OFFICIAL"),
+        ("Reference", "PAU/2026/117"),
+    ]
+    entries = [
+        re.sub(r"[^\S\u00a0]+", " ", "".join(li.itertext())).strip()
+        for li in cover.iterfind(".//h:ol/h:li", NS)
+    ]
+    assert entries == [
+        "Second Round of Talks Opens in Istanbul 3\u00a0min\u00a0read",
+        "Black Sea Grain Talks Stall Over Insurance 2\u00a0min\u00a0read",
+        "Kyiv Braces for a Hard Winter 1\u00a0min\u00a0read",
+    ]
+    assert text.summary == "3 articles · about 6\u00a0minutes’ reading"
     assert cover.find(".//h:section", NS).get(EPUB_TYPE) == "cover"
     assert cover.find(".//h:h1", NS).text == "Weekly Security Brief"
     assert cover.find(".//h:img", NS) is None  # no logo in the default style
@@ -540,8 +564,9 @@ def test_hostile_text_is_literal_everywhere(packs: dict[str, Pack], files: dict[
         assert doc.find(".//h:img", NS) is None
         assert HOSTILE in _texts(doc), name  # the marking, at least
     cover = book.doc("cover.xhtml")
-    assert _texts(cover).count(HOSTILE) == 4  # marking, title, subtitle, marking box
-    assert f"Prepared by: {HOSTILE}" in _texts(cover)
+    assert _texts(cover).count(HOSTILE) == 4  # marking, the unit, title, subtitle
+    # Prepared by and the classification among the details, literal too.
+    assert [dd.text for dd in cover.iterfind(".//h:dd", NS)][-2:] == [HOSTILE, HOSTILE]
     meta = book.opf.find(f".//{OPF}meta[@property='dcterms:accessRights']")
     assert meta.text == HOSTILE
     assert book.opf.findtext(f".//{DC}title") == HOSTILE

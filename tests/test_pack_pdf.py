@@ -118,7 +118,7 @@ def test_outline_is_contents_then_articles_with_nested_headings(
     assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"
 
 
-def test_each_article_starts_a_new_page_under_its_header(
+def test_each_article_starts_a_new_page_with_no_running_head_above_its_title(
     reader: PdfReader, pack: Pack, texts: list[str]
 ) -> None:
     first = _first_pages(reader, pack)
@@ -126,18 +126,22 @@ def test_each_article_starts_a_new_page_under_its_header(
     assert pages == sorted(set(pages)) and pages[0] == 2
     for entry, page in zip(pack.articles, pages, strict=True):
         lines = texts[page].splitlines()
-        # Marking, running header (pack title, then this article's title), then the title.
+        # Marking, then the title: an opener has no running head repeating its title
+        # (issue 16: the head used to print the title 12 pt above the title itself).
         assert lines[0] == "OFFICIAL"
-        assert lines[1] == "Weekly Security Brief"
-        assert lines[2] == entry.article.meta.title
-        assert readback.flat(" ".join(lines[3:])).startswith(entry.article.meta.title)
+        assert readback.flat(" ".join(lines[1:])).startswith(entry.article.meta.title)
+        assert "Weekly Security Brief" not in texts[page]
         assert f"{entry.minutes} min read" in texts[page]
-    # Later pages of an article keep its title in the header; the contents say so too.
-    assert texts[1].splitlines()[1:3] == ["Weekly Security Brief", "In this pack"]
-    for index in range(2, len(texts)):
+    # Nor has the contents page, under its own "In this pack" heading.
+    assert texts[1].splitlines()[1] == "In this pack"
+    assert "Weekly Security Brief" not in texts[1]
+    # Later pages of an article keep its title in the header.
+    later = [index for index in range(2, len(texts)) if index not in pages]
+    assert later
+    for index in later:
         owner = max((p, e) for e, p in first.items() if p <= index)[1]
         title = next(e.article.meta.title for e in pack.articles if e.id == owner)
-        assert texts[index].splitlines()[2] == title
+        assert texts[index].splitlines()[1:3] == ["Weekly Security Brief", title]
 
 
 def test_marking_at_top_and_bottom_of_every_page(reader: PdfReader, texts: list[str]) -> None:
@@ -160,16 +164,31 @@ def test_page_x_of_y_on_every_page_but_the_cover(texts: list[str]) -> None:
 
 
 def test_cover(texts: list[str]) -> None:
-    lines = texts[0].splitlines()
-    assert [line.strip() for line in lines] == [
+    # Issue 16's cover: the identity band, the title, the details table, "In this pack"
+    # with each article's reading time, the counts line; the marking only at the edges
+    # (no boxed duplicate) and once more as the classification among the details.
+    lines = [line.strip() for line in texts[0].splitlines()]
+    assert lines == [
         "OFFICIAL",
+        "POLICY ANALYSIS UNIT",
         "Weekly Security Brief",
         "Russia–Ukraine: talks, trade and the energy front",
-        "26 November 2026",
-        "Prepared by: Policy Analysis Unit",
-        "Prepared for: Foreign Affairs Committee",
-        "3 articles · 6 min reading in all",
-        "OFFICIAL",
+        "DATE 26 November 2026",
+        "PREPARED FOR Foreign Affairs Committee",
+        "PREPARED BY Policy Analysis Unit",
+        "CLASSIFICATION OFFICIAL",
+        "REFERENCE PAU/2026/117",
+        "IN THIS PACK",
+        "1",
+        "Second Round of Talks Opens in Istanbul",
+        "3 min read",
+        "2",
+        "Black Sea Grain Talks Stall Over Insurance",
+        "2 min read",
+        "3",
+        "Kyiv Braces for a Hard Winter",
+        "1 min read",
+        "3 articles · about 6 minutes’ reading",
         "OFFICIAL",
     ]
 
@@ -256,6 +275,13 @@ def test_a_handout_is_the_article_alone(style: Style, rich_article: Article) -> 
     assert "In this pack" not in text and text.startswith(rich_article.meta.title[:10])
 
 
+def _long(title: str, language: str = "en") -> Article:
+    """An article of two pages or more: a running head shows on its second page."""
+    words = "Текст статті. " if language == "uk" else "Words of the article. "
+    paragraphs = tuple(Paragraph((Text(words * 30),)) for _ in range(14))
+    return Article(ArticleMeta(title=title, language=language), paragraphs)
+
+
 def _conclusions() -> Pack:
     def article(title: str) -> Article:
         return Article(
@@ -300,7 +326,15 @@ def test_no_classification_prints_no_marking(style: Style) -> None:
     for page in reader.pages:
         assert "OFFICIAL" not in page.extract_text()
     assert reader.metadata is not None and "/Classification" not in reader.metadata
-    assert reader.pages[1].extract_text().splitlines()[0] == "Two"
+    # No marking above the contents' heading (and no running head on the contents page).
+    assert reader.pages[1].extract_text().splitlines()[0] == "In this pack"
+    # A running head, on an article's second page, is the first line with no marking.
+    long = make_pack([_long("Alpha")], PackMeta(title="Two"))
+    texts = [
+        page.extract_text()
+        for page in readback.pdf_reader(PdfWriter().write_pack(long, style)).pages
+    ]
+    assert len(texts) > 3 and texts[3].splitlines()[:2] == ["Two", "Alpha"]
 
 
 def test_hostile_text_is_literal_everywhere(
@@ -349,7 +383,9 @@ def test_other_styles_keep_furniture_clear_of_the_body(name: str, pack: Pack) ->
     for index, page in enumerate(reader.pages):
         placed = _placed_text(page)
         marks = sorted(y for piece, y in placed if piece == "OFFICIAL")
-        assert marks[0] < 40 and marks[-1] > height - 40, (name, index)
+        # Baselines near the edges: the glyphs stand 10 mm in (issue 16), so a large-print
+        # 18 pt marking's top baseline is about 42 pt down.
+        assert marks[0] < 48 and marks[-1] > height - 48, (name, index)
         if index:
             lines = page.extract_text().splitlines()
             assert lines[-2] == f"Page {index + 1} of {len(reader.pages)}"
@@ -382,7 +418,8 @@ def test_default_layout_has_every_part(style: Style) -> None:
     _, texts = _layout_texts(PACK_LAYOUT, style)
     assert "2 articles" in texts[0] and "Page" not in texts[0]  # the cover
     assert "In this pack" in texts[1]
-    assert texts[2].splitlines()[1:3] == ["Weekly Brief", "Talks resume"]  # running head
+    # An opener: the marking, then the article's title, no running head between.
+    assert texts[2].splitlines()[:2] == ["OFFICIAL", "Talks resume"]
     assert len(texts) == 4
 
 
@@ -390,8 +427,8 @@ def test_no_cover(style: Style) -> None:
     reader, texts = _layout_texts(replace(PACK_LAYOUT, cover=False), style)
     assert len(texts) == 3
     assert not any("2 articles" in text for text in texts)
-    # The contents come first, under their running head, and count from page 1.
-    assert texts[0].splitlines()[:3] == ["OFFICIAL", "Weekly Brief", "In this pack"]
+    # The contents come first, under the marking alone, and count from page 1.
+    assert texts[0].splitlines()[:2] == ["OFFICIAL", "In this pack"]
     assert texts[0].rstrip().splitlines()[-2] == "Page 1 of 3"
     numbers = re.findall(r"^(?:Talks resume|Grid repairs)\s*\n(\d+)$", texts[0], re.MULTILINE)
     assert numbers == ["2", "3"]
@@ -406,7 +443,7 @@ def test_no_contents(style: Style) -> None:
     assert len(texts) == 3
     assert not any("In this pack" in text for text in texts)
     assert "2 articles" in texts[0]
-    assert texts[1].splitlines()[1:3] == ["Weekly Brief", "Talks resume"]
+    assert texts[1].splitlines()[:2] == ["OFFICIAL", "Talks resume"]  # an opener
     titles = [t for d, t, _ in _outline(reader, reader.outline) if d == 0]
     assert titles == ["Talks resume", "Grid repairs"]
 
@@ -435,14 +472,15 @@ def test_articles_alone_start_on_the_first_page(style: Style) -> None:
 
 
 def test_untitled_article_in_a_ukrainian_pack(style: Style) -> None:
-    untitled = Article(ArticleMeta(title="", language="uk"), (Paragraph((Text("Текст."),)),))
+    # Two pages long: the running head is on its second page (the first is an opener).
+    untitled = _long("", language="uk")
     other = Article(ArticleMeta(title="Інша", language="uk"), (Paragraph((Text("Ще."),)),))
     pack = make_pack([untitled, other], PackMeta(title="Огляд", language="uk"))
     reader = readback.pdf_reader(PdfWriter().write_pack(pack, style))
     texts = [page.extract_text() for page in reader.pages]
     # The contents, the running head and the outline name it, in the pack's language.
     assert re.search(r"^Без назви\s*\n3$", texts[1], re.MULTILINE)
-    assert texts[2].splitlines()[:2] == ["Огляд", "Без назви"]
+    assert texts[3].splitlines()[:2] == ["Огляд", "Без назви"]
     titles = [t for d, t, _ in _outline(reader, reader.outline) if d == 0]
     assert titles == ["У цьому пакеті", "Без назви", "Інша"]
-    assert texts[2].rstrip().splitlines()[-1] == "Сторінка 3 з 4"
+    assert texts[2].rstrip().splitlines()[-1] == f"Сторінка 3 з {len(texts)}"

@@ -310,3 +310,52 @@ def test_a_shorthand_in_a_child_overrides_the_bases_longhands(tmp_path: Path) ->
     )
     page = load_style(child).page
     assert (page.margin_top, page.margin_left) == (72.0, 144.0)
+
+
+@pytest.mark.parametrize(
+    ("roles", "printed", "warned"),
+    [
+        # The red of the headings: a marking in it reads as decoration, so black.
+        (
+            '[roles.heading1]\ncolor = "#C8102E"\n[roles.marking]\ncolor = "#C8102E"\n',
+            "#000000",
+            True,
+        ),
+        (
+            '[roles.quote]\nborder_color = "#2F5597"\n[roles.marking]\ncolor = "#2f5597"\n',
+            "#000000",
+            True,
+        ),
+        # Its own colour, or near-black shared with near-black headings, is kept.
+        ('[roles.marking]\ncolor = "#8B0000"\n', "#8B0000", False),
+        (
+            '[roles.heading1]\ncolor = "#0B0C0C"\n[roles.marking]\ncolor = "#0B0C0C"\n',
+            "#0B0C0C",
+            False,
+        ),
+    ],
+)
+def test_the_marking_is_never_in_an_accent_colour(
+    tmp_path: Path, roles: str, printed: str, warned: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "marked.toml"
+    path.write_text(f'based_on = "default"\n{roles}', encoding="utf-8")
+    with caplog.at_level("WARNING", logger="briefconv"):
+        style = load_style(path)
+    assert style.role("marking").color == printed
+    assert any("roles.marking.color" in r.getMessage() for r in caplog.records) is warned
+
+
+@pytest.mark.parametrize("name", ["default", "newsroom", "official", "large-print"])
+def test_bundled_markings_differ_from_their_accents(
+    name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Issue 16: newsroom printed its marking in its heading red; none may warn either.
+    with caplog.at_level("WARNING", logger="briefconv"):
+        style = load_style(name)
+    assert not caplog.records
+    marking = style.role("marking").color
+    accents = {style.role(r).color for r in ("title", "cover_title", "heading1", "link")}
+    channels = [int(marking[i : i + 2], 16) for i in (1, 3, 5)]
+    assert marking not in accents or max(channels) - min(channels) <= 0x18
+    assert style.role("marking").bold and style.role("marking").size >= 10

@@ -179,7 +179,7 @@ def test_dates_page_numbers_and_reading_times_never_break() -> None:
     assert long_date("2026-11-24", "de") == f"24.{NBSP}November{NBSP}2026"
     assert labels("en").min_read.format(n=3) == f"3{NBSP}min{NBSP}read"
     assert labels("uk").min_read.format(n=3) == f"3{NBSP}хв{NBSP}читання"
-    assert labels("en").total_reading.format(n=6) == f"6{NBSP}min reading in all"
+    assert labels("en").total_reading.format(n=6) == f"about 6{NBSP}minutes’ reading"
     meta = ArticleMeta("T", source="Wire", date="2026-11-21")
     assert plain_text(byline(meta)) == f"Wire · 21{NBSP}November{NBSP}2026"
     pack = make_pack([Article(meta, ())], briefconv.PackMeta("P"))

@@ -252,6 +252,7 @@ def build_pack(
     prepared_for: str | None = None,
     classification: str | None = None,
     language: str | None = None,
+    reference: str | None = None,
     cover: bool | None = None,
     contents: bool | None = None,
     encoding: str | None = None,
@@ -264,7 +265,7 @@ def build_pack(
 
     What is given here wins over the manifest, which wins over the defaults:
 
-    - the pack's details (``title`` ... ``language``), when not ``None``; without a
+    - the pack's details (``title`` ... ``reference``), when not ``None``; without a
       manifest the title defaults to "Briefing Pack" and the language to the first
       article's;
     - ``style``, else the manifest's, else the default style;
@@ -309,6 +310,7 @@ def build_pack(
         "prepared_for": prepared_for,
         "classification": classification,
         "language": language,
+        "reference": reference,
     }
     given = {key: value for key, value in details.items() if value is not None}
     if date is not None:
@@ -376,6 +378,7 @@ def build_pack(
             prepared_for=prepared_for,
             classification=classification,
             language=language or articles[0].meta.language,
+            reference=reference,
         )
         wpm = resolved.pack.get("words_per_minute", DEFAULT_WORDS_PER_MINUTE)
         layout = _layout(PACK_LAYOUT, cover, contents)

@@ -660,6 +660,7 @@ def _pack_date(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @click.option(
     "--language", default=None, help="The pack's language (default: the first article's)."
 )
+@click.option("--reference", default=None, help="The issuer's reference, printed on the cover.")
 @click.option(
     "--cover/--no-cover",
     default=None,
@@ -711,6 +712,7 @@ def pack(
     prepared_for: str | None,
     classification: str | None,
     language: str | None,
+    reference: str | None,
     cover: bool | None,
     contents: bool | None,
     encoding: str | None,
@@ -752,6 +754,7 @@ def pack(
             prepared_for=prepared_for,
             classification=classification,
             language=language,
+            reference=reference,
             cover=cover,
             contents=contents,
             encoding=encoding,

@@ -8,6 +8,7 @@
     prepared_by = "Policy Unit"
     prepared_for = "Foreign Affairs Committee"
     classification = "OFFICIAL"
+    reference = "PAU/2026/117"               # the issuer's reference, on the cover
     language = "en"
     output = "briefing-pack"                 # relative to this file; -o overrides
     formats = ["docx", "pdf", "epub"]
@@ -70,6 +71,7 @@ _TOP_KEYS = (
     "prepared_by",
     "prepared_for",
     "classification",
+    "reference",
     "language",
     "output",
     "formats",
@@ -84,7 +86,7 @@ _TOP_KEYS = (
     "articles",
 )
 _ARTICLE_KEYS = ("path", "title", "subtitle", "author", "source", "date", "url", "summary")
-_DETAILS = ("subtitle", "prepared_by", "prepared_for", "classification", "language")
+_DETAILS = ("subtitle", "prepared_by", "prepared_for", "classification", "language", "reference")
 
 
 @dataclass(frozen=True, slots=True)
@@ -474,6 +476,7 @@ def load_manifest(
         prepared_for=details.get("prepared_for"),
         classification=details.get("classification"),
         language=details.get("language") or articles[0].meta.language,
+        reference=details.get("reference"),
     )
     return Manifest(
         path=path,

@@ -627,7 +627,9 @@ class PackMeta:
     """What a briefing pack says about itself, printed on its cover and in file metadata.
 
     ``date`` is kept as written; ``classification`` is a free-text marking such as
-    ``OFFICIAL-SENSITIVE`` printed on every page, or ``None`` for no marking at all.
+    ``OFFICIAL-SENSITIVE`` printed on every page, or ``None`` for no marking at all;
+    ``reference`` is the issuer's own reference for the pack (a file or docket number),
+    printed with the cover's details.
     """
 
     title: str
@@ -637,9 +639,11 @@ class PackMeta:
     prepared_for: str | None = None
     classification: str | None = None
     language: str = "en"
+    # Last, so that positional construction from before it was added still works.
+    reference: str | None = None
 
     def __post_init__(self) -> None:
-        for name in ("title", "subtitle", "date", "prepared_by", "prepared_for"):
+        for name in ("title", "subtitle", "date", "prepared_by", "prepared_for", "reference"):
             _set_clean(self, name)
         _set_clean(self, "classification")
         _set_clean(self, "language")

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import logging
 import math
 import re
 import tomllib
@@ -56,6 +57,8 @@ __all__ = [
     "load_style",
     "style_to_toml",
 ]
+
+_log = logging.getLogger("briefconv")
 
 #: Folder of the bundled styles (``styles/`` of the source tree, shipped in the package).
 STYLE_DIR = Path(__file__).resolve().parent / "styles"
@@ -400,6 +403,7 @@ def _resolve(data: dict[str, Any], path: Path) -> Style:
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise StyleError(f"{path}: roles.{name}: unknown role{hint}")
     roles = {name: _resolve_role(name, roles_data, path, ()) for name in ROLE_NAMES}
+    roles = _marking_apart(roles, path)
     page = _resolve_page(_table(data, "page", path), path)
     # An indent may take at most half the text width: more squeezes the text to a few
     # letters a line (PDF lost 268 of 277 words at indent = 100000).
@@ -432,6 +436,43 @@ def _emphasis(value: object, path: Path) -> Emphasis:
         if value == known:
             return known
     raise StyleError(f"{path}: emphasis: expected one of {', '.join(_EMPHASES)}")
+
+
+# The roles whose colours are the style's accents: titles, headings and links.
+_ACCENT_ROLES = ("title", "subtitle", "cover_title", "heading1", "heading2", "heading3", "link")
+#: Most a colour's channels may differ and it still reads as black or grey, not an accent.
+_NEUTRAL_SPREAD = 0x18
+
+
+def _is_neutral(color: str) -> bool:
+    """Whether ``#RRGGBB`` is black, grey or white (its channels nearly equal)."""
+    channels = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    return max(channels) - min(channels) <= _NEUTRAL_SPREAD
+
+
+def _marking_apart(roles: dict[str, Role], path: Path) -> dict[str, Role]:
+    """``roles`` with the marking set in black if it shares a colour with an accent.
+
+    A classification marking in the red of the headings reads as decoration, not as a
+    handling instruction (the visual review of issue 16 found it so in ``newsroom``).
+    Black or grey shared with black headings is no accent, and is kept.
+    """
+    marking = roles["marking"]
+    color = marking.color.upper()
+    accents = {roles[name].color.upper(): name for name in _ACCENT_ROLES}
+    border = roles["quote"].border_color
+    if border is not None:
+        accents.setdefault(border.upper(), "quote border")
+    if color not in accents or _is_neutral(color):
+        return roles
+    _log.warning(
+        "%s: roles.marking.color %s is the colour of %s, an accent: the classification "
+        "marking is printed in black instead",
+        path,
+        color,
+        accents[color],
+    )
+    return {**roles, "marking": replace(marking, color="#000000")}
 
 
 def _options_of(fmt: str, source: object) -> type[WriterOptions] | None:

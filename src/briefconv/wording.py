@@ -76,7 +76,8 @@ class Labels:
     articles: str  # "{n} articles"
     article: str  # "{n} article"
     min_read: str  # "{n} min read"
-    total_reading: str  # "{n} min reading in all"
+    total_reading: str  # "about {n} minutes’ reading": a pack's reading time
+
     page_of: str  # "Page {page} of {pages}"
     months: tuple[str, ...]
     by: str  # "By {names}": one author
@@ -91,6 +92,10 @@ class Labels:
     back: str  # "Back to the text": the link from a note to its mark
     done: str  # a ticked task-list item, spoken ("done")
     not_done: str  # an unticked task-list item, spoken ("not done")
+    date: str  # "Date": a label of the cover's details
+    classification: str  # "Classification": another
+    reference: str  # "Reference": the pack's reference number, another
+    total_reading_one: str  # "about {n} minute’s reading": total_reading for 1 minute
 
     def __post_init__(self) -> None:
         # A reading time never breaks across lines ("2 min / read" in a narrow column):
@@ -107,7 +112,8 @@ _LABELS: dict[str, Labels] = {
         "{n} articles",
         "{n} article",
         "{n}\u00a0min\u00a0read",
-        "{n}\u00a0min reading in all",
+        # Not "6 min reading in all" (issue 16): a cover speaks in words.
+        "about {n}\u00a0minutes’ reading",
         "Page {page} of {pages}",
         (
             "January", "February", "March", "April", "May", "June", "July",
@@ -125,6 +131,10 @@ _LABELS: dict[str, Labels] = {
         "Back to the text",
         "done",
         "not done",
+        "Date",
+        "Classification",
+        "Reference",
+        "about {n} minute’s reading",
     ),
     "uk": Labels(
         "У цьому пакеті",
@@ -151,6 +161,10 @@ _LABELS: dict[str, Labels] = {
         "Повернутися до тексту",
         "виконано",
         "не виконано",
+        "Дата",
+        "Гриф",
+        "Номер",
+        "{n} хв читання загалом",
     ),
     "ru": Labels(
         "В этом пакете",
@@ -177,6 +191,10 @@ _LABELS: dict[str, Labels] = {
         "Вернуться к тексту",
         "выполнено",
         "не выполнено",
+        "Дата",
+        "Гриф",
+        "Номер",
+        "{n} мин чтения всего",
     ),
     "el": Labels(
         "Σε αυτό το πακέτο",
@@ -203,6 +221,10 @@ _LABELS: dict[str, Labels] = {
         "Επιστροφή στο κείμενο",
         "ολοκληρώθηκε",
         "εκκρεμεί",
+        "Ημερομηνία",
+        "Διαβάθμιση",
+        "Αριθμός αναφοράς",
+        "{n} λεπτό ανάγνωσης συνολικά",
     ),
     "fr": Labels(
         "Dans ce dossier",
@@ -229,6 +251,10 @@ _LABELS: dict[str, Labels] = {
         "Retour au texte",
         "fait",
         "à faire",
+        "Date",
+        "Classification",
+        "Référence",
+        "{n} min de lecture au total",
     ),
     "de": Labels(
         "In diesem Paket",
@@ -255,6 +281,10 @@ _LABELS: dict[str, Labels] = {
         "Zurück zum Text",
         "erledigt",
         "offen",
+        "Datum",
+        "Einstufung",
+        "Aktenzeichen",
+        "{n} Min. Lesezeit insgesamt",
     ),
 }  # fmt: skip
 
@@ -360,14 +390,24 @@ def byline(meta: ArticleMeta, extra: tuple[str, ...] = ()) -> tuple[Inline, ...]
 
 @dataclass(frozen=True, slots=True)
 class CoverText:
-    """The cover's lines, worded once for every writer; ``None`` lines are left out."""
+    """The cover's words, worded once for every writer; ``None`` parts are left out.
+
+    Every format lays them out alike (issue 16): an identity band naming ``identity``,
+    the title about a third of the way down, the subtitle, a table of ``details`` (each a
+    label and its value: date, prepared for, prepared by, classification, reference, those
+    the pack gives), and in the lower third ``contents`` over ``entries`` (each article's
+    title and reading time) and the ``summary`` line. The classification is one of the
+    details; it is the marking only at the page's edges.
+    """
 
     title: str
     subtitle: str | None
+    identity: str | None  # the issuing unit, for the identity band: "Policy Analysis Unit"
+    details: tuple[tuple[str, str], ...]  # ("Date", "26 November 2026"), ...
+    contents: str  # "In this pack"
+    entries: tuple[tuple[str, str], ...]  # ("Talks resume in Istanbul", "3 min read"), ...
+    summary: str  # "3 articles · about 6 minutes' reading"
     date: str | None  # written out: "26 November 2026"
-    prepared_by: str | None  # "Prepared by: Policy Analysis Unit"
-    prepared_for: str | None  # "Prepared for: Foreign Affairs Committee"
-    summary: str  # "3 articles · 9 min reading in all"
     classification: str | None
 
 
@@ -397,21 +437,51 @@ def _on_cover(value: str | None, what: str) -> str | None:
 
 
 def cover_text(pack: Pack) -> CoverText:
-    """What the cover says, in the pack's language; very long details cut, with a warning."""
+    """What the cover says, in the pack's language; very long details cut, with a warning.
+
+    >>> from briefconv.model import Article, ArticleMeta, PackMeta
+    >>> from briefconv.pack import make_pack
+    >>> meta = PackMeta("Brief", date="2026-11-26", prepared_by="Unit", reference="R/1")
+    >>> cover = cover_text(make_pack([Article(ArticleMeta("Talks"), ())], meta))
+    >>> cover.details
+    (('Date', '26 November 2026'), ('Prepared by', 'Unit'), ('Reference', 'R/1'))
+    >>> cover.entries, cover.summary
+    ((('Talks', '1 min read'),), "1 article · about 1 minute’s reading")
+    """
     meta, words = pack.meta, labels(pack.meta.language)
     count = len(pack.articles)
     total = sum(entry.minutes for entry in pack.articles)
     counted = (words.article if count == 1 else words.articles).format(n=count)
+    reading = (words.total_reading_one if total == 1 else words.total_reading).format(n=total)
+    date = long_date(meta.date, meta.language)
     prepared_by = _on_cover(meta.prepared_by, "'prepared by'")
-    prepared_for = _on_cover(meta.prepared_for, "'prepared for'")
+    classification = _on_cover(meta.classification, "classification")
+    details = (
+        (words.date, date),
+        (words.prepared_for, _on_cover(meta.prepared_for, "'prepared for'")),
+        (words.prepared_by, prepared_by),
+        (words.classification, classification),
+        (words.reference, _on_cover(meta.reference, "reference")),
+    )
+    shown = [(label, one_line(value or "")) for label, value in details]
+    entries = tuple(
+        (
+            _on_cover(untitled(e.article.meta.title, e.article.meta.language), "article title")
+            or "",
+            words.min_read.format(n=e.minutes),
+        )
+        for e in pack.articles
+    )
     return CoverText(
         title=_on_cover(meta.title, "title") or "",
         subtitle=_on_cover(meta.subtitle, "subtitle"),
-        date=long_date(meta.date, meta.language),
-        prepared_by=f"{words.prepared_by}: {prepared_by}" if prepared_by else None,
-        prepared_for=f"{words.prepared_for}: {prepared_for}" if prepared_for else None,
-        summary=f"{counted} · {words.total_reading.format(n=total)}",
-        classification=_on_cover(meta.classification, "classification"),
+        identity=one_line(prepared_by or "") or None,
+        details=tuple((label, value) for label, value in shown if value),
+        contents=words.in_this_pack,
+        entries=entries,
+        summary=f"{counted} · {reading}",
+        date=date,
+        classification=classification,
     )
 
 

@@ -38,6 +38,7 @@ from briefconv.writers._blocks import (
     caption_role,
     quote_box,
 )
+from briefconv.writers._furniture import TRACKING, cover_roles
 from briefconv.writers.options import EpubOptions
 
 __all__ = [
@@ -86,7 +87,6 @@ SELECTORS: tuple[tuple[str, str, str | None], ...] = (
 PACK_SELECTORS: tuple[tuple[str, str, str | None], ...] = (
     ("p.marking", "marking", "body"),
     ("h1.cover-title", "cover_title", "body"),
-    ("p.cover-marking", "marking", "body"),
     ("h1.contents", "heading1", "body"),
     ("p.entry-title", "heading2", "body"),
 )
@@ -107,8 +107,6 @@ _PACK_FIXED = (
     "ol.contents p.byline {\n  margin-bottom: 0.2em;\n}",
     "ol.contents li > p:last-child {\n  margin-bottom: 0;\n}",
     "p.entry-title a {\n  color: inherit;\n}",
-    "p.cover-detail {\n  margin-top: 0;\n  margin-bottom: 0.2em;\n}",
-    "p.cover-marking {\n  margin-top: 1.5em;\n}",
     "p.logo img {\n  max-width: 50%;\n  height: auto;\n}",
 )
 
@@ -232,6 +230,7 @@ def stylesheet(
     if pack:
         rules += [_rule(sel, style, role, parent) for sel, role, parent in PACK_SELECTORS]
         rules += _PACK_FIXED
+        rules += _cover_rules(style)
     extra = EpubOptions.of(style).extra_css
     if extra.strip():
         rules.append("/* epub.extra_css from the style file */\n" + extra.strip())
@@ -283,9 +282,6 @@ def _rule(selector: str, style: Style, name: str, parent_name: str | None) -> st
         decl.append(("margin-left", _em(max(role.indent - parent.indent, 0.0) / role.size)))
     else:
         decl.append(("margin-left", _em(role.indent / role.size)))
-    if selector == "p.cover-marking":
-        # The cover's classification stands in a box, as on the PDF cover.
-        decl += [("border", f"1px solid {role.color}"), ("padding", "0.3em 0.6em")]
     if selector == "blockquote":
         # The quote's box (writers._blocks.quote_box, as the PDF and DOCX draw it): inset
         # by the indent on both sides, the rule, the padding all round; border and
@@ -300,6 +296,64 @@ def _rule(selector: str, style: Style, name: str, parent_name: str | None) -> st
         if box.padding:
             decl.append(("padding", _em(box.padding / role.size)))
     return _format(selector, decl)
+
+
+def _cover_rules(style: Style) -> list[str]:
+    """The pack cover's own markup, as the printed cover looks (issue 16's design).
+
+    The unit's name in letter-spaced bold capitals under a thick rule in the accent colour
+    (a rule, not a filled band: a reading system's night mode keeps it readable), the
+    details as small grey capital labels over their values, "In this pack" likewise over
+    the numbered articles and their reading times. Sizes from
+    :func:`briefconv.writers._furniture.cover_roles`, relative to the body's; the values
+    keep the body's text colour.
+    """
+    roles = cover_roles(style)
+    size = style.role("body").size
+    family = ("font-family", _family(style, roles.label))
+    caps = [("text-transform", "uppercase"), ("letter-spacing", _em(TRACKING))]
+    label = [("font-size", _em(roles.label.size / size)), *caps, ("color", roles.label.color)]
+    value = ("font-size", _em(roles.value.size / size))
+    grey = ("color", roles.label.color)
+    return [
+        _format(
+            "p.cover-identity",
+            [
+                family,
+                ("font-size", _em(roles.identity.size / size)),
+                ("font-weight", "bold"),
+                *caps,
+                ("color", roles.accent),
+                ("border-top", f"0.6em solid {roles.accent}"),
+                ("padding-top", "0.4em"),
+                ("margin", "0 0 2.5em 0"),
+            ],
+        ),
+        _format(
+            "dl.cover-details",
+            [family, ("margin", "1.2em 0"), ("padding-top", "0.4em"), _top_rule(roles.accent)],
+        ),
+        _format("dl.cover-details dt", [*label, ("margin", "0.6em 0 0 0")]),
+        _format("dl.cover-details dd", [value, ("margin", "0")]),
+        _format(
+            "p.cover-contents",
+            [
+                family,
+                *label,
+                _top_rule(roles.label.color),
+                ("padding-top", "0.5em"),
+                ("margin", "2em 0 0.4em 0"),
+            ],
+        ),
+        _format("ol.cover-contents", [family, value, ("margin", "0"), ("padding-left", "1.6em")]),
+        _format("span.cover-minutes", [grey, ("white-space", "nowrap")]),
+        _format("p.cover-summary", [family, value, grey, ("margin", "0.6em 0 0 0")]),
+    ]
+
+
+def _top_rule(color: str) -> tuple[str, str]:
+    """A thin rule above a block, in ``color``."""
+    return ("border-top", f"1px solid {color}")
 
 
 def _extended_rules(style: Style) -> list[str]:

@@ -340,10 +340,17 @@ def marking(text: str | None) -> str:
 
 
 def cover_section(pack: Pack, options: Options, *, logo_src: str | None = None) -> str:
-    """The cover: logo, title, subtitle, date, prepared by / for, counts line, marking box.
+    """The cover: logo, the issuing unit, title, subtitle, details, the articles, the counts.
 
-    Every line is real text (the cover's words from :func:`briefconv.wording.cover_text`);
-    the section's heading has the id ``cover-title``.
+    The printed cover's parts in reading order (issue 16's design, which the PDF, the
+    DOCX and the EPUB cover image draw): the unit's name (``p.cover-identity``, the
+    identity band), the title, the details as a description list (``dl.cover-details``:
+    date, prepared for, prepared by, classification, reference), then "In this pack" with
+    each article's title and reading time (``ol.cover-contents``) and the counts line.
+    The classification is one of the details, not a boxed marking: the page's marking is
+    set once, at its top. Every line is real text (the cover's words from
+    :func:`briefconv.wording.cover_text`); the section's heading has the id
+    ``cover-title``.
     """
     text = cover_text(pack)
     lines = [_section("cover", "cover-title", options)]
@@ -352,17 +359,26 @@ def cover_section(pack: Pack, options: Options, *, logo_src: str | None = None) 
         lines.append(
             f'<p class="logo"><img src="{escape(logo_src)}" alt="" role="presentation"/></p>\n'
         )
+    if text.identity:
+        lines.append(f'<p class="cover-identity">{escape(text.identity)}</p>\n')
     title = untitled(text.title, pack.meta.language)
     lines.append(f'<h1 id="cover-title" class="cover-title">{escape(title)}</h1>\n')
     if subtitle := one_line(text.subtitle or ""):
         lines.append(f'<p class="subtitle">{escape(subtitle)}</p>\n')
-    for line in (text.date, text.prepared_by, text.prepared_for, text.summary):
-        if line := one_line(line or ""):
-            # Set as bylines, spaced as one block of details (the stylesheet's
-            # p.cover-detail), not as separate paragraphs.
-            lines.append(f'<p class="byline cover-detail">{escape(line)}</p>\n')
-    if classification := one_line(text.classification or ""):
-        lines.append(f'<p class="cover-marking">{escape(classification)}</p>\n')
+    if text.details:
+        lines.append('<dl class="cover-details">\n')
+        for label, value in text.details:
+            lines.append(f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>\n")
+        lines.append("</dl>\n")
+    lines.append(f'<p class="cover-contents">{escape(text.contents)}</p>\n')
+    lines.append('<ol class="cover-contents">\n')
+    for entry_title, minutes in text.entries:
+        lines.append(
+            f"<li>{escape(one_line(entry_title))} "
+            f'<span class="cover-minutes">{escape(minutes)}</span></li>\n'
+        )
+    lines.append("</ol>\n")
+    lines.append(f'<p class="cover-summary">{escape(text.summary)}</p>\n')
     lines.append("</section>\n")
     return "".join(lines)
 
@@ -895,7 +911,11 @@ def page_faces(pack: Pack, style: Style, *, cover: bool, contents: bool) -> list
     uses: list[Face] = []
     if cover:
         uses.append((style.role("cover_title"), False, False))
-        uses.append((style.role("byline"), False, False))  # date, prepared by, counts
+        # The unit's name (bold), the details, the articles and the counts (the byline's
+        # family, as the PDF sets them).
+        uses.append((style.role("byline"), False, False))
+        if one_line(meta.prepared_by or ""):
+            uses.append((style.role("byline"), True, False))
         if one_line(meta.subtitle or ""):
             uses.append((style.role("subtitle"), False, False))
     if contents:

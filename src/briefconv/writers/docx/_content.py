@@ -43,6 +43,7 @@ from docx.oxml.shape import CT_Inline
 from docx.package import ImageParts
 from docx.parts.document import DocumentPart
 from docx.parts.image import ImagePart
+from docx.parts.story import StoryPart
 from docx.shared import Emu, Length, Pt
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
@@ -135,6 +136,7 @@ __all__ = [
     "add_runs",
     "add_styled_paragraph",
     "add_text_run",
+    "append_to_body",
     "put_text",
     "write_block",
 ]
@@ -199,7 +201,7 @@ class Story:
     def append(self, element: Elem) -> None:
         """Append a block-level element (a ``w:tbl``) where paragraphs go."""
         if self.parent is None:
-            _append_to_body(self.doc, element)
+            append_to_body(self.doc, element)
         else:
             self.parent.append(element)
 
@@ -542,14 +544,17 @@ def _write_figure(doc: Doc, figure: Figure, language: str, emphasis: str = "ital
 
 
 def add_picture(
-    part: DocumentPart,
+    part: StoryPart,
     r: Elem,
     image: DocxImage,
     *,
     width: Length | None = None,
     height: Length | None = None,
 ) -> Elem:
-    """``run.add_picture(image, width, height)`` for the ``w:r`` of a body run; the ``wp:inline``.
+    """``run.add_picture(image, width, height)`` for the ``w:r`` of a run of ``part``'s story.
+
+    ``part`` is the main document part, or a header's (the cover's logo); returns the
+    ``wp:inline``.
 
     The same XML, image part and relationship as python-docx's, without its scans, which
     made a pack with a picture per article quadratic: ``StoryPart.next_id`` reads every
@@ -646,12 +651,12 @@ def add_styled_paragraph(doc: Doc, style: str) -> Para:
 def _add_p(doc: Doc, style: str) -> Elem:
     """:func:`add_styled_paragraph` without the python-docx proxy: the new ``w:p``."""
     p = OxmlElement("w:p")
-    _append_to_body(doc, p)
+    append_to_body(doc, p)
     _set_style(doc, p, style)
     return p
 
 
-def _append_to_body(doc: Doc, element: Elem) -> None:
+def append_to_body(doc: Doc, element: Elem) -> None:
     """Append a paragraph or table to the body, before its closing ``w:sectPr``."""
     body = doc.element.body
     # len() of an lxml element counts its children (O(n)); the last child is found directly.

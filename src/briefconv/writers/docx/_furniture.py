@@ -1,10 +1,18 @@
 """Page furniture of the DOCX writer: page setup, headers and footers, fields, the marking.
 
-A handout has a running title from page 2 and "Page X of Y" in its footers. In a pack
-every page carries the classification marking at its top and bottom (header and footer);
-every page but the cover the running header (pack title left, current article right) and
-"Page X of Y" with real ``PAGE``/``NUMPAGES`` fields. python-docx has no API for fields
-(PITFALLS 6): they are built here as runs.
+A handout has a running title from page 2 (over a hairline, as in the PDF) and "Page X of
+Y" in the footers of pages 2 on: its first page, which shows the title itself, has
+neither (``w:titlePg``). So a one-page handout never says "Page 1 of 1": a DOCX cannot
+know its page count, and LibreOffice prints the nested fields of ``IF NUMPAGES > 1`` side
+by side ("111"), so the condition is the page, not the count. The PDF does the same.
+
+In a pack every page carries the classification marking at its top and bottom (header
+and footer), its glyphs 10 mm from the paper's edges and 8 pt clear of the running head
+and the footer (:mod:`briefconv.writers._furniture`); every page but the cover "Page X of
+Y" with real ``PAGE``/``NUMPAGES`` fields; and every page but the cover and the first
+page of each section (the contents, an article: an *opener*, with ``w:titlePg``) the
+running header, pack title left and current article right. python-docx has no API for
+fields (PITFALLS 6): they are built here as runs.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from docx.shared import Length, Pt
 from briefconv.model import Pack
 from briefconv.styles import Role, Style
 from briefconv.wording import labels, one_line, untitled
-from briefconv.writers._furniture import EDGE, cut, fit_marking
+from briefconv.writers._furniture import CLEARANCE, EDGE, cut, fit_marking
 from briefconv.writers.docx._oxml import (
     Doc,
     Elem,
@@ -109,26 +117,48 @@ def setup_page(doc: Doc, style: Style, pack: Pack, *, template: str | None) -> P
             section.header_distance = Pt(min(36.0, page.margin_top / 2))
             section.footer_distance = Pt(min(36.0, page.margin_bottom / 2))
     if not titled:
-        # Heads start at the paper's printable edge, where the PDF draws the marking.
+        # Heads start at the paper's printable edge, where the PDF draws the marking;
+        # the foot's a little further in, for Word and LibreOffice set a line's descender
+        # about 0.1 of the size below the bottom of its exact line height.
+        marking = style.role("marking").size
         section.header_distance = Pt(EDGE)
-        section.footer_distance = Pt(EDGE)
+        section.footer_distance = Pt(EDGE + _FOOT_ALLOWANCE * marking)
     elif not headers_from_template:
-        _title_heads(section, pack)
+        _title_heads(section, pack, style)
     return PageSource(page_from_template, headers_from_template)
 
 
-def _title_heads(section: Section, pack: Pack) -> None:
-    """The heads of a document titled by its article: its title from page 2, page numbers."""
+#: How much further from the bottom edge than :data:`EDGE` a footer starts, in sizes of
+#: its last line (the marking's): Word and LibreOffice set the descender that far below.
+_FOOT_ALLOWANCE = 0.25
+
+
+def _title_heads(section: Section, pack: Pack, style: Style) -> None:
+    """The heads of a document titled by its article: from page 2, its title and page numbers.
+
+    Page 1 shows the title itself and has neither; a one-page handout so never says "Page
+    1 of 1" (see the module docstring). The running title sits over a hairline in the
+    header role's colour, as the PDF draws it.
+    """
     meta = pack.articles[0].article.meta
-    # Page 1 shows the title itself: the running title starts on page 2.
     section.different_first_page_header_footer = True
     header = section.header.paragraphs[0]
     header.style = "Header"
     header.add_run(untitled(meta.title, meta.language))
-    for footer in (section.footer, section.first_page_footer):
-        paragraph = footer.paragraphs[0]
-        paragraph.style = "Footer"
-        _page_x_of_y(paragraph, labels(pack.meta.language).page_of)
+    _rule_below(header, style.role("header"))
+    section.first_page_header.paragraphs[0].style = "Header"
+    section.first_page_footer.paragraphs[0].style = "Footer"
+    paragraph = section.footer.paragraphs[0]
+    paragraph.style = "Footer"
+    _page_x_of_y(paragraph, labels(pack.meta.language).page_of)
+
+
+def _rule_below(paragraph: Para, role: Role) -> None:
+    """A hairline under a running head, 3 pt below its text, in ``role``'s colour."""
+    ppr = p_element(paragraph).get_or_add_pPr()
+    border = el("w:pBdr")
+    border.append(el("w:bottom", val="single", sz="4", space="3", color=hex_color(role.color)))
+    insert_ordered(ppr, border)
 
 
 #: What follows ``w:updateFields`` in ``w:settings`` (ECMA-376 CT_Settings): it goes before
@@ -168,7 +198,9 @@ def running_heads(doc: Doc, pack: Pack, style: Style, sections: Sequence[Heads])
     """Header and footer parts for every section of a pack: marking; running head; Page X of Y.
 
     The running head (pack title left, the section's title right) is drawn if the pack's
-    layout asks for it; the cover's heads hold the marking only.
+    layout asks for it, from each section's second page: its first page (``w:titlePg``)
+    opens the contents or an article, whose own title is right below. The cover's heads
+    hold the marking only.
     """
     words = labels(pack.meta.language)
     width = body_width(doc)
@@ -181,45 +213,62 @@ def running_heads(doc: Doc, pack: Pack, style: Style, sections: Sequence[Heads])
     header_line = header_role.size * 1.3
     footer_line = footer_role.size * 1.3
     # The header rule sits about 8 pt above the text and the footer about 10 pt below it,
-    # as in the PDF; the marking lines at the paper's printable edges.
-    header_gap = max(0.0, top - 8.0 - 3.0 - EDGE - marking_line - header_line)
-    footer_gap = max(0.0, bottom - 10.0 - EDGE - marking_line - footer_line)
+    # as in the PDF; the marking lines at the paper's printable edges, and at least
+    # CLEARANCE from the running head and the footer (the heads grow into the page when
+    # the margins are too small for all of it, as the PDF's frame shrinks).
+    foot_distance = EDGE + _FOOT_ALLOWANCE * marking.role_size
+    # The glyphs of an exact-height line may reach about 1 pt past it: 2 pt to spare.
+    least = CLEARANCE + 2.0
+    header_gap = max(least, top - 8.0 - 3.0 - EDGE - marking_line - header_line)
+    footer_gap = max(least, bottom - 10.0 - foot_distance - marking_line - footer_line)
     title = untitled(pack.meta.title, pack.meta.language)
     running = pack.layout.running_heads
     measure = role_measurer(style, "header")
     part = doc.part
     new_parts = _HeadParts(doc)
     for section, heads in zip(doc.sections, sections, strict=True):
+        opener = heads.title is not None and running
         # What ``header.is_linked_to_previous = False`` does, without python-docx's scans.
-        new_parts.define(section)
-        header = section.header
-        footer = section.footer
-        hp = header.paragraphs[0]
-        fp = footer.paragraphs[0]
+        new_parts.define(section, first_page=opener)
         if heads.title is None:  # the cover: the marking only
-            if marking.text:
-                marking.put(hp, part, marking_line)
-                marking.put(fp, part, marking_line)
-            else:
-                set_paragraph_style(hp, part, "Header")
-                set_paragraph_style(fp, part, "Footer")
+            _marking_only(section.header.paragraphs[0], marking, part, marking_line, "Header")
+            _marking_only(section.footer.paragraphs[0], marking, part, marking_line, "Footer")
             continue
+        footers = [section.footer]
+        if opener:
+            section.different_first_page_header_footer = True
+            first = section.first_page_header.paragraphs[0]
+            _marking_only(first, marking, part, marking_line, "Header")
+            footers.append(section.first_page_footer)
+        hp = section.header.paragraphs[0]
         if marking.text:
             marking.put(hp, part, marking_line)
             if running:
-                hp = header.add_paragraph()
+                hp = section.header.add_paragraph()
         if running:
             set_paragraph_style(hp, part, "Header")
-            _exact(hp, header_line, before=header_gap)
+            _exact(hp, header_line, before=header_gap if marking.text else 0.0)
             _header_line(hp, title, heads.title, width, header_role, measure)
         elif not marking.text:
             set_paragraph_style(hp, part, "Header")
-        set_paragraph_style(fp, part, "Footer")
-        _exact(fp, footer_line)
-        _page_x_of_y(fp, words.page_of)
-        if marking.text:
-            below = footer.add_paragraph()
-            marking.put(below, part, marking_line, before=footer_gap)
+        for footer in footers:
+            fp = footer.paragraphs[0]
+            set_paragraph_style(fp, part, "Footer")
+            _exact(fp, footer_line)
+            _page_x_of_y(fp, words.page_of)
+            if marking.text:
+                below = footer.add_paragraph()
+                marking.put(below, part, marking_line, before=footer_gap)
+
+
+def _marking_only(
+    paragraph: Para, marking: _Marking, part: DocumentPart, line: float, style_name: str
+) -> None:
+    """A header or footer holding the marking alone (or nothing, in its Word style)."""
+    if marking.text:
+        marking.put(paragraph, part, line)
+    else:
+        set_paragraph_style(paragraph, part, style_name)
 
 
 class _HeadParts:
@@ -245,15 +294,23 @@ class _HeadParts:
             RT.FOOTER: cast(Any, FooterPart)._default_footer_xml(),
         }
 
-    def define(self, section: Section) -> None:
-        """Give ``section`` a header and a footer of its own where it has none yet."""
+    def define(self, section: Section, *, first_page: bool = False) -> None:
+        """Give ``section`` a header and a footer of its own where it has none yet.
+
+        With ``first_page``, a first-page header and footer too (a section without them
+        would show the previous section's on its first page).
+        """
         sect = section._sectPr
-        if sect.get_headerReference(WD_HEADER_FOOTER.PRIMARY) is None:
-            rid = self._add(RT.HEADER, "/word/header%d.xml", CT.WML_HEADER, HeaderPart)
-            sect.add_headerReference(WD_HEADER_FOOTER.PRIMARY, rid)
-        if sect.get_footerReference(WD_HEADER_FOOTER.PRIMARY) is None:
-            rid = self._add(RT.FOOTER, "/word/footer%d.xml", CT.WML_FOOTER, FooterPart)
-            sect.add_footerReference(WD_HEADER_FOOTER.PRIMARY, rid)
+        kinds = [WD_HEADER_FOOTER.PRIMARY]
+        if first_page:
+            kinds.append(WD_HEADER_FOOTER.FIRST_PAGE)
+        for kind in kinds:
+            if sect.get_headerReference(kind) is None:
+                rid = self._add(RT.HEADER, "/word/header%d.xml", CT.WML_HEADER, HeaderPart)
+                sect.add_headerReference(kind, rid)
+            if sect.get_footerReference(kind) is None:
+                rid = self._add(RT.FOOTER, "/word/footer%d.xml", CT.WML_FOOTER, FooterPart)
+                sect.add_footerReference(kind, rid)
 
     def _add(self, reltype: str, template: str, content_type: str, kind: type[StoryPart]) -> str:
         n = self._next.get(template, 1)

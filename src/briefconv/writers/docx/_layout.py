@@ -6,9 +6,10 @@ on page 2. A briefing pack (:data:`~briefconv.model.PACK_LAYOUT`) has every part
 a layout may leave out the cover, the contents or the running heads.
 
 * The **cover** is a section of its own whose header and footer hold only the
-  classification marking; the pack title is ``Title`` (so pandoc and Word take it as the
-  document title), the subtitle ``Subtitle``, the date, "Prepared by/for" lines and the
-  counts line ``Byline``; the lower block sits at the foot of the page in a frame.
+  classification marking; its body is the PDF's design (:mod:`._cover`): the identity
+  band, the pack title as ``Title`` (so pandoc and Word take it as the document title) a
+  third of the way down, the subtitle, the details table, and the articles with their
+  reading times in the lower third.
 * **"In this pack"** (``TOC Heading``, which Word keeps out of its own TOC and navigation
   pane) lists every article: its title as an internal hyperlink to the article's bookmark
   with a ``PAGEREF`` page number, the details line and the summary. A real Word ``TOC``
@@ -32,42 +33,34 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import cast
 
-from docx.image.image import Image as DocxImage
 from docx.oxml.ns import qn
-from docx.parts.document import DocumentPart
-from docx.shape import InlineShape
-from docx.shared import Emu
 
 from briefconv.model import Heading, Pack, PackArticle, plain_text
 from briefconv.pack import heading_id
 from briefconv.styles import Role, Style
-from briefconv.wording import byline, cover_text, entry_details, labels, one_line, untitled
+from briefconv.wording import byline, entry_details, labels, one_line, untitled
 from briefconv.writers._dates import pack_datetime
 from briefconv.writers._runs import flatten
 from briefconv.writers.docx._content import (
     Story,
-    add_picture,
     add_runs,
     add_styled_paragraph,
     add_text_run,
     write_block,
 )
+from briefconv.writers.docx._cover import add_cover_band, write_cover
 from briefconv.writers.docx._furniture import (
     Heads,
     body_width,
     complex_field,
     copy_without_heads,
     fld_char,
-    role_measurer,
     running_heads,
     setup_page,
     tab_run,
     text_run,
-    to_points,
     update_fields_on_open,
 )
 from briefconv.writers.docx._notes import Footnotes
@@ -105,8 +98,6 @@ _log = logging.getLogger("briefconv")
 _BOOKMARK_MAX = 40
 #: Right indent of the contents' summaries: room for the page numbers above them.
 _NUMBER_RESERVE = 36.0
-#: Room the cover leaves at its foot for a reader's own line heights (points).
-_COVER_SLACK = 24.0
 
 #: TOC levels Word fills from ``TOC \\o "1-3"``: heading styles 1-3.
 _TOC_LEVELS = 3
@@ -151,6 +142,8 @@ def write_document(pack: Pack, style: Style) -> bytes:
         # parts keep their names and relationship ids); a pack's name each section's
         # article, known only now.
         running_heads(doc, pack, style, builder.sections)
+        if layout.cover:
+            add_cover_band(doc, pack, style)
     # Once every section exists: a pack's articles each number their notes from 1.
     notes.finish(restart=layout.title_role == "heading")
     if layout.contents:
@@ -158,51 +151,6 @@ def write_document(pack: Pack, style: Style) -> bytes:
         update_fields_on_open(doc)
     set_core_properties(doc, pack, when)
     return finish(doc, when)
-
-
-class _Heights:
-    """Estimated heights of one-paragraph texts in a role, from measured line counts."""
-
-    def __init__(self, style: Style, width: float) -> None:
-        self.style = style
-        self.width = width
-        self._measures: dict[str, Callable[[str], float]] = {}
-
-    def of(
-        self,
-        text: str,
-        role_name: str,
-        *,
-        before: float | None = None,
-        after: float | None = None,
-        inset: float = 0.0,
-    ) -> float:
-        """Points from the top of the paragraph's space before to the end of its space after."""
-        role = self.style.role(role_name)
-        if role_name not in self._measures:
-            self._measures[role_name] = role_measurer(self.style, role_name)
-        lines = _line_count(text, self._measures[role_name], self.width - inset)
-        # Lines are "at least" size x line_height apart; a font's own line height (about
-        # 1.17 x the size for DejaVu) wins where it is larger.
-        line = max(role.size * role.line_height, role.size * 1.17)
-        return (
-            (role.space_before if before is None else before)
-            + lines * line
-            + (role.space_after if after is None else after)
-        )
-
-
-def _line_count(text: str, measure: Callable[[str], float], width: float) -> int:
-    """Lines ``text`` takes when broken at spaces to fit ``width``."""
-    lines, current = 1, ""
-    for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        if current and measure(candidate) > width:
-            lines += 1
-            current = word
-        else:
-            current = candidate
-    return lines
 
 
 @dataclass
@@ -275,87 +223,8 @@ class _Builder:
     # -- cover
 
     def _cover(self) -> None:
-        """Logo, accent bar, title block; the lower block at the foot of the page.
-
-        Word and LibreOffice have no "bottom of the page" for body text (LibreOffice 7.4
-        merges or drops frames whose paragraphs differ in borders), so the space above
-        the lower block is worked out from the type sizes and measured line counts, with
-        some room to spare so that the cover never spills onto a second page.
-        """
-        text = cover_text(self.pack)
-        style = self.style
-        page = style.page
-        frame_height = page.height - page.margin_top - page.margin_bottom
-        text_width = body_width(self.doc)
-        height = _Heights(style, text_width)
-        used = 0.0
-        logo = style.pack.get("logo")
-        if logo:
-            paragraph = add_styled_paragraph(self.doc, "Normal")
-            _space(paragraph, style.role("body"), before=0, after=12)
-            used += 12 + _add_logo(
-                paragraph,
-                str(logo),
-                max_width=text_width / 2,
-                max_height=min(60.0, frame_height / 8),
-            )
-        # The accent bar: a short thick rule about a fifth of the way down, as in the PDF.
-        accent = style.role("cover_title").color
-        bar = add_styled_paragraph(self.doc, "Normal")
-        bar_ppr = p_element(bar).get_or_add_pPr()
-        border = el("w:pBdr")
-        border.append(el("w:top", val="single", sz="40", space="0", color=hex_color(accent)))
-        insert_ordered(bar_ppr, border)
-        insert_ordered(bar_ppr, el("w:ind", left="0", right=str(twips(text_width - 56))))
-        bar_before = max(frame_height * 0.2 - used, 0.0)
-        insert_ordered(
-            bar_ppr,
-            el(
-                "w:spacing",
-                before=str(twips(bar_before)),
-                after=str(twips(16)),
-                line=str(twips(2)),
-                lineRule="exact",
-            ),
-        )
-        used += bar_before + 5 + 2 + 16
-        title = untitled(text.title, self.pack.meta.language)
-        self._para(title, "Title")
-        used += height.of(title, "cover_title")
-        if text.subtitle:
-            subtitle = one_line(text.subtitle)
-            _bottom_border(self._para(subtitle, "Subtitle"), accent, space=10)
-            used += height.of(subtitle, "subtitle") + 11
-        byline_role = style.role("byline")
-        if text.date:
-            _space(self._para(text.date, "Byline"), byline_role, after=4)
-            used += height.of(text.date, "byline", after=4)
-        # The lower block: prepared by/for, the counts line, the boxed marking.
-        lower: list[tuple[str, str, float, float]] = [
-            (one_line(line), "Byline", 0.0, 3.0)
-            for line in (text.prepared_by, text.prepared_for)
-            if line
-        ]
-        lower.append((text.summary, "Byline", 6.0, 0.0))
-        marking_role = style.role("marking")
-        box_pad = round(marking_role.size * 0.6)
-        if text.classification:
-            lower.append((one_line(text.classification), "Marking", 16.0, 0.0))
-        lower_height = 0.0
-        for line, style_name, before, after in lower:
-            role_name = "marking" if style_name == "Marking" else "byline"
-            inset = 2 * (box_pad + 2) if style_name == "Marking" else 0.0
-            lower_height += height.of(line, role_name, before=before, after=after, inset=inset)
-        if text.classification:
-            lower_height += 2 * (box_pad + 1)
-        # Room to spare for line heights a reader computes a little differently.
-        gap = max(frame_height - used - lower_height - _COVER_SLACK, 12.0)
-        for number, (line, style_name, before, after) in enumerate(lower):
-            paragraph = self._para(line, style_name)
-            role = marking_role if style_name == "Marking" else byline_role
-            _space(paragraph, role, before=gap if number == 0 else before, after=after)
-            if style_name == "Marking":
-                _box(paragraph, marking_role)
+        """The cover page (:mod:`._cover`): band, title, details, the articles, counts."""
+        write_cover(self.doc, self.pack, self.style)
 
     # -- contents
 
@@ -471,6 +340,16 @@ class _Builder:
                 self._bookmark(p, heading_id(entry.id, index))
 
 
+def _bottom_border(paragraph: Para, color: str, *, space: float) -> None:
+    """A rule under ``paragraph`` (the title block's last line), ``space`` points below it."""
+    ppr = p_element(paragraph).get_or_add_pPr()
+    border = el("w:pBdr")
+    border.append(
+        el("w:bottom", val="single", sz="6", space=str(round(space)), color=hex_color(color))
+    )
+    insert_ordered(ppr, border)
+
+
 def _space(
     paragraph: Para, role: Role, *, before: float | None = None, after: float | None = None
 ) -> None:
@@ -493,38 +372,3 @@ def _internal_link(p: Elem, anchor: str) -> Elem:
     link = el("w:hyperlink", anchor=bookmark_name(anchor), history="1")
     p.append(link)
     return link
-
-
-def _bottom_border(paragraph: Para, color: str, *, space: float) -> None:
-    ppr = p_element(paragraph).get_or_add_pPr()
-    border = el("w:pBdr")
-    border.append(
-        el("w:bottom", val="single", sz="6", space=str(round(space)), color=hex_color(color))
-    )
-    insert_ordered(ppr, border)
-
-
-def _box(paragraph: Para, role: Role) -> None:
-    """A box round the cover's marking, in the marking's colour."""
-    ppr = p_element(paragraph).get_or_add_pPr()
-    border = el("w:pBdr")
-    pad = str(round(role.size * 0.6))
-    for side in ("top", "left", "bottom", "right"):
-        border.append(el(f"w:{side}", val="single", sz="8", space=pad, color=hex_color(role.color)))
-    insert_ordered(ppr, border)
-    ind = twips(role.size * 0.6)
-    insert_ordered(ppr, el("w:ind", left=str(ind), right=str(ind)))
-
-
-def _add_logo(paragraph: Para, path: str, *, max_width: float, max_height: float) -> float:
-    """The style's logo (a trusted path from the style, never from an article), scaled.
-
-    Returns its height in points.
-    """
-    r = add_text_run(p_element(paragraph), "")
-    part = cast(DocumentPart, paragraph.part)
-    picture = InlineShape(add_picture(part, r, DocxImage.from_file(path)))
-    scale = min(max_width / to_points(picture.width), max_height / to_points(picture.height))
-    picture.width = Emu(round(picture.width * scale))
-    picture.height = Emu(round(picture.height * scale))
-    return to_points(picture.height)

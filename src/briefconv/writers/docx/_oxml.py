@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.package import ImageParts
 from docx.parts.document import DocumentPart
 from docx.parts.image import ImagePart
+from docx.parts.story import StoryPart
 from docx.section import Section
 from docx.text.paragraph import Paragraph as DocxParagraph
 
@@ -196,8 +197,8 @@ class Lookups:
 _LOOKUPS: weakref.WeakKeyDictionary[Any, Lookups] = weakref.WeakKeyDictionary()
 
 
-def lookups(part: DocumentPart) -> Lookups:
-    """The lookups of the document whose main part is ``part``, made on first use."""
+def lookups(part: StoryPart) -> Lookups:
+    """The lookups of ``part`` (a document's main part, or a header), made on first use."""
     found = _LOOKUPS.get(part)
     if found is None:
         found = _LOOKUPS[part] = Lookups()
@@ -218,7 +219,7 @@ def set_paragraph_style(paragraph: Para, part: DocumentPart, name: str) -> None:
     paragraph._p.style = lookup_style_id(part, name, WD_STYLE_TYPE.PARAGRAPH)
 
 
-def new_rid(part: DocumentPart) -> str:
+def new_rid(part: StoryPart) -> str:
     """The id python-docx would give a new relationship of ``part`` (the lowest free one)."""
     looks = lookups(part)
     rels = part.rels
@@ -229,7 +230,7 @@ def new_rid(part: DocumentPart) -> str:
     return f"rId{n}"
 
 
-def relate(part: DocumentPart, target: Any, reltype: str) -> str:
+def relate(part: StoryPart, target: Any, reltype: str) -> str:
     """``part.relate_to(target, reltype)`` for a part not related yet, without its scans."""
     rid = new_rid(part)
     part.rels.add_relationship(reltype, target, rid)

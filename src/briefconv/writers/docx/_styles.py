@@ -556,6 +556,7 @@ PACK_ROLES: tuple[tuple[str, str], ...] = (
     ("Heading 7", "heading3"),
     ("TOC Heading", "heading1"),
     ("Marking", "marking"),
+    ("Cover Text", "byline"),
     ("Contents Entry", "heading2"),
     ("Article Byline", "byline"),
 )
@@ -565,6 +566,8 @@ PACK_CUSTOM: dict[str, str] = {
     "Byline": "Normal",
     "Quote Attribution": "Quote",
     "Marking": "Normal",
+    # The cover's band, details and article list: the byline's face, sized directly.
+    "Cover Text": "Normal",
     "Contents Entry": "Normal",
     "Article Byline": "Byline",
 }

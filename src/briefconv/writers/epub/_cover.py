@@ -228,9 +228,11 @@ def cover_png(pack: Pack, style: Style) -> bytes:
         y = canvas.lines([one_line(text.date)], y, font, date_ink, step=_DATE_SIZE * 1.3)
     canvas.draw.rectangle((_MARGIN, y, _MARGIN + _INNER - 1, y + 3), fill=accent)
 
-    # The foot of the cover: prepared by, prepared for, then the counts line last.
+    # The foot of the cover: prepared for, prepared by, reference, then the counts line.
     font = _face(style, byline, _DETAIL_SIZE)
-    foot = [line for line in (text.prepared_by, text.prepared_for) if line]
+    # The details but the date (drawn above) and the classification (the marking).
+    shown = (text.date, text.classification)
+    foot = [f"{label}: {value}" for label, value in text.details if value not in shown]
     blocks = [_wrap(line, font, _INNER, 2) for line in foot]
     blocks.append(_wrap(text.summary, font, _INNER, 1))
     step = _DETAIL_SIZE * 1.35

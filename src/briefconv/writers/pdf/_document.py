@@ -61,8 +61,10 @@ class _ClassifiedInfo(PDFInfo):  # type: ignore[misc]  # reportlab has no type s
 class Document(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type stubs
     """A document that shows its outline, is dated from the pack and follows its sections.
 
-    It notes the current section (for the running head), the page each article starts on
-    (for the contents) and the pages that carry a footer, with their count. A heading is
+    It notes the current section (for the running head), whether the page about to begin
+    opens a part (``opener``: the first page, and the first after a :class:`SectionBreak`,
+    which carry no running head), the page each article starts on (for the contents) and
+    the pages that carry a footer, with their count. A heading is
     kept with the first part of a table or code block after it, not with all of it
     (:class:`HeadingKeeper`).
     """
@@ -84,6 +86,7 @@ class Document(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type 
         self._classification = classification
         self._first_section = first_section
         self.section = first_section
+        self.opener = True
         self.first_pages: dict[str, int] = {}
         self.footer_pages: list[int] = []
         self.page_count = 0
@@ -106,6 +109,7 @@ class Document(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type 
         doc.signature = hashlib.md5(usedforsecurity=False)
         doc.signature.update(pdf_date.encode("ascii"))
         self.section = self._first_section
+        self.opener = True
         self.first_pages = {}
         self.footer_pages = []
         self.page_count = 0
@@ -118,7 +122,9 @@ class Document(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type 
         """Follow section breaks; note the page of each top-level outline entry."""
         # Called for every flowable, not only paragraphs (PITFALLS 7).
         if isinstance(flowable, SectionBreak):
+            # Read when the next page begins (after this break, before its flowables).
             self.section = flowable.title
+            self.opener = True
         elif (
             isinstance(flowable, HeadingParagraph)
             and flowable.outline is not None

@@ -32,7 +32,6 @@ from reportlab.platypus.flowables import _listWrapOn
 __all__ = [
     "LEADER_CALLBACK",
     "LEADER_MARK",
-    "BottomBlock",
     "BoxLook",
     "ContentsLine",
     "ContentsNumbers",
@@ -395,13 +394,6 @@ class NoteBox(QuoteBox):
         self._draw_content()
 
 
-def _stack_gap(content: list[Any], index: int) -> float:
-    """Vertical space between flowable ``index - 1`` and flowable ``index`` of ``content``."""
-    if index == 0:
-        return 0.0
-    return float(content[index - 1].getSpaceAfter()) + float(content[index].getSpaceBefore())
-
-
 class SectionBreak(PageBreak):  # type: ignore[misc]  # reportlab has no type stubs
     """A page break after which the pages belong to the section ``title``.
 
@@ -557,42 +549,3 @@ def number_reserve(font_name: str, font_size: float) -> float:
     """
     digit = max(float(stringWidth(d, font_name, font_size)) for d in "0123456789")
     return 4 * digit + font_size * 1.5
-
-
-class BottomBlock(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
-    """Flowables set at the foot of the frame: the block takes all the height left.
-
-    For a cover whose last lines sit at the bottom of the page. If they do not fit in
-    what is left, they flow as ordinary flowables instead.
-    """
-
-    def __init__(self, content: list[Any]) -> None:
-        """Set ``content`` (reportlab flowables) at the bottom of the frame."""
-        super().__init__()
-        self.content = content
-        self._heights: list[float] = []
-        self._total = 0.0
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        """Measure the content; claim the whole remaining height if it fits."""
-        self._heights = []
-        total = 0.0
-        for i, child in enumerate(self.content):
-            _, height = child.wrap(availWidth, availHeight)
-            self._heights.append(float(height))
-            total += _stack_gap(self.content, i) + float(height)
-        self._total = total
-        self.width = availWidth
-        self.height = max(total, availHeight)
-        return availWidth, self.height
-
-    def split(self, availWidth: float, availHeight: float) -> list[Any]:
-        """Too tall for what is left: let the content flow on its own."""
-        return list(self.content)
-
-    def draw(self) -> None:
-        """Draw the content top to bottom, ending at the bottom of the block."""
-        y = self._total
-        for i, (child, height) in enumerate(zip(self.content, self._heights, strict=True)):
-            y -= _stack_gap(self.content, i) + height
-            child.drawOn(self.canv, 0, y)

@@ -23,19 +23,19 @@ from typing import Any
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Image, KeepTogether, NextPageTemplate, Spacer
+from reportlab.platypus import Image, KeepTogether, NextPageTemplate
 from reportlab.platypus.flowables import HRFlowable
 
 from briefconv.fonts.metrics import Face, FontSet, report_missing_glyphs
 from briefconv.model import Pack, PackArticle
-from briefconv.styles import Style
+from briefconv.styles import Role, Style
 from briefconv.wording import cover_text, entry_details, labels, one_line, untitled
 from briefconv.writers._runs import Run, emphasised
 from briefconv.writers.options import PdfOptions
+from briefconv.writers.pdf._cover import BAND_HEIGHT, cover_page
 from briefconv.writers.pdf._document import render
 from briefconv.writers.pdf._flowables import (
     LEADER_MARK,
-    BottomBlock,
     ContentsLine,
     ContentsNumbers,
     HeadingParagraph,
@@ -73,8 +73,10 @@ def write_pack(pack: Pack, style: Style) -> bytes:
         return hyphenators[language]
 
     marked = bool(one_line(pack.meta.classification or ""))
-    geometry = page_geometry(style, pack.layout, marked)
-    builder = _PackStory(pack, style, fonts, hyphenator_for, geometry.frame_size)
+    geometry = page_geometry(style, pack.layout, marked, fonts)
+    builder = _PackStory(
+        pack, style, fonts, hyphenator_for, geometry.frame_size, geometry.frame_bottom
+    )
     story = builder.build()
     chrome = Chrome(pack, style, fonts, geometry)
     report_missing_glyphs([*builder.texts, *chrome.texts()])
@@ -104,6 +106,8 @@ class _PackStory:
     hyphenator: Callable[[str], Callable[[str], str]]
     #: Width and height of the text frame.
     frame: tuple[float, float]
+    #: Height of the frame's foot above the paper's bottom edge.
+    frame_bottom: float
     numbers: ContentsNumbers | None = None
     first_section: str = ""
     texts: list[tuple[str, Face]] = field(default_factory=list)
@@ -190,50 +194,36 @@ class _PackStory:
     # -- cover
 
     def _cover(self) -> list[Any]:
-        text = cover_text(self.pack)
-        width, height = self.frame
-        accent = HexColor(self.style.role("cover_title").color)
-        out: list[Any] = []
+        """The cover: one flowable drawing the whole page (:mod:`._cover`)."""
+        width, _ = self.frame
+        page = self.style.page
         logo = self.style.pack.get("logo")
-        if logo:
-            out.append(_logo(str(logo), max_width=width / 2, max_height=min(60.0, height / 8)))
-        # The title block starts about a fifth of the way down, like a report cover.
-        used = out[0].drawHeight + out[0].spaceAfter if out else 0.0
-        out.append(Spacer(1, max(height * 0.2 - used, 0.0)))
-        out.append(
-            HRFlowable(
-                width=56, thickness=5, color=accent, hAlign="LEFT", spaceAfter=16, lineCap="butt"
+        image = _logo(str(logo), max_width=width / 4, max_height=BAND_HEIGHT) if logo else None
+        return [
+            cover_page(
+                cover_text(self.pack),
+                self.style,
+                self.fonts,
+                paragraph=self._role_para,
+                record=lambda text, face: self.texts.append((text, face)),
+                logo=image,
+                frame_width=width,
+                page_height=page.height,
+                frame_bottom=self.frame_bottom,
             )
+        ]
+
+    def _role_para(self, text: str, name: str, role: Role) -> Any:
+        """A paragraph of plain ``text`` in ``role`` (which may be none of the style's)."""
+        face = self.fonts.face(role)
+        self.texts.append((text, face))
+        escaped = markup(
+            [Run(text)],
+            link_color=self.style.role("link").color,
+            hyphenate=identity,
+            unsafe=self.unsafe_links,
         )
-        out.append(self._para(text.title, "cover_title", keepWithNext=1, spaceAfter=10))
-        if text.subtitle:
-            out.append(self._para(text.subtitle, "subtitle", spaceAfter=14))
-        out.append(HRFlowable(width="100%", thickness=0.8, color=accent, spaceAfter=10))
-        if text.date:
-            out.append(self._para(text.date, "byline", spaceAfter=4))
-        bottom: list[Any] = []
-        for line in (text.prepared_by, text.prepared_for):
-            if line:
-                bottom.append(self._para(line, "byline", spaceAfter=3))
-        bottom.append(self._para(text.summary, "byline", spaceBefore=6, spaceAfter=0))
-        if text.classification:
-            marking = self.style.role("marking")
-            bottom.append(
-                self._para(
-                    one_line(text.classification),
-                    "marking",
-                    spaceBefore=16,
-                    spaceAfter=0,
-                    borderColor=HexColor(marking.color),
-                    borderWidth=1,
-                    borderPadding=marking.size * 0.6,
-                    # The box, not the text, lines up with the margins.
-                    leftIndent=marking.size * 0.6,
-                    rightIndent=marking.size * 0.6,
-                )
-            )
-        out.append(BottomBlock(bottom))
-        return out
+        return TextParagraph(escaped, paragraph_style(name, role, face))
 
     # -- contents
 
@@ -285,7 +275,4 @@ def _logo(path: str, *, max_width: float, max_height: float) -> Any:
     """The style's logo (a trusted path from the style, never from an article), scaled."""
     width, height = ImageReader(path).getSize()
     scale = min(max_width / width, max_height / height)
-    image = Image(path, width=width * scale, height=height * scale)
-    image.hAlign = "LEFT"
-    image.spaceAfter = 12
-    return image
+    return Image(path, width=width * scale, height=height * scale)
