@@ -86,6 +86,10 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, 
     return out
 
 
+# Curled quotes back to the straight ones typed (the typography pass curls them).
+_STRAIGHT = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+
+
 @pytest.mark.parametrize("name", OKS)
 def test_hostile_text_gives_valid_output_with_everything_kept(
     name: str,
@@ -104,6 +108,8 @@ def test_hostile_text_gives_valid_output_with_everything_kept(
         texts[fmt] = pandoc_text(ast["blocks"]) + " " + pandoc_text(list(ast["meta"].values()))
     reader = PdfReader(pdf)
     texts["pdf"] = "\n".join(page.extract_text() for page in reader.pages)
+    # Kept means every word is there; the quotes around them are printed curled (issue 16).
+    texts = {fmt: text.translate(_STRAIGHT) for fmt, text in texts.items()}
     for word in expected.get("keep", []):
         assert word in texts["docx"], ("docx", word)
         assert word in texts["epub"], ("epub", word)
