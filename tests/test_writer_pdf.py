@@ -172,6 +172,7 @@ def test_text_contains_every_word(rich_article: Article, rich_pdf: bytes) -> Non
 
 
 def test_hyphenated_text_extracts_without_soft_hyphens(style: Style) -> None:
+    style = style.with_options("pdf", hyphenate=True)  # the bundled styles do not hyphenate
     uk = (
         "Представники української делегації підтвердили готовність продовжувати "
         "переговори незалежно від обставин інформаційної кампанії, наголосивши на "

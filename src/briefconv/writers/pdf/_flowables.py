@@ -29,6 +29,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph
 from reportlab.platypus.flowables import _listWrapOn
 
+from briefconv.writers.pdf._breaks import discipline_hyphens
+
 __all__ = [
     "LEADER_CALLBACK",
     "LEADER_MARK",
@@ -124,6 +126,19 @@ class TextParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type s
         super()._setup(text, style, bulletText, frags, cleaner)
         if frags is None:  # parsed here, not handed over by a split
             self.frags: list[Any] = join_fragments(self.frags)
+
+    def breakLines(self, width: Any) -> Any:
+        """The lines reportlab breaks, less the soft-hyphen breaks a typesetter would refuse.
+
+        See :func:`._breaks.discipline_hyphens`: no three hyphenated lines in a row, no
+        hyphen on the last full line. Breaking is where wrap and split both start, so the
+        lines a page shows are the lines that were measured.
+        """
+
+        def again() -> Any:
+            return super(TextParagraph, self).breakLines(width)
+
+        return discipline_hyphens(self.frags, again(), again)
 
 
 def join_fragments(frags: list[Any]) -> list[Any]:
