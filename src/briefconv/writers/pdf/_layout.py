@@ -30,6 +30,7 @@ from briefconv.fonts.metrics import Face, FontSet, report_missing_glyphs
 from briefconv.model import Pack, PackArticle
 from briefconv.styles import Role, Style
 from briefconv.wording import cover_text, entry_details, labels, one_line, untitled
+from briefconv.writers._measure import fit_measure
 from briefconv.writers._runs import Run, emphasised
 from briefconv.writers.options import PdfOptions
 from briefconv.writers.pdf._cover import BAND_HEIGHT, cover_page
@@ -62,7 +63,11 @@ _CONTENTS_KEY = "contents"
 
 
 def write_pack(pack: Pack, style: Style) -> bytes:
-    """Render ``pack`` in ``style``, with the parts its layout asks for; return the PDF bytes."""
+    """Render ``pack`` in ``style``, with the parts its layout asks for; return the PDF bytes.
+
+    The side margins are widened to the style's ``max_measure`` first, as the DOCX's are.
+    """
+    style = fit_measure(style)
     fonts = FontSet(style)
     enabled = PdfOptions.of(style).hyphenate
     hyphenators: dict[str, Callable[[str], str]] = {}
