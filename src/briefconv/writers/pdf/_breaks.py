@@ -1,4 +1,4 @@
-"""Line breaks a typesetter would accept: hyphens kept in check.
+"""Line breaks a typesetter would accept: hyphens kept in check, display lines balanced.
 
 reportlab breaks a paragraph greedily, taking any soft hyphen (U+00AD) the hyphenator put
 in (:func:`._text.hyphenator`) where a line runs out. That gave ladders of three and more
@@ -13,6 +13,10 @@ one line for good. The rules:
 
 Only a paragraph with soft hyphens is looked at, and only a paragraph that breaks a rule
 is broken again: the cost is a few more breaks of a few paragraphs, never a second layout.
+
+:func:`balanced_lines` is for titles and headings: a display line of two or three lines
+set at the narrowest width that keeps its line count, so its lines are of even length
+("...Talks Opens in / Istanbul" becomes "...Second Round / of Talks Opens in Istanbul").
 """
 
 from __future__ import annotations
@@ -22,13 +26,17 @@ from typing import Any
 
 from reportlab.platypus.paragraph import split as rl_split
 
-__all__ = ["discipline_hyphens", "hyphen_ends"]
+__all__ = ["balanced_lines", "discipline_hyphens", "hyphen_ends"]
 
 _SOFT_HYPHEN = "\u00ad"
 #: Hyphenated line ends allowed in a row.
 _MAX_LADDER = 2
 #: Rounds of re-breaking one paragraph before every break point is taken out at once.
 _MAX_ROUNDS = 40
+#: Display lines balanced: two or three lines (one line needs nothing; more is a paragraph).
+_BALANCED_LINES = (2, 3)
+#: Bisection steps for the balanced width: the width to within 1/1024 of the line's.
+_BALANCE_STEPS = 10
 
 
 def _frag_text(frag: Any) -> str | None:
@@ -175,3 +183,26 @@ def discipline_hyphens(frags: list[Any], bl_para: Any, break_lines: Callable[[],
         source = _source_text(frags) or ""
     _strip_all(frags)
     return break_lines()
+
+
+def balanced_lines(width: float, break_at: Callable[[float], Any]) -> tuple[Any, float] | None:
+    """The lines of a 2- or 3-line display paragraph at the narrowest width keeping its count.
+
+    ``break_at(w)`` breaks the paragraph into lines ``w`` points wide (reportlab's
+    ``ParaLines``). Returns those lines and how much narrower than ``width`` they were set,
+    or ``None`` when there is nothing to balance (one line, or more than three).
+    """
+    lines = break_at(width)
+    count = len(lines.lines)
+    if count not in _BALANCED_LINES:
+        return None
+    low, high = width / (count + 1), width  # high keeps the count; low cannot
+    for _ in range(_BALANCE_STEPS):
+        middle = (low + high) / 2
+        if len(break_at(middle).lines) == count:
+            high = middle
+        else:
+            low = middle
+    if high >= width:
+        return None
+    return break_at(high), width - high
