@@ -32,6 +32,7 @@ from briefconv.model import (
 )
 from briefconv.styles import Style, load_style
 from briefconv.writers._blocks import QUOTE_PADDING, QUOTE_RULE, list_hang, quote_box
+from briefconv.writers._measure import fit_measure
 
 from .conftest import ROOT
 from .readback import epub_documents, pandoc_blocks, pandoc_text
@@ -165,8 +166,9 @@ def test_pdf_quote_box_has_the_shared_geometry(name: str, tmp_path: Path) -> Non
     style = load_style(name)
     box = quote_box(style)
     words = _words(briefconv.render(_article(), "pdf", style), tmp_path)
-    left_margin = style.page.margin_left
-    right_edge = style.page.width - style.page.margin_right
+    page = fit_measure(style).page  # the text block: margins widened to the measure
+    left_margin = page.margin_left
+    right_edge = page.width - page.margin_right
     # The quote's text starts after the indent, the rule and the padding ...
     x = _word(words, "Every")[0] - left_margin
     assert x == pytest.approx(box.indent + box.rule + box.padding, abs=0.5)
@@ -282,7 +284,7 @@ def test_list_labels_hang_alike_in_pdf_and_docx(name: str, tmp_path: Path) -> No
     style = load_style(name)
     role = style.role("list")
     words = _words(briefconv.render(_article(), "pdf", style), tmp_path)
-    margin = style.page.margin_left
+    margin = fit_measure(style).page.margin_left  # widened to the measure
     bullet = _word(words, "•")[0] - margin
     number = _word(words, "1.")[0] - margin
     text = _word(words, "transformers")[0] - margin

@@ -39,6 +39,7 @@ from briefconv.model import (
 )
 from briefconv.pack import handout, make_pack
 from briefconv.styles import Style
+from briefconv.writers._measure import fit_measure
 from briefconv.writers.docx import DocxWriter
 
 from .conftest import CASES
@@ -368,6 +369,7 @@ def test_libreoffice_keeps_a_full_width_image_inside_the_margins(
     # LibreOffice draws the picture with one "w 0 0 h x y cm" matrix.
     (match,) = re.findall(r"([\d.]+) 0 0 ([\d.]+) ([\d.]+) ([\d.]+) cm", content)
     width, _height, x, _y = map(float, match)
-    left, right = style.page.margin_left, float(page.mediabox.width) - style.page.margin_right
+    fitted = fit_measure(style).page  # the margins widened to the style's measure
+    left, right = fitted.margin_left, float(page.mediabox.width) - fitted.margin_right
     assert x >= left - 0.5 and x + width <= right + 0.5
     assert width > (right - left) - 1

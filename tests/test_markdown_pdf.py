@@ -36,6 +36,7 @@ from briefconv.model import (
 )
 from briefconv.pack import handout, make_pack
 from briefconv.styles import Style
+from briefconv.writers._measure import fit_measure
 from briefconv.writers._runs import Run
 from briefconv.writers.pdf import PdfWriter
 from briefconv.writers.pdf._furniture import page_geometry
@@ -127,7 +128,7 @@ def _font_names(reader: PdfReader) -> set[str]:
 
 
 def _frame(style: Style) -> tuple[float, float, float, float]:
-    page = style.page
+    page = fit_measure(style).page  # side margins widened to the style's measure
     return (
         page.margin_left,
         page.width - page.margin_right,

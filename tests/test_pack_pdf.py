@@ -131,7 +131,7 @@ def test_each_article_starts_a_new_page_with_no_running_head_above_its_title(
         assert lines[0] == "OFFICIAL"
         assert readback.flat(" ".join(lines[1:])).startswith(entry.article.meta.title)
         assert "Weekly Security Brief" not in texts[page]
-        assert f"{entry.minutes} min read" in texts[page]
+        assert f"{entry.minutes} min read" in readback.flat(texts[page])
     # Nor has the contents page, under its own "In this pack" heading.
     assert texts[1].splitlines()[1] == "In this pack"
     assert "Weekly Security Brief" not in texts[1]

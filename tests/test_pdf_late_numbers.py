@@ -21,6 +21,7 @@ from briefconv.fonts.metrics import FontSet
 from briefconv.model import Article, ArticleMeta, Pack, Paragraph, Text
 from briefconv.pack import handout, make_pack
 from briefconv.styles import Align, Style
+from briefconv.writers._measure import fit_measure
 from briefconv.writers.pdf import PdfWriter
 from briefconv.writers.pdf._flowables import ContentsNumbers, FinishingCanvas, define_form
 
@@ -91,7 +92,7 @@ def test_footer_says_page_x_of_y_where_the_style_puts_it(
     reader = readback.pdf_reader(data)
     total = len(reader.pages)
     font = FontSet(styled).face(footer).font_name
-    page = styled.page
+    page = fit_measure(styled).page  # the text block's edges: margins widened to the measure
     # A pack's cover has no footer, nor has a handout's first page (issue 16: it shows
     # the title, and its DOCX cannot avoid "Page 1 of 1" otherwise).
     assert not [p for p in _pieces(reader.pages[0]) if p[0].startswith("Page ")]

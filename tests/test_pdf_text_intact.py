@@ -31,8 +31,12 @@ from briefconv.model import (
     Text,
     plain_text,
 )
+from briefconv.styles import load_style
 
 EXAMPLES = int(os.environ.get("BRIEFCONV_HYPOTHESIS_EXAMPLES", "40"))
+
+#: The bundled styles do not hyphenate; the soft hyphens these tests probe need it on.
+HYPHENATING = load_style("default").with_options("pdf", hyphenate=True)
 
 # Long words in the languages we hyphenate (so soft hyphens are everywhere), short ones,
 # and the characters that are entities in reportlab's markup. No "-": a line-end hyphen
@@ -106,7 +110,7 @@ def test_pdftotext_reads_every_word_apart(
     inlines: tuple[Inline, ...], language: str, tmp_path: Path
 ) -> None:
     article = Article(ArticleMeta(title="Probe", language=language), (Paragraph(inlines),))
-    got = _words(_pdftotext(briefconv.render(article, "pdf"), tmp_path))
+    got = _words(_pdftotext(briefconv.render(article, "pdf", HYPHENATING), tmp_path))
     want = plain_text(inlines).split()
     # The page is: the title, the paragraph, the footer.
     start = got.index("Probe") + 1
@@ -118,7 +122,7 @@ def test_the_reported_cases(tmp_path: Path) -> None:
         "# Probe\n\nDiageo Chateau & Estate Wines, because `rustdoc` and x < y.\n",
         name="case.md",
     )
-    text = " ".join(_words(_pdftotext(briefconv.render(article, "pdf"), tmp_path)))
+    text = " ".join(_words(_pdftotext(briefconv.render(article, "pdf", HYPHENATING), tmp_path)))
     assert "Diageo Chateau & Estate Wines, because rustdoc and x < y." in text
 
 

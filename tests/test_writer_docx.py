@@ -45,6 +45,7 @@ from briefconv.styles import Page, Style
 from briefconv.wording import long_date
 from briefconv.writers import get_writer
 from briefconv.writers._dates import pack_datetime
+from briefconv.writers._measure import fit_measure
 from briefconv.writers.docx import DocxWriter
 
 from .conftest import HOSTILE
@@ -507,10 +508,12 @@ def test_overlong_title_is_cut_in_metadata_only(
 def test_page_size_and_margins_come_from_the_style(
     rich_article: Article, style: Style, tmp_path: Path
 ) -> None:
+    # No max_measure: the margins exactly as given.
     letter = dataclasses.replace(style, page=Page(612.0, 792.0, 36.0, 54.0, 72.0, 90.0))
     for name, current in (("a4.docx", style), ("letter.docx", letter)):
         section = Document(str(write(rich_article, current, tmp_path, name))).sections[0]
-        page = current.page
+        # The bundled style's side margins widen to its measure, as the PDF's do.
+        page = fit_measure(current).page
         tolerance = Pt(0.05)  # Word stores twips
         for measured, wanted in (
             (section.page_width, page.width),

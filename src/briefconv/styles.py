@@ -115,6 +115,9 @@ _SIZES = (2.0, 144.0)
 #: Space around a block, and line spacing as a multiple of the size.
 _MAX_SPACE = 288.0
 _LINE_HEIGHTS = (0.5, 4.0)
+#: Line lengths ``page.max_measure`` may ask for, in characters: from a narrow column to
+#: far past any comfortable measure (the point is to cap the measure, not to forbid).
+_MEASURES = (20, 200)
 _UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
 _LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in)?\s*$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -174,7 +177,12 @@ class Role:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """Page size and margins, in points."""
+    """Page size and margins, in points; the longest line the body may set, in characters.
+
+    ``max_measure`` (``None``: no limit) is as the style file gives it: the writers that
+    lay out pages widen the side margins until a body line holds at most that many
+    average characters (:func:`briefconv.writers._measure.fit_measure`).
+    """
 
     width: float
     height: float
@@ -182,6 +190,7 @@ class Page:
     margin_right: float
     margin_bottom: float
     margin_left: float
+    max_measure: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -575,7 +584,15 @@ def _pt(points: float) -> str:
 
 
 def _resolve_page(page: dict[str, Any], path: Path) -> Page:
-    known = ("size", "margin", "margin_top", "margin_right", "margin_bottom", "margin_left")
+    known = (
+        "size",
+        "margin",
+        "margin_top",
+        "margin_right",
+        "margin_bottom",
+        "margin_left",
+        "max_measure",
+    )
     for key in page:
         if key not in known:
             raise unknown_key(path, f"page.{key}", key, known)
@@ -605,7 +622,28 @@ def _resolve_page(page: dict[str, Any], path: Path) -> Page:
         sides["right"],
         sides["bottom"],
         sides["left"],
+        _measure(page.get("max_measure"), path),
     )
+
+
+def _measure(value: object, path: Path) -> float | None:
+    """``page.max_measure``: characters in :data:`_MEASURES`; ``None`` if unset or ``0``.
+
+    ``0`` lifts a limit the style is ``based_on``: its margins are then used as given.
+    """
+    if value is None:
+        return None
+    low, high = _MEASURES
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise StyleError(f"{path}: page.max_measure: expected a number of characters, e.g. 68")
+    if value == 0:
+        return None
+    if not math.isfinite(value) or not low <= value <= high:
+        raise StyleError(
+            f"{path}: page.max_measure: {value!r} is out of range: expected {low} to {high} "
+            "characters, or 0 for no limit"
+        )
+    return float(value)
 
 
 _FACES = ("regular", "bold", "italic", "bold_italic")
@@ -783,6 +821,8 @@ def style_to_toml(style: Style) -> str:
     lines.append(f"size = {size}")
     for side in ("top", "right", "bottom", "left"):
         lines.append(f"margin_{side} = {_toml_length(getattr(page, 'margin_' + side))}")
+    if page.max_measure is not None:
+        lines.append(f"max_measure = {_toml_value(page.max_measure)}")
     lines += ["", "[fonts]"]
     custom: list[str] = []
     for key, family in style.fonts.items():

@@ -113,8 +113,11 @@ _PACK_FIXED = (
 # Page-break control, in one place (reading systems paginate; Adobe RMSDK and Kobo's
 # engines need it spelled out, in the CSS 2 names beside the CSS 3 ones): a heading is
 # never the last line of a screen, and a list item (a contents entry with its summary),
-# a quotation, a figure or an article's title block is never split between screens.
+# a quotation, a figure or an article's title block is never split between screens; no
+# paragraph leaves a single line at the foot or the head of a screen, as in the PDF
+# (orphans and widows are inherited, so lists and quotes too).
 _BREAK_RULES = (
+    "body {\n  orphans: 2;\n  widows: 2;\n}",
     "h1, h2, h3, h4, h5, h6 {\n  break-after: avoid;\n  page-break-after: avoid;\n}",
     "li, blockquote, figure, header {\n  break-inside: avoid;\n  page-break-inside: avoid;\n}",
 )
@@ -140,6 +143,11 @@ _BODY_FIXED = (
     # The box's padding is the space below its last line, as in the PDF and DOCX.
     "blockquote > p:last-child {\n  margin-bottom: 0;\n}",
 )
+
+# Titles and headings of several lines with lines of even length, as in the PDF; engines
+# that do not know it wrap as before. In e-books only: EPUBCheck accepts it, but the Nu
+# HTML Checker's CSS profile does not know the property yet and calls it an error.
+_BALANCED_HEADINGS = "h1, h2, h3, h4, h5, h6 {\n  text-wrap: balance;\n}"
 
 # Style font keys that name a generic CSS family outright.
 _GENERIC_BY_KEY = {"serif": "serif", "sans": "sans-serif", "mono": "monospace"}
@@ -197,14 +205,19 @@ def _slug(name: str, taken: set[str]) -> str:
 
 
 def stylesheet(
-    style: Style, faces: Sequence[FontFace] = (), *, pack: bool = False, extended: bool = False
+    style: Style,
+    faces: Sequence[FontFace] = (),
+    *,
+    pack: bool = False,
+    extended: bool = False,
+    balance: bool = False,
 ) -> str:
     """Return the CSS for ``style``: ``@font-face`` rules, role rules, ``epub.extra_css``.
 
     One ``@font-face`` rule per entry of ``faces``, one rule per selector (with ``pack``,
     the :data:`PACK_SELECTORS` too; with ``extended``, the rules for code blocks, tables,
-    footnotes, strikethrough and task lists), then the style's ``epub.extra_css`` if any,
-    last so that it can override everything.
+    footnotes, strikethrough and task lists; with ``balance``, balanced heading lines),
+    then the style's ``epub.extra_css`` if any, last so that it can override everything.
 
     >>> from briefconv.styles import load_style
     >>> css = stylesheet(load_style("default"))
@@ -221,6 +234,8 @@ def stylesheet(
         _header_rule(style),
     ]
     rules += _BREAK_RULES
+    if balance:
+        rules.append(_BALANCED_HEADINGS)
     if style.emphasis == "bold":
         # A style without italics: <em> keeps its meaning for screen readers, and is
         # drawn bold and upright.

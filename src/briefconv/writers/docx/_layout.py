@@ -42,6 +42,7 @@ from briefconv.pack import heading_id
 from briefconv.styles import Role, Style
 from briefconv.wording import byline, entry_details, labels, one_line, untitled
 from briefconv.writers._dates import pack_datetime
+from briefconv.writers._measure import fit_measure
 from briefconv.writers._runs import flatten
 from briefconv.writers.docx._content import (
     Story,
@@ -124,7 +125,9 @@ def write_document(pack: Pack, style: Style) -> bytes:
     the layout's title role, the page (with a handout's heads, known before the body),
     then [cover] [contents] and the articles, a section each; a pack's running heads and
     footers once the sections are known; core properties; the saved, normalised zip.
+    The page's text width is the PDF's (:func:`~briefconv.writers._measure.fit_measure`).
     """
+    style = fit_measure(style)
     layout = pack.layout
     when = pack_datetime(pack)
     doc, template = base_document(style)

@@ -211,6 +211,7 @@ def setup_styles(
             keep_numbering=name in _NUMBERED_STYLES,
             numbered=name == "List Number",
         )
+        _break_control(styles[name].paragraph_format, name, roles)
     for name in ("Quote", "Quote Attribution"):
         if name not in kept and name in styles:
             _box_quote_style(styles[name].element, style, attribution=name != "Quote")
@@ -232,6 +233,26 @@ def setup_styles(
         if not fonts.attrib:
             fonts.getparent().remove(fonts)
     return frozenset(kept)
+
+
+#: Styles of a single article's title block: kept with what follows, like headings.
+_TITLE_BLOCK = frozenset({"Title", "Subtitle", "Byline"})
+
+
+def _break_control(paragraph_format: Any, name: str, roles: Sequence[tuple[str, str]]) -> None:
+    """Page breaks as the PDF makes them, said in the style itself.
+
+    A heading (and a handout's title block) is kept whole and on the page of the
+    paragraph after it (``w:keepNext``, ``w:keepLines``); every other paragraph style
+    leaves no single line at a page's foot or head (``w:widowControl``). The document
+    defaults say so too, but a style that says it needs nothing else to be right.
+    """
+    handout = dict(roles).get("Title") == "title"  # a pack's Title is its cover's
+    if name.startswith("Heading") or (handout and name in _TITLE_BLOCK):
+        paragraph_format.keep_with_next = True
+        paragraph_format.keep_together = True
+    elif name not in ("Header", "Footer"):
+        paragraph_format.widow_control = True
 
 
 def _copy_style(styles_element: Elem, source: Elem, name: str) -> Elem | None:

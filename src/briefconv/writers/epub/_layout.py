@@ -227,6 +227,7 @@ def write_book(pack: Pack, style: Style) -> bytes:
         faces,
         pack=_xhtml.has_pack_markup(pack),
         extended=_xhtml.has_extended_markup(pack),
+        balance=True,
     ).encode()
     items = [
         *parts.documents,

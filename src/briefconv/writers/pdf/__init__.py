@@ -23,13 +23,20 @@ What reportlab gets wrong when used naively, and what this module does instead
 * Page X of Y (7): the document is laid out once and each footer is a PDF form defined
   after the last page, when the count is known (:class:`._flowables.FinishingCanvas`),
   so bookmarks stay on their pages (the ``NumberedCanvas`` recipe sends them all to
-  page 1) and nothing is laid out twice.
+  page 1) and nothing is laid out twice (but for a runt last page, pulled back by one
+  or two tighter layouts when that works).
 * Code keeps its spaces: a :class:`._code.CodeBox` wraps long lines itself (marking the
   continuations) and gives each line as ``/ActualText``, since extractors turn two spaces
   into one; tables get column widths from their cells that never pass the margins.
-* Hyphenation (7): reportlab's own never breaks Ukrainian words with і/ї/є/ґ or Greek, so
-  pyphen inserts soft hyphens (U+00AD) instead; reportlab draws a hyphen only where it
-  breaks a line there and strips the others, so extracted text has no stray U+00AD.
+* Hyphenation (7), when a style turns it on: reportlab's own never breaks Ukrainian words
+  with і/ї/є/ґ or Greek, so pyphen inserts soft hyphens (U+00AD) instead; reportlab draws
+  a hyphen only where it breaks a line there and strips the others, so extracted text has
+  no stray U+00AD. Breaks a typesetter would refuse are undone (:mod:`._breaks`).
+* Keep-with-next (7): a heading is kept with the first lines of what follows, not all of
+  it (:class:`._flowables.HeadingRoom`); no widows or orphans; titles and headings of two
+  or three lines are balanced.
+* The measure: side margins widen to the style's ``max_measure``
+  (:func:`briefconv.writers._measure.fit_measure`), as the DOCX's do.
 * Reproducibility (4): ``invariant`` output, dates from
   :func:`~briefconv.writers._dates.pack_datetime` only.
 * Start-up cost: faces are registered when first used (:mod:`briefconv.fonts.metrics`),

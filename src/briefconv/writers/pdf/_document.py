@@ -1,10 +1,10 @@
 """The PDF document: one template and one render for handouts and packs (PITFALLS 7).
 
-A document is laid out once. What only the end of layout knows, the page count in "Page X
-of Y" and the page each article starts on in a pack's contents, is drawn as PDF forms
-defined after the last page (:class:`._flowables.FinishingCanvas`), so bookmarks stay on
-their pages (the ``NumberedCanvas`` recipe sends them all to page 1) and nothing is laid
-out twice.
+A document is laid out once (a runt last page aside: see ``_layout.write_pack``). What
+only the end of layout knows, the page count in "Page X of Y" and the page each article
+starts on in a pack's contents, is drawn as PDF forms defined after the last page
+(:class:`._flowables.FinishingCanvas`), so bookmarks stay on their pages (the
+``NumberedCanvas`` recipe sends them all to page 1) and nothing is laid out twice.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from briefconv.writers.pdf._flowables import (
 )
 from briefconv.writers.pdf._furniture import Chrome
 
-__all__ = ["Document", "render"]
+__all__ = ["Document", "Rendered", "render"]
 
 
 class _ClassifiedInfo(PDFInfo):  # type: ignore[misc]  # reportlab has no type stubs
@@ -90,6 +90,9 @@ class Document(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type 
         self.first_pages: dict[str, int] = {}
         self.footer_pages: list[int] = []
         self.page_count = 0
+        #: Page of the last flowable set, and how far down its frame the flowable ended.
+        self.last_page = 0
+        self.last_used = 0.0
         # An init argument, not a class attribute: reportlab sets every one on the instance.
         kwargs.setdefault("keepTogetherClass", HeadingKeeper)
         super().__init__(*args, **kwargs)
@@ -113,13 +116,22 @@ class Document(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type 
         self.first_pages = {}
         self.footer_pages = []
         self.page_count = 0
+        self.last_page = 0
+        self.last_used = 0.0
         if self._classification is not None:
             info = _ClassifiedInfo(self._classification)
             info.__dict__.update(self.canv._doc.info.__dict__)
             self.canv._doc.info = info
 
     def afterFlowable(self, flowable: Any) -> None:
-        """Follow section breaks; note the page of each top-level outline entry."""
+        """Follow section breaks; note the page of each top-level outline entry.
+
+        Also notes how much of its page's frame the flowable filled, for the last page.
+        """
+        frame = getattr(self, "frame", None)
+        if frame is not None:  # None for what a group measures or sets outside a frame
+            self.last_page = self.page
+            self.last_used = frame._y2 - frame._topPadding - frame._y
         # Called for every flowable, not only paragraphs (PITFALLS 7).
         if isinstance(flowable, SectionBreak):
             # Read when the next page begins (after this break, before its flowables).
@@ -172,6 +184,15 @@ def _info(pack: Pack) -> _Info:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A laid-out PDF: its bytes, its page count and how full its last page is (points)."""
+
+    data: bytes
+    pages: int
+    last_page_used: float
+
+
 def render(
     pack: Pack,
     style: Style,
@@ -180,7 +201,7 @@ def render(
     *,
     first_section: str,
     numbers: ContentsNumbers | None,
-) -> bytes:
+) -> Rendered:
     """Lay ``story`` out once; fill in the footers and the contents' ``numbers`` at the end.
 
     The pages use the template ``"page"``, with a ``"cover"`` template first if the layout
@@ -257,4 +278,6 @@ def render(
         templates.insert(0, cover)
     doc.addPageTemplates(templates)
     doc.build(story, canvasmaker=FinishingCanvas.maker(finish))
-    return buf.getvalue()
+    # A last page without flowables (none is ever made, but should one be) is empty.
+    used = doc.last_used if doc.last_page == doc.page_count else 0.0
+    return Rendered(buf.getvalue(), doc.page_count, used)

@@ -18,6 +18,7 @@ reportlab has no splittable box with a background and a single left rule: a one-
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,8 +27,10 @@ from typing import Any
 from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph
 from reportlab.platypus.flowables import _listWrapOn
+
+from briefconv.writers.pdf._breaks import balanced_lines, discipline_hyphens
 
 __all__ = [
     "LEADER_CALLBACK",
@@ -35,9 +38,11 @@ __all__ = [
     "BoxLook",
     "ContentsLine",
     "ContentsNumbers",
+    "DisplayParagraph",
     "FinishingCanvas",
     "HeadingKeeper",
     "HeadingParagraph",
+    "HeadingRoom",
     "NoteBox",
     "OutlineEntry",
     "QuoteBox",
@@ -125,6 +130,19 @@ class TextParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type s
         if frags is None:  # parsed here, not handed over by a split
             self.frags: list[Any] = join_fragments(self.frags)
 
+    def breakLines(self, width: Any) -> Any:
+        """The lines reportlab breaks, less the soft-hyphen breaks a typesetter would refuse.
+
+        See :func:`._breaks.discipline_hyphens`: no three hyphenated lines in a row, no
+        hyphen on the last full line. Breaking is where wrap and split both start, so the
+        lines a page shows are the lines that were measured.
+        """
+
+        def again() -> Any:
+            return super(TextParagraph, self).breakLines(width)
+
+        return discipline_hyphens(self.frags, again(), again)
+
 
 def join_fragments(frags: list[Any]) -> list[Any]:
     """Consecutive text fragments that differ only in their text, joined into one.
@@ -156,8 +174,48 @@ def _style_of(frag: Any) -> dict[str, Any]:
     return {key: value for key, value in vars(frag).items() if key != "text"}
 
 
-class HeadingParagraph(TextParagraph):
-    """A paragraph that adds itself to the PDF outline when first drawn.
+class DisplayParagraph(TextParagraph):
+    """Display text (a title, heading or subtitle) set in balanced lines.
+
+    One of two or three lines is broken at the narrowest width that keeps its line count
+    (:func:`._breaks.balanced_lines`), so it never ends in one stranded word; it is drawn
+    where a full-width one would be, whatever its alignment.
+    """
+
+    #: (the width given to wrap, its balanced lines), so that wrapping again costs nothing.
+    _balanced: tuple[float, Any] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """Wrap as a paragraph, then balance two or three lines."""
+        width, height = super().wrap(availWidth, availHeight)
+        if self._balanced is not None and self._balanced[0] == availWidth:
+            self.blPara = self._balanced[1]
+            return width, height
+        line_width = self._wrapWidths[-1]
+        if self._wrapWidths[0] != line_width or self.bulletText:
+            return width, height  # a hanging first line: leave it to reportlab
+        # reportlab's breakLines resets the height (and notes the widest line) as it goes.
+        saved: tuple[float, Any] = (height, getattr(self, "_width_max", None))
+        found = balanced_lines(line_width, lambda w: TextParagraph.breakLines(self, [w]))
+        self.height = saved[0]
+        if saved[1] is not None:
+            self._width_max = saved[1]
+        if found is not None:
+            lines, narrower = found
+            # The lines keep the room they would have had at full width, so alignment
+            # (centred, right) places them as it would the unbalanced ones.
+            if lines.kind == 0:
+                lines.lines = [(extra + narrower, words) for extra, words in lines.lines]
+            else:
+                for line in lines.lines:
+                    line.extraSpace += narrower
+            self.blPara = lines
+            self._balanced = (availWidth, lines)
+        return width, height
+
+
+class HeadingParagraph(DisplayParagraph):
+    """A title or heading: balanced lines, and an entry in the PDF outline when first drawn.
 
     Registering at draw time puts the destination at the heading's real page and height.
     Only the first part of a split heading carries the entry, so it is added once.
@@ -183,9 +241,11 @@ class HeadingParagraph(TextParagraph):
 
 
 class HeadingKeeper(KeepTogether):  # type: ignore[misc]  # reportlab has no type stubs
-    """What keeps a heading with what follows it: with its first part, for tables and code.
+    """What keeps a ``keepWithNext`` flowable with the next: its first part, for tables and code.
 
-    reportlab groups a ``keepWithNext`` heading and the flowable after it in a
+    (Section headings are kept with what follows by :class:`HeadingRoom` instead; this
+    serves the title block, a figure and its caption, the contents heading.)
+    reportlab groups a ``keepWithNext`` flowable and the one after it in a
     ``KeepTogether``, which moves both to the next page whenever they do not fit in what
     is left of this one: a heading over a two-page table left most of a page empty. When
     the flowable after the headings says it splits well (``flows_after_heading``, set on
@@ -216,6 +276,83 @@ class HeadingKeeper(KeepTogether):  # type: ignore[misc]  # reportlab has no typ
                     return [*lead, *parts]
         result: list[Any] = super().split(aW, aH)
         return result
+
+
+class HeadingRoom(CondPageBreak):  # type: ignore[misc]  # reportlab has no type stubs
+    """Before a heading: a new page unless the heading fits with the start of what follows.
+
+    reportlab's ``keepWithNext`` keeps a heading with the whole of the next paragraph,
+    moving both to the next page whenever that paragraph does not fit: a six-line
+    paragraph left five lines blank at a page foot. This asks only for the room the
+    heading needs and the least of the next flowable the page may end with: its first two
+    lines (fewer than that reportlab's orphan control would refuse anyway), or all of it
+    if it cannot split (a three-line paragraph, a figure). Tables and code blocks
+    (``flows_after_heading``) want :attr:`HeadingKeeper.min_room` of rows under it.
+
+    It takes no room and passes the space after the flowable before it on to the
+    heading, so the spacing around the heading is the same as without it.
+    """
+
+    _ZEROSIZE = 1
+    _SPACETRANSFER = True
+
+    def __init__(self, headings: list[Any], following: list[Any]) -> None:
+        """Make room for ``headings`` (set one after another) and the start of ``following``.
+
+        ``following`` is the flowable after the headings, with those ``keepWithNext``
+        ties to it (an image and its caption), or empty at the end of the story.
+        """
+        super().__init__(0.0)
+        self.headings = headings
+        self.following = following
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """Ask for a new page (as ``CondPageBreak`` does) unless there is room; take none."""
+        frame = getattr(self, "_frame", None)
+        if frame is None or frame._atTop or availHeight <= 0:
+            # Measured inside a group, or at a page top (a break would not help), or below
+            # the frame's foot (the space after the flowable above ran past it): the frame
+            # moves on by itself, and a break asked for too would leave a blank page.
+            return 0, 0
+        space_before = frame._prevASpace if frame._oASpace else 0.0
+        fits = self._fits(availWidth, availHeight, space_before)
+        self.height = 0.0 if fits else availHeight + 1.0
+        result: tuple[float, float] = super().wrap(availWidth, availHeight)
+        return result
+
+    def _fits(self, width: float, height: float, before: float) -> bool:
+        """Whether the headings and the start of the next flowable fit in ``height``.
+
+        ``before`` is the space already left under the flowable above (reportlab sets
+        the larger of one flowable's space after and the next one's space before).
+        """
+        room = height
+        for heading in self.headings:
+            _, used = heading.wrap(width, room)
+            room -= max(heading.getSpaceBefore() - before, 0.0) + used
+            before = heading.getSpaceAfter()
+            room -= before
+            if room < 0:
+                return False
+        if not self.following:
+            return True
+        first = self.following[0]
+        room -= max(first.getSpaceBefore() - before, 0.0)
+        if room <= 0:
+            return False
+        _, used = first.wrap(width, room)
+        for before_it, tied in itertools.pairwise(self.following):
+            # Kept together with the first (reportlab's keepWithNext): all or nothing,
+            # the larger of the two spaces between them, as the frame sets it.
+            gap = max(float(before_it.getSpaceAfter()), float(tied.getSpaceBefore()))
+            used += gap + tied.wrap(width, room)[1]
+        if used <= room:
+            return True
+        if len(self.following) > 1:
+            return False
+        if getattr(first, "flows_after_heading", False) and room < HeadingKeeper.min_room:
+            return False
+        return bool(first.split(width, room))
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ breaks read in ``afterFlowable``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,10 +31,11 @@ from briefconv.fonts.metrics import Face, FontSet, report_missing_glyphs
 from briefconv.model import Pack, PackArticle
 from briefconv.styles import Role, Style
 from briefconv.wording import cover_text, entry_details, labels, one_line, untitled
+from briefconv.writers._measure import fit_measure
 from briefconv.writers._runs import Run, emphasised
 from briefconv.writers.options import PdfOptions
 from briefconv.writers.pdf._cover import BAND_HEIGHT, cover_page
-from briefconv.writers.pdf._document import render
+from briefconv.writers.pdf._document import Rendered, render
 from briefconv.writers.pdf._flowables import (
     LEADER_MARK,
     ContentsLine,
@@ -62,8 +64,14 @@ _CONTENTS_KEY = "contents"
 
 
 def write_pack(pack: Pack, style: Style) -> bytes:
-    """Render ``pack`` in ``style``, with the parts its layout asks for; return the PDF bytes."""
-    fonts = FontSet(style)
+    """Render ``pack`` in ``style``, with the parts its layout asks for; return the PDF bytes.
+
+    The side margins are widened to the style's ``max_measure`` first, as the DOCX's are.
+    A last page with no more than :data:`_RUNT_LINES` body lines on it is pulled back if
+    slightly less space after paragraphs does it (:func:`_tightened`): the one case where
+    a document is laid out more than once.
+    """
+    style = fit_measure(style)
     enabled = PdfOptions.of(style).hyphenate
     hyphenators: dict[str, Callable[[str], str]] = {}
 
@@ -72,6 +80,47 @@ def write_pack(pack: Pack, style: Style) -> bytes:
             hyphenators[language] = hyphenator(language, enabled)
         return hyphenators[language]
 
+    laid = _lay_out(pack, style, hyphenator_for, report=True)
+    if not _is_runt(laid, style):
+        return laid.data
+    for step in _RUNT_STEPS:
+        tighter = _lay_out(pack, _tightened(style, step), hyphenator_for, report=False)
+        if tighter.pages < laid.pages:
+            return tighter.data
+    return laid.data
+
+
+#: A last page holding this many body lines or fewer is a runt, worth pulling back.
+_RUNT_LINES = 3
+#: Points taken off the space after body paragraphs and list items, tried in turn.
+_RUNT_STEPS = (1.0, 2.0)
+
+
+def _is_runt(laid: Rendered, style: Style) -> bool:
+    """Whether the last page of a document of several holds only a few lines."""
+    body = style.role("body")
+    most = _RUNT_LINES * body.size * body.line_height + body.space_after + 1.0
+    return laid.pages > 1 and laid.last_page_used <= most
+
+
+def _tightened(style: Style, step: float) -> Style:
+    """``style`` with ``step`` points less space after body paragraphs and list items."""
+    roles = dict(style.roles)
+    for name in ("body", "list"):
+        role = roles[name]
+        roles[name] = dataclasses.replace(role, space_after=max(role.space_after - step, 0.0))
+    return dataclasses.replace(style, roles=roles)
+
+
+def _lay_out(
+    pack: Pack,
+    style: Style,
+    hyphenator_for: Callable[[str], Callable[[str], str]],
+    *,
+    report: bool,
+) -> Rendered:
+    """Build the story and lay it out once; with ``report``, log what the content lacks."""
+    fonts = FontSet(style)
     marked = bool(one_line(pack.meta.classification or ""))
     geometry = page_geometry(style, pack.layout, marked, fonts)
     builder = _PackStory(
@@ -79,9 +128,10 @@ def write_pack(pack: Pack, style: Style) -> bytes:
     )
     story = builder.build()
     chrome = Chrome(pack, style, fonts, geometry)
-    report_missing_glyphs([*builder.texts, *chrome.texts()])
-    warn_unsafe_links(builder.unsafe_links)
-    warn_problems(builder.problems)
+    if report:  # once per document, not once per layout
+        report_missing_glyphs([*builder.texts, *chrome.texts()])
+        warn_unsafe_links(builder.unsafe_links)
+        warn_problems(builder.problems)
     return render(
         pack,
         style,

@@ -56,7 +56,9 @@ from briefconv.writers._runs import Run, emphasised, flatten, mark_floor
 from briefconv.writers.pdf._code import CONTINUATION_MARKS, CodeBox, CodeLook, code_lines
 from briefconv.writers.pdf._flowables import (
     BoxLook,
+    DisplayParagraph,
     HeadingParagraph,
+    HeadingRoom,
     NoteBox,
     OutlineEntry,
     QuoteBox,
@@ -106,12 +108,17 @@ class StoryBuilder:
     _notes: list[tuple[NoteMark, Note]] = field(default_factory=list)
 
     def build(self) -> list[Any]:
-        """The whole story: title block, every block in order, then the article's notes."""
+        """The whole story: title block, every block in order, then the article's notes.
+
+        Each run of headings is preceded by a :class:`HeadingRoom`, which starts a new
+        page unless the headings fit with the start of what follows them.
+        """
         story = self._title_block()
+        body: list[Any] = []
         for index, block in enumerate(self.article.blocks):
-            story.extend(self._block(block, index))
-        story.extend(self._notes_section())
-        return story
+            body.extend(self._block(block, index))
+        body.extend(self._notes_section())
+        return story + _make_room_for_headings(body)
 
     # -- helpers
 
@@ -182,7 +189,11 @@ class StoryBuilder:
         story.append(title)
         if meta.subtitle:
             role, pstyle = self._role_style("subtitle", keep_with_next=True)
-            story.append(self._paragraph([Run(meta.subtitle)], role, pstyle, hyphenate=False))
+            story.append(
+                self._paragraph(
+                    [Run(meta.subtitle)], role, pstyle, hyphenate=False, cls=DisplayParagraph
+                )
+            )
         byline = self._byline_runs()
         if byline:
             role, pstyle = self._role_style("byline", keep_with_next=True)
@@ -247,8 +258,9 @@ class StoryBuilder:
         return [self._paragraph(chunk, role, st) for chunk, st in zip(chunks, styles, strict=True)]
 
     def _heading(self, level: int, children: tuple[Inline, ...], index: int) -> Any:
+        # Not keepWithNext: that keeps it with the whole next paragraph (HeadingRoom).
         role_name = heading_role(level)
-        role, pstyle = self._role_style(role_name, keep_with_next=True)
+        role, pstyle = self._role_style(role_name)
         paragraph = self._paragraph(
             flatten(children), role, pstyle, hyphenate=False, cls=HeadingParagraph
         )
@@ -607,7 +619,7 @@ class StoryBuilder:
         if not self._notes:
             return []
         words = labels(self.article.meta.language)
-        role, pstyle = self._role_style("heading1", keep_with_next=True)
+        role, pstyle = self._role_style("heading1")  # kept with its notes by HeadingRoom
         heading = self._paragraph(
             [Run(words.notes)], role, pstyle, hyphenate=False, cls=HeadingParagraph
         )
@@ -656,6 +668,34 @@ class StoryBuilder:
             case _:
                 # A note holds none of these (the model refuses them); drawn, not dropped.
                 return self._block(block, -1)
+
+
+def _make_room_for_headings(flowables: list[Any]) -> list[Any]:
+    """``flowables`` with a :class:`HeadingRoom` before each run of headings.
+
+    The room is for the run and the flowable after it, with what ``keepWithNext`` ties
+    to that flowable (a figure's caption).
+    """
+    out: list[Any] = []
+    i = 0
+    while i < len(flowables):
+        if not isinstance(flowables[i], HeadingParagraph):
+            out.append(flowables[i])
+            i += 1
+            continue
+        end = i
+        while end < len(flowables) and isinstance(flowables[end], HeadingParagraph):
+            end += 1
+        following = flowables[end : end + 1]
+        while following and getattr(following[-1], "keepWithNext", False):
+            tied = end + len(following)
+            if tied >= len(flowables):
+                break
+            following.append(flowables[tied])
+        out.append(HeadingRoom(flowables[i:end], following))
+        out.extend(flowables[i:end])
+        i = end
+    return out
 
 
 @dataclass(frozen=True, slots=True)

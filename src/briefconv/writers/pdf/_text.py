@@ -37,9 +37,17 @@ __all__ = [
 _log = logging.getLogger("briefconv")
 
 _SOFT_HYPHEN = "\u00ad"
-# Words pyphen may break: letters only (no digits, no "_"), at least five of them, the
-# same minimum reportlab uses for its own hyphenation.
-_WORD = re.compile(r"[^\W\d_]{5,}")
+# Words pyphen may break: letters only (no digits, no "_"), at least seven of them (a
+# typesetter breaks no shorter word), and never part of a hyphenated compound: a word
+# touching a hyphen (-, U+2010, U+2011) keeps its one break, the hyphen ("non-negotiable",
+# not "non-nego-tiable").
+_WORD = re.compile(r"(?<![-\u2010\u2011])\b[^\W\d_]{7,}\b(?![-\u2010\u2011])")
+#: At least this many letters stay on each side of a break ("en-gagement" never).
+_MIN_LEFT = _MIN_RIGHT = 3
+#: A bare language whose pyphen dictionary is not the one wanted: pyphen's "en" is
+#: British, which breaks "respect-ive" and "unspe-cified"; American patterns give
+#: "respec-tive" and "unspec-i-fied", breaks a British reader accepts as well.
+_LANGUAGE_DEFAULTS = {"en": "en_US"}
 #: Bumped when what the hyphenation cache stores changes; part of its key.
 _HYPH_PAYLOAD = "pyphen-hyphdict 1"
 # Markup as tokens: tags, entities, white space and the words between them.
@@ -293,7 +301,15 @@ def hyphenator(language: str, enabled: bool) -> Callable[[str], str]:
     Returns the identity when hyphenation is off or pyphen has no dictionary for the
     language. Soft hyphens rather than reportlab's ``hyphenationLang``: reportlab only
     hyphenates words made of the letters it knows, which leaves out Ukrainian і/ї/є/ґ and
-    all of Greek (PITFALLS 7).
+    all of Greek (PITFALLS 7). Only words of seven letters or more get break points, three
+    letters from either end at least, and none in a hyphenated compound; a bare ``en``
+    uses American patterns. Which breaks are then taken is the paragraph's business
+    (:class:`~briefconv.writers.pdf._flowables.TextParagraph`: no three hyphens in a row,
+    none on a paragraph's last full line).
+
+    >>> hyphenate = hyphenator("en", True)
+    >>> hyphenate("respective non-negotiable talks").replace("\u00ad", "-")
+    'respec-tive non-negotiable talks'
     """
     if not enabled:
         return identity
@@ -301,6 +317,8 @@ def hyphenator(language: str, enabled: bool) -> Callable[[str], str]:
     candidates = [tag[0].lower()]
     if len(tag) > 1 and tag[1]:
         candidates.insert(0, f"{tag[0].lower()}_{tag[1].upper()}")
+    elif tag[0].lower() in _LANGUAGE_DEFAULTS:
+        candidates.insert(0, _LANGUAGE_DEFAULTS[tag[0].lower()])
     lang = next((found for c in candidates if (found := pyphen.language_fallback(c))), None)
     if lang is None:
         _log.info("PDF: no hyphenation dictionary for language %r; not hyphenating", language)
@@ -322,7 +340,7 @@ def hyphenator(language: str, enabled: bool) -> Callable[[str], str]:
 
 
 def load_pyphen(lang: str) -> Any:
-    """``pyphen.Pyphen(lang=lang)``, its dictionary read from the on-disk cache if there.
+    """``pyphen.Pyphen(lang=lang)`` keeping 3 letters each side, its dictionary cached.
 
     Parsing a dictionary took longer than laying out a short article (German: half a
     second). pyphen keeps what it parsed in its module-level ``hdcache``, keyed by the
@@ -335,7 +353,7 @@ def load_pyphen(lang: str) -> Any:
         parsed = cached("pyphen", path, versions, lambda: pyphen.HyphDict(path), pyphen.HyphDict)
         # setdefault: another thread may have seeded it meanwhile; keep the first.
         pyphen.hdcache.setdefault(path, parsed)
-    return pyphen.Pyphen(lang=lang)
+    return pyphen.Pyphen(lang=lang, left=_MIN_LEFT, right=_MIN_RIGHT)
 
 
 def identity(text: str) -> str:
