@@ -444,9 +444,9 @@ def cover_text(pack: Pack) -> CoverText:
     >>> meta = PackMeta("Brief", date="2026-11-26", prepared_by="Unit", reference="R/1")
     >>> cover = cover_text(make_pack([Article(ArticleMeta("Talks"), ())], meta))
     >>> cover.details
-    (('Date', '26 November 2026'), ('Prepared by', 'Unit'), ('Reference', 'R/1'))
+    (('Date', '26\xa0November\xa02026'), ('Prepared by', 'Unit'), ('Reference', 'R/1'))
     >>> cover.entries, cover.summary
-    ((('Talks', '1 min read'),), "1 article · about 1 minute’s reading")
+    ((('Talks', '1\xa0min\xa0read'),), '1 article · about 1 minute’s reading')
     """
     meta, words = pack.meta, labels(pack.meta.language)
     count = len(pack.articles)
