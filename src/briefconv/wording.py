@@ -437,7 +437,7 @@ def _on_cover(value: str | None, what: str) -> str | None:
 
 
 def cover_text(pack: Pack) -> CoverText:
-    """What the cover says, in the pack's language; very long details cut, with a warning.
+    r"""What the cover says, in the pack's language; very long details cut, with a warning.
 
     >>> from briefconv.model import Article, ArticleMeta, PackMeta
     >>> from briefconv.pack import make_pack
