@@ -88,7 +88,7 @@ from briefconv.writers.docx._package import (
     finish,
     set_core_properties,
 )
-from briefconv.writers.docx._settings import settle
+from briefconv.writers.docx._settings import set_compatibility, settle
 from briefconv.writers.docx._styles import (
     PageSource,
     features,
@@ -133,6 +133,9 @@ def write_document(pack: Pack, style: Style) -> bytes:
     layout = pack.layout
     when = pack_datetime(pack)
     doc, template = base_document(style)
+    if template is None:
+        # Before any content: tables are laid out for the compatibility mode.
+        set_compatibility(doc, pack.meta.language)
     kept = setup_document_styles(
         doc, style, layout, pack.meta.language, template=template is not None, used=features(pack)
     )
