@@ -1,4 +1,4 @@
-"""``word/settings.xml`` as Word writes it: compatibility, and no field updates.
+"""``word/settings.xml`` as Word writes it: compatibility, fonts, and no field updates.
 
 * **Compatibility** (:func:`set_compatibility`, before any content is written, as tables
   are laid out for the mode): python-docx's template says Word 2010 (``compatibilityMode``
@@ -7,6 +7,9 @@
   (2013 to 365) document has. A template keeps its own: its author chose its layout.
 * **Theme font language**: the template's ``w:themeFontLang`` says en-US with Japanese
   East Asian text; it becomes the document's language.
+* **Fonts** (:func:`settle`): the font table (:mod:`._fonts`), and
+  ``w:embedTrueTypeFonts`` (with ``w:saveSubsetFonts`` when the faces are subsets, so
+  that Word keeps them subsets when it saves) where faces are embedded.
 * **No field updates on opening**: the contents' page numbers are filled in when the file
   is written, so ``w:updateFields``, which makes Word ask "update the fields?" on
   opening, goes (a template's too).
@@ -20,7 +23,9 @@ from __future__ import annotations
 from docx.oxml.ns import qn
 
 from briefconv.styles import Style
+from briefconv.writers.docx._fonts import write_font_table
 from briefconv.writers.docx._oxml import Doc, Elem, el
+from briefconv.writers.options import DocxOptions
 
 __all__ = ["set_compatibility", "settle"]
 
@@ -104,7 +109,15 @@ def set_compatibility(doc: Doc, language: str) -> None:
 
 
 def settle(doc: Doc, style: Style) -> None:
-    """The settings known once the document is written: no field updates."""
+    """The settings known once the document is written: fonts, and no field updates."""
     settings = doc.settings.element
     # The contents' page numbers are filled in: nothing for Word to ask about on opening.
     _drop(settings, "w:updateFields")
+    table = write_font_table(doc, style, embed=DocxOptions.of(style).embed_fonts)
+    if table.embeds:
+        _put(settings, el("w:embedTrueTypeFonts"))
+        if table.subset:
+            _put(settings, el("w:saveSubsetFonts"))
+    else:
+        _drop(settings, "w:embedTrueTypeFonts")
+        _drop(settings, "w:saveSubsetFonts")
