@@ -649,6 +649,36 @@ def test_a_pack_of_articles_in_other_languages_words_each_in_its_own(style: Styl
     assert contents[0].startswith("Без назви")
 
 
+def test_an_article_in_another_language_marks_its_runs(style: Style) -> None:
+    """Issue 17: Word checked the spelling of a Ukrainian article in an English pack as English."""
+    ukrainian = Article(
+        ArticleMeta(title="Київ", authors=("Олена Коваль",), language="uk"),
+        (Heading(1, (Text("Світло"),)), Paragraph((Text("Текст "), Text("статті.")))),
+    )
+    pack = make_pack([ukrainian, _conclusions().articles[0].article], PackMeta(title="Two"))
+    body = _document(DocxWriter().write_pack(pack, style))
+    # From the contents on (the cover's list of articles is the cover's business).
+    paragraphs = body.findall(".//w:body/w:p", NS)
+    start = next(i for i, p in enumerate(paragraphs) if _text(p) == labels("en").in_this_pack)
+    runs_after = [r for p in paragraphs[start:] for r in p.iter(f"{W}r")]
+
+    def languages(*words: str) -> set[str | None]:
+        """The w:lang of every run holding any of ``words``."""
+        runs = [r for r in runs_after if any(w in _text(r) for w in words)]
+        assert runs, words
+        return {r.get(f"{W}val") if (r := run.find("w:rPr/w:lang", NS)) is not None else None
+                for run in runs}  # fmt: skip
+
+    # Title (in the contents too), heading and text of the Ukrainian article say so; the
+    # English one inherits the document's language (w:docDefaults), as does the byline,
+    # which mixes the two.
+    assert languages("Київ", "Світло", "Текст", "статті") == {"uk"}
+    assert languages("Alpha", "Conclusion") == {None}
+    assert languages("Олена Коваль") == {None}
+    styles = _parts(DocxWriter().write_pack(pack, style), "word/styles.xml")["word/styles.xml"]
+    assert styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS).get(f"{W}val") == "en"
+
+
 # --- LibreOffice -----------------------------------------------------------------------
 
 

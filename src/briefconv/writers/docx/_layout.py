@@ -73,6 +73,9 @@ from briefconv.writers.docx._notes import Footnotes
 from briefconv.writers.docx._numbering import Numbering
 from briefconv.writers.docx._oxml import (
     W_P,
+    W_R,
+    W_RPR,
+    W_SECT_PR,
     Doc,
     Elem,
     Para,
@@ -100,6 +103,8 @@ from briefconv.writers.docx._styles import (
 __all__ = ["bookmark_name", "write_document"]
 
 _log = logging.getLogger("briefconv")
+
+_W_LANG = qn("w:lang")
 
 
 #: Word drops or renames bookmarks with longer names.
@@ -288,7 +293,8 @@ class _Builder:
             insert_ordered(ppr, tabs)
             link = _internal_link(p_element(title), entry.id)
             meta = entry.article.meta
-            link.append(text_run(untitled(meta.title, meta.language)))
+            title_run = text_run(untitled(meta.title, meta.language))
+            link.append(title_run)
             # The dot leader takes the tab's look: light, as the PDF's.
             link.append(tab_run(self.style.role("byline").color))
             # The number shown until fields are updated, and by readers that never do.
@@ -307,6 +313,11 @@ class _Builder:
                 insert_ordered(summary_ppr, el("w:keepLines"))
                 # Clear of the page-number column, as in the PDF.
                 insert_ordered(summary_ppr, el("w:ind", left="0", right=str(twips(reserve))))
+                if meta.language != language:
+                    _set_language(p_element(summary), meta.language)
+            if meta.language != language:
+                # The article's title and summary are in its language (see _article).
+                _set_language(title_run, meta.language)
 
     # -- articles
 
@@ -322,6 +333,9 @@ class _Builder:
         meta = article.meta
         language = meta.language
         bookmarks = layout.contents
+        # What precedes the article in the body: what follows it, up to the body's own
+        # w:sectPr, is the article.
+        before = last_section(self.doc)._sectPr.getprevious()
         title = untitled(meta.title, language)
         extra: tuple[str, ...] = ()
         if layout.title_role == "title":
@@ -336,8 +350,11 @@ class _Builder:
         last, last_role = heading, "title"
         if meta.subtitle:
             last, last_role = self._para(meta.subtitle, "Subtitle"), "subtitle"
+        byline_p: Elem | None = None
         if parts := byline(meta, extra=extra):
-            add_runs(add_styled_paragraph(self.doc, byline_style), flatten(parts))
+            byline_paragraph = add_styled_paragraph(self.doc, byline_style)
+            add_runs(byline_paragraph, flatten(parts))
+            byline_p = p_element(byline_paragraph)
         elif layout.title_role == "title":
             # The rule under the header block, as the PDF draws it: the Byline style has it
             # (setup_document_styles); without a byline the last header paragraph takes it.
@@ -351,6 +368,37 @@ class _Builder:
             p = write_block(story, block, heading_offset=offset)
             if p is not None and bookmarks:
                 self._bookmark(p, heading_id(entry.id, index))
+        if language != self.pack.meta.language:
+            # Word checks spelling and hyphenates by each run's language, which is the
+            # document's (w:docDefaults) unless the run says: an article in another
+            # language says its own. Its byline is left in the pack's: it mixes the two
+            # ("3 min read").
+            body = self.doc.element.body
+            added = before.itersiblings() if before is not None else body.iterchildren()
+            for element in added:
+                if element.tag != W_SECT_PR and element is not byline_p:
+                    _set_language(element, language)
+
+
+# What may follow w:lang in a w:rPr (ECMA-376 CT_RPr); nothing the writer puts in a run.
+_AFTER_LANG = frozenset(qn(t) for t in ("w:eastAsianLayout", "w:specVanish", "w:oMath"))
+
+
+def _set_language(element: Elem, language: str) -> None:
+    """Give every run under ``element`` the language ``language`` (``w:lang``)."""
+    for run in element.iter(W_R):
+        rpr = run.find(W_RPR)
+        if rpr is None:
+            rpr = el("w:rPr")
+            run.insert(0, rpr)
+        for old in rpr.findall(_W_LANG):
+            rpr.remove(old)
+        lang = el("w:lang", val=language)
+        later = next((i for i, child in enumerate(rpr) if child.tag in _AFTER_LANG), None)
+        if later is None:
+            rpr.append(lang)
+        else:
+            rpr.insert(later, lang)
 
 
 def _bottom_border(paragraph: Para, color: str, *, space: float) -> None:
