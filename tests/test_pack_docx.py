@@ -350,6 +350,48 @@ def test_contents_numbers_follow_the_page_setup(style: Style) -> None:
     assert numbers == {"default": ["3", "7"], "large-print": ["3", "13"]}
 
 
+def test_contents_titles_break_where_the_pdfs_do(style: Style) -> None:
+    """The contents take the PDF's pages (and so its numbers) only if titles wrap alike.
+
+    The PDF wraps a title short of its number column; the DOCX's title runs to the margin
+    (LibreOffice draws nothing past a right indent), broken at the PDF's places.
+    """
+    from pypdf import PdfReader
+
+    from briefconv.writers.pdf import PdfWriter
+
+    titles = [
+        "Heatwave to end with thunderstorms at the weekend across the south",
+        "Ministers agree a new timetable for the grain corridor talks in Istanbul",
+        "Short one",
+    ]
+    articles = [Article(ArticleMeta(title=t), (Paragraph((Text("Text."),)),)) for t in titles]
+    pack = make_pack(articles, PackMeta(title="Wrapped"))
+    official = load_style("official")
+    body = _document(DocxWriter().write_pack(pack, official))
+    pdf = PdfReader(io.BytesIO(PdfWriter().write_pack(pack, official)))
+    pdf_lines = [" ".join(line.split()) for line in pdf.pages[1].extract_text().splitlines()]
+    broken = 0
+    for title in titles:
+        (link,) = [h for h in body.iter(f"{W}hyperlink") if _text(h).startswith(title[:9])]
+        runs = list(link.iter(f"{W}r"))
+        stop = next(i for i, r in enumerate(runs) if r.find("w:tab", NS) is not None)
+        lines, line = [], ""
+        for run in runs[:stop]:
+            if run.find("w:br", NS) is not None:
+                lines.append(line)
+                line = ""
+            line += _text(run)
+        lines.append(line)
+        assert " ".join(lines) == title
+        broken += len(lines) > 1
+        # Every line but the last is a line of the PDF's contents (the last ends in its
+        # number there).
+        for text in lines[:-1]:
+            assert text in pdf_lines, (text, pdf_lines)
+    assert broken == 2
+
+
 def test_one_contents_list_and_no_toc_field(pack_docx: bytes, pack: Pack) -> None:
     """Issue 17: a pre-filled TOC field followed "In this pack": a second, unlabelled list."""
     body = _document(pack_docx)

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from docx.oxml.ns import qn
@@ -274,13 +275,15 @@ class _Builder:
         # At the top of the page, as the PDF's (reportlab drops space at a frame's top).
         _space(heading, self.style.role("heading1"), before=0)
         width = body_width(self.doc)
-        # Summaries keep clear of the PDF's number column (its contents' number_reserve:
-        # four of the widest digit and a gap), so they wrap as in the PDF and the contents
-        # take the same pages in both (the numbers below come from the PDF's layout). The
-        # titles run to the margin: LibreOffice 7.4 drops the number after a tab stop set
-        # beyond a paragraph's right indent.
-        digits = role_measurer(self.style, "heading2")
-        reserve = 4 * max(digits(d) for d in "0123456789") + self.style.role("heading2").size * 1.5
+        # Titles and summaries keep clear of the PDF's number column (its contents'
+        # number_reserve: four of the widest digit and a gap), so they wrap as in the PDF
+        # and the contents take the same pages in both: the numbers below come from the
+        # PDF's layout. A summary is indented by it. A title cannot be: LibreOffice 7.4
+        # draws nothing past a paragraph's right indent, so the number after the tab
+        # would vanish. Its lines are broken where the PDF breaks them instead (same
+        # font widths, same greedy breaking), with line breaks, and run to the margin.
+        measure = role_measurer(self.style, "heading2")
+        reserve = 4 * max(measure(d) for d in "0123456789") + self.style.role("heading2").size * 1.5
         for entry in self.pack.articles:
             title = add_styled_paragraph(self.doc, "Contents Entry")
             ppr = p_element(title).get_or_add_pPr()
@@ -293,8 +296,13 @@ class _Builder:
             insert_ordered(ppr, tabs)
             link = _internal_link(p_element(title), entry.id)
             meta = entry.article.meta
-            title_run = text_run(untitled(meta.title, meta.language))
-            link.append(title_run)
+            title_runs: list[Elem] = []
+            for line in _wrap(untitled(meta.title, meta.language), measure, width - reserve):
+                if title_runs:
+                    link.append(el("w:r"))
+                    link[-1].append(el("w:br"))
+                title_runs.append(text_run(line))
+                link.append(title_runs[-1])
             # The dot leader takes the tab's look: light, as the PDF's.
             link.append(tab_run(self.style.role("byline").color))
             # The number shown until fields are updated, and by readers that never do.
@@ -317,7 +325,8 @@ class _Builder:
                     _set_language(p_element(summary), meta.language)
             if meta.language != language:
                 # The article's title and summary are in its language (see _article).
-                _set_language(title_run, meta.language)
+                for run in title_runs:
+                    _set_language(run, meta.language)
 
     # -- articles
 
@@ -427,6 +436,27 @@ def _space(
             **line_spacing(role),
         ),
     )
+
+
+def _wrap(text: str, measure: Callable[[str], float], width: float) -> list[str]:
+    """``text`` broken at spaces into lines of at most ``width`` points, greedily.
+
+    As reportlab breaks a paragraph without hyphenation: a word goes on the line if the
+    line with it still fits, and a word wider than the line has a line of its own.
+
+    >>> _wrap("aa bb cc", len, 5)
+    ['aa bb', 'cc']
+    """
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if current and measure(candidate) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    return [*lines, current]
 
 
 def _internal_link(p: Elem, anchor: str) -> Elem:
