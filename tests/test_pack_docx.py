@@ -35,7 +35,7 @@ from briefconv.model import (
     plain_text,
 )
 from briefconv.pack import handout, heading_id, make_pack
-from briefconv.styles import Style
+from briefconv.styles import Style, load_style
 from briefconv.wording import cover_text, entry_details, labels
 from briefconv.writers._dates import pack_datetime
 from briefconv.writers.docx import DocxWriter
@@ -47,6 +47,9 @@ from .readback import pandoc_blocks, pandoc_text
 from .test_writer_docx import libreoffice_pdf
 
 MANIFEST = ROOT / "source" / "pack.toml"
+#: The page each article of the sample pack starts on, as LibreOffice lays its DOCX out
+#: (cover 1, contents 2, the first article two pages long).
+SAMPLE_PAGES = (3, 5, 6)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {"w": W[1:-1]}
 PandocAst = Callable[[Path, str], dict[str, Any]]
@@ -85,6 +88,26 @@ def _strs(node: Any) -> list[str]:
 
 def _instructions(element: etree._Element) -> list[str]:
     return [" ".join((t.text or "").split()) for t in element.iter(f"{W}instrText")]
+
+
+def _field_results(element: etree._Element) -> list[tuple[str, str]]:
+    """(instruction, cached result) of every complex field under ``element``, in order."""
+    out: list[tuple[str, str]] = []
+    instruction, result, state = "", "", ""
+    for run in element.iter(f"{W}r"):
+        char = run.find("w:fldChar", NS)
+        if char is not None:
+            state = char.get(f"{W}fldCharType")
+            if state == "begin":
+                instruction, result = "", ""
+            elif state == "end":
+                out.append((" ".join(instruction.split()), result))
+            continue
+        if state == "begin":
+            instruction += "".join(t.text or "" for t in run.iter(f"{W}instrText"))
+        elif state == "separate":
+            result += _text(run)
+    return out
 
 
 def _section_heads(data: bytes, *, first: bool = False) -> list[tuple[str, str]]:
@@ -158,13 +181,18 @@ def ast(docx_path: Path, pandoc_ast: PandocAst) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def lo_pages(docx_path: Path, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    """The text of every page of LibreOffice's PDF of the pack (skips without LibreOffice)."""
+def lo_pdf(docx_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """LibreOffice's PDF of the pack, read with pypdf (skips without LibreOffice)."""
     folder = tmp_path_factory.mktemp("lo")
     copy = folder / docx_path.name
     copy.write_bytes(docx_path.read_bytes())
-    reader = libreoffice_pdf(copy, folder)
-    return [page.extract_text() for page in reader.pages]
+    return libreoffice_pdf(copy, folder)
+
+
+@pytest.fixture(scope="module")
+def lo_pages(lo_pdf: Any) -> list[str]:
+    """The text of every page of LibreOffice's PDF of the pack."""
+    return [page.extract_text() for page in lo_pdf.pages]
 
 
 # --- pandoc ----------------------------------------------------------------------------
@@ -214,10 +242,14 @@ def test_pandoc_reads_the_contents_links_to_the_articles(ast: dict[str, Any], pa
         pandoc_text(h["c"][2]): h["c"][1][0] for h in pandoc_blocks(ast, "Header") if h["c"][0] == 1
     }
     links = [(pandoc_text(link["c"][1]), link["c"][2][0]) for link in pandoc_blocks(ast, "Link")]
-    for entry in pack.articles:
+    for entry, page in zip(pack.articles, SAMPLE_PAGES, strict=True):
         title = entry.article.meta.title
-        # Once in "In this pack", once in the TOC field; both reach the article's heading.
-        assert links.count((title, "#" + ids[title])) == 2
+        # Once, in "In this pack" (there is no second, TOC-field list), with its page
+        # number: pandoc reads a field's cached result, and the PAGEREF's is filled in.
+        assert [text for text, target in links if target == "#" + ids[title]] == [
+            f"{title} {page}",
+            str(page),  # the PAGEREF \h field is itself a link, inside the title's
+        ]
 
 
 # --- the XML ---------------------------------------------------------------------------
@@ -281,52 +313,116 @@ def test_contents_link_every_article_with_details_and_summary(pack_docx: bytes, 
             if h.get(f"{W}anchor") == anchor and f"PAGEREF {anchor} \\h" in _instructions(h)
         ]
         assert anchor in bookmarks
-        assert _text(link) == entry.article.meta.title
-        at = texts.index(entry.article.meta.title, start)
+        assert _text(link).startswith(entry.article.meta.title)
+        at = next(i for i, t in enumerate(texts) if i > start and t == _text(link))
         assert texts[at + 1] == entry_details(entry, "en")
         assert texts[at + 2] == entry.summary
 
 
-def test_toc_field_is_prefilled_with_links_to_existing_bookmarks(
-    pack_docx: bytes, pack: Pack
-) -> None:
+def test_contents_numbers_are_filled_in(pack_docx: bytes, pack: Pack) -> None:
+    """Issue 17: every PAGEREF's cached result was empty, so no reader showed a number."""
     body = _document(pack_docx)
-    bookmarks = {b.get(f"{W}name") for b in body.iter(f"{W}bookmarkStart")}
-    assert 'TOC \\o "1-3" \\h \\z \\u' in _instructions(body)
-    toc = [
-        p
-        for p in body.iterfind(".//w:p", NS)
-        if (s := p.find("w:pPr/w:pStyle", NS)) is not None
-        and s.get(f"{W}val").startswith("TOC")
-        and s.get(f"{W}val") != "TOCHeading"
+    fields = [f for f in _field_results(body) if f[0].startswith("PAGEREF")]
+    assert fields == [
+        (f"PAGEREF {bookmark_name(entry.id)} \\h", str(page))
+        for entry, page in zip(pack.articles, SAMPLE_PAGES, strict=True)
     ]
-    entries = []
-    for paragraph in toc:
-        (link,) = paragraph.findall("w:hyperlink", NS)
-        assert link.get(f"{W}anchor") in bookmarks
-        entries.append((paragraph.find("w:pPr/w:pStyle", NS).get(f"{W}val"), _text(link)))
-    expected = []
-    for entry in pack.articles:
-        expected.append(("TOC1", entry.article.meta.title))
-        expected += [
-            (f"TOC{b.level + 1}", plain_text(b.children))
-            for b in entry.article.blocks
-            if isinstance(b, Heading)
-        ]
-    assert entries == expected
-    # The field begins in the first entry and ends after the last.
-    kinds = [c.get(f"{W}fldCharType") for c in body.iter(f"{W}fldChar")]
-    assert kinds.count("begin") == kinds.count("end")
+    # The title, the dot leader's tab, the number: one line of the contents.
+    for entry, page in zip(pack.articles, SAMPLE_PAGES, strict=True):
+        (link,) = body.xpath(
+            f".//w:hyperlink[@w:anchor='{bookmark_name(entry.id)}']", namespaces=NS
+        )
+        assert _text(link) == f"{entry.article.meta.title}{page}"
+        assert link.find("w:r/w:tab", NS) is not None
+
+
+def test_contents_numbers_follow_the_page_setup(style: Style) -> None:
+    """The numbers come from a layout of this pack in this style, not a guess per article."""
+    words = " ".join(["word"] * 700)
+    long = Article(ArticleMeta(title="Long"), (Paragraph((Text(words),)),) * 3)
+    pack = make_pack([long, _conclusions().articles[0].article], PackMeta(title="Two"))
+    numbers = {}
+    for name in ("default", "large-print"):
+        data = DocxWriter().write_pack(pack, load_style(name))
+        numbers[name] = [r for i, r in _field_results(_document(data)) if "PAGEREF" in i]
+    # Cover, contents, then the long article: four pages of it in the default style, ten in
+    # large print (where LibreOffice puts the second article too).
+    assert numbers == {"default": ["3", "7"], "large-print": ["3", "13"]}
+
+
+def test_contents_titles_break_where_the_pdfs_do(style: Style) -> None:
+    """The contents take the PDF's pages (and so its numbers) only if titles wrap alike.
+
+    The PDF wraps a title short of its number column; the DOCX's title runs to the margin
+    (LibreOffice draws nothing past a right indent), broken at the PDF's places.
+    """
+    from pypdf import PdfReader
+
+    from briefconv.writers.pdf import PdfWriter
+
+    titles = [
+        "Heatwave to end with thunderstorms at the weekend across the south",
+        "Ministers agree a new timetable for the grain corridor talks in Istanbul",
+        "Short one",
+    ]
+    articles = [Article(ArticleMeta(title=t), (Paragraph((Text("Text."),)),)) for t in titles]
+    pack = make_pack(articles, PackMeta(title="Wrapped"))
+    official = load_style("official")
+    body = _document(DocxWriter().write_pack(pack, official))
+    pdf = PdfReader(io.BytesIO(PdfWriter().write_pack(pack, official)))
+    pdf_lines = [" ".join(line.split()) for line in pdf.pages[1].extract_text().splitlines()]
+    broken = 0
+    for title in titles:
+        (link,) = [h for h in body.iter(f"{W}hyperlink") if _text(h).startswith(title[:9])]
+        runs = list(link.iter(f"{W}r"))
+        stop = next(i for i, r in enumerate(runs) if r.find("w:tab", NS) is not None)
+        lines, line = [], ""
+        for run in runs[:stop]:
+            if run.find("w:br", NS) is not None:
+                lines.append(line)
+                line = ""
+            line += _text(run)
+        lines.append(line)
+        assert " ".join(lines) == title
+        broken += len(lines) > 1
+        # Every line but the last is a line of the PDF's contents (the last ends in its
+        # number there).
+        for text in lines[:-1]:
+            assert text in pdf_lines, (text, pdf_lines)
+    assert broken == 2
+
+
+def test_one_contents_list_and_no_toc_field(pack_docx: bytes, pack: Pack) -> None:
+    """Issue 17: a pre-filled TOC field followed "In this pack": a second, unlabelled list."""
+    body = _document(pack_docx)
+    assert [i for i in _instructions(body) if i.startswith("TOC")] == []
+    styles = [s.get(f"{W}val") for s in body.iterfind(".//w:p/w:pPr/w:pStyle", NS)]
+    assert not [s for s in styles if re.fullmatch(r"TOC\d", s)]
+    # Each article is linked from the contents once.
+    anchors = [a for h in body.iter(f"{W}hyperlink") if (a := h.get(f"{W}anchor"))]
+    assert anchors == [bookmark_name(e.id) for e in pack.articles]
     doc = Document(io.BytesIO(pack_docx))
     for name in ("TOC 1", "TOC 2", "TOC 3", "TOC Heading"):
-        assert doc.styles[name] is not None  # created: python-docx's template lacks TOC n
+        # Styled from the roles for a TOC a Word user inserts (python-docx's template lacks
+        # TOC n).
+        assert doc.styles[name] is not None
 
 
-def test_settings_ask_word_to_update_fields_in_schema_order(pack_docx: bytes) -> None:
+def test_settings_do_not_ask_word_to_update_fields(pack_docx: bytes) -> None:
+    """Issue 17: w:updateFields made Word ask "update the fields?" on opening."""
     settings = _parts(pack_docx, "word/settings.xml")["word/settings.xml"]
-    tags = [etree.QName(c).localname for c in settings]
-    assert settings.find("w:updateFields", NS).get(f"{W}val") == "true"
-    assert tags.index("updateFields") < tags.index("compat")
+    assert settings.find("w:updateFields", NS) is None
+
+
+def test_a_templates_update_fields_setting_goes_too(style: Style, tmp_path: Path) -> None:
+    template = tmp_path / "asks.docx"
+    made = Document()
+    settings = made.settings.element
+    settings.insert(0, etree.fromstring(f'<w:updateFields xmlns:w="{W[1:-1]}" w:val="true"/>'))
+    made.save(str(template))
+    data = DocxWriter().write_pack(_conclusions(), style.with_options("docx", template=template))
+    settings = _parts(data, "word/settings.xml")["word/settings.xml"]
+    assert settings.find("w:updateFields", NS) is None
 
 
 def test_running_heads_name_the_current_article_with_marking_and_page_fields(
@@ -440,10 +536,6 @@ def test_duplicate_headings_get_distinct_bookmarks(
     conclusions = [bookmark_name(heading_id(entry.id, 1)) for entry in pack.articles]
     assert len(set(conclusions)) == 2 and set(conclusions) <= set(names)
     assert len(names) == len(set(names))
-    toc_anchors = [
-        h.get(f"{W}anchor") for h in body.iter(f"{W}hyperlink") if _text(h) == "Conclusion"
-    ]
-    assert toc_anchors == conclusions
     path = tmp_path / "two.docx"
     path.write_bytes(data)
     headers = [
@@ -599,6 +691,36 @@ def test_a_pack_of_articles_in_other_languages_words_each_in_its_own(style: Styl
     assert contents[0].startswith("Без назви")
 
 
+def test_an_article_in_another_language_marks_its_runs(style: Style) -> None:
+    """Issue 17: Word checked the spelling of a Ukrainian article in an English pack as English."""
+    ukrainian = Article(
+        ArticleMeta(title="Київ", authors=("Олена Коваль",), language="uk"),
+        (Heading(1, (Text("Світло"),)), Paragraph((Text("Текст "), Text("статті.")))),
+    )
+    pack = make_pack([ukrainian, _conclusions().articles[0].article], PackMeta(title="Two"))
+    body = _document(DocxWriter().write_pack(pack, style))
+    # From the contents on (the cover's list of articles is the cover's business).
+    paragraphs = body.findall(".//w:body/w:p", NS)
+    start = next(i for i, p in enumerate(paragraphs) if _text(p) == labels("en").in_this_pack)
+    runs_after = [r for p in paragraphs[start:] for r in p.iter(f"{W}r")]
+
+    def languages(*words: str) -> set[str | None]:
+        """The w:lang of every run holding any of ``words``."""
+        runs = [r for r in runs_after if any(w in _text(r) for w in words)]
+        assert runs, words
+        return {r.get(f"{W}val") if (r := run.find("w:rPr/w:lang", NS)) is not None else None
+                for run in runs}  # fmt: skip
+
+    # Title (in the contents too), heading and text of the Ukrainian article say so; the
+    # English one inherits the document's language (w:docDefaults), as does the byline,
+    # which mixes the two.
+    assert languages("Київ", "Світло", "Текст", "статті") == {"uk"}
+    assert languages("Alpha", "Conclusion") == {None}
+    assert languages("Олена Коваль") == {None}
+    styles = _parts(DocxWriter().write_pack(pack, style), "word/styles.xml")["word/styles.xml"]
+    assert styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS).get(f"{W}val") == "en"
+
+
 # --- LibreOffice -----------------------------------------------------------------------
 
 
@@ -672,6 +794,24 @@ def test_libreoffice_starts_each_article_on_a_new_page_under_its_header(
         assert re.search(
             re.escape(entry.article.meta.title) + r"\.+\s*" + str(starts[entry.id]), contents
         )
+
+
+@pytest.mark.slow
+def test_libreoffice_puts_each_article_on_the_page_the_contents_cache(
+    lo_pdf: Any, pack_docx: bytes, pack: Pack
+) -> None:
+    """Issue 17: the numbers Word shows on opening (cached) are those of a full layout.
+
+    LibreOffice's PDF outline has each article's title (Heading 1) at the page it lays it
+    out on; LibreOffice recomputes PAGEREFs on loading, so its contents page shows its own
+    numbers whatever is cached, and the cached ones are compared here.
+    """
+    starts = [
+        lo_pdf.get_destination_page_number(e) + 1 for e in lo_pdf.outline if not isinstance(e, list)
+    ]
+    cached = [int(r) for i, r in _field_results(_document(pack_docx)) if i.startswith("PAGEREF")]
+    assert cached == starts == list(SAMPLE_PAGES)
+    assert len(starts) == len(pack.articles)
 
 
 def test_template_heads_give_way_to_the_packs(style: Style, tmp_path: Path) -> None:

@@ -276,6 +276,11 @@ class DocxOptions(WriterOptions):
         expected="a .docx or .dotx file",
         suffixes=(".docx", ".dotx"),
     )
+    embed_fonts: bool = option(
+        True,
+        "embed the faces the document uses, subset as Word subsets them, so that Word and "
+        "LibreOffice show the style's fonts on computers without them",
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,14 +1,14 @@
 """Word (DOCX) writer: a :class:`~briefconv.model.Pack` as a structured ``.docx`` file.
 
 A one-article handout (:func:`briefconv.pack.handout`) is the article alone, its title the
-document's ``Title``; a briefing pack has a cover, "In this pack" with a pre-filled TOC
-field, one section per article with its own running header, and the classification
-marking on every page. Structure is carried by Word's built-in styles, so Word's
-navigation pane, screen readers and pandoc all see it: code blocks are ``Source Code``
-paragraphs, tables real Word tables with a repeating header row, footnotes real Word
-footnotes. python-docx supplies the package, and the XML it has no API for (hyperlinks,
-fields, borders, numbering restarts, tables as we lay them out, footnotes) is built
-here. The package is split by concern, its imports going one way:
+document's ``Title``; a briefing pack has a cover, "In this pack" with each article's page
+number filled in (from the PDF writer's layout), one section per article with its own
+running header, and the classification marking on every page. Structure is carried by
+Word's built-in styles, so Word's navigation pane, screen readers and pandoc all see it:
+code blocks are ``Source Code`` paragraphs, tables real Word tables with a repeating
+header row, footnotes real Word footnotes. python-docx supplies the package, and the XML
+it has no API for (hyperlinks, fields, borders, numbering restarts, tables as we lay them
+out, footnotes) is built here. The package is split by concern, its imports going one way:
 
 * :mod:`._layout`: the document's parts in order (handout, or cover, contents, articles);
 * :mod:`._content`: blocks, lists, code, tables, footnotes' text, figures, runs and links;
@@ -17,6 +17,7 @@ here. The package is split by concern, its imports going one way:
 * :mod:`._tables`: a table's skeleton, column widths and table style;
 * :mod:`._notes`: the footnotes part, note ids and footnote settings;
 * :mod:`._numbering`: list numbering;
+* :mod:`._settings`: ``settings.xml`` as Word writes it;
 * :mod:`._package`: the base document (or ``[docx] template``), core properties, saving;
 * :mod:`._oxml`: tags, element builders, units and per-document lookups.
 

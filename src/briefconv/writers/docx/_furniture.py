@@ -67,7 +67,6 @@ __all__ = [
     "tab_run",
     "text_run",
     "to_points",
-    "update_fields_on_open",
 ]
 
 _log = logging.getLogger("briefconv")
@@ -159,17 +158,6 @@ def _rule_below(paragraph: Para, role: Role) -> None:
     border = el("w:pBdr")
     border.append(el("w:bottom", val="single", sz="4", space="3", color=hex_color(role.color)))
     insert_ordered(ppr, border)
-
-
-#: What follows ``w:updateFields`` in ``w:settings`` (ECMA-376 CT_Settings): it goes before
-#: the first of these that is present (PITFALLS 6).
-_AFTER_UPDATE_FIELDS: tuple[str, ...] = (
-    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars",
-    "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
-    "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
-    "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary",
-    "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
-)  # fmt: skip
 
 
 def body_width(doc: Doc) -> float:
@@ -471,14 +459,6 @@ def tab_run(color: str) -> Elem:
     run.append(rpr)
     run.append(el("w:tab"))
     return run
-
-
-def update_fields_on_open(doc: Doc) -> None:
-    """Ask Word to update fields (TOC page numbers) on opening, in schema order (PITFALLS 6)."""
-    settings = doc.settings.element
-    for old in settings.findall(qn("w:updateFields")):
-        settings.remove(old)
-    settings.insert_element_before(el("w:updateFields", val="true"), *_AFTER_UPDATE_FIELDS)
 
 
 def copy_without_heads(sect: Elem) -> Elem:

@@ -12,10 +12,15 @@ a layout may leave out the cover, the contents or the running heads.
   reading times in the lower third.
 * **"In this pack"** (``TOC Heading``, which Word keeps out of its own TOC and navigation
   pane) lists every article: its title as an internal hyperlink to the article's bookmark
-  with a ``PAGEREF`` page number, the details line and the summary. A real Word ``TOC``
-  field follows, pre-filled with the article titles (``TOC 1``) and their headings (``TOC
-  2``/``TOC 3``), because headless LibreOffice and other readers never rebuild it
-  (PITFALLS 6); ``w:updateFields`` asks Word to refresh its page numbers on opening.
+  with a ``PAGEREF`` page number, the details line and the summary. Each ``PAGEREF``
+  holds, as its result, the page the article will start on: the PDF writer's layout of
+  the same pack in the same page setup (:func:`briefconv.writers.pdf.start_pages`), so
+  the numbers are there when the file opens, in Word and in readers that never update
+  fields (previews, pandoc), and Word is not asked to update fields (no prompt). Word and
+  LibreOffice recompute a ``PAGEREF`` when they update fields, so a number the layouts
+  disagree on comes right then. It is the only contents list: a Word ``TOC`` field would
+  be a second list of the same articles, and updating it would drop the details and
+  summaries that make "In this pack" worth reading.
 * **Each article** is a section of its own, so it starts on a new page and carries its
   own running header (pack title, article title; LibreOffice 7.4 cannot be relied on for
   ``STYLEREF``). Its title is ``Heading 1`` (bookmark ``entry.id``) and model heading level
@@ -33,11 +38,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from docx.oxml.ns import qn
 
-from briefconv.model import Heading, Pack, PackArticle, plain_text
+from briefconv.model import Pack, PackArticle
 from briefconv.pack import heading_id
 from briefconv.styles import Role, Style
 from briefconv.wording import byline, entry_details, labels, one_line, untitled
@@ -57,17 +63,20 @@ from briefconv.writers.docx._furniture import (
     body_width,
     complex_field,
     copy_without_heads,
-    fld_char,
+    role_measurer,
     running_heads,
     setup_page,
     tab_run,
     text_run,
-    update_fields_on_open,
+    to_points,
 )
 from briefconv.writers.docx._notes import Footnotes
 from briefconv.writers.docx._numbering import Numbering
 from briefconv.writers.docx._oxml import (
     W_P,
+    W_R,
+    W_RPR,
+    W_SECT_PR,
     Doc,
     Elem,
     Para,
@@ -83,7 +92,9 @@ from briefconv.writers.docx._package import (
     finish,
     set_core_properties,
 )
+from briefconv.writers.docx._settings import set_compatibility, settle
 from briefconv.writers.docx._styles import (
+    PageSource,
     features,
     line_spacing,
     log_not_expressed,
@@ -94,14 +105,11 @@ __all__ = ["bookmark_name", "write_document"]
 
 _log = logging.getLogger("briefconv")
 
+_W_LANG = qn("w:lang")
+
 
 #: Word drops or renames bookmarks with longer names.
 _BOOKMARK_MAX = 40
-#: Right indent of the contents' summaries: room for the page numbers above them.
-_NUMBER_RESERVE = 36.0
-
-#: TOC levels Word fills from ``TOC \\o "1-3"``: heading styles 1-3.
-_TOC_LEVELS = 3
 
 
 def bookmark_name(anchor: str) -> str:
@@ -131,6 +139,9 @@ def write_document(pack: Pack, style: Style) -> bytes:
     layout = pack.layout
     when = pack_datetime(pack)
     doc, template = base_document(style)
+    if template is None:
+        # Before any content: tables are laid out for the compatibility mode.
+        set_compatibility(doc, pack.meta.language)
     kept = setup_document_styles(
         doc, style, layout, pack.meta.language, template=template is not None, used=features(pack)
     )
@@ -139,6 +150,8 @@ def write_document(pack: Pack, style: Style) -> bytes:
     log_not_expressed(template, kept, source, layout)
     notes = Footnotes(doc)
     builder = _Builder(doc, pack, style, Story(doc, style, lists, notes))
+    if layout.contents:
+        builder.pages = _start_pages(doc, pack, style, source)
     builder.build()
     if layout.title_role == "heading":
         # A handout's heads came with its page, before the body (so its header and footer
@@ -149,11 +162,33 @@ def write_document(pack: Pack, style: Style) -> bytes:
             add_cover_band(doc, pack, style)
     # Once every section exists: a pack's articles each number their notes from 1.
     notes.finish(restart=layout.title_role == "heading")
-    if layout.contents:
-        # Word refreshes the TOC's and contents' page numbers on opening (PITFALLS 6).
-        update_fields_on_open(doc)
+    settle(doc, style)
     set_core_properties(doc, pack, when)
     return finish(doc, when)
+
+
+def _start_pages(doc: Doc, pack: Pack, style: Style, source: PageSource) -> dict[str, int]:
+    """The page each article will start on, by entry id, from the PDF writer's layout.
+
+    The PDF is laid out in the DOCX's page setup (a template's, where it gives one) and
+    without hyphenation, as Word and LibreOffice set the DOCX (it asks for none). Imported
+    here: only a pack with contents pays for loading the PDF writer.
+    """
+    from briefconv.writers.pdf import start_pages
+
+    if source.page:
+        section = last_section(doc)
+        page = replace(
+            style.page,
+            width=to_points(section.page_width) or style.page.width,
+            height=to_points(section.page_height) or style.page.height,
+            margin_top=to_points(section.top_margin),
+            margin_right=to_points(section.right_margin),
+            margin_bottom=to_points(section.bottom_margin),
+            margin_left=to_points(section.left_margin),
+        )
+        style = replace(style, page=page)
+    return start_pages(pack, style.with_options("pdf", hyphenate=False))
 
 
 @dataclass
@@ -165,6 +200,8 @@ class _Builder:
     style: Style
     story: Story
     sections: list[Heads] = field(default_factory=list)
+    #: The page each article starts on, by entry id: the contents' cached page numbers.
+    pages: dict[str, int] = field(default_factory=dict)
     _bookmark_id: int = 0
 
     def build(self) -> None:
@@ -238,65 +275,58 @@ class _Builder:
         # At the top of the page, as the PDF's (reportlab drops space at a frame's top).
         _space(heading, self.style.role("heading1"), before=0)
         width = body_width(self.doc)
+        # Titles and summaries keep clear of the PDF's number column (its contents'
+        # number_reserve: four of the widest digit and a gap), so they wrap as in the PDF
+        # and the contents take the same pages in both: the numbers below come from the
+        # PDF's layout. A summary is indented by it. A title cannot be: LibreOffice 7.4
+        # draws nothing past a paragraph's right indent, so the number after the tab
+        # would vanish. Its lines are broken where the PDF breaks them instead (same
+        # font widths, same greedy breaking), with line breaks, and run to the margin.
+        measure = role_measurer(self.style, "heading2")
+        reserve = 4 * max(measure(d) for d in "0123456789") + self.style.role("heading2").size * 1.5
         for entry in self.pack.articles:
             title = add_styled_paragraph(self.doc, "Contents Entry")
             ppr = p_element(title).get_or_add_pPr()
+            # Each entry stays on one page, as the PDF keeps it together: the pages the
+            # contents take then come out alike, and so do the numbers they give.
             insert_ordered(ppr, el("w:keepNext"))
+            insert_ordered(ppr, el("w:keepLines"))
             tabs = el("w:tabs")
             tabs.append(el("w:tab", val="right", leader="dot", pos=str(twips(width))))
             insert_ordered(ppr, tabs)
             link = _internal_link(p_element(title), entry.id)
             meta = entry.article.meta
-            link.append(text_run(untitled(meta.title, meta.language)))
+            title_runs: list[Elem] = []
+            for line in _wrap(untitled(meta.title, meta.language), measure, width - reserve):
+                if title_runs:
+                    link.append(el("w:r"))
+                    link[-1].append(el("w:br"))
+                title_runs.append(text_run(line))
+                link.append(title_runs[-1])
             # The dot leader takes the tab's look: light, as the PDF's.
             link.append(tab_run(self.style.role("byline").color))
-            complex_field(link, f"PAGEREF {bookmark_name(entry.id)} \\h", "")
+            # The number shown until fields are updated, and by readers that never do.
+            number = self.pages.get(entry.id)
+            shown = "" if number is None else str(number)
+            complex_field(link, f"PAGEREF {bookmark_name(entry.id)} \\h", shown)
             details = self._para(entry_details(entry, language), "Byline")
-            insert_ordered(p_element(details).get_or_add_pPr(), el("w:keepNext"))
+            details_ppr = p_element(details).get_or_add_pPr()
+            if entry.summary:
+                insert_ordered(details_ppr, el("w:keepNext"))
+            insert_ordered(details_ppr, el("w:keepLines"))
             _space(details, self.style.role("byline"), after=3)
             if entry.summary:
                 summary = self._para(one_line(entry.summary), "Body Text")
+                summary_ppr = p_element(summary).get_or_add_pPr()
+                insert_ordered(summary_ppr, el("w:keepLines"))
                 # Clear of the page-number column, as in the PDF.
-                insert_ordered(
-                    p_element(summary).get_or_add_pPr(),
-                    el("w:ind", left="0", right=str(twips(_NUMBER_RESERVE))),
-                )
-        self._toc(width)
-
-    def _toc(self, width: float) -> None:
-        """A Word TOC field, pre-filled with what Word would put in it."""
-        entries: list[tuple[int, str, str]] = []
-        for entry in self.pack.articles:
-            meta = entry.article.meta
-            entries.append((1, untitled(meta.title, meta.language), entry.id))
-            for index, block in enumerate(entry.article.blocks):
-                if isinstance(block, Heading) and block.level + 1 <= _TOC_LEVELS:
-                    text = one_line(plain_text(block.children))
-                    if text:
-                        entries.append((block.level + 1, text, heading_id(entry.id, index)))
-        for number, (level, text, anchor) in enumerate(entries):
-            paragraph = add_styled_paragraph(self.doc, f"TOC {level}")
-            p = p_element(paragraph)
-            if number == 0:
-                p.append(fld_char("begin"))
-                instr_run = el("w:r")
-                instr = el("w:instrText")
-                instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-                instr.text = ' TOC \\o "1-3" \\h \\z \\u '
-                instr_run.append(instr)
-                p.append(instr_run)
-                p.append(fld_char("separate"))
-            # No page numbers: only a layout knows them, and LibreOffice shows a TOC's
-            # cached numbers as they are (wrong ones would mislead); Word, asked by
-            # w:updateFields, rebuilds the whole field with numbers on opening.
-            _internal_link(p, anchor).append(text_run(text))
-        # The field ends in a paragraph of its own, as Word writes it: LibreOffice loses the
-        # section's footer fields when the TOC ends in the paragraph that ends the section.
-        closing = add_styled_paragraph(self.doc, "Normal")
-        p_element(closing).append(fld_char("end"))
-        # ... and the section ends one paragraph later still: LibreOffice 7.4 reads the
-        # footer's PAGE and NUMPAGES fields as empty when the TOC ends in that paragraph.
-        add_styled_paragraph(self.doc, "Normal")
+                insert_ordered(summary_ppr, el("w:ind", left="0", right=str(twips(reserve))))
+                if meta.language != language:
+                    _set_language(p_element(summary), meta.language)
+            if meta.language != language:
+                # The article's title and summary are in its language (see _article).
+                for run in title_runs:
+                    _set_language(run, meta.language)
 
     # -- articles
 
@@ -312,6 +342,9 @@ class _Builder:
         meta = article.meta
         language = meta.language
         bookmarks = layout.contents
+        # What precedes the article in the body: what follows it, up to the body's own
+        # w:sectPr, is the article.
+        before = last_section(self.doc)._sectPr.getprevious()
         title = untitled(meta.title, language)
         extra: tuple[str, ...] = ()
         if layout.title_role == "title":
@@ -326,8 +359,11 @@ class _Builder:
         last, last_role = heading, "title"
         if meta.subtitle:
             last, last_role = self._para(meta.subtitle, "Subtitle"), "subtitle"
+        byline_p: Elem | None = None
         if parts := byline(meta, extra=extra):
-            add_runs(add_styled_paragraph(self.doc, byline_style), flatten(parts))
+            byline_paragraph = add_styled_paragraph(self.doc, byline_style)
+            add_runs(byline_paragraph, flatten(parts))
+            byline_p = p_element(byline_paragraph)
         elif layout.title_role == "title":
             # The rule under the header block, as the PDF draws it: the Byline style has it
             # (setup_document_styles); without a byline the last header paragraph takes it.
@@ -341,6 +377,37 @@ class _Builder:
             p = write_block(story, block, heading_offset=offset)
             if p is not None and bookmarks:
                 self._bookmark(p, heading_id(entry.id, index))
+        if language != self.pack.meta.language:
+            # Word checks spelling and hyphenates by each run's language, which is the
+            # document's (w:docDefaults) unless the run says: an article in another
+            # language says its own. Its byline is left in the pack's: it mixes the two
+            # ("3 min read").
+            body = self.doc.element.body
+            added = before.itersiblings() if before is not None else body.iterchildren()
+            for element in added:
+                if element.tag != W_SECT_PR and element is not byline_p:
+                    _set_language(element, language)
+
+
+# What may follow w:lang in a w:rPr (ECMA-376 CT_RPr); nothing the writer puts in a run.
+_AFTER_LANG = frozenset(qn(t) for t in ("w:eastAsianLayout", "w:specVanish", "w:oMath"))
+
+
+def _set_language(element: Elem, language: str) -> None:
+    """Give every run under ``element`` the language ``language`` (``w:lang``)."""
+    for run in element.iter(W_R):
+        rpr = run.find(W_RPR)
+        if rpr is None:
+            rpr = el("w:rPr")
+            run.insert(0, rpr)
+        for old in rpr.findall(_W_LANG):
+            rpr.remove(old)
+        lang = el("w:lang", val=language)
+        later = next((i for i, child in enumerate(rpr) if child.tag in _AFTER_LANG), None)
+        if later is None:
+            rpr.append(lang)
+        else:
+            rpr.insert(later, lang)
 
 
 def _bottom_border(paragraph: Para, color: str, *, space: float) -> None:
@@ -369,6 +436,27 @@ def _space(
             **line_spacing(role),
         ),
     )
+
+
+def _wrap(text: str, measure: Callable[[str], float], width: float) -> list[str]:
+    """``text`` broken at spaces into lines of at most ``width`` points, greedily.
+
+    As reportlab breaks a paragraph without hyphenation: a word goes on the line if the
+    line with it still fits, and a word wider than the line has a line of its own.
+
+    >>> _wrap("aa bb cc", len, 5)
+    ['aa bb', 'cc']
+    """
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if current and measure(candidate) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    return [*lines, current]
 
 
 def _internal_link(p: Elem, anchor: str) -> Elem:

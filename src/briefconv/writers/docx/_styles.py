@@ -595,7 +595,11 @@ PACK_CUSTOM: dict[str, str] = {
 
 
 def setup_pack_styles(doc: Doc, style: Style, kept: frozenset[str]) -> None:
-    """Rules under the contents heading and the article byline; the ``TOC n`` styles."""
+    """Rules under the contents heading and the article byline; the ``TOC n`` styles.
+
+    No TOC field uses ``TOC n`` ("In this pack" is the contents), but a TOC a Word user
+    inserts does, and gets the pack's look.
+    """
     styles = doc.styles
     rule = style.role("title")
     byline_role = style.role("byline")

@@ -61,11 +61,11 @@ from typing import ClassVar
 from briefconv.model import Pack
 from briefconv.styles import Style
 from briefconv.writers.pdf._fixes import install as _install_fixes
-from briefconv.writers.pdf._layout import write_pack
+from briefconv.writers.pdf._layout import article_pages, write_pack
 
 _install_fixes()
 
-__all__ = ["PdfWriter"]
+__all__ = ["PdfWriter", "start_pages"]
 
 _RENDER_LOCK = threading.Lock()
 
@@ -89,3 +89,13 @@ class PdfWriter:
         # broken subset or raise IndexError. Builds in one process therefore take turns.
         with _RENDER_LOCK:
             return write_pack(pack, style)
+
+
+def start_pages(pack: Pack, style: Style) -> dict[str, int]:
+    """The page each article of ``pack`` starts on in its PDF in ``style`` (from 1), by id.
+
+    Laid out as :meth:`PdfWriter.write_pack` would, nothing written or reported: the DOCX
+    writer fills its contents' page numbers from it.
+    """
+    with _RENDER_LOCK:  # the same shared fonts as a render (see PdfWriter.write_pack)
+        return article_pages(pack, style)

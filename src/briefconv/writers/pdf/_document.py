@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.pdfbase.pdfdoc import PDFDate, PDFDictionary, PDFInfo, PDFName, PDFString
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from briefconv.model import Pack
@@ -186,11 +187,28 @@ def _info(pack: Pack) -> _Info:
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """A laid-out PDF: its bytes, its page count and how full its last page is (points)."""
+    """A laid-out PDF: its bytes, its page count and how full its last page is (points).
+
+    ``first_pages`` gives the page (from 1) each top-level outline entry starts on, by its
+    key: the articles' entry ids, and ``"contents"``. ``data`` is empty when the layout
+    was not to be written (``render(..., write=False)``).
+    """
 
     data: bytes
     pages: int
     last_page_used: float
+    first_pages: dict[str, int]
+
+
+class _UnwrittenCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type stubs
+    """A canvas that draws every page and writes nothing.
+
+    For a layout wanted only for where things fall: embedding the font subsets and
+    compressing the pages, a good part of a render, are saved.
+    """
+
+    def save(self) -> None:
+        """Write nothing."""
 
 
 def render(
@@ -201,12 +219,14 @@ def render(
     *,
     first_section: str,
     numbers: ContentsNumbers | None,
+    write: bool = True,
 ) -> Rendered:
     """Lay ``story`` out once; fill in the footers and the contents' ``numbers`` at the end.
 
     The pages use the template ``"page"``, with a ``"cover"`` template first if the layout
     has a cover (the story then switches to ``"page"`` after it). ``first_section`` is the
-    section the story opens with (see :class:`Document`).
+    section the story opens with (see :class:`Document`). Without ``write`` every page is
+    laid out and drawn but no file is written (the data is empty).
     """
     page = style.page
     footer = style.role("footer")
@@ -277,7 +297,7 @@ def render(
         )
         templates.insert(0, cover)
     doc.addPageTemplates(templates)
-    doc.build(story, canvasmaker=FinishingCanvas.maker(finish))
+    doc.build(story, canvasmaker=FinishingCanvas.maker(finish) if write else _UnwrittenCanvas)
     # A last page without flowables (none is ever made, but should one be) is empty.
     used = doc.last_used if doc.last_page == doc.page_count else 0.0
-    return Rendered(buf.getvalue(), doc.page_count, used)
+    return Rendered(buf.getvalue(), doc.page_count, used, dict(doc.first_pages))

@@ -57,7 +57,7 @@ from briefconv.writers.pdf._text import (
     warn_unsafe_links,
 )
 
-__all__ = ["write_pack"]
+__all__ = ["article_pages", "write_pack"]
 
 #: Outline key of the contents page; article keys start with "a<digit>", so never clash.
 _CONTENTS_KEY = "contents"
@@ -71,6 +71,24 @@ def write_pack(pack: Pack, style: Style) -> bytes:
     slightly less space after paragraphs does it (:func:`_tightened`): the one case where
     a document is laid out more than once.
     """
+    return _laid_out(pack, style, write=True).data
+
+
+def article_pages(pack: Pack, style: Style) -> dict[str, int]:
+    """The page each article of ``pack`` starts on in its PDF in ``style``, counted from 1.
+
+    Keys are the pack entries' ids. The pack is laid out as :func:`write_pack` lays it
+    out (the last-page tightening included), but nothing is written and nothing is
+    reported: another writer asks (the DOCX fills its contents' page numbers from it),
+    and the PDF's warnings are the PDF's.
+    """
+    first = _laid_out(pack, style, write=False).first_pages
+    # The outline's other top-level entry, the contents page, is not an article.
+    return {e.id: first[e.id] for e in pack.articles if e.id in first}
+
+
+def _laid_out(pack: Pack, style: Style, *, write: bool) -> Rendered:
+    """The layout :func:`write_pack` writes (reported once); without ``write``, unwritten."""
     style = fit_measure(style)
     enabled = PdfOptions.of(style).hyphenate
     hyphenators: dict[str, Callable[[str], str]] = {}
@@ -80,14 +98,14 @@ def write_pack(pack: Pack, style: Style) -> bytes:
             hyphenators[language] = hyphenator(language, enabled)
         return hyphenators[language]
 
-    laid = _lay_out(pack, style, hyphenator_for, report=True)
+    laid = _lay_out(pack, style, hyphenator_for, report=write, write=write)
     if not _is_runt(laid, style):
-        return laid.data
+        return laid
     for step in _RUNT_STEPS:
-        tighter = _lay_out(pack, _tightened(style, step), hyphenator_for, report=False)
+        tighter = _lay_out(pack, _tightened(style, step), hyphenator_for, report=False, write=write)
         if tighter.pages < laid.pages:
-            return tighter.data
-    return laid.data
+            return tighter
+    return laid
 
 
 #: A last page holding this many body lines or fewer is a runt, worth pulling back.
@@ -118,8 +136,12 @@ def _lay_out(
     hyphenator_for: Callable[[str], Callable[[str], str]],
     *,
     report: bool,
+    write: bool = True,
 ) -> Rendered:
-    """Build the story and lay it out once; with ``report``, log what the content lacks."""
+    """Build the story and lay it out once; with ``report``, log what the content lacks.
+
+    Without ``write`` the layout is not written out (see :func:`render`).
+    """
     fonts = FontSet(style)
     marked = bool(one_line(pack.meta.classification or ""))
     geometry = page_geometry(style, pack.layout, marked, fonts)
@@ -139,6 +161,7 @@ def _lay_out(
         story,
         first_section=builder.first_section,
         numbers=builder.numbers,
+        write=write,
     )
 
 
