@@ -206,7 +206,7 @@ def write_outputs(
     resolved = style if isinstance(style, Style) else load_style(style)
     output = Path(output)
     formats = _formats(formats)
-    # Checked before rendering too, so the refusal costs no rendering.
+    # Checked before rendering, so the refusal costs no rendering.
     refuse_inputs([output.with_name(output.name + get_writer(f).extension) for f in formats], keep)
     outputs = [
         (fmt, render_pack(content, fmt, resolved))
@@ -216,7 +216,6 @@ def write_outputs(
     ]
     # The extension is appended, not substituted: "weekly.v2" -> "weekly.v2.pdf".
     files = [(output.with_name(output.name + get_writer(fmt).extension), d) for fmt, d in outputs]
-    refuse_inputs([target for target, _ in files], keep)
     # All or nothing: a full disk after the DOCX must not leave it beside an old PDF.
     write_all_atomic(files)
     return [target for target, _ in files]

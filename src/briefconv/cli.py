@@ -151,18 +151,13 @@ def _complete_styles(
     ctx: click.Context, param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:
     """Shell completion of ``--style``: style names, or file names for a path."""
-    from pathlib import Path
-
     from click.shell_completion import CompletionItem
 
-    from briefconv.styles import STYLE_DIR
+    from briefconv.styles import style_names
 
     if "/" in incomplete or incomplete.startswith((".", "~")):
         return [CompletionItem(incomplete, type="file")]
-    names = sorted(
-        {p.stem for folder in (Path("styles"), STYLE_DIR) for p in folder.glob("*.toml")}
-    )
-    return [CompletionItem(name) for name in names if name.startswith(incomplete)]
+    return [CompletionItem(name) for name in style_names() if name.startswith(incomplete)]
 
 
 _FROM_OPTION = click.option(

@@ -30,7 +30,7 @@ import logging
 import math
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
@@ -55,6 +55,7 @@ __all__ = [
     "available_styles",
     "bundled_styles",
     "load_style",
+    "style_names",
     "style_to_toml",
 ]
 
@@ -240,6 +241,14 @@ class Style:
         return replace(self, options={**self.options, fmt: table})
 
 
+def style_names(folders: Sequence[Path] = (Path("styles"), STYLE_DIR)) -> list[str]:
+    """The names ``--style NAME`` can find in ``folders`` (the project's, then bundled), sorted.
+
+    Only file names are read, not the styles: shell completion asks on every key press.
+    """
+    return sorted({p.stem for folder in folders if folder.is_dir() for p in folder.glob("*.toml")})
+
+
 def bundled_styles() -> dict[str, Path]:
     """Names and paths of the styles shipped with briefconv, sorted by name."""
     return {p.stem: p for p in sorted(STYLE_DIR.glob("*.toml"))}
@@ -308,7 +317,7 @@ def _find_style(name_or_path: str | Path, relative_to: Path | None = None) -> Pa
     for candidate in (folder / f"{text}.toml" for folder in folders):
         if candidate.is_file():
             return candidate
-    names = sorted({p.stem for folder in folders if folder.is_dir() for p in folder.glob("*.toml")})
+    names = style_names(folders)
     close = difflib.get_close_matches(text, names, n=1, cutoff=0.6)
     hint = f"did you mean {close[0]!r}? " if close else ""
     raise StyleNotFound(

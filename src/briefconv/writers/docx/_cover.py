@@ -59,6 +59,7 @@ from briefconv.writers.docx._oxml import (
     Elem,
     Para,
     el,
+    finish_table,
     half_points,
     hex_color,
     insert_ordered,
@@ -359,23 +360,7 @@ def _new_table(widths: list[float]) -> Elem:
     for side in ("top", "left", "bottom", "right"):
         margins.append(el(f"w:{side}", w="0", type="dxa"))
     props.append(margins)
-    props.append(
-        el(
-            "w:tblLook",
-            val="0000",
-            firstRow="0",
-            lastRow="0",
-            firstColumn="0",
-            lastColumn="0",
-            noHBand="1",
-            noVBand="1",
-        )
-    )
-    tbl.append(props)
-    grid = el("w:tblGrid")
-    for w in twip_widths:
-        grid.append(el("w:gridCol", w=str(w)))
-    tbl.append(grid)
+    finish_table(tbl, props, twip_widths, look="0000", first_row=False)
     return tbl
 
 

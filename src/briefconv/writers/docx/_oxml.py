@@ -54,6 +54,7 @@ __all__ = [
     "Lookups",
     "Para",
     "el",
+    "finish_table",
     "half_points",
     "hex_color",
     "insert_ordered",
@@ -293,6 +294,31 @@ def insert_ordered(parent: Elem, child: Elem) -> None:
         successor.addprevious(child)
     else:
         parent.append(child)
+
+
+def finish_table(tbl: Elem, props: Elem, widths: list[int], *, look: str, first_row: bool) -> None:
+    """Close a table's properties with its ``w:tblLook`` and append them and its grid.
+
+    ``look`` is the look's hex value as Word writes it, ``first_row`` whether the style's
+    header look applies; no banding, no first or last column. ``widths`` are in twips.
+    """
+    props.append(
+        el(
+            "w:tblLook",
+            val=look,
+            firstRow=on_off(first_row),
+            lastRow="0",
+            firstColumn="0",
+            lastColumn="0",
+            noHBand="1",
+            noVBand="1",
+        )
+    )
+    tbl.append(props)
+    grid = el("w:tblGrid")
+    for w in widths:
+        grid.append(el("w:gridCol", w=str(w)))
+    tbl.append(grid)
 
 
 def hex_color(color: str) -> str:

@@ -27,7 +27,15 @@ from docx.enum.style import WD_STYLE_TYPE
 
 from briefconv.model import Align, Cell, Table, plain_text
 from briefconv.styles import Style
-from briefconv.writers.docx._oxml import Doc, Elem, el, hex_color, lookup_style_id, twips
+from briefconv.writers.docx._oxml import (
+    Doc,
+    Elem,
+    el,
+    finish_table,
+    hex_color,
+    lookup_style_id,
+    twips,
+)
 
 __all__ = [
     "CELL_MARGIN",
@@ -182,23 +190,7 @@ def new_table(doc: Doc, table: Table, style: Style, width: float) -> tuple[Elem,
     # own (LibreOffice 7.4 ignores a table style's and keeps Word's default 5.4 pt).
     props.append(_cell_margins())
     # First row: the style's header look applies; no banding (the style has none).
-    props.append(
-        el(
-            "w:tblLook",
-            val="0620",
-            firstRow="1",
-            lastRow="0",
-            firstColumn="0",
-            lastColumn="0",
-            noHBand="1",
-            noVBand="1",
-        )
-    )
-    tbl.append(props)
-    grid = el("w:tblGrid")
-    for w in widths:
-        grid.append(el("w:gridCol", w=str(w)))
-    tbl.append(grid)
+    finish_table(tbl, props, widths, look="0620", first_row=True)
     return tbl, widths
 
 
