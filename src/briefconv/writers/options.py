@@ -290,6 +290,9 @@ class PdfOptions(WriterOptions):
     table: ClassVar[str] = "pdf"
 
     hyphenate: bool = option(True, "hyphenate by the article's language (pyphen dictionaries)")
+    tagged: bool = option(
+        True, "tagged PDF/UA-1: structure tree, reading order, artifacts, alt text"
+    )
 
 
 @dataclass(frozen=True, slots=True)

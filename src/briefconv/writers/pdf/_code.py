@@ -22,6 +22,8 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
+from briefconv.writers.pdf._tags import Node, content
+
 __all__ = ["CONTINUATION_MARKS", "TAB_SIZE", "CodeBox", "CodeLook", "code_lines", "wrap_line"]
 
 #: Columns between tab stops. Four, not a terminal's eight: the page is narrow.
@@ -116,6 +118,8 @@ class CodeBox(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
 
     #: A heading before it stays with its first lines, not with all of it (HeadingKeeper).
     flows_after_heading = True
+    #: Its ``Code`` element in a tagged PDF; every part of a split has the same.
+    tag: Node | None = None
 
     def __init__(
         self,
@@ -196,10 +200,13 @@ class CodeBox(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
         if first < 1:
             return []
         wrapped = (float(self._shown_for or 0.0), self._widths)
-        return [
+        parts = [
             CodeBox(shown[:first], look, space_before=self.spaceBefore, _wrapped=wrapped),
             CodeBox(shown[first:], look, space_after=self.spaceAfter, _wrapped=wrapped),
         ]
+        for part in parts:
+            part.tag = self.tag
+        return parts
 
     def draw(self) -> None:
         """Shade the box, then draw each line as exactly the text it holds."""
@@ -217,6 +224,15 @@ class CodeBox(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
             canv.rect(look.indent, 0, box_width, self.height, stroke=1, fill=0)
         x = look.indent + look.padding_x
         top = self.height - look.padding_y
+        # The shading is a layout artifact; the lines are the Code element's.
+        with content(canv, self.tag, self):
+            self._draw_lines(shown, x, top)
+        canv.restoreState()
+
+    def _draw_lines(self, shown: list[str], x: float, top: float) -> None:
+        """Each line as exactly the text it holds, from ``top`` down, starting at ``x``."""
+        look = self.look
+        canv = self.canv
         for index, line in enumerate(shown):
             if not line:
                 continue
@@ -230,7 +246,6 @@ class CodeBox(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
             text.textOut(line)
             canv.drawText(text)
             canv.addLiteral("EMC")
-        canv.restoreState()
 
 
 def _pdf_text_string(text: str) -> str:

@@ -42,6 +42,7 @@ from briefconv.writers._furniture import (
     cover_roles,
     cut,
 )
+from briefconv.writers.pdf._tags import Node, content
 
 __all__ = ["BAND_HEIGHT", "CoverPage", "caps", "cover_page", "cover_roles"]
 
@@ -104,7 +105,13 @@ class CoverPage(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
     Places are given from the top of the page (a third of the way down is ``height / 3``)
     and turned into the flowable's own coordinates: it sits at the foot of its frame, at
     ``frame_bottom`` above the paper's bottom edge.
+
+    In a tagged PDF, ``tag`` is the cover's ``Sect``: the title is an ``H1``, the identity,
+    each detail and the counts are ``P``, the articles an ``L``; the band, the rules and
+    the logo are artifacts.
     """
+
+    tag: Node | None = None
 
     def __init__(self, parts: CoverParts, page_height: float, frame_bottom: float) -> None:
         """Draw ``parts`` on a page ``page_height`` high, the frame's foot at ``frame_bottom``."""
@@ -126,6 +133,12 @@ class CoverPage(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
         """The flowable's y of a place ``from_top`` points below the paper's top edge."""
         return self.page_height - from_top - self.frame_bottom
 
+    def _node(self, role: str, parent: Node | None = None, **kwargs: Any) -> Node | None:
+        """A new element under ``parent`` or the cover's, if tagged."""
+        if self.tag is None:
+            return None
+        return (parent or self.tag).add(role, **kwargs)
+
     def draw(self) -> None:
         """Band, title block, details, then the lower third, top to bottom."""
         canv, parts, roles = self.canv, self.parts, self.parts.roles
@@ -146,13 +159,16 @@ class CoverPage(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
             size = parts.identity.role.size
             # Capitals centred on the band: their height is about 0.73 of the size.
             baseline = top + (BAND_HEIGHT + 0.73 * size) / 2
-            parts.identity.draw(canv, band_left + 0.8 * size, self._y(baseline))
+            with content(canv, self._node("P")):
+                parts.identity.draw(canv, band_left + 0.8 * size, self._y(baseline))
 
         # The title's first baseline a third of the way down (reportlab sets a paragraph's
         # first baseline one font size below its top).
         title_size = parts.title[0].style.fontSize
         y = max(self.page_height / 3 - title_size, top + BAND_HEIGHT + _GAP)
         room = bottom - y
+        for index, paragraph in enumerate(parts.title):
+            paragraph.tag = self._node("H1" if index == 0 else "P")
         y = self._place(parts.title, y, room * 0.4)
         y += 12.0
         canv.saveState()
@@ -177,7 +193,7 @@ class CoverPage(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
         if not rows:
             return y
         column = max(label.width() for label, _ in rows) + _GAP
-        table = _Details(rows, column)
+        table = _Details(rows, column, [self._node("P") for _ in rows])
         return self._place([table], y, most)
 
     def _lower(self, y: float, bottom: float) -> None:
@@ -191,7 +207,9 @@ class CoverPage(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
         canv.restoreState()
         label = parts.contents
         y += 6.0 + label.role.size
-        label.draw(canv, 0, self._y(y))
+        with content(canv, self._node("P")):
+            label.draw(canv, 0, self._y(y))
+        listed = self._node("L", attributes={"O": "List", "ListNumbering": "Decimal"})
         y += 8.0
         value = parts.roles.value
         number_width = float(stringWidth("00", parts.number_face.font_name, value.size)) + 8.0
@@ -209,33 +227,45 @@ class CoverPage(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
             last = index == len(parts.entries) - 1
             # Room for this entry, and for the "…" line unless it is the last one.
             if y + height + (0 if last else 4.0 + more_height) > limit:
+                parts.more.tag = self._node("P")
                 parts.more.drawOn(canv, number_width, self._y(y + more_height))
                 y += more_height + 4.0
                 break
             # Number, title, time: drawn in reading order, so text extraction reads so.
             baseline = y + value.size  # a paragraph's first baseline
-            canv.saveState()
-            canv.setFont(parts.number_face.font_name, value.size)
-            canv.setFillColor(HexColor(parts.roles.number.color))
-            canv.drawString(0, self._y(baseline), number)
-            canv.restoreState()
+            item = self._node("LI", listed)
+            label_tag = self._node("Lbl", item) if item else None
+            body = self._node("LBody", item) if item else None
+            with content(canv, label_tag):
+                canv.saveState()
+                canv.setFont(parts.number_face.font_name, value.size)
+                canv.setFillColor(HexColor(parts.roles.number.color))
+                canv.drawString(0, self._y(baseline), number)
+                canv.restoreState()
+            title.tag = body
             title.drawOn(canv, number_width, self._y(y + height))
-            canv.saveState()
-            canv.setFont(parts.time_face.font_name, value.size)
-            canv.setFillColor(HexColor(parts.roles.label.color))
-            canv.drawRightString(width, self._y(baseline), time)
-            canv.restoreState()
+            with content(canv, body):
+                canv.saveState()
+                canv.setFont(parts.time_face.font_name, value.size)
+                canv.setFillColor(HexColor(parts.roles.label.color))
+                canv.drawRightString(width, self._y(baseline), time)
+                canv.restoreState()
             y += height + 4.0
+        parts.summary.tag = self._node("P")
         parts.summary.drawOn(canv, 0, self._y(y + 4.0 + summary_height))
 
 
 class _Details(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
     """The details' rows: a label in capitals, its value beside it, sharing a baseline."""
 
-    def __init__(self, rows: Sequence[tuple[Caps, Any]], column: float) -> None:
+    def __init__(
+        self, rows: Sequence[tuple[Caps, Any]], column: float, tags: Sequence[Node | None]
+    ) -> None:
         super().__init__()
         self.rows = list(rows)
         self.column = column
+        #: Each row's element in a tagged PDF (a ``P``: label and value read as one).
+        self.tags = list(tags)
         self._heights: list[float] = []
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -248,9 +278,12 @@ class _Details(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
 
     def draw(self) -> None:
         y = self.height
-        for (label, value), height in zip(self.rows, self._heights, strict=True):
+        rows = zip(self.rows, self._heights, self.tags, strict=True)
+        for (label, value), height, tag in rows:
             # The value's first baseline is one font size below its top: the label's too.
-            label.draw(self.canv, 0, y - value.style.fontSize)
+            with content(self.canv, tag):
+                label.draw(self.canv, 0, y - value.style.fontSize)
+            value.tag = tag
             value.drawOn(self.canv, self.column, y - height)
             y -= height + _ROW_GAP
 

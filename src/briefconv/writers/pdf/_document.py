@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,7 @@ from briefconv.writers.pdf._flowables import (
     SectionBreak,
 )
 from briefconv.writers.pdf._furniture import Chrome
+from briefconv.writers.pdf._tags import Structure, Tagging, artifact
 
 __all__ = ["Document", "Rendered", "render"]
 
@@ -200,6 +202,16 @@ class Rendered:
     first_pages: dict[str, int]
 
 
+def _furniture(draw: Callable[[Any, Any], None], subtype: str) -> Callable[[Any, Any], None]:
+    """``draw`` (a page template's callback) marked as a pagination artifact, ``subtype``."""
+
+    def marked(canv: Any, doc: Any) -> None:
+        with artifact(canv, subtype):
+            draw(canv, doc)
+
+    return marked
+
+
 class _UnwrittenCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type stubs
     """A canvas that draws every page and writes nothing.
 
@@ -219,6 +231,7 @@ def render(
     *,
     first_section: str,
     numbers: ContentsNumbers | None,
+    structure: Structure | None = None,
     write: bool = True,
 ) -> Rendered:
     """Lay ``story`` out once; fill in the footers and the contents' ``numbers`` at the end.
@@ -226,7 +239,9 @@ def render(
     The pages use the template ``"page"``, with a ``"cover"`` template first if the layout
     has a cover (the story then switches to ``"page"`` after it). ``first_section`` is the
     section the story opens with (see :class:`Document`). Without ``write`` every page is
-    laid out and drawn but no file is written (the data is empty).
+    laid out and drawn but no file is written (the data is empty). With a ``structure``
+    (the elements the story's flowables are tagged with) the PDF is tagged; the page
+    furniture is then marked as pagination artifacts.
     """
     page = style.page
     footer = style.role("footer")
@@ -283,8 +298,8 @@ def render(
         PageTemplate(
             id="page",
             frames=[frame("body")],
-            onPage=chrome.page_begin,
-            onPageEnd=chrome.page_end,
+            onPage=_furniture(chrome.page_begin, "Header"),
+            onPageEnd=_furniture(chrome.page_end, "Footer"),
         )
     ]
     if pack.layout.cover:
@@ -292,12 +307,18 @@ def render(
         cover = PageTemplate(
             id="cover",
             frames=[frame("cover")],
-            onPage=chrome.cover_begin,
-            onPageEnd=chrome.cover_end,
+            onPage=_furniture(chrome.cover_begin, "Header"),
+            onPageEnd=_furniture(chrome.cover_end, "Footer"),
         )
         templates.insert(0, cover)
     doc.addPageTemplates(templates)
-    doc.build(story, canvasmaker=FinishingCanvas.maker(finish) if write else _UnwrittenCanvas)
+    tagging = None
+    if structure is not None and write:
+        tagging = Tagging(structure, language=pack.meta.language, title=info.title)
+    doc.build(
+        story,
+        canvasmaker=FinishingCanvas.maker(finish, tagging) if write else _UnwrittenCanvas,
+    )
     # A last page without flowables (none is ever made, but should one be) is empty.
     used = doc.last_used if doc.last_page == doc.page_count else 0.0
     return Rendered(buf.getvalue(), doc.page_count, used, dict(doc.first_pages))

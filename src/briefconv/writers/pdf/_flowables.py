@@ -27,10 +27,19 @@ from typing import Any
 from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph
+from reportlab.platypus import CondPageBreak, Flowable, Image, KeepTogether, PageBreak, Paragraph
 from reportlab.platypus.flowables import _listWrapOn
 
 from briefconv.writers.pdf._breaks import balanced_lines, discipline_hyphens
+from briefconv.writers.pdf._tags import (
+    Node,
+    Tagging,
+    TaggingMixin,
+    content,
+    label_next_text,
+    link_owner,
+    paragraph_lines,
+)
 
 __all__ = [
     "LEADER_CALLBACK",
@@ -47,6 +56,7 @@ __all__ = [
     "OutlineEntry",
     "QuoteBox",
     "SectionBreak",
+    "TaggedImage",
     "TextParagraph",
     "define_form",
     "join_fragments",
@@ -59,7 +69,7 @@ LEADER_CALLBACK = "briefconv_leader"
 LEADER_MARK = f'<onDraw name="{LEADER_CALLBACK}" label="end"/>'
 
 
-class FinishingCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type stubs
+class FinishingCanvas(TaggingMixin, Canvas):  # type: ignore[misc]  # reportlab has no stubs
     """A canvas that calls ``finish(canvas)`` after the last page, before writing the file.
 
     ``finish`` defines the forms the pages drew by name (:func:`define_form`). A page may
@@ -67,24 +77,38 @@ class FinishingCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type st
     the file (and raises there if it is still undefined). Text drawn in a form adds its
     glyphs to the font subsets like any other, since fonts are embedded when the file is
     written. Give it to ``build`` as ``canvasmaker=FinishingCanvas.maker(finish)``.
+
+    With a :class:`~._tags.Tagging` it marks what the pages draw and writes the structure
+    tree when saved (a tagged PDF, :mod:`._tags`).
     """
 
-    def __init__(self, *args: Any, finish: Callable[[Any], None], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        finish: Callable[[Any], None],
+        tagging: Tagging | None = None,
+        **kwargs: Any,
+    ) -> None:
         """A reportlab ``Canvas`` (same arguments) that runs ``finish`` when saved."""
+        self.tagging = tagging
         super().__init__(*args, **kwargs)
         self._finish = finish
 
     @classmethod
-    def maker(cls, finish: Callable[[Any], None]) -> Callable[..., FinishingCanvas]:
+    def maker(
+        cls, finish: Callable[[Any], None], tagging: Tagging | None = None
+    ) -> Callable[..., FinishingCanvas]:
         """A ``canvasmaker`` for ``BaseDocTemplate.build`` that runs ``finish``."""
-        return functools.partial(cls, finish=finish)
+        return functools.partial(cls, finish=finish, tagging=tagging)
 
     def save(self) -> None:
-        """Define the late forms, then write the file."""
+        """Define the late forms, add the structure tree, then write the file."""
         # The document template has shown the last page already, so a form begun here
         # starts from an empty stream; were a page still open, beginForm would set it
         # aside and reportlab's save would show it afterwards.
         self._finish(self)
+        if self.tagging is not None:
+            self.tagging.write(self._doc)
         super().save()
 
 
@@ -123,7 +147,14 @@ class TextParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type s
     fragment ("a & & b" printed "a&& b", "Chateau & Estate" "Chateau& Estate"). Fragments
     that differ only in their text are joined again after parsing, so an entity is text
     like any other. Every paragraph of the PDF writer is one of these.
+
+    ``tag`` is the structure element its text belongs to in a tagged PDF (every part of
+    a split paragraph has the same), ``label_tag`` its bullet's or number's (a list
+    item's ``Lbl``), drawn by the first part only.
     """
+
+    tag: Node | None = None
+    label_tag: Node | None = None
 
     def _setup(self, text: str, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
         super()._setup(text, style, bulletText, frags, cleaner)
@@ -142,6 +173,26 @@ class TextParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type s
             return super(TextParagraph, self).breakLines(width)
 
         return discipline_hyphens(self.frags, again(), again)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        """Split like a paragraph; every part keeps the element, the first the label's."""
+        parts: list[Any] = super().split(availWidth, availHeight)
+        for i, part in enumerate(parts):
+            if isinstance(part, TextParagraph):
+                part.tag = self.tag
+                part.label_tag = self.label_tag if i == 0 else None
+        return parts
+
+    def _drawOn(self, canv: Any) -> None:
+        """Draw as the content of :attr:`tag`; the bullet, if any, as :attr:`label_tag`'s."""
+        lines = len(getattr(getattr(self, "blPara", None), "lines", ()))
+        with content(canv, self.tag, self), paragraph_lines(canv, lines):
+            if self.label_tag is not None and self.bulletText:
+                label_next_text(canv, self.label_tag)
+            try:
+                super()._drawOn(canv)
+            finally:
+                label_next_text(canv, None)
 
 
 def join_fragments(frags: list[Any]) -> list[Any]:
@@ -238,6 +289,16 @@ class HeadingParagraph(DisplayParagraph):
             self.canv.bookmarkHorizontal(entry.key, 0, self.height)
             self.canv.addOutlineEntry(entry.title, entry.key, level=entry.level, closed=False)
         super().draw()
+
+
+class TaggedImage(Image):  # type: ignore[misc]  # reportlab has no type stubs
+    """An image drawn as the content of :attr:`tag` (a ``Figure``), or as an artifact."""
+
+    tag: Node | None = None
+
+    def _drawOn(self, canv: Any) -> None:
+        with content(canv, self.tag, self):
+            super()._drawOn(canv)
 
 
 class HeadingKeeper(KeepTogether):  # type: ignore[misc]  # reportlab has no type stubs
@@ -673,10 +734,14 @@ class ContentsLine(Flowable):  # type: ignore[misc]  # reportlab has no type stu
         self._end = None
         canv.setNamedCB(LEADER_CALLBACK, self._at_end)
         self.paragraph.drawOn(canv, 0, 0)
+        tag = getattr(self.paragraph, "tag", None)
         if self._end is not None:
             end_x, baseline = self._end
-            self.numbers.place(canv, self.key, self.width, baseline, end_x)
-        canv.linkRect("", self.key, (0, 0, self.width, self.height), relative=1, thickness=0)
+            # The number is read with the title: part of the same element.
+            with content(canv, tag):
+                self.numbers.place(canv, self.key, self.width, baseline, end_x)
+        with link_owner(canv, tag):
+            canv.linkRect("", self.key, (0, 0, self.width, self.height), relative=1, thickness=0)
 
 
 def number_reserve(font_name: str, font_size: float) -> float:

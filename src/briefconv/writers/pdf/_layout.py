@@ -49,6 +49,7 @@ from briefconv.writers.pdf._flowables import (
 from briefconv.writers.pdf._furniture import Chrome, page_geometry
 from briefconv.writers.pdf._story import StoryBuilder
 from briefconv.writers.pdf._styles import paragraph_style
+from briefconv.writers.pdf._tags import Node, Structure
 from briefconv.writers.pdf._text import (
     hyphenator,
     identity,
@@ -145,8 +146,16 @@ def _lay_out(
     fonts = FontSet(style)
     marked = bool(one_line(pack.meta.classification or ""))
     geometry = page_geometry(style, pack.layout, marked, fonts)
+    # Only a written layout is tagged: one laid out for its page numbers draws no file.
+    structure = Structure() if write and PdfOptions.of(style).tagged else None
     builder = _PackStory(
-        pack, style, fonts, hyphenator_for, geometry.frame_size, geometry.frame_bottom
+        pack,
+        style,
+        fonts,
+        hyphenator_for,
+        geometry.frame_size,
+        geometry.frame_bottom,
+        structure=structure,
     )
     story = builder.build()
     chrome = Chrome(pack, style, fonts, geometry)
@@ -161,6 +170,7 @@ def _lay_out(
         story,
         first_section=builder.first_section,
         numbers=builder.numbers,
+        structure=structure,
         write=write,
     )
 
@@ -181,6 +191,8 @@ class _PackStory:
     frame: tuple[float, float]
     #: Height of the frame's foot above the paper's bottom edge.
     frame_bottom: float
+    #: The document's structure in a tagged PDF, else ``None``.
+    structure: Structure | None = None
     numbers: ContentsNumbers | None = None
     first_section: str = ""
     texts: list[tuple[str, Face]] = field(default_factory=list)
@@ -229,6 +241,13 @@ class _PackStory:
         meta = entry.article.meta
         under_heading = self.pack.layout.title_role == "heading"
         minutes = labels(self.pack.meta.language).min_read.format(n=entry.minutes)
+        parent = None
+        if self.structure is not None:
+            # A handout's article is the document; a pack's articles are its sections,
+            # each in its own language where that is not the pack's.
+            lang = meta.language if meta.language != self.pack.meta.language else None
+            root = self.structure.root
+            parent = root.add("Sect", lang=lang) if under_heading else root
         builder = StoryBuilder(
             entry.article,
             self.style,
@@ -237,6 +256,8 @@ class _PackStory:
             self.frame,
             entry_id=entry.id if under_heading else None,
             byline_extra=(minutes,) if under_heading else (),
+            structure=self.structure,
+            parent=parent,
         )
         story = builder.build()
         self.texts += builder.texts
@@ -260,9 +281,25 @@ class _PackStory:
         role = self.style.role(role_name)
         return paragraph_style(role_name, role, self.fonts.face(role), **overrides)
 
-    def _para(self, text: str, role_name: str, *, hyphenate: bool = False, **overrides: Any) -> Any:
+    def _para(
+        self,
+        text: str,
+        role_name: str,
+        *,
+        hyphenate: bool = False,
+        tag: Node | None = None,
+        **overrides: Any,
+    ) -> Any:
         markup = self._markup([Run(text)], role_name, hyphenate)
-        return TextParagraph(markup, self._pstyle(role_name, **overrides))
+        paragraph = TextParagraph(markup, self._pstyle(role_name, **overrides))
+        paragraph.tag = tag
+        return paragraph
+
+    def _node(self, role: str, parent: Node | None = None) -> Node | None:
+        """A new structure element under ``parent`` (the document's) if the PDF is tagged."""
+        if self.structure is None:
+            return None
+        return (parent or self.structure.root).add(role)
 
     # -- cover
 
@@ -272,19 +309,19 @@ class _PackStory:
         page = self.style.page
         logo = self.style.pack.get("logo")
         image = _logo(str(logo), max_width=width / 4, max_height=BAND_HEIGHT) if logo else None
-        return [
-            cover_page(
-                cover_text(self.pack),
-                self.style,
-                self.fonts,
-                paragraph=self._role_para,
-                record=lambda text, face: self.texts.append((text, face)),
-                logo=image,
-                frame_width=width,
-                page_height=page.height,
-                frame_bottom=self.frame_bottom,
-            )
-        ]
+        cover = cover_page(
+            cover_text(self.pack),
+            self.style,
+            self.fonts,
+            paragraph=self._role_para,
+            record=lambda text, face: self.texts.append((text, face)),
+            logo=image,
+            frame_width=width,
+            page_height=page.height,
+            frame_bottom=self.frame_bottom,
+        )
+        cover.tag = self._node("Sect")
+        return [cover]
 
     def _role_para(self, text: str, name: str, role: Role) -> Any:
         """A paragraph of plain ``text`` in ``role`` (which may be none of the style's)."""
@@ -306,6 +343,8 @@ class _PackStory:
             self._markup([Run(words.in_this_pack)], "heading1", False),
             self._pstyle("heading1", keep_with_next=True, spaceAfter=4),
         )
+        heading.tag = self._node("H1")
+        toc = self._node("TOC")
         heading.outline = OutlineEntry(words.in_this_pack, _CONTENTS_KEY, 0)
         title_role = self.style.role("heading2")
         title_face = self.fonts.face(title_role)
@@ -325,20 +364,26 @@ class _PackStory:
         self.texts.append(("0123456789", title_face))
         for entry in self.pack.articles:
             meta = entry.article.meta
-            title = untitled(meta.title, meta.language)
-            title = self._markup([Run(title)], "heading2", False) + LEADER_MARK
-            line = ContentsLine(
-                TextParagraph(title, self._pstyle("heading2", spaceAfter=2)),
-                key=entry.id,
-                numbers=self.numbers,
-                reserve=reserve,
-            )
+            plain = untitled(meta.title, meta.language)
+            title = self._markup([Run(plain)], "heading2", False) + LEADER_MARK
+            item = self._node("TOCI", toc)
+            paragraph = TextParagraph(title, self._pstyle("heading2", spaceAfter=2))
+            paragraph.tag = self._node("Reference", item)
+            if self.structure is not None:
+                self.structure.describe(entry.id, plain)
+            line = ContentsLine(paragraph, key=entry.id, numbers=self.numbers, reserve=reserve)
             parts: list[Any] = [line]
             details = entry_details(entry, self.pack.meta.language)
-            parts.append(self._para(details, "byline", spaceAfter=3))
+            parts.append(self._para(details, "byline", spaceAfter=3, tag=self._node("P", item)))
             if entry.summary:
                 parts.append(
-                    self._para(one_line(entry.summary), "body", hyphenate=True, rightIndent=reserve)
+                    self._para(
+                        one_line(entry.summary),
+                        "body",
+                        hyphenate=True,
+                        rightIndent=reserve,
+                        tag=self._node("P", item),
+                    )
                 )
             out.append(KeepTogether(parts))
         return out

@@ -9,7 +9,8 @@ from __future__ import annotations
 import copy
 import dataclasses
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, assert_never
@@ -18,7 +19,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Image, LongTable, TableStyle
+from reportlab.platypus import LongTable, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
 from briefconv import model
@@ -62,10 +63,12 @@ from briefconv.writers.pdf._flowables import (
     NoteBox,
     OutlineEntry,
     QuoteBox,
+    TaggedImage,
     TextParagraph,
 )
 from briefconv.writers.pdf._styles import alignment, heading_role, paragraph_style
 from briefconv.writers.pdf._table import column_widths
+from briefconv.writers.pdf._tags import Node, Structure
 from briefconv.writers.pdf._text import NoteMark, chunk_runs, identity, markup, note_label
 
 __all__ = ["StoryBuilder"]
@@ -102,6 +105,11 @@ class StoryBuilder:
     entry_id: str | None = None
     #: Parts appended to the byline, e.g. a pack's reading time ("3 min read").
     byline_extra: tuple[str, ...] = ()
+    #: In a tagged PDF, the document's structure and the element the article's elements
+    #: go under (the ``Document``, or the article's ``Sect`` in a pack); else ``None``.
+    structure: Structure | None = None
+    parent: Node | None = None
+    _parents: list[Node] = field(default_factory=list)
     _heading_stack: list[int] = field(default_factory=list)
     _heading_count: int = 0
     #: The article's footnotes so far, numbered in the order their marks were set.
@@ -113,6 +121,8 @@ class StoryBuilder:
         Each run of headings is preceded by a :class:`HeadingRoom`, which starts a new
         page unless the headings fit with the start of what follows them.
         """
+        if self.parent is not None:
+            self._parents = [self.parent]
         story = self._title_block()
         body: list[Any] = []
         for index, block in enumerate(self.article.blocks):
@@ -121,6 +131,35 @@ class StoryBuilder:
         return story + _make_room_for_headings(body)
 
     # -- helpers
+
+    def _node(self, role: str, **kwargs: Any) -> Node | None:
+        """A new structure element under the current one (``None`` in an untagged PDF)."""
+        if not self._parents:
+            return None
+        return self._parents[-1].add(role, **kwargs)
+
+    @contextmanager
+    def _within(self, node: Node | None) -> Iterator[None]:
+        """The elements made inside go under ``node``."""
+        if node is None:
+            yield
+            return
+        self._parents.append(node)
+        try:
+            yield
+        finally:
+            self._parents.pop()
+
+    def _describe_links(self, runs: list[Run]) -> None:
+        """Note each link's text as its description (the annotation's ``/Contents``)."""
+        if self.structure is None:
+            return
+        texts: dict[str, list[str]] = {}
+        for run in runs:
+            if run.url is not None:
+                texts.setdefault(run.url, []).append(run.text)
+        for url, parts in texts.items():
+            self.structure.describe(url, "".join(parts))
 
     def _link_color(self) -> str:
         return self.style.role("link").color
@@ -133,13 +172,16 @@ class StoryBuilder:
         *,
         hyphenate: bool = True,
         cls: type[Any] = TextParagraph,
+        tag: Node | None = None,
         **kwargs: Any,
     ) -> Any:
         """A paragraph of ``runs`` in ``role``; records the text for the glyph check.
 
-        Emphasis is set as the style says (bold in a style without italics).
+        Emphasis is set as the style says (bold in a style without italics). ``tag`` is
+        its structure element in a tagged PDF.
         """
         runs = emphasised(runs, self.style.emphasis)
+        self._describe_links(runs)
 
         def face(run: Run) -> Face:
             return self.fonts.face(role, bold=run.bold, italic=run.italic, code=run.code)
@@ -156,7 +198,9 @@ class StoryBuilder:
             notes=self._note_mark,
             mark_size=self._mark_size(role),
         )
-        return cls(text, pstyle, **kwargs)
+        paragraph = cls(text, pstyle, **kwargs)
+        paragraph.tag = tag
+        return paragraph
 
     def _mark_size(self, role: Role) -> float | None:
         """The size of a footnote's mark in ``role``'s text; ``None``: reportlab's own.
@@ -181,7 +225,12 @@ class StoryBuilder:
         story: list[Any] = []
         role, pstyle = self._role_style("title", keep_with_next=True)
         title = self._paragraph(
-            [Run(meta.title)], role, pstyle, hyphenate=False, cls=HeadingParagraph
+            [Run(meta.title)],
+            role,
+            pstyle,
+            hyphenate=False,
+            cls=HeadingParagraph,
+            tag=self._node("H1"),
         )
         title.outline = OutlineEntry(
             untitled(meta.title, meta.language), self.entry_id or "title", 0
@@ -191,13 +240,20 @@ class StoryBuilder:
             role, pstyle = self._role_style("subtitle", keep_with_next=True)
             story.append(
                 self._paragraph(
-                    [Run(meta.subtitle)], role, pstyle, hyphenate=False, cls=DisplayParagraph
+                    [Run(meta.subtitle)],
+                    role,
+                    pstyle,
+                    hyphenate=False,
+                    cls=DisplayParagraph,
+                    tag=self._node("P"),
                 )
             )
         byline = self._byline_runs()
         if byline:
             role, pstyle = self._role_style("byline", keep_with_next=True)
-            story.append(self._paragraph(byline, role, pstyle, hyphenate=False))
+            story.append(
+                self._paragraph(byline, role, pstyle, hyphenate=False, tag=self._node("P"))
+            )
         rule_role = self.style.role("title")
         story.append(
             HRFlowable(
@@ -243,8 +299,10 @@ class StoryBuilder:
         chunks = chunk_runs(flatten(children))
         if not chunks:  # nothing visible (no text, or line breaks only)
             return []
+        # One element however many flowables it takes.
+        tag = self._node("P")
         if len(chunks) == 1:
-            return [self._paragraph(chunks[0], role, pstyle)]
+            return [self._paragraph(chunks[0], role, pstyle, tag=tag)]
         # A huge paragraph becomes several flowables that read as one: reportlab re-wraps
         # a whole paragraph each time it splits it across a page, which took minutes for a
         # 1 MB paragraph (quadratic); chunks keep it linear.
@@ -255,21 +313,27 @@ class StoryBuilder:
         last = copy.copy(pstyle)
         last.spaceBefore = 0
         styles = [first] + [middle] * (len(chunks) - 2) + [last]
-        return [self._paragraph(chunk, role, st) for chunk, st in zip(chunks, styles, strict=True)]
+        return [
+            self._paragraph(chunk, role, st, tag=tag)
+            for chunk, st in zip(chunks, styles, strict=True)
+        ]
 
     def _heading(self, level: int, children: tuple[Inline, ...], index: int) -> Any:
         # Not keepWithNext: that keeps it with the whole next paragraph (HeadingRoom).
         role_name = heading_role(level)
         role, pstyle = self._role_style(role_name)
-        paragraph = self._paragraph(
-            flatten(children), role, pstyle, hyphenate=False, cls=HeadingParagraph
-        )
         # Outline depth from the nesting of heading levels, under the title (depth 0):
         # a level-3 heading right after a level-1 one nests one deeper, never two, since
         # reportlab rejects an outline entry more than one level below the previous one.
+        # The tagged heading's level is the same depth below the title's H1: no level
+        # skipped (PDF/UA 7.4.2).
         while self._heading_stack and self._heading_stack[-1] >= level:
             self._heading_stack.pop()
         self._heading_stack.append(level)
+        tag = self._node(f"H{min(len(self._heading_stack) + 1, 6)}")
+        paragraph = self._paragraph(
+            flatten(children), role, pstyle, hyphenate=False, cls=HeadingParagraph, tag=tag
+        )
         self._heading_count += 1
         paragraph.outline = OutlineEntry(
             # An empty heading still needs an outline title.
@@ -296,14 +360,24 @@ class StoryBuilder:
         pstyle = paragraph_style(
             "quote", role, self.fonts.face(role), boxed=True, spaceBefore=0, spaceAfter=gap
         )
-        content = [self._paragraph(flatten(p.children), role, pstyle) for p in paragraphs]
+        quote = self._node("BlockQuote")
+        content = [
+            self._paragraph(
+                flatten(p.children), role, pstyle, tag=quote.add("P") if quote else None
+            )
+            for p in paragraphs
+        ]
         if attribution:
             arole = self._sized("quote_attribution", size)
             astyle = paragraph_style(
                 "quote_attribution", arole, self.fonts.face(arole), boxed=True, spaceBefore=0
             )
             runs = [Run(ATTRIBUTION_DASH), *flatten(attribution)]
-            content.append(self._paragraph(runs, arole, astyle, hyphenate=False))
+            content.append(
+                self._paragraph(
+                    runs, arole, astyle, hyphenate=False, tag=quote.add("P") if quote else None
+                )
+            )
         if not content:
             return []
         # In a note, set smaller, the padding shrinks with the type.
@@ -338,7 +412,7 @@ class StoryBuilder:
         face = self.fonts.face(role)
         max_base = self.frame[0] * _MAX_LIST_INDENT
         entries: list[_ListEntry] = []
-        self._list_entries(block, role, 0, 0.0, max_base, entries)
+        self._list_entries(block, role, 0, 0.0, max_base, entries, self._parents[-1:])
         # The last item is followed by the space a body paragraph leaves, not a list gap.
         after = self.style.role("body").space_after if last_after is None else last_after
         styles: dict[tuple[float, float, str, bool], Any] = {}
@@ -356,7 +430,11 @@ class StoryBuilder:
                     bulletFontName=entry.label_face.font_name,
                     spaceAfter=max(role.space_after, after) if last else role.space_after,
                 )
-            out.append(self._paragraph(entry.runs, role, styles[key], bulletText=entry.label))
+            paragraph = self._paragraph(
+                entry.runs, role, styles[key], bulletText=entry.label, tag=entry.body
+            )
+            paragraph.label_tag = entry.label_tag
+            out.append(paragraph)
         return out
 
     def _list_entries(
@@ -367,8 +445,19 @@ class StoryBuilder:
         base: float,
         max_base: float,
         out: list[_ListEntry],
+        parent: list[Node],
     ) -> None:
-        """Append an entry for each item of a list and of its sublists, in reading order."""
+        """Append an entry for each item of a list and of its sublists, in reading order.
+
+        ``parent`` holds the element the list's ``L`` goes under, if tagged: a nested
+        list's is its item's ``LBody``.
+        """
+        numbering = "Disc" if isinstance(block, BulletList) else "Decimal"
+        tagged_list = (
+            parent[0].add("L", attributes={"O": "List", "ListNumbering": numbering})
+            if parent
+            else None
+        )
         face = self.fonts.face(role)
         box_face, box_is_code = self._box_face(role)
         checks = block.checks or (None,) * len(block.items)
@@ -408,12 +497,35 @@ class StoryBuilder:
             # never dropped.
             nested.setdefault(min(max(index, 0), len(items) - 1), []).append(sub)
         for i, (runs, (text, label_face)) in enumerate(zip(items, labels, strict=True)):
-            out.append(_ListEntry(runs, text, label_face, bullet_indent, left))
+            entry = tagged_list.add("LI") if tagged_list else None
+            label_tag = entry.add("Lbl") if entry else None
+            body = entry.add("LBody") if entry else None
+            # The item's text first, then its nested lists.
+            text_tag = body.slot() if body else None
+            out.append(_ListEntry(runs, text, label_face, bullet_indent, left, text_tag, label_tag))
             for sub in nested.get(i, []):
-                self._list_entries(sub, role, depth + 1, min(left, max_base), max_base, out)
+                self._list_entries(
+                    sub,
+                    role,
+                    depth + 1,
+                    min(left, max_base),
+                    max_base,
+                    out,
+                    [body] if body else [],
+                )
         if not items:
+            # Sublists with no item to hang from: list items of their own in this list.
             for _index, sub in block.sublists:
-                self._list_entries(sub, role, depth + 1, min(base, max_base), max_base, out)
+                holder = tagged_list.add("LI").add("LBody") if tagged_list else None
+                self._list_entries(
+                    sub,
+                    role,
+                    depth + 1,
+                    min(base, max_base),
+                    max_base,
+                    out,
+                    [holder] if holder else [],
+                )
 
     def _box_face(self, role: Role) -> tuple[Face, bool]:
         """The face task boxes are set in, and whether it is the mono one (for code runs).
@@ -476,8 +588,13 @@ class StoryBuilder:
         # Natural size at 96 dpi, never upscaled; fits the frame's width and height.
         width, height = width_px * _PX, height_px * _PX
         scale = min(1.0, frame_width / width, max(frame_height, 1.0) / height)
-        image = Image(io.BytesIO(data), width=width * scale, height=height * scale)
+        image = TaggedImage(io.BytesIO(data), width=width * scale, height=height * scale)
         image.hAlign = "CENTER"
+        # A described image is a Figure whose /Alt is its description (a screen reader
+        # reads that and skips the caption inside it, which says the same); one without
+        # is decoration, an artifact.
+        figure = self._node("Figure", alt=" ".join(alt.split())) if alt.strip() else None
+        image.tag = figure.slot() if figure else None
         # The figure's space, the same in every format (writers._blocks).
         image.spaceBefore = FIGURE_SPACE_BEFORE
         if not alt.strip():
@@ -488,13 +605,17 @@ class StoryBuilder:
         pstyle = paragraph_style(
             "caption", caption, self.fonts.face(caption), alignment=TA_CENTER, rightIndent=0
         )
-        return [image, self._paragraph([Run(alt)], caption, pstyle, hyphenate=False)]
+        caption_tag = figure.add("Caption") if figure else None
+        return [
+            image,
+            self._paragraph([Run(alt)], caption, pstyle, hyphenate=False, tag=caption_tag),
+        ]
 
     def _image_placeholder(self, alt: str) -> Any:
         """The italic "[Image: alt]" paragraph shown for an image that is not drawn."""
         role, pstyle = self._role_style("body")
         label = image_text(alt, self.article.meta.language)
-        return self._paragraph([Run(label, italic=True)], role, pstyle)
+        return self._paragraph([Run(label, italic=True)], role, pstyle, tag=self._node("P"))
 
     # -- code blocks and tables
 
@@ -518,7 +639,9 @@ class StoryBuilder:
             padding_y=role.size * 0.4,
             mark=mark,
         )
-        return CodeBox(lines, look, space_before=role.space_before, space_after=role.space_after)
+        box = CodeBox(lines, look, space_before=role.space_before, space_after=role.space_after)
+        box.tag = self._node("Code")
+        return box
 
     def _table(self, table: Table) -> Any:
         """A table that fits the frame, its header row repeated on every page it spans.
@@ -553,14 +676,28 @@ class StoryBuilder:
             return styles[header, align]
 
         rows: list[list[Any]] = []
+        tagged = self._node("Table")
+        head = tagged.add("THead") if tagged else None
+        body_rows = tagged.add("TBody") if tagged and table.rows else None
         for number, row in enumerate((table.header, *table.rows)):
             role = header_role if number == 0 else body_role
-            rows.append(
-                [
-                    self._paragraph(flatten(cell), role, cell_style(number == 0, align))
-                    for cell, align in zip(row, table.align, strict=True)
-                ]
-            )
+            group = head if number == 0 else body_rows
+            tagged_row = group.add("TR") if group else None
+            cells = []
+            for cell, align in zip(row, table.align, strict=True):
+                cell_tag = None
+                if tagged_row is not None:
+                    cell_tag = (
+                        tagged_row.add("TH", attributes={"O": "Table", "Scope": "Column"})
+                        if number == 0
+                        else tagged_row.add("TD")
+                    )
+                cells.append(
+                    self._paragraph(
+                        flatten(cell), role, cell_style(number == 0, align), tag=cell_tag
+                    )
+                )
+            rows.append(cells)
         columns = [[row[c] for row in rows] for c in range(len(table.header))]
         floor = stringWidth("MMM", self.fonts.face(body_role).font_name, body_role.size)
         widths = column_widths(columns, self.frame[0], 2 * pad_x, floor)
@@ -603,6 +740,11 @@ class StoryBuilder:
         number = len(self._notes) + 1
         mark = NoteMark(number, self._key(f"note-{number}-ref"), self._key(f"note-{number}"))
         self._notes.append((mark, note))
+        if self.structure is not None:
+            words = labels(self.article.meta.language)
+            self.structure.notes.add(mark.note_key)
+            self.structure.describe(mark.note_key, words.note.format(n=number))
+            self.structure.describe(mark.mark_key, words.back)
         return mark
 
     def _key(self, name: str) -> str:
@@ -621,7 +763,12 @@ class StoryBuilder:
         words = labels(self.article.meta.language)
         role, pstyle = self._role_style("heading1")  # kept with its notes by HeadingRoom
         heading = self._paragraph(
-            [Run(words.notes)], role, pstyle, hyphenate=False, cls=HeadingParagraph
+            [Run(words.notes)],
+            role,
+            pstyle,
+            hyphenate=False,
+            cls=HeadingParagraph,
+            tag=self._node("H2"),
         )
         heading.outline = OutlineEntry(words.notes, self._key("notes"), 1)
         out: list[Any] = [heading]
@@ -643,10 +790,13 @@ class StoryBuilder:
         )
         # Blocks of a note are built here, after the text: none of them holds a mark.
         for mark, note in list(self._notes):
+            tagged = self._node("Note")
             label = TextParagraph(note_label(mark, self._link_color()), label_style)
+            label.tag = tagged.add("Lbl") if tagged else None
             content: list[Any] = []
-            for block in note.blocks:
-                content.extend(self._note_block(block, note_role, note_style))
+            with self._within(tagged):
+                for block in note.blocks:
+                    content.extend(self._note_block(block, note_role, note_style))
             out.append(NoteBox(content, look, label=label, space_after=note_role.space_after))
         return out
 
@@ -707,6 +857,9 @@ class _ListEntry:
     label_face: Face
     bullet_indent: float
     left: float
+    #: The item's ``LBody`` and ``Lbl`` in a tagged PDF.
+    body: Node | None = None
+    label_tag: Node | None = None
 
 
 def _bullet(depth: int, face: Face) -> str:
