@@ -22,7 +22,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
-from briefconv.writers.pdf._tags import Node, content
+from briefconv.writers.pdf._tags import Node, content, is_tagged, pdf_text_string
 
 __all__ = ["CONTINUATION_MARKS", "TAB_SIZE", "CodeBox", "CodeLook", "code_lines", "wrap_line"]
 
@@ -225,35 +225,34 @@ class CodeBox(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
         x = look.indent + look.padding_x
         top = self.height - look.padding_y
         # The shading is a layout artifact; the lines are the Code element's.
-        with content(canv, self.tag, self):
-            self._draw_lines(shown, x, top)
+        self._draw_lines(shown, x, top)
         canv.restoreState()
 
     def _draw_lines(self, shown: list[str], x: float, top: float) -> None:
         """Each line as exactly the text it holds, from ``top`` down, starting at ``x``."""
         look = self.look
         canv = self.canv
+        tagged = is_tagged(canv) and self.tag is not None
         for index, line in enumerate(shown):
             if not line:
                 continue
             # The glyphs' body (0.76 of the size above the baseline, 0.24 below) centred
             # in the line's share of the height.
             baseline = top - index * look.leading - look.leading / 2 - 0.26 * look.size
-            canv.addLiteral(f"/Span <</ActualText {_pdf_text_string(line)}>> BDC")
-            text = canv.beginText(x, baseline)
-            text.setFont(look.font_name, look.size)
-            text.setFillColor(HexColor(look.color))
-            text.textOut(line)
-            canv.drawText(text)
-            canv.addLiteral("EMC")
+            # Each line says exactly what it holds (a /Span's /ActualText, the one kind
+            # extractors honour): they turn two spaces into one. Tagged, each line is a
+            # marked-content sequence of the Code element of its own (poppler reads the
+            # ActualText of one Span per sequence).
+            with content(canv, self.tag if tagged else None):
+                canv.addLiteral(f"/Span <</ActualText {pdf_text_string(line)}>> BDC")
+                self._draw_line(line, x, baseline)
+                canv.addLiteral("EMC")
 
-
-def _pdf_text_string(text: str) -> str:
-    """``text`` as a PDF text string: UTF-16BE with its byte order mark, in hex.
-
-    Hex digits only, so nothing in the text can end the string or the operator.
-
-    >>> _pdf_text_string("a<")
-    '<FEFF0061003C>'
-    """
-    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+    def _draw_line(self, line: str, x: float, baseline: float) -> None:
+        look = self.look
+        canv = self.canv
+        text = canv.beginText(x, baseline)
+        text.setFont(look.font_name, look.size)
+        text.setFillColor(HexColor(look.color))
+        text.textOut(line)
+        canv.drawText(text)

@@ -60,9 +60,11 @@ __all__ = [
     "TaggingMixin",
     "artifact",
     "content",
+    "is_tagged",
     "label_next_text",
     "link_owner",
     "paragraph_lines",
+    "pdf_text_string",
 ]
 
 
@@ -581,6 +583,22 @@ def content(canv: Any, node: Node | None, flowable: Any = None) -> Iterator[None
             yield
         finally:
             tagging.pop(canv)
+
+
+def is_tagged(canv: Any) -> bool:
+    """Whether ``canv`` draws a tagged PDF."""
+    return _tagging(canv) is not None
+
+
+def pdf_text_string(text: str) -> str:
+    """``text`` as a PDF text string: UTF-16BE with its byte order mark, in hex.
+
+    Hex digits only, so nothing in the text can end the string or the operator.
+
+    >>> pdf_text_string("a<")
+    '<FEFF0061003C>'
+    """
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
 
 
 @contextmanager
