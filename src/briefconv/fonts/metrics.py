@@ -247,10 +247,16 @@ def report_missing_glyphs(texts: Iterable[tuple[str, Face]]) -> dict[str, list[s
     appearance; nothing is logged when it is empty.
     """
     missing: dict[str, dict[str, None]] = {}
+    # Each distinct character once per face, not once per occurrence (issue 19): a
+    # document is mostly the same few dozen letters. dict.fromkeys keeps first-seen order.
+    by_face: dict[str, tuple[Face, dict[str, None]]] = {}
     for text, face in texts:
-        for char in text:
+        chars = by_face.setdefault(face.label, (face, {}))[1]
+        chars.update(dict.fromkeys(text))
+    for label, (face, chars) in by_face.items():
+        for char in chars:
             if _needs_glyph(char) and not face.has_glyph(char):
-                missing.setdefault(face.label, {})[char] = None
+                missing.setdefault(label, {})[char] = None
     found = {label: [f"U+{ord(c):04X} {c!r}" for c in chars] for label, chars in missing.items()}
     if found:
         # One warning for the whole document, never one per character (PITFALLS 2).
