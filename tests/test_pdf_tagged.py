@@ -383,3 +383,20 @@ def test_the_body_text_of_rich_cases_all_reaches_the_structure(tmp_path: Path) -
         read = found_words(all_text(struct_text(pdf)))
         missing = set(words(body_text(briefconv.read_file(source)))) - read
         assert not missing, (name, missing)
+
+
+def test_a_packs_pdf_is_laid_out_once_for_its_docx_and_itself(style: Style) -> None:
+    """The DOCX's contents numbers come from the PDF's layout, which the PDF then reuses."""
+    from briefconv.writers.pdf import start_pages
+
+    articles = [briefconv.read_file(SAMPLE), briefconv.read_file(CASES / "md" / "full.md")]
+    pack = make_pack(articles, PackMeta(title="Brief"))
+    alone = PdfWriter().write_pack(pack, style)
+    other = make_pack(articles[:1], PackMeta(title="Other"))
+    PdfWriter().write_pack(other, style)  # another pack in between: a new render
+    pages = start_pages(pack, style)
+    again = PdfWriter().write_pack(pack, style)
+    assert again == alone
+    # The render start_pages made is the one written (not a second layout).
+    assert PdfWriter().write_pack(pack, style) is again
+    assert list(pages) == [e.id for e in pack.articles] and pages[pack.articles[0].id] >= 2

@@ -78,7 +78,10 @@ def fit_measure(style: Style) -> Style:
     width = page.width - page.margin_left - page.margin_right
     target = page.max_measure * average_char_width(style, style.role("body"))
     excess = width - target
-    if excess <= 0:
+    # A millionth of a point is nothing a layout can show, and a fitted style's excess is
+    # only rounding: a style fitted already (the DOCX's page setup, as the DOCX writer
+    # hands it to the PDF writer's layout) is returned as it is.
+    if excess <= 1e-6:
         return style
     fitted = dataclasses.replace(
         page,

@@ -60,14 +60,47 @@ from typing import ClassVar
 
 from briefconv.model import Pack
 from briefconv.styles import Style
+from briefconv.writers._measure import fit_measure
+from briefconv.writers.pdf._document import Rendered
 from briefconv.writers.pdf._fixes import install as _install_fixes
-from briefconv.writers.pdf._layout import article_pages, write_pack
+from briefconv.writers.pdf._layout import rendered_pack
 
 _install_fixes()
 
 __all__ = ["PdfWriter", "start_pages"]
 
 _RENDER_LOCK = threading.Lock()
+
+
+class _LastRender:
+    """The last PDF rendered in this process, for the same pack asked for again.
+
+    A pack's DOCX takes its contents' page numbers from the PDF's layout
+    (:func:`start_pages`), and ``briefconv pack`` then writes that PDF too: laying a
+    300-article pack out twice took as long as writing its PDF. So a render is kept, and
+    reused when the same pack (equal, not merely the same object: every render typesets
+    its own copy) in the same style is asked for again. A render depends on nothing but
+    the pack and the style (the bytes are reproducible), so the reuse gives the same
+    bytes; one render is kept, replaced by the next.
+    """
+
+    def __init__(self) -> None:
+        self._kept: tuple[Pack, Style, Rendered] | None = None
+
+    def get(self, pack: Pack, style: Style) -> Rendered:
+        """The render of ``pack`` in ``style``: the kept one if it is theirs, else a new one."""
+        # The layout's own page setup: the DOCX writer asks in its page setup, which is
+        # the style's fitted to its measure (fit_measure leaves a fitted style alone).
+        style = fit_measure(style)
+        kept = self._kept
+        if kept is not None and kept[1] == style and kept[0] == pack:
+            return kept[2]
+        rendered = rendered_pack(pack, style)
+        self._kept = (pack, style, rendered)
+        return rendered
+
+
+_LAST = _LastRender()
 
 
 class PdfWriter:
@@ -88,14 +121,17 @@ class PdfWriter:
         # moves a file position inside it: two threads building at once can embed a
         # broken subset or raise IndexError. Builds in one process therefore take turns.
         with _RENDER_LOCK:
-            return write_pack(pack, style)
+            return _LAST.get(pack, style).data
 
 
 def start_pages(pack: Pack, style: Style) -> dict[str, int]:
     """The page each article of ``pack`` starts on in its PDF in ``style`` (from 1), by id.
 
-    Laid out as :meth:`PdfWriter.write_pack` would, nothing written or reported: the DOCX
-    writer fills its contents' page numbers from it.
+    Laid out as :meth:`PdfWriter.write_pack` lays it out, and kept: the DOCX writer fills
+    its contents' page numbers from it, and the PDF of the same pack, asked for next, is
+    that render (see :class:`_LastRender`).
     """
     with _RENDER_LOCK:  # the same shared fonts as a render (see PdfWriter.write_pack)
-        return article_pages(pack, style)
+        first = _LAST.get(pack, style).first_pages
+    # The outline's other top-level entry, the contents page, is not an article.
+    return {e.id: first[e.id] for e in pack.articles if e.id in first}

@@ -1,6 +1,6 @@
 """The PDF document: one template and one render for handouts and packs (PITFALLS 7).
 
-A document is laid out once (a runt last page aside: see ``_layout.write_pack``). What
+A document is laid out once (a runt last page aside: see ``_layout.rendered_pack``). What
 only the end of layout knows, the page count in "Page X of Y" and the page each article
 starts on in a pack's contents, is drawn as PDF forms defined after the last page
 (:class:`._flowables.FinishingCanvas`), so bookmarks stay on their pages (the
@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.pdfbase.pdfdoc import PDFDate, PDFDictionary, PDFInfo, PDFName, PDFString
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from briefconv.model import Pack
@@ -192,8 +191,7 @@ class Rendered:
     """A laid-out PDF: its bytes, its page count and how full its last page is (points).
 
     ``first_pages`` gives the page (from 1) each top-level outline entry starts on, by its
-    key: the articles' entry ids, and ``"contents"``. ``data`` is empty when the layout
-    was not to be written (``render(..., write=False)``).
+    key: the articles' entry ids, and ``"contents"``.
     """
 
     data: bytes
@@ -212,17 +210,6 @@ def _furniture(draw: Callable[[Any, Any], None], subtype: str) -> Callable[[Any,
     return marked
 
 
-class _UnwrittenCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type stubs
-    """A canvas that draws every page and writes nothing.
-
-    For a layout wanted only for where things fall: embedding the font subsets and
-    compressing the pages, a good part of a render, are saved.
-    """
-
-    def save(self) -> None:
-        """Write nothing."""
-
-
 def render(
     pack: Pack,
     style: Style,
@@ -232,14 +219,12 @@ def render(
     first_section: str,
     numbers: ContentsNumbers | None,
     structure: Structure | None = None,
-    write: bool = True,
 ) -> Rendered:
     """Lay ``story`` out once; fill in the footers and the contents' ``numbers`` at the end.
 
     The pages use the template ``"page"``, with a ``"cover"`` template first if the layout
     has a cover (the story then switches to ``"page"`` after it). ``first_section`` is the
-    section the story opens with (see :class:`Document`). Without ``write`` every page is
-    laid out and drawn but no file is written (the data is empty). With a ``structure``
+    section the story opens with (see :class:`Document`). With a ``structure``
     (the elements the story's flowables are tagged with) the PDF is tagged; the page
     furniture is then marked as pagination artifacts.
     """
@@ -313,12 +298,9 @@ def render(
         templates.insert(0, cover)
     doc.addPageTemplates(templates)
     tagging = None
-    if structure is not None and write:
+    if structure is not None:
         tagging = Tagging(structure, language=pack.meta.language, title=info.title)
-    doc.build(
-        story,
-        canvasmaker=FinishingCanvas.maker(finish, tagging) if write else _UnwrittenCanvas,
-    )
+    doc.build(story, canvasmaker=FinishingCanvas.maker(finish, tagging))
     # A last page without flowables (none is ever made, but should one be) is empty.
     used = doc.last_used if doc.last_page == doc.page_count else 0.0
     return Rendered(buf.getvalue(), doc.page_count, used, dict(doc.first_pages))

@@ -58,38 +58,26 @@ from briefconv.writers.pdf._text import (
     warn_unsafe_links,
 )
 
-__all__ = ["article_pages", "write_pack"]
+__all__ = ["rendered_pack"]
 
 #: Outline key of the contents page; article keys start with "a<digit>", so never clash.
 _CONTENTS_KEY = "contents"
 
 
-def write_pack(pack: Pack, style: Style) -> bytes:
-    """Render ``pack`` in ``style``, with the parts its layout asks for; return the PDF bytes.
+def rendered_pack(pack: Pack, style: Style) -> Rendered:
+    """Render ``pack`` in ``style``, with the parts its layout asks for: the PDF and its layout.
 
     The side margins are widened to the style's ``max_measure`` first, as the DOCX's are.
     A last page with no more than :data:`_RUNT_LINES` body lines on it is pulled back if
     slightly less space after paragraphs does it (:func:`_tightened`): the one case where
-    a document is laid out more than once.
+    a document is laid out more than once. The result's ``first_pages`` gives the page
+    each article starts on, by its entry's id (the DOCX's contents take theirs from it).
     """
-    return _laid_out(pack, style, write=True).data
+    return _laid_out(pack, style)
 
 
-def article_pages(pack: Pack, style: Style) -> dict[str, int]:
-    """The page each article of ``pack`` starts on in its PDF in ``style``, counted from 1.
-
-    Keys are the pack entries' ids. The pack is laid out as :func:`write_pack` lays it
-    out (the last-page tightening included), but nothing is written and nothing is
-    reported: another writer asks (the DOCX fills its contents' page numbers from it),
-    and the PDF's warnings are the PDF's.
-    """
-    first = _laid_out(pack, style, write=False).first_pages
-    # The outline's other top-level entry, the contents page, is not an article.
-    return {e.id: first[e.id] for e in pack.articles if e.id in first}
-
-
-def _laid_out(pack: Pack, style: Style, *, write: bool) -> Rendered:
-    """The layout :func:`write_pack` writes (reported once); without ``write``, unwritten."""
+def _laid_out(pack: Pack, style: Style) -> Rendered:
+    """The layout :func:`rendered_pack` writes, its problems reported once."""
     style = fit_measure(style)
     enabled = PdfOptions.of(style).hyphenate
     hyphenators: dict[str, Callable[[str], str]] = {}
@@ -99,11 +87,11 @@ def _laid_out(pack: Pack, style: Style, *, write: bool) -> Rendered:
             hyphenators[language] = hyphenator(language, enabled)
         return hyphenators[language]
 
-    laid = _lay_out(pack, style, hyphenator_for, report=write, write=write)
+    laid = _lay_out(pack, style, hyphenator_for, report=True)
     if not _is_runt(laid, style):
         return laid
     for step in _RUNT_STEPS:
-        tighter = _lay_out(pack, _tightened(style, step), hyphenator_for, report=False, write=write)
+        tighter = _lay_out(pack, _tightened(style, step), hyphenator_for, report=False)
         if tighter.pages < laid.pages:
             return tighter
     return laid
@@ -137,17 +125,12 @@ def _lay_out(
     hyphenator_for: Callable[[str], Callable[[str], str]],
     *,
     report: bool,
-    write: bool = True,
 ) -> Rendered:
-    """Build the story and lay it out once; with ``report``, log what the content lacks.
-
-    Without ``write`` the layout is not written out (see :func:`render`).
-    """
+    """Build the story and lay it out once; with ``report``, log what the content lacks."""
     fonts = FontSet(style)
     marked = bool(one_line(pack.meta.classification or ""))
     geometry = page_geometry(style, pack.layout, marked, fonts)
-    # Only a written layout is tagged: one laid out for its page numbers draws no file.
-    structure = Structure() if write and PdfOptions.of(style).tagged else None
+    structure = Structure() if PdfOptions.of(style).tagged else None
     builder = _PackStory(
         pack,
         style,
@@ -171,7 +154,6 @@ def _lay_out(
         first_section=builder.first_section,
         numbers=builder.numbers,
         structure=structure,
-        write=write,
     )
 
 
