@@ -440,7 +440,8 @@ def test_progress_lines_only_on_a_terminal_and_not_with_quiet(
     assert code == 0, out
     names = [str(outputs["pdf"]), str(outputs["docx"]), f"{tmp_path}/b\\x1b[31m.html"]
     assert err.splitlines() == [f"[{n}/3] {name}" for n, name in enumerate(names, start=1)]
-    assert out.splitlines() == [f"{name}: ok" for name in names]
+    tagged = " (tagged: 2 page(s), all content in structure elements or artifacts)"
+    assert out.splitlines() == [f"{names[0]}: ok{tagged}"] + [f"{n}: ok" for n in names[1:]]
     assert on_a_terminal("-q", "check", *files)[2] == ""
     assert on_a_terminal("check", outputs["pdf"])[2] == ""  # one file: nothing to count
     piped = _run("check", *files)

