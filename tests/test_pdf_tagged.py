@@ -400,3 +400,15 @@ def test_a_packs_pdf_is_laid_out_once_for_its_docx_and_itself(style: Style) -> N
     # The render start_pages made is the one written (not a second layout).
     assert PdfWriter().write_pack(pack, style) is again
     assert list(pages) == [e.id for e in pack.articles] and pages[pack.articles[0].id] >= 2
+
+
+def test_briefconv_check_finds_every_case_tagged_with_fonts_embedded(tmp_path: Path) -> None:
+    """``briefconv check`` on the Markdown cases: tagged, every font embedded (a table's
+    cells once left reportlab's Helvetica unembedded in the page's resources)."""
+    from briefconv.check import check_file
+
+    for name in ("full", "footnotes", "election-table", "tech-blog", "lists", "raw-html"):
+        (pdf,) = briefconv.convert(CASES / "md" / f"{name}.md", ["pdf"], tmp_path)
+        findings = check_file(pdf)
+        assert [f.message for f in findings if f.level == "problem"] == [], name
+        assert any("tagged:" in f.message for f in findings), name

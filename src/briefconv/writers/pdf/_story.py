@@ -703,6 +703,11 @@ class StoryBuilder:
         widths = column_widths(columns, self.frame[0], 2 * pad_x, floor)
         rule = HexColor(body_role.border_color or _TABLE_RULE)
         commands: list[tuple[Any, ...]] = [
+            # reportlab sets each cell's font before drawing it, even a cell that is a
+            # paragraph: its default, Helvetica, was left unembedded in the page's
+            # resources (PITFALLS 2).
+            ("FONTNAME", (0, 0), (-1, -1), self.fonts.face(body_role).font_name),
+            ("FONTSIZE", (0, 0), (-1, -1), body_role.size),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), pad_x),
             ("RIGHTPADDING", (0, 0), (-1, -1), pad_x),
