@@ -20,10 +20,10 @@ character kept; a table has a header row of ``<th scope="col">`` and a column's 
 on its cells; struck-out text is ``<del>``; a task-list item starts with a box (☒ or ☐)
 spoken as "done" / "not done"; a footnote is a numbered ``doc-noteref`` mark, its note an
 ``<aside role="doc-footnote">`` in a "Notes" section (``doc-endnotes``) that closes the
-article (numbered from 1 in each article; ids carry the article's id in a pack). Every
+article (numbered from 1 in each article; ids carry the article's id in a pack).
+:func:`has_extended_markup` says whether a stylesheet needs their rules. Every
 ``epub:type`` comes with its DPUB-ARIA role (:data:`EPUB_TYPE_ROLES`): an article is a
-``doc-chapter``. :func:`has_extended_markup`
-says whether a stylesheet needs their rules.
+``doc-chapter``.
 
 Every text fragment is escaped; links are live only for allow-listed schemes
 (:func:`~briefconv.writers._links.safe_url`); nothing from the input is ever markup
