@@ -1,6 +1,8 @@
 # briefconv — build handouts from source/ into build/, and test everything.
 #   make handouts   set up .venv if needed, then build every article (.txt, .md) and the sample pack
-#   make test       set up .venv with test tools, then lint, type-check and run the suite
+#   make test       set up .venv with test tools (and DAISY Ace, where npm is), then lint,
+#                   type-check and run the suite
+#   make ace        install DAISY Ace, the EPUB accessibility checker, into .venv/ace (npm)
 #   make man        manual pages from the command line's help into build/man (man -l build/man/briefconv.1)
 #   make bench      benchmark against pandoc + Typst; writes bench/RESULTS.md (~15 minutes)
 #   make clean      remove build output (make distclean also removes .venv)
@@ -48,7 +50,7 @@ PACK_CLASH := $(if $(PACKS),$(filter source/briefing-pack.txt source/briefing-pa
 # the stamp's date cannot show those, so they are found here and force a build.
 MISSING  := $(strip $(foreach s,$(SOURCES),$(if $(filter-out $(wildcard $(call outputs,$(s))),$(call outputs,$(s))),$(s))))
 
-.PHONY: all handouts check-sources man test lint typecheck clean distclean previews bench bench-profile FORCE
+.PHONY: all handouts check-sources man test ace lint typecheck clean distclean previews bench bench-profile FORCE
 .DELETE_ON_ERROR:
 
 all: handouts
@@ -66,6 +68,29 @@ $(VENV)/.stamp-install: pyproject.toml
 
 $(VENV)/.stamp-test: $(VENV)/.stamp-install
 	$(BIN)/python -m pip install --quiet -e '.[test,examples]'
+	@touch $@
+
+# DAISY Ace, the EPUB accessibility checker that tests/test_ace.py runs: a Node.js program
+# driving a headless Chromium. npm installs the pinned version into the venv (make distclean
+# removes it; a new version replaces the old); make test does so wherever npm is. The test
+# finds it beside the Python that runs it, and skips, saying why, where Node.js, Chromium or
+# Ace is missing. --ignore-scripts skips the Chrome that puppeteer would download and the
+# Electron that Ace's app would: the test drives the system's chromium
+# (PUPPETEER_EXECUTABLE_PATH).
+ACE_VERSION := 1.4.6
+ACE_STAMP   := $(VENV)/.stamp-ace-$(ACE_VERSION)
+HAVE_NPM    := $(shell command -v npm 2>/dev/null)
+
+ace: $(ACE_STAMP)
+
+$(ACE_STAMP): | $(VENV)/.stamp-install
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "make ace needs npm and Node.js 20 or newer (Debian: apt-get install nodejs npm chromium)"; \
+	  exit 1; }
+	rm -rf $(VENV)/ace $(VENV)/.stamp-ace-*
+	mkdir -p $(VENV)/ace
+	npm install --prefix $(VENV)/ace --ignore-scripts --save-exact --no-audit --no-fund \
+	  --loglevel=error @daisy/ace-cli@$(ACE_VERSION)
 	@touch $@
 
 $(VENV)/.stamp-bench: $(VENV)/.stamp-install
@@ -130,11 +155,12 @@ build/briefing-pack.docx build/briefing-pack.pdf build/briefing-pack.epub &: sou
 man: $(VENV)/.stamp-install
 	$(BIN)/python -m briefconv._manpage build/man
 
-test: $(VENV)/.stamp-test
+test: $(VENV)/.stamp-test $(if $(HAVE_NPM),$(ACE_STAMP))
 	@command -v java >/dev/null 2>&1 || { \
 	  echo "make test needs Java 11 or newer for EPUBCheck."; \
 	  echo "Install it (Debian/Ubuntu: sudo apt-get install default-jre-headless) and run make test again."; \
 	  exit 1; }
+	$(if $(HAVE_NPM),,@echo "npm not found: DAISY Ace is not installed, so tests/test_ace.py is skipped (Debian: apt-get install nodejs npm chromium)")
 	$(BIN)/ruff check src tests bench examples
 	$(BIN)/ruff format --check src tests bench examples
 	$(BIN)/mypy

@@ -117,7 +117,7 @@ def test_a_handout_is_its_article_alone(pages: dict[str, Path]) -> None:
 
 def test_a_pack_has_cover_contents_and_linked_articles(pages: dict[str, Path]) -> None:
     root = _root(pages["pack"].read_bytes())
-    assert [p.text_content() for p in root.xpath("//body/p[@class='marking']")] == [
+    assert [p.text_content() for p in root.xpath("/html/body/header/p[@class='marking']")] == [
         "OFFICIAL-SENSITIVE"
     ]
     assert root.xpath("/html/body/header//h1")[0].text_content() == "Weekly brief"

@@ -485,7 +485,9 @@ def _extended_rules(style: Style) -> list[str]:
             ],
         ),
         _format("aside.footnote pre", [("font-size", _em(code.size / note.size))]),
-        "a.backlink {\n  text-decoration: none;\n}",
+        # A note's back link keeps the underline every link in running text has: told
+        # apart from the note's words by colour alone, it is lost to readers who cannot
+        # see the colour (WCAG 1.4.1; DAISY Ace's link-in-text-block).
     ]
 
 

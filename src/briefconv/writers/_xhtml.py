@@ -19,9 +19,11 @@ Model version 2's nodes: a code block is ``<pre><code class="language-X">``, eve
 character kept; a table has a header row of ``<th scope="col">`` and a column's alignment
 on its cells; struck-out text is ``<del>``; a task-list item starts with a box (☒ or ☐)
 spoken as "done" / "not done"; a footnote is a numbered ``doc-noteref`` mark, its note an
-``<aside role="doc-footnote">`` in a "Notes" section that closes the article (numbered
-from 1 in each article; ids carry the article's id in a pack). :func:`has_extended_markup`
-says whether a stylesheet needs their rules.
+``<aside role="doc-footnote">`` in a "Notes" section (``doc-endnotes``) that closes the
+article (numbered from 1 in each article; ids carry the article's id in a pack).
+:func:`has_extended_markup` says whether a stylesheet needs their rules. Every
+``epub:type`` comes with its DPUB-ARIA role (:data:`EPUB_TYPE_ROLES`): an article is a
+``doc-chapter``.
 
 Every text fragment is escaped; links are live only for allow-listed schemes
 (:func:`~briefconv.writers._links.safe_url`); nothing from the input is ever markup
@@ -33,7 +35,7 @@ match the selectors of :mod:`briefconv.writers._css`.
 >>> options = Options(image_src=lambda image: image.name)
 >>> entry = handout(Article(ArticleMeta("Talks", language="uk"), ())).articles[0]
 >>> print(article_section(entry, options, title_id="title"), end="")
-<section aria-labelledby="title">
+<section role="doc-chapter" aria-labelledby="title">
 <header>
 <h1 id="title" class="title">Talks</h1>
 </header>
@@ -90,7 +92,9 @@ from briefconv.writers._links import safe_url
 from briefconv.writers._runs import Run, emphasised, flatten
 
 __all__ = [
+    "EPUB_TYPE_ROLES",
     "RTL_LANGUAGES",
+    "Constructs",
     "Face",
     "Image",
     "Images",
@@ -265,17 +269,73 @@ def document(title: str, language: str, body: str, options: Options) -> str:
     )
 
 
-def _section(kind: str, labelled_by: str, options: Options, lang: str | None = None) -> str:
-    """The opening tag of a section, with its ``epub:type`` when the writer wants them.
+#: The DPUB-ARIA role of each EPUB structural semantic this module writes, as the
+#: DPUB-ARIA "EPUB Type to ARIA Role" guide pairs them (and DAISY Ace's rule
+#: ``epub-type-has-matching-role`` checks). Assistive technology reads roles, not
+#: ``epub:type``, so the role is written in every format, the ``epub:type`` only in EPUB.
+#: ``cover`` has none on purpose: ``doc-cover`` is an *image* role, whose content a screen
+#: reader skips, and the cover section is the cover's words as text.
+EPUB_TYPE_ROLES: dict[str, str] = {
+    "chapter": "doc-chapter",
+    "endnotes": "doc-endnotes",
+    "footnote": "doc-footnote",
+    "noteref": "doc-noteref",
+}
+
+
+def _semantics(kind: str, options: Options) -> str:
+    """`` epub:type="kind"`` (EPUB only) and `` role="..."`` (always), as attributes.
+
+    The role is that of the first type in ``kind`` that has one (``"bodymatter chapter"``
+    is a ``doc-chapter``), as Ace reads a list of types.
+    """
+    epub_type = f' epub:type="{kind}"' if options.epub_types and kind else ""
+    role = next((EPUB_TYPE_ROLES[t] for t in kind.split() if t in EPUB_TYPE_ROLES), None)
+    return epub_type + (f' role="{role}"' if role else "")
+
+
+def _section(
+    kind: str,
+    labelled_by: str,
+    options: Options,
+    lang: str | None = None,
+    *,
+    css_class: str | None = None,
+) -> str:
+    """The opening tag of a section, with its semantics (see :func:`_semantics`).
 
     ``lang`` marks a section in another language than its page (with its direction).
     """
-    epub_type = f' epub:type="{kind}"' if options.epub_types and kind else ""
+    cls = f' class="{css_class}"' if css_class else ""
     lang_attrs = ""
     if lang:
         direction_ = direction(lang)
         lang_attrs = f' lang="{escape(lang)}"' + (f' dir="{direction_}"' if direction_ else "")
-    return f'<section{epub_type}{lang_attrs} aria-labelledby="{labelled_by}">\n'
+    semantics = _semantics(kind, options)
+    return f'<section{cls}{semantics}{lang_attrs} aria-labelledby="{labelled_by}">\n'
+
+
+@dataclass(frozen=True, slots=True)
+class Constructs:
+    """Which kinds of content written documents show, for a book's accessibility summary."""
+
+    tables: bool = False
+    code: bool = False  # code blocks (inline code is text in a monospace face)
+    notes: bool = False
+
+    @classmethod
+    def of(cls, documents: Sequence[str]) -> Constructs:
+        """What ``documents`` (markup written by this module) show.
+
+        Read from the markup, not the model, so it says what was written: a note in a
+        heading without text is left out, and so is not counted. Every text is escaped
+        here, so ``<table>`` and ``<pre>`` can only be this module's own tags.
+        """
+        return cls(
+            tables=any("<table>" in d for d in documents),
+            code=any("<pre>" in d for d in documents),
+            notes=any(' role="doc-footnote"' in d for d in documents),
+        )
 
 
 def has_pack_markup(pack: Pack) -> bool:
@@ -429,7 +489,8 @@ def article_section(
     byline (a pack's reading time). Figures are shown from ``images``. ``lang`` is given
     when the section sits on a page in another language (one HTML page for a whole pack).
     Footnotes, numbered from 1 in each article, close the section; ``scope`` (the article's
-    id in a pack) starts their ids, so they are unique across the pack.
+    id in a pack) starts their ids, so they are unique across the pack, and names the notes
+    after the article too (see :func:`blocks`).
     """
     meta = entry.article.meta
     title = untitled(meta.title, meta.language)
@@ -447,6 +508,7 @@ def article_section(
         images=images or Images(),
         shift=title_level,
         scope=scope,
+        title_id=title_id if scope else None,
     )
     return (
         _section("bodymatter chapter", title_id, options, lang)
@@ -492,10 +554,11 @@ class _Notes:
     """An article's footnotes in the order their marks are written, numbered from 1.
 
     ``prefix`` makes the ids unique on a page that holds several articles (a pack's
-    article id and a hyphen; empty for a handout).
+    article id and a hyphen; empty for a handout); ``title_id`` is given there too.
     """
 
     prefix: str
+    title_id: str | None = None  # the article title's id, to name the notes after it
     notes: list[Note] = field(default_factory=list)
 
     def add(self, note: Note) -> int:
@@ -527,6 +590,7 @@ def blocks(
     images: Images,
     shift: int = 1,
     scope: str | None = None,
+    title_id: str | None = None,
 ) -> str:
     """Blocks as XHTML, one per line, then their footnotes (see :func:`_notes_section`).
 
@@ -534,8 +598,11 @@ def blocks(
     text: :func:`heading_anchors`) and empty lists are left out; ``language`` is the words'
     language (an image that cannot be shown, the notes' heading, spoken labels). ``scope``
     (an article's id in a pack) starts the footnotes' ids, unique across the pack.
+    ``title_id``, the id of the article's title, names its notes section after it too
+    ("Notes" and the title): on a page of several articles each notes landmark then has a
+    name of its own (axe's landmark-unique).
     """
-    notes = _Notes(f"{scope}-" if scope else "")
+    notes = _Notes(f"{scope}-" if scope else "", title_id)
     context = _Context(options, language, images, shift, notes)
     parts = (_block(block, anchors.get(index), context) for index, block in enumerate(content))
     body = "".join(part + "\n" for part in parts if part)
@@ -691,7 +758,9 @@ def _notes_section(notes: _Notes, context: _Context) -> str:
     finding; EPUB 3's structural semantics, Apple Books and Kobo pop a footnote ``<aside>``
     up where its mark is tapped (Apple Books then leaves it out of the page flow). The
     note's number is written out, since a pop-up shows no list number; it ends with a back
-    link to its mark.
+    link to its mark. The section around them is the article's ``doc-endnotes`` (and
+    ``epub:type="endnotes"``: notes at the end of a section), a landmark a screen reader
+    can jump to.
     """
     if not notes.notes:
         return ""
@@ -700,9 +769,10 @@ def _notes_section(notes: _Notes, context: _Context) -> str:
     tag = f"h{min(context.shift + 1, 6)}"
     # A note's own blocks meet no notes: the model forbids a note in a note.
     inner = replace(context, notes=None)
-    epub_type = ' epub:type="footnote"' if context.options.epub_types else ""
+    note_semantics = _semantics("footnote", context.options)
+    labelled_by = f"{prefix}notes" + (f" {notes.title_id}" if notes.title_id else "")
     out = [
-        f'<section class="footnotes" aria-labelledby="{prefix}notes">\n',
+        _section("endnotes", labelled_by, context.options, css_class="footnotes"),
         f'<{tag} id="{prefix}notes">{escape(words.notes)}</{tag}>\n',
     ]
     for number, note in enumerate(notes.notes, 1):
@@ -730,7 +800,7 @@ def _notes_section(notes: _Notes, context: _Context) -> str:
         if not parts:  # a note without text still has its number and its way back
             parts.append(f"<p>{lead}{back}</p>")
         out.append(
-            f'<aside class="footnote" id="{prefix}fn-{number}"{epub_type} role="doc-footnote">\n'
+            f'<aside class="footnote" id="{prefix}fn-{number}"{note_semantics}>\n'
             + "\n".join(parts)
             + "\n</aside>\n"
         )
@@ -801,11 +871,11 @@ def _note_mark(note: Note, context: _Context | None) -> str:
         return ""
     notes = context.notes
     number = notes.add(note)
-    epub_type = ' epub:type="noteref"' if context.options.epub_types else ""
     label = labels(context.language).note.format(n=number)
     return (
         f'<a class="noteref" href="#{notes.prefix}fn-{number}" id="{notes.prefix}fnref-{number}"'
-        f'{epub_type} role="doc-noteref" aria-label="{escape(label)}"><sup>{number}</sup></a>'
+        f'{_semantics("noteref", context.options)} aria-label="{escape(label)}">'
+        f"<sup>{number}</sup></a>"
     )
 
 

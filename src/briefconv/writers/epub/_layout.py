@@ -199,7 +199,6 @@ def write_book(pack: Pack, style: Style) -> bytes:
 
     book = new_book(_identity(pack, images), title, language)
     _describe(book, pack, when.strftime("%Y-%m-%d"))
-    add_accessibility_metadata(book, accessibility_summary(layout), images=images)
     _log.debug(
         "epub: a reflowable e-book has no pages, so the reading system decides %s",
         ", ".join(NOT_EXPRESSIBLE),
@@ -210,12 +209,16 @@ def write_book(pack: Pack, style: Style) -> bytes:
     )
     logo = _logo(style) if layout.cover else None
     if layout.cover:
-        # The cover image: the EPUB 3 cover-image property and the EPUB 2 <meta name="cover">.
-        book.set_cover(_COVER_IMAGE, cover_png(pack, style), create_page=False)
         _cover_page(pack, parts, title, language, logo and logo[0])
     if layout.contents:
         _contents_page(pack, parts, language)
     _chapter_pages(pack, parts, style, images)
+    # The summary says what the pages written hold (tables, code, notes): after them.
+    shown = _xhtml.Constructs.of([item.content.decode("utf-8") for item in parts.documents])
+    add_accessibility_metadata(book, accessibility_summary(layout, shown), images=images)
+    if layout.cover:
+        # The cover image: the EPUB 3 cover-image property and the EPUB 2 <meta name="cover">.
+        book.set_cover(_COVER_IMAGE, cover_png(pack, style), create_page=False)
 
     faces: list[FontFace] = []
     if EpubOptions.of(style).embed_fonts:

@@ -75,9 +75,9 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 _NO_IMAGES = "No images, audio or video."
-_ARTICLE_SUMMARY = (
+_ARTICLE = (
     "One news article as structured text: a title, headings, paragraphs, block quotations "
-    "and lists in reading order, with a table of contents. " + _NO_IMAGES
+    "and lists in reading order, with a table of contents."
 )
 _ARTICLES = (
     "each article with its title, headings, paragraphs, block quotations and lists in "
@@ -85,13 +85,42 @@ _ARTICLES = (
 )
 
 
-def accessibility_summary(layout: Layout) -> str:
+def _constructs_sentence(constructs: _xhtml.Constructs, *, handout: bool) -> str:
+    """The summary's sentence on tables, code blocks and footnotes ("" without any).
+
+    Each is said with what makes it usable without sight: a table's header row, code's
+    every character, a note's links both ways.
+    """
+    where = "the article" if handout else "each article"
+    clauses = [
+        clause
+        for clause, shown in (
+            ("tables have a header row of column headings", constructs.tables),
+            ("code blocks are preformatted text, every character kept", constructs.code),
+            (
+                f"numbered footnote marks link to the notes at the end of {where}, "
+                "and each note links back to its mark",
+                constructs.notes,
+            ),
+        )
+        if shown
+    ]
+    if not clauses:
+        return ""
+    sentence = "; ".join(clauses)
+    return " " + sentence[0].upper() + sentence[1:] + "."
+
+
+def accessibility_summary(layout: Layout, constructs: _xhtml.Constructs | None = None) -> str:
     """The accessibility summary of a book with ``layout``'s parts (English, as tagged).
 
-    A handout is one article; a pack names the pages it has before its articles.
+    A handout is one article; a pack names the pages it has before its articles. With
+    ``constructs`` (:meth:`~briefconv.writers._xhtml.Constructs.of` the book's documents)
+    it says how the book's tables, code blocks and footnotes are marked up.
     """
+    constructs = constructs or _xhtml.Constructs()
     if layout.title_role == "title":
-        return _ARTICLE_SUMMARY
+        return f"{_ARTICLE}{_constructs_sentence(constructs, handout=True)} {_NO_IMAGES}"
     pages = [
         page
         for page, shown in (
@@ -103,6 +132,7 @@ def accessibility_summary(layout: Layout) -> str:
     summary = "A briefing pack of news articles as structured text: " + ", ".join(
         [*pages, f"then {_ARTICLES}" if pages else _ARTICLES]
     )
+    summary += _constructs_sentence(constructs, handout=False)
     if layout.cover:
         return summary + " The cover image repeats the cover page's text. No audio or video."
     return f"{summary} {_NO_IMAGES}"
@@ -136,6 +166,9 @@ def add_accessibility_metadata(book: Any, summary: str, *, images: _xhtml.Images
         ("schema:accessibilityFeature", "structuralNavigation"),
         ("schema:accessibilityFeature", "tableOfContents"),
         ("schema:accessibilityFeature", "readingOrder"),
+        # Every content document has DPUB-ARIA roles (doc-chapter, and doc-endnotes,
+        # doc-footnote, doc-noteref with notes) and the nav doc-toc: the vocabulary's ARIA.
+        ("schema:accessibilityFeature", "ARIA"),
     ]
     if images.described:
         entries.append(("schema:accessibilityFeature", "alternativeText"))
@@ -278,6 +311,9 @@ def finish(book: Any, when: datetime) -> bytes:
         "epub2_guide": True,
         "epub3_landmark": True,
         "epub3_pages": False,
+        # The package's dir, with its xml:lang (see _Writer): only a right-to-left book
+        # has a direction set (new_book), so only its package says so.
+        "package_direction": True,
     }
     # epub.write_epub(), with the NCX written in linear time (see _Writer).
     writer = _Writer(buffer, book, options)
@@ -287,7 +323,12 @@ def finish(book: Any, when: datetime) -> bytes:
 
 
 class _Writer(epub.EpubWriter):  # type: ignore[misc]
-    """ebooklib's writer with its NCX built in linear time.
+    """ebooklib's writer with the package's language, and its NCX built in linear time.
+
+    ebooklib writes no ``xml:lang`` on the OPF ``package`` element, so the language of the
+    metadata's text (title, creators, description) is left unsaid; DAISY Ace reports that
+    as ``epub-lang`` (serious). It is the book's language, as in ``dc:language``; the
+    accessibility summary, always English, says so on its own element.
 
     ebooklib looks up the parent's ``content`` element for every entry it adds, a search
     through all the parent's children so far (lxml's ``find``): a flat table of contents of
@@ -296,6 +337,10 @@ class _Writer(epub.EpubWriter):  # type: ignore[misc]
     as ebooklib's, byte for byte: same ids (``sep_N`` for entries with children), same
     order, same play order option.
     """
+
+    def _write_opf_file(self, root: Any) -> None:
+        root.set(_XML_LANG, self.book.language)
+        super()._write_opf_file(root)
 
     def _get_ncx(self) -> bytes:
         from lxml import etree

@@ -4,10 +4,12 @@ For intranets and e-mail: one ``.html`` file that needs nothing beside it. The C
 from the same style roles as the EPUB's (:mod:`briefconv.writers._css`) and sits in a
 ``<style>`` element; images are inlined as ``data:`` URIs (a style's logo too); nothing is
 fetched. The content is the EPUB's own markup (:mod:`briefconv.writers._xhtml`), so the
-two formats show the same structure and classes, put together here as one page:
+two formats show the same structure, classes and DPUB-ARIA roles (an article is a
+``doc-chapter``, its notes a ``doc-endnotes``), put together here as one page in which
+everything sits in a landmark:
 
-- the classification marking first (when the pack has one);
-- ``<header>``: the cover, when the layout has one;
+- ``<header>``: the classification marking (when the pack has one), then the cover (when
+  the layout has one);
 - ``<nav>``: "In this pack", each title linked to its article on the page;
 - ``<main>``: one section per article, its title a heading with the same ids as the EPUB's
   chapters and the PDF's and DOCX's bookmarks.
@@ -65,13 +67,16 @@ class HtmlWriter:
         )
         options = _xhtml.Options(image_src=_data_uri, stylesheet=_style_element(css), xml=False)
 
-        body = [_xhtml.marking(meta.classification)]
+        # The page's banner: the marking, then the cover. Every part of the page sits in
+        # a landmark (header, nav, main), so none is missed by landmark navigation (axe's
+        # "region" rule); a marking alone, on a pack without a cover, is a banner too.
+        banner = _xhtml.marking(meta.classification)
         if layout.cover:
             logo_path = style.pack.get("logo")
             logo = images.get(str(logo_path)) if logo_path else None
             logo_src = _data_uri(logo) if logo is not None else None
-            cover = _xhtml.cover_section(pack, options, logo_src=logo_src)
-            body.append(f"<header>\n{cover}</header>\n")
+            banner += _xhtml.cover_section(pack, options, logo_src=logo_src)
+        body = [f"<header>\n{banner}</header>\n" if banner else ""]
         if layout.contents:
             contents = _xhtml.contents_section(pack, lambda entry: f"#{entry.id}", options)
             body.append(f'<nav aria-labelledby="contents">\n{contents}</nav>\n')
