@@ -44,7 +44,7 @@ from briefconv.writers._zip import write_zip
 from briefconv.writers.docx._oxml import Doc
 from briefconv.writers.options import DocxOptions
 
-__all__ = ["base_document", "finish", "set_core_properties"]
+__all__ = ["base_document", "finish", "package_members", "set_core_properties"]
 
 _log = logging.getLogger("briefconv")
 
@@ -123,7 +123,8 @@ def finish(doc: Doc, when: datetime) -> bytes:
     shares (see :mod:`briefconv.writers._zip`).
     """
     members = [
-        (name, _APP_XML if name == "docProps/app.xml" else data) for name, data in _members(doc)
+        (name, _APP_XML if name == "docProps/app.xml" else data)
+        for name, data in package_members(doc)
     ]
     return write_zip(members, when)
 
@@ -139,7 +140,7 @@ class _Members:
         self.items.append((uri.membername, blob))
 
 
-def _members(doc: Doc) -> list[tuple[str, bytes]]:
+def package_members(doc: Doc) -> list[tuple[str, bytes]]:
     """Every zip member ``doc.save()`` would write: (name, bytes), in its order.
 
     The steps of python-docx's ``OpcPackage.save`` and ``PackageWriter.write`` (content
