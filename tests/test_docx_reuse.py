@@ -10,9 +10,11 @@ written by a fresh process that writes nothing else.
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import subprocess
 import sys
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -112,28 +114,64 @@ def test_documents_of_one_process_are_each_as_written_alone(
         assert render(name) == alone[name], f"{name} ({order})"
 
 
-def _counting(counter: Counter[str], function: Callable[..., Any]) -> Callable[..., Any]:
+def _counting(counter: Counter[str], key: str, function: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        counter["add_style"] += 1
+        counter[key] += 1
         return function(*args, **kwargs)
 
     return wrapper
 
 
-def test_a_style_is_set_up_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The Word styles are made from the roles for a style's first document only."""
+def test_a_style_is_set_up_and_looked_up_once_per_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The Word styles are made for a style's first document, their ids found for the second.
+
+    Every later document of the style asks python-docx nothing about its styles (each
+    question is an XPath search of the 350 KB styles part).
+    """
     counter: Counter[str] = Counter()
-    monkeypatch.setattr(Styles, "add_style", _counting(counter, Styles.add_style))
+    for name in ("add_style", "__getitem__"):
+        monkeypatch.setattr(Styles, name, _counting(counter, name, getattr(Styles, name)))
     # A style no other test uses, so that its first document here is its first anywhere.
     style = dataclasses.replace(load_style("newsroom"), description="set up once")
     article = briefconv.read_file(ROOT / "source/grain-corridor.txt")
     outputs: list[bytes] = []
-    added: list[int] = []
+    counts: list[tuple[int, int]] = []
     for _ in range(4):
         counter.clear()
         outputs.append(briefconv.render(article, "docx", style))
-        added.append(counter["add_style"])
-    first, *later = added
-    assert first > 0  # the styles python-docx's template lacks (Byline, Hyperlink ...)
-    assert later == [0, 0, 0]
+        counts.append((counter["add_style"], counter["__getitem__"]))
+    (made, _), (remade, looked_up), *later = counts
+    assert made > 0  # the styles python-docx's template lacks (Byline, Hyperlink ...)
+    assert remade == 0
+    assert looked_up > 0
+    assert later == [(0, 0), (0, 0)]
     assert len(set(outputs)) == 1
+
+
+def test_a_face_is_cut_down_once_per_process_for_its_characters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each embedded subset is made (or read from the disk cache) for the first document only.
+
+    Later documents drawing the same characters embed the same bytes without asking again.
+    """
+    import briefconv.writers.docx._fonts as fonts
+
+    counter: Counter[str] = Counter()
+    monkeypatch.setattr(fonts, "cached", _counting(counter, "subset", fonts.cached))
+    # A character beyond the base every subset keeps, which no other test draws: its
+    # subsets are new to this process.
+    article = briefconv.read_string("Aleph\n\nThe set \u2135 is infinite.\n", name="aleph.txt")
+    outputs: list[bytes] = []
+    made: list[int] = []
+    for _ in range(3):
+        counter.clear()
+        outputs.append(briefconv.render(article, "docx"))
+        made.append(counter["subset"])
+    assert made[0] > 0
+    assert made[1:] == [0, 0]
+    assert len(set(outputs)) == 1
+    with zipfile.ZipFile(io.BytesIO(outputs[0])) as archive:
+        assert any(name.startswith("word/fonts/") for name in archive.namelist())

@@ -32,7 +32,7 @@ from briefconv.model import Layout
 from briefconv.styles import Style
 from briefconv.writers._zip import write_zip
 from briefconv.writers.docx._numbering import define_lists
-from briefconv.writers.docx._oxml import Doc
+from briefconv.writers.docx._oxml import Doc, StyleIndex, lookups
 from briefconv.writers.docx._package import base_document, package_members
 from briefconv.writers.docx._settings import set_compatibility
 from briefconv.writers.docx._styles import setup_document_styles
@@ -96,7 +96,9 @@ class _Entry:
         self._kept = built.kept
         self._lists = dict(built.lists)
         self._opened: Doc | None = None
-        self._lock = threading.Lock()
+        self._index: StyleIndex | None = None
+        # Guards the opened document: copied, and asked about its styles (StyleIndex).
+        self._lock = threading.RLock()
 
     def copy(self) -> Base:
         """A document of its own, as the base was built."""
@@ -105,7 +107,12 @@ class _Entry:
             # pays only for saving them. The opened document is read only by deepcopy.
             if self._opened is None:
                 self._opened = Document(io.BytesIO(self._saved))
+                self._index = StyleIndex(self._opened.part, self._lock)
             doc = copy.deepcopy(self._opened)
+        # The copy's styles are the opened document's: their ids are looked up there, once
+        # for all copies (StyleIndex).
+        assert self._index is not None
+        lookups(doc.part).styles = self._index
         return Base(doc, self._template, self._kept, dict(self._lists))
 
 
