@@ -25,8 +25,12 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from docx import Document
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part, XmlPart
 
 from briefconv.model import Layout
 from briefconv.styles import Style
@@ -92,6 +96,7 @@ class _Entry:
         members = package_members(built.doc)
         # Stored, not deflated: it is only ever read back here.
         self._saved = write_zip(members, _SNAPSHOT_DATE, stored={name for name, _ in members})
+        self._members = dict(members)
         self._template = built.template
         self._kept = built.kept
         self._lists = dict(built.lists)
@@ -108,12 +113,37 @@ class _Entry:
             if self._opened is None:
                 self._opened = Document(io.BytesIO(self._saved))
                 self._index = StyleIndex(self._opened.part, self._lock)
-            doc = copy.deepcopy(self._opened)
-        # The copy's styles are the opened document's: their ids are looked up there, once
-        # for all copies (StyleIndex).
+            styles = _styles(self._opened)
+            memo: dict[int, Any] = {}
+            if styles is not None:
+                # Not copied: replaced below (the copy of its part gets no element).
+                memo[id(styles[1].element)] = None
+            doc = copy.deepcopy(self._opened, memo)
         assert self._index is not None
+        # The copy's styles are the opened document's: their ids are looked up there, once
+        # for all copies (StyleIndex) ...
         lookups(doc.part).styles = self._index
+        if styles is not None:
+            # ... and nothing else of the writer reads or changes them once the base is
+            # built: the part is the saved bytes, which are what python-docx would write
+            # for them (copied and serialized again for each document, they cost more
+            # than anything else the copy does). Anything that asked for doc.styles now
+            # would fail at once (a plain part has none), never write other styles.
+            rid, opened = styles
+            name = opened.partname
+            part = Part(name, CT.WML_STYLES, self._members[name.membername], doc.part.package)
+            # Under the same id, in the same place (a dict keeps a replaced key's place).
+            doc.part.rels.add_relationship(RT.STYLES, part, rid)
         return Base(doc, self._template, self._kept, dict(self._lists))
+
+
+def _styles(doc: Doc) -> tuple[str, XmlPart] | None:
+    """The styles part and its relationship id, if that part has no relationships itself."""
+    for rid, rel in doc.part.rels.items():
+        if rel.reltype == RT.STYLES and not rel.is_external:
+            part = rel.target_part
+            return (rid, part) if isinstance(part, XmlPart) and not part.rels else None
+    return None
 
 
 class _Bases:

@@ -38,7 +38,7 @@ from docx.section import Section
 from docx.shared import Length, Pt
 
 from briefconv.model import Pack
-from briefconv.styles import Role, Style
+from briefconv.styles import FontFamily, Role, Style
 from briefconv.wording import labels, one_line, untitled
 from briefconv.writers._furniture import CLEARANCE, EDGE, cut, fit_marking
 from briefconv.writers.docx._oxml import (
@@ -412,10 +412,24 @@ def _header_line(
 
 def role_measurer(style: Style, role_name: str, role: Role | None = None) -> Callable[[str], float]:
     """Text width in points in ``role``'s face (the font files the PDF measures with)."""
-    # Imported here: only packs measure text, and reportlab costs time to import.
-    from briefconv.fonts.metrics import measurer
+    role = role or style.role(role_name)
+    key = (style.family(role), role.bold, role.italic, role.size)
+    found = _MEASURERS.get(key)
+    if found is None:
+        # Imported here: only packs measure text, and reportlab costs time to import.
+        from briefconv.fonts.metrics import measurer
 
-    return measurer(style, role or style.role(role_name))
+        if len(_MEASURERS) >= _MEASURERS_KEPT:  # a cover may try many sizes: stay small
+            _MEASURERS.clear()
+        found = _MEASURERS[key] = measurer(style, role)
+    return found
+
+
+# Measurers by what decides a width: the family's files, bold, italic and size. Making one
+# resolves the four font paths (a pack's cover and heads ask for some twenty); a measurer
+# is a pure function of its key, so one per key serves every document of the process.
+_MEASURERS: dict[tuple[FontFamily, bool, bool, float], Callable[[str], float]] = {}
+_MEASURERS_KEPT = 256
 
 
 def _page_x_of_y(paragraph: Para, wording: str) -> None:
