@@ -10,7 +10,11 @@ per process for each such combination, and what it made is kept as bytes: the pa
 stored in a zip, as python-docx would save them. Each document then starts from its own
 copy: python-docx opens those bytes once (a document fresh from python-docx's own reader,
 never written to), and every document gets a deep copy of that, sharing nothing with it
-or with any other document. The result is byte for byte what building it anew gives.
+or with any other document; but for the styles part, which nothing changes once the base
+is built: a copy holds it as the saved bytes, and its styles are looked up in the opened
+document, once for all copies (:class:`._oxml.StyleIndex`). The result is byte for byte
+what building it anew gives (``tests/test_docx_reuse.py`` compares every kind of document
+written after others with the same document written by a process of its own).
 
 A ``[docx] template`` is read from its file for every document, as before: a file can
 change between two documents of one process, and only the template's owner would know.
@@ -96,7 +100,9 @@ class _Entry:
         members = package_members(built.doc)
         # Stored, not deflated: it is only ever read back here.
         self._saved = write_zip(members, _SNAPSHOT_DATE, stored={name for name, _ in members})
-        self._members = dict(members)
+        styles = _styles(built.doc)
+        # What every copy's styles part holds (see copy()).
+        self._styles = dict(members)[styles[1].partname.membername] if styles else None
         self._template = built.template
         self._kept = built.kept
         self._lists = dict(built.lists)
@@ -113,7 +119,7 @@ class _Entry:
             if self._opened is None:
                 self._opened = Document(io.BytesIO(self._saved))
                 self._index = StyleIndex(self._opened.part, self._lock)
-            styles = _styles(self._opened)
+            styles = _styles(self._opened) if self._styles is not None else None
             memo: dict[int, Any] = {}
             if styles is not None:
                 # Not copied: replaced below (the copy of its part gets no element).
@@ -123,7 +129,7 @@ class _Entry:
         # The copy's styles are the opened document's: their ids are looked up there, once
         # for all copies (StyleIndex) ...
         lookups(doc.part).styles = self._index
-        if styles is not None:
+        if styles is not None and self._styles is not None:
             # ... and nothing else of the writer reads or changes them once the base is
             # built: the part is the saved bytes, which are what python-docx would write
             # for them (copied and serialized again for each document, they cost more
@@ -131,7 +137,7 @@ class _Entry:
             # would fail at once (a plain part has none), never write other styles.
             rid, opened = styles
             name = opened.partname
-            part = Part(name, CT.WML_STYLES, self._members[name.membername], doc.part.package)
+            part = Part(name, CT.WML_STYLES, self._styles, doc.part.package)
             # Under the same id, in the same place (a dict keeps a replaced key's place).
             doc.part.rels.add_relationship(RT.STYLES, part, rid)
         return Base(doc, self._template, self._kept, dict(self._lists))
