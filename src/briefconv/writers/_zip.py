@@ -77,6 +77,8 @@ class _DeflateCache:
         """``data``'s CRC-32 and deflated bytes, computed or kept from before."""
         if not self.SMALLEST <= len(data) <= self.LARGEST:
             return zlib.crc32(data), _deflate(data)
+        # A key must not change: a part's bytes held in a bytearray are copied.
+        data = bytes(data) if type(data) is not bytes else data
         with self._lock:
             found = self._entries.get(data)
             if found is not None:
@@ -99,7 +101,10 @@ def _deflate(data: bytes) -> bytes:
     return compressor.compress(data) + compressor.flush()
 
 
-_CACHE = _DeflateCache(budget=48 * 2**20)
+# What repeats (a style's styles part, a handout's font subsets: about 1.5 MB a style) is
+# used by every document and stays; what does not (each document's own text) drifts to
+# the old end and goes.
+_CACHE = _DeflateCache(budget=24 * 2**20)
 
 
 def deflated(data: bytes) -> tuple[int, bytes]:
