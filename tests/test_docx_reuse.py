@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 from docx.styles.styles import Styles
 
@@ -28,10 +29,16 @@ from briefconv.styles import load_style
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: name -> (what to read, style, options of its [docx] table): handouts and packs in two
-#: styles and two languages, with and without code, tables, notes, figures and fonts.
+#: A Word template (python-docx's own): documents made from one are built anew each time,
+#: between others that are copied.
+TEMPLATE = str(Path(docx.__file__).parent / "templates" / "default.docx")
+
+#: name -> (what to read, style, options of its [docx] table): handouts and packs in four
+#: styles and two languages, with and without code, tables, notes, figures, embedded
+#: fonts and a template.
 JOBS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "handout": ("source/istanbul-talks.txt", "default", {}),
+    "handout-template": ("source/istanbul-talks.txt", "default", {"template": TEMPLATE}),
     "handout-newsroom": ("source/istanbul-talks.txt", "newsroom", {}),
     "handout-unembedded": ("source/istanbul-talks.txt", "default", {"embed_fonts": False}),
     "markdown-all-constructs": ("tests/cases/md/full.md", "default", {}),
