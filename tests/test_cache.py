@@ -99,6 +99,55 @@ def test_hit_after_miss_gives_identical_pdf_bytes(tmp_path: Path) -> None:
     assert names.count("ttfont") >= off[2][0]
 
 
+# A DOCX with its faces embedded, and how many font files fontTools opened to make it.
+_DOCX_SCRIPT = """
+import sys
+from fontTools import ttLib
+import briefconv
+
+opened = 0
+font_init = ttLib.TTFont.__init__
+def count(self, *a, **k):
+    global opened
+    opened += 1
+    font_init(self, *a, **k)
+ttLib.TTFont.__init__ = count
+
+sys.stdout.buffer.write(briefconv.render(briefconv.read_file("source/istanbul-talks.txt"), "docx"))
+sys.stderr.write(f"opened {opened}")
+"""
+
+
+def _docx_in_process(cache: str) -> tuple[bytes, int]:
+    """The sample handout's DOCX from a fresh process using cache folder ``cache``."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _DOCX_SCRIPT],
+        capture_output=True,
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, CACHE_ENV: cache, "SOURCE_DATE_EPOCH": "1780000000"},
+        timeout=300,
+    )
+    return proc.stdout, int(proc.stderr.decode().rsplit("opened ", 1)[1])
+
+
+def test_docx_font_facts_and_subsets_come_from_the_cache(tmp_path: Path) -> None:
+    """With a full cache, a DOCX embeds its faces without fontTools opening a font file.
+
+    What the font table says of each face (its PANOSE, charset, widths class ...), the
+    characters it has and its subsets are all read back; the bytes are the same.
+    """
+    off = _docx_in_process("")
+    cold = _docx_in_process(str(tmp_path / "cache"))
+    warm = _docx_in_process(str(tmp_path / "cache"))
+    assert off[0] == cold[0] == warm[0]
+    assert off[0][:2] == b"PK"
+    assert off[1] == cold[1] >= 4  # the four faces the sample draws, at least
+    assert warm[1] == 0
+    kinds = {p.name.rsplit("-", 1)[0] for p in (tmp_path / "cache").iterdir()}
+    assert {"docx-font-info", "docx-font-characters", "docx-font-subset"} <= kinds
+
+
 def test_lazy_registration_registers_only_the_faces_used(tmp_path: Path) -> None:
     # Copies of the bundled fonts: new paths, so names no earlier test has registered.
     families = []

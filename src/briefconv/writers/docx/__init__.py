@@ -11,6 +11,8 @@ it has no API for (hyperlinks, fields, borders, numbering restarts, tables as we
 out, footnotes) is built here. The package is split by concern, its imports going one way:
 
 * :mod:`._layout`: the document's parts in order (handout, or cover, contents, articles);
+* :mod:`._base`: the document before its content, built once per style in a process and
+  copied for each document;
 * :mod:`._content`: blocks, lists, code, tables, footnotes' text, figures, runs and links;
 * :mod:`._furniture`: page setup, headers and footers, fields, the marking;
 * :mod:`._styles`: Word styles from the style's roles;
@@ -45,7 +47,10 @@ __all__ = ["DocxWriter"]
 class DocxWriter:
     """Renders a pack (a handout is a pack of one) as a Word document styled from the style.
 
-    Stateless: every call builds a fresh document from python-docx's template.
+    No call sees anything of another: each starts from its own copy of its style's base
+    document (built once per process, :mod:`._base`) and keeps its state in locals. What
+    the process keeps (the base, the font subsets, the compressed zip members) is a
+    function of the style and the bytes alone.
     """
 
     name: ClassVar[str] = "docx"

@@ -674,11 +674,7 @@ def _set_style(doc: Doc, p: Elem, style: str) -> None:
     paragraph is new and empty. Sub-elements take python-docx's element classes from
     the document's parser, so its methods (get_or_add_pPr ...) still work on them.
     """
-    ids = lookups(doc.part).paragraph_ids
-    if style in ids:
-        style_id = ids[style]
-    else:
-        style_id = ids[style] = doc.styles[style].style_id
+    style_id = lookups(doc.part).styles.paragraph_id(doc.part, style)
     ppr = etree.SubElement(p, W_PPR)
     if style_id is not None:
         etree.SubElement(ppr, W_PSTYLE, {W_VAL: style_id})
@@ -770,10 +766,7 @@ def _run_url(run: Run) -> str | None:
 
 def _code_font(part: DocumentPart) -> str | None:
     """The font of the ``Verbatim Char`` style (code inside a link takes it directly)."""
-    fonts = lookups(part).fonts
-    if CODE_STYLE not in fonts:
-        fonts[CODE_STYLE] = part.styles[CODE_STYLE].font.name
-    return fonts[CODE_STYLE]
+    return lookups(part).styles.font(part, CODE_STYLE)
 
 
 def _append_run(

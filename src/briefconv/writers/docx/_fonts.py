@@ -59,7 +59,7 @@ from lxml import etree
 
 from briefconv._cache import cached
 from briefconv.styles import FontFamily, Style
-from briefconv.writers.docx._oxml import Doc, Elem, el, relate
+from briefconv.writers.docx._oxml import Doc, Elem, el, lookups, relate
 
 __all__ = [
     "OBFUSCATED_FONT",
@@ -145,6 +145,8 @@ _FS_BITMAP_ONLY = 0x0200  # only its bitmaps may be embedded (a TrueType face ha
 
 #: Bumped when what _subset makes of a face changes (its options); part of the cache key.
 _SUBSET_PAYLOAD = "docx subset 1"
+#: Bumped when what font_info or _characters read from a face changes; part of their keys.
+_INFO_PAYLOAD = "docx font facts 1"
 
 # The subsetter notes tables it does not know (such as FontForge's FFTM timestamp table)
 # as it drops them: a remark about the font file, not the user's document.
@@ -169,13 +171,22 @@ class FontInfo:
 
 @functools.lru_cache(maxsize=64)
 def font_info(path: Path) -> FontInfo:
-    """The font-table facts of the font file ``path`` (read once per process).
+    """The font-table facts of the font file ``path``.
+
+    Read once per process, and kept in the on-disk cache (:mod:`briefconv._cache`): fontTools
+    takes 2-7 ms to read a DejaVu face's tables, and a handout asks about seven faces.
 
     >>> from briefconv.fonts import bundled_faces
     >>> info = font_info(bundled_faces("DejaVu Sans Mono")[0])
     >>> info.family, info.pitch, info.charset
     ('modern', 'fixed', '00')
     """
+    versions = (f"fontTools {fontTools.version}", _INFO_PAYLOAD)
+    return cached("docx-font-info", path, versions, lambda: _read_font_info(path), FontInfo)
+
+
+def _read_font_info(path: Path) -> FontInfo:
+    """:func:`font_info` read from the file."""
     with TTFont(str(path), lazy=True) as font:
         os2 = font["OS/2"]
         panose = os2.panose
@@ -300,6 +311,10 @@ _FALSE = frozenset({"0", "false", "off"})
 _Props = dict[str, Any]
 
 
+_SLOT_ATTRS = tuple((slot, qn(f"w:{slot}")) for slot in _FONT_SLOTS)
+_TOGGLES = tuple((tag, qn(f"w:{tag}")) for tag in ("b", "i", "bCs", "iCs"))
+
+
 def _read_rpr(rpr: Elem | None) -> _Props:
     """The face-deciding properties a ``w:rPr`` sets (absent ones are left out)."""
     props: _Props = {}
@@ -307,12 +322,12 @@ def _read_rpr(rpr: Elem | None) -> _Props:
         return props
     fonts = rpr.find(_W_RFONTS)
     if fonts is not None:
-        for slot in _FONT_SLOTS:
-            name = fonts.get(qn(f"w:{slot}"))
+        for slot, attr in _SLOT_ATTRS:
+            name = fonts.get(attr)
             if name:
                 props[slot] = name
-    for tag in ("b", "i", "bCs", "iCs"):
-        found = rpr.find(qn(f"w:{tag}"))
+    for tag, qname in _TOGGLES:
+        found = rpr.find(qname)
         if found is not None:
             props[tag] = found.get(_W_VAL, "1").lower() not in _FALSE
     return props
@@ -330,35 +345,28 @@ class _Resolver:
     def __init__(self, styles: Elem) -> None:
         defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{_W_RPR}")
         self.defaults = _read_rpr(defaults)
-        self._styles: dict[str, tuple[str | None, _Props]] = {}
+        own: dict[str, tuple[str | None, _Props]] = {}
         self.default_paragraph: str | None = None
         for style in styles.iter(_W_STYLE):
             style_id = style.get(_W_STYLE_ID)
             if not style_id:
                 continue
             based = style.find(_W_BASED_ON)
-            self._styles[style_id] = (
+            own[style_id] = (
                 based.get(_W_VAL) if based is not None else None,
                 _read_rpr(style.find(_W_RPR)),
             )
             if style.get(_W_TYPE) == "paragraph" and style.get(_W_DEFAULT) in ("1", "true"):
                 self.default_paragraph = style_id
-        self._chains: dict[str | None, _Props] = {}
+        # Every style's chain, worked out now: the resolver is shared by the documents of
+        # one base (StyleIndex.derived) and is never changed once made.
+        self._chains: dict[str | None, _Props] = {
+            style_id: _chain(own, style_id) for style_id in own
+        }
 
     def chain(self, style_id: str | None) -> _Props:
         """What a style and those it is based on set, the nearest winning."""
-        if style_id in self._chains:
-            return self._chains[style_id]
-        props: _Props = {}
-        seen: set[str] = set()
-        current = style_id
-        while current is not None and current in self._styles and current not in seen:
-            seen.add(current)
-            based, own = self._styles[current]
-            props = {**own, **props}
-            current = based
-        self._chains[style_id] = props
-        return props
+        return self._chains.get(style_id, _NOTHING)
 
     def run(self, paragraph_style: str | None, run: Elem) -> _Props:
         """The effective properties of ``run`` in a paragraph of ``paragraph_style``."""
@@ -390,6 +398,22 @@ class _Resolver:
                 for tag in (_W_RTL, _W_CS)
             )
         return props
+
+
+_NOTHING: _Props = {}
+
+
+def _chain(styles: Mapping[str, tuple[str | None, _Props]], style_id: str) -> _Props:
+    """What style ``style_id`` and those it is based on set, the nearest winning."""
+    props: _Props = {}
+    seen: set[str] = set()
+    current: str | None = style_id
+    while current is not None and current in styles and current not in seen:
+        seen.add(current)
+        based, own = styles[current]
+        props = {**own, **props}
+        current = based
+    return props
 
 
 def _slot(char: str, complex_run: bool) -> str:
@@ -448,7 +472,8 @@ def _numbering(doc: Doc) -> Elem | None:
 
 def used_faces(doc: Doc) -> dict[tuple[str, bool, bool], set[str]]:
     """``(font name, bold, italic)`` -> the characters drawn in that face, for every run."""
-    resolver = _Resolver(doc.styles.element)
+    # What the styles say, read once per styles part (shared by the copies of one base).
+    resolver = lookups(doc.part).styles.derived(doc.part, _Resolver)
     faces: dict[tuple[str, bool, bool], set[str]] = {}
     for root in _story_roots(doc):
         for p in root.iter(qn("w:p")):
@@ -456,13 +481,12 @@ def used_faces(doc: Doc) -> dict[tuple[str, bool, bool], set[str]]:
             ref = ppr.find(_W_PSTYLE) if ppr is not None else None
             paragraph_style = ref.get(_W_VAL) if ref is not None else None
             for run in p.iter(_W_R):
-                text = "".join(_run_text(run))
-                if not text:
+                # Each character once: a run repeats most of its letters.
+                chars = set().union(*_run_text(run))
+                if not chars:
                     continue
                 props = resolver.run(paragraph_style, run)
-                complex_run = bool(props.get("complex"))
-                for char in text:
-                    slot = _slot(char, complex_run)
+                for slot, drawn in _by_slot(chars, bool(props.get("complex"))).items():
                     name = props.get(slot)
                     if not name:
                         continue
@@ -472,8 +496,24 @@ def used_faces(doc: Doc) -> dict[tuple[str, bool, bool], set[str]]:
                         bool(props["bCs" if cs else "b"]),
                         bool(props["iCs" if cs else "i"]),
                     )
-                    faces.setdefault(key, set()).add(char)
+                    faces.setdefault(key, set()).update(drawn)
     return faces
+
+
+def _by_slot(chars: set[str], complex_run: bool) -> dict[str, set[str]]:
+    """``chars`` by the font slot each is drawn from (:func:`_slot`).
+
+    Text in the Latin, Greek and Cyrillic scripts (below U+0590) outside a complex run is
+    split in one pass, without asking for each character.
+    """
+    if not complex_run and max(chars) < "\u0590":
+        ascii_chars = {c for c in chars if c < "\x80"}
+        out = {"ascii": ascii_chars, "hAnsi": chars - ascii_chars}
+        return {slot: drawn for slot, drawn in out.items() if drawn}
+    grouped: dict[str, set[str]] = {}
+    for char in chars:
+        grouped.setdefault(_slot(char, complex_run), set()).add(char)
+    return grouped
 
 
 def _list_label_characters(doc: Doc) -> set[str]:
@@ -501,18 +541,23 @@ def _families(style: Style) -> dict[str, FontFamily]:
 
 def _named_fonts(doc: Doc) -> list[str]:
     """Every font name the styles, numbering and text name, in order of first mention."""
-    roots = [doc.styles.element]
+    # The styles' names are read once per styles part (shared by the copies of one base).
+    names = dict.fromkeys(lookups(doc.part).styles.derived(doc.part, _font_names))
     numbering = _numbering(doc)
-    if numbering is not None:
-        roots.append(numbering)
-    roots += list(_story_roots(doc))
-    names: dict[str, None] = {}
-    for root in roots:
-        for fonts in root.iter(_W_RFONTS):
-            for slot in _FONT_SLOTS:
-                if name := fonts.get(qn(f"w:{slot}")):
-                    names[name] = None
+    roots = [numbering] if numbering is not None else []
+    for root in [*roots, *_story_roots(doc)]:
+        names.update(dict.fromkeys(_font_names(root)))
     return list(names)
+
+
+def _font_names(root: Elem) -> tuple[str, ...]:
+    """The font names ``root``'s ``w:rFonts`` give, in order of first mention."""
+    names: dict[str, None] = {}
+    for fonts in root.iter(_W_RFONTS):
+        for _, attr in _SLOT_ATTRS:
+            if name := fonts.get(attr):
+                names[name] = None
+    return tuple(names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -546,20 +591,46 @@ def _subset_options() -> subset.Options:
 
 @functools.lru_cache(maxsize=64)
 def _characters(path: Path) -> frozenset[str]:
-    """The characters the font file ``path`` has glyphs for (read once per process)."""
+    """The characters the font file ``path`` has glyphs for.
+
+    Read once per process, and kept in the on-disk cache: fontTools reads the glyph names
+    to map characters to glyphs (3-11 ms a DejaVu face), and a handout embeds four faces.
+    """
+    versions = (f"fontTools {fontTools.version}", _INFO_PAYLOAD)
+    return cached("docx-font-characters", path, versions, lambda: _cmap(path), frozenset)
+
+
+def _cmap(path: Path) -> frozenset[str]:
+    """:func:`_characters` read from the file."""
     with TTFont(str(path), lazy=True) as font:
         return frozenset(chr(code) for code in font.getBestCmap())
 
 
 def _face_bytes(path: Path, text: Iterable[str]) -> bytes:
-    """The face at ``path`` cut down to the glyphs ``text`` needs (deterministically).
+    """The face at ``path`` cut down to the glyphs ``text`` and the base need (deterministically).
 
     Subsetting a DejaVu face takes a tenth of a second, a handout's faces half a second;
     the result depends only on the file and the characters it keeps, which with the fixed
-    base are the same for most documents, so it is kept in the on-disk cache
-    (:mod:`briefconv._cache`) under exactly those.
+    base are the same for most documents, so it is kept: in the process (:func:`_subset_of`)
+    and in the on-disk cache (:mod:`briefconv._cache`), under exactly those.
     """
-    wanted = "".join(sorted(set(text) & _characters(path)))
+    # Most documents have no character beyond the base: the key is then empty.
+    return _subset_beyond_base(path, frozenset(text).difference(_BASE))
+
+
+@functools.lru_cache(maxsize=256)
+def _subset_beyond_base(path: Path, beyond: frozenset[str]) -> bytes:
+    """:func:`_face_bytes` of the base and ``beyond``, once per process for each set."""
+    return _subset_of(path, "".join(sorted((_BASE | beyond) & _characters(path))))
+
+
+@functools.lru_cache(maxsize=64)
+def _subset_of(path: Path, wanted: str) -> bytes:
+    """The face at ``path`` with the glyphs of ``wanted`` (sorted, each once), once per process.
+
+    A batch's documents mostly embed the same subsets (see ``_BASE``): each is read from
+    the on-disk cache (or made) once, not once per document.
+    """
     digest = hashlib.sha256(wanted.encode("utf-8", "surrogatepass")).hexdigest()
     versions = (f"fontTools {fontTools.version}", _SUBSET_PAYLOAD, f"characters {digest}")
     return cached("docx-font-subset", path, versions, lambda: _subset(path, wanted), bytes)
@@ -603,7 +674,7 @@ def _faces_to_embed(
             if fs_type & _FS_NO_SUBSET:
                 out.append(_Embedded(name, bold, italic, path.read_bytes(), subset=False))
             else:
-                data = _face_bytes(path, text | _BASE | extra)
+                data = _face_bytes(path, text | extra)
                 out.append(_Embedded(name, bold, italic, data, subset=True))
     return out
 
@@ -663,12 +734,9 @@ def write_font_table(doc: Doc, style: Style, *, embed: bool) -> FontTable:
         entry = _font_entry(name, font_info(families[name].regular))
         for face in by_family.get(name, []):
             number += 1
-            key = font_key(face.data)
+            key, stored = _obfuscated(face.data)
             font_part = Part(
-                PackURI(f"/word/fonts/font{number}.odttf"),
-                OBFUSCATED_FONT,
-                obfuscate(face.data, key),
-                package,
+                PackURI(f"/word/fonts/font{number}.odttf"), OBFUSCATED_FONT, stored, package
             )
             rid = _relate(part, font_part)
             tag = el(_EMBED_TAGS[(face.bold, face.italic)], fontKey=key)
@@ -705,6 +773,18 @@ def write_font_table(doc: Doc, style: Style, *, embed: bool) -> FontTable:
         relate(doc.part, part, RT.FONT_TABLE)
     embeds = any(True for _ in table.iter(*(qn(tag) for tag in _EMBED_TAGS.values())))
     return FontTable(embeds, any(face.subset for face in embedded))
+
+
+@functools.lru_cache(maxsize=64)
+def _obfuscated(data: bytes) -> tuple[str, bytes]:
+    """A face's font key and its bytes obfuscated with it, once per process for each face.
+
+    The key is a hash of the whole face (:func:`font_key`): worth keeping for the faces a
+    batch embeds in every document (the cached subsets are the same bytes objects, whose
+    hash Python keeps).
+    """
+    key = font_key(data)
+    return key, obfuscate(data, key)
 
 
 def _relate(table: XmlPart, font: Part) -> str:

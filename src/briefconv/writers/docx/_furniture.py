@@ -18,9 +18,10 @@ fields (PITFALLS 6): they are built here as runs.
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -37,7 +38,7 @@ from docx.section import Section
 from docx.shared import Length, Pt
 
 from briefconv.model import Pack
-from briefconv.styles import Role, Style
+from briefconv.styles import FontFamily, Role, Style
 from briefconv.wording import labels, one_line, untitled
 from briefconv.writers._furniture import CLEARANCE, EDGE, cut, fit_marking
 from briefconv.writers.docx._oxml import (
@@ -123,7 +124,7 @@ def setup_page(doc: Doc, style: Style, pack: Pack, *, template: str | None) -> P
         section.header_distance = Pt(EDGE)
         section.footer_distance = Pt(EDGE + _FOOT_ALLOWANCE * marking)
     elif not headers_from_template:
-        _title_heads(section, pack, style)
+        _title_heads(doc, section, pack, style)
     return PageSource(page_from_template, headers_from_template)
 
 
@@ -132,7 +133,7 @@ def setup_page(doc: Doc, style: Style, pack: Pack, *, template: str | None) -> P
 _FOOT_ALLOWANCE = 0.25
 
 
-def _title_heads(section: Section, pack: Pack, style: Style) -> None:
+def _title_heads(doc: Doc, section: Section, pack: Pack, style: Style) -> None:
     """The heads of a document titled by its article: from page 2, its title and page numbers.
 
     Page 1 shows the title itself and has neither; a one-page handout so never says "Page
@@ -140,15 +141,23 @@ def _title_heads(section: Section, pack: Pack, style: Style) -> None:
     header role's colour, as the PDF draws it.
     """
     meta = pack.articles[0].article.meta
+    part = doc.part
     section.different_first_page_header_footer = True
+    # The parts python-docx would add on first use of each, in the order they are used
+    # below (so they get its names and ids), without its scans of the package.
+    parts = _HeadParts(doc)
+    parts.add(section, WD_HEADER_FOOTER.PRIMARY, footer=False)
+    parts.add(section, WD_HEADER_FOOTER.FIRST_PAGE, footer=False)
+    parts.add(section, WD_HEADER_FOOTER.FIRST_PAGE, footer=True)
+    parts.add(section, WD_HEADER_FOOTER.PRIMARY, footer=True)
     header = section.header.paragraphs[0]
-    header.style = "Header"
+    set_paragraph_style(header, part, "Header")
     header.add_run(untitled(meta.title, meta.language))
     _rule_below(header, style.role("header"))
-    section.first_page_header.paragraphs[0].style = "Header"
-    section.first_page_footer.paragraphs[0].style = "Footer"
+    set_paragraph_style(section.first_page_header.paragraphs[0], part, "Header")
+    set_paragraph_style(section.first_page_footer.paragraphs[0], part, "Footer")
     paragraph = section.footer.paragraphs[0]
-    paragraph.style = "Footer"
+    set_paragraph_style(paragraph, part, "Footer")
     _page_x_of_y(paragraph, labels(pack.meta.language).page_of)
 
 
@@ -275,12 +284,7 @@ class _HeadParts:
         self._package = doc.part.package
         self._taken = {str(p.partname) for p in self._package.iter_parts()}
         self._next: dict[str, int] = {}
-        # The parts' initial XML (one empty paragraph in style Header or Footer), read from
-        # python-docx's templates once rather than once per part.
-        self._xml = {
-            RT.HEADER: cast(Any, HeaderPart)._default_header_xml(),  # untyped
-            RT.FOOTER: cast(Any, FooterPart)._default_footer_xml(),
-        }
+        self._xml = _default_heads_xml()
 
     def define(self, section: Section, *, first_page: bool = False) -> None:
         """Give ``section`` a header and a footer of its own where it has none yet.
@@ -288,17 +292,22 @@ class _HeadParts:
         With ``first_page``, a first-page header and footer too (a section without them
         would show the previous section's on its first page).
         """
-        sect = section._sectPr
         kinds = [WD_HEADER_FOOTER.PRIMARY]
         if first_page:
             kinds.append(WD_HEADER_FOOTER.FIRST_PAGE)
         for kind in kinds:
-            if sect.get_headerReference(kind) is None:
-                rid = self._add(RT.HEADER, "/word/header%d.xml", CT.WML_HEADER, HeaderPart)
-                sect.add_headerReference(kind, rid)
-            if sect.get_footerReference(kind) is None:
-                rid = self._add(RT.FOOTER, "/word/footer%d.xml", CT.WML_FOOTER, FooterPart)
-                sect.add_footerReference(kind, rid)
+            self.add(section, kind, footer=False)
+            self.add(section, kind, footer=True)
+
+    def add(self, section: Section, kind: WD_HEADER_FOOTER, *, footer: bool) -> None:
+        """Give ``section`` a header (or ``footer``) of ``kind`` where it has none yet."""
+        sect = section._sectPr
+        if not footer and sect.get_headerReference(kind) is None:
+            rid = self._add(RT.HEADER, "/word/header%d.xml", CT.WML_HEADER, HeaderPart)
+            sect.add_headerReference(kind, rid)
+        elif footer and sect.get_footerReference(kind) is None:
+            rid = self._add(RT.FOOTER, "/word/footer%d.xml", CT.WML_FOOTER, FooterPart)
+            sect.add_footerReference(kind, rid)
 
     def _add(self, reltype: str, template: str, content_type: str, kind: type[StoryPart]) -> str:
         n = self._next.get(template, 1)
@@ -309,6 +318,18 @@ class _HeadParts:
         self._taken.add(name)
         part = kind(PackURI(name), content_type, parse_xml(self._xml[reltype]), self._package)
         return relate(self._doc_part, part, reltype)
+
+
+@functools.cache
+def _default_heads_xml() -> Mapping[str, bytes]:
+    """A new header's and footer's XML (one empty paragraph in style Header or Footer).
+
+    Read from python-docx's template files once per process, not once per part.
+    """
+    return {
+        RT.HEADER: cast(Any, HeaderPart)._default_header_xml(),  # untyped
+        RT.FOOTER: cast(Any, FooterPart)._default_footer_xml(),
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,10 +412,24 @@ def _header_line(
 
 def role_measurer(style: Style, role_name: str, role: Role | None = None) -> Callable[[str], float]:
     """Text width in points in ``role``'s face (the font files the PDF measures with)."""
-    # Imported here: only packs measure text, and reportlab costs time to import.
-    from briefconv.fonts.metrics import measurer
+    role = role or style.role(role_name)
+    key = (style.family(role), role.bold, role.italic, role.size)
+    found = _MEASURERS.get(key)
+    if found is None:
+        # Imported here: only packs measure text, and reportlab costs time to import.
+        from briefconv.fonts.metrics import measurer
 
-    return measurer(style, role or style.role(role_name))
+        if len(_MEASURERS) >= _MEASURERS_KEPT:  # a cover may try many sizes: stay small
+            _MEASURERS.clear()
+        found = _MEASURERS[key] = measurer(style, role)
+    return found
+
+
+# Measurers by what decides a width: the family's files, bold, italic and size. Making one
+# resolves the four font paths (a pack's cover and heads ask for some twenty); a measurer
+# is a pure function of its key, so one per key serves every document of the process.
+_MEASURERS: dict[tuple[FontFamily, bool, bool, float], Callable[[str], float]] = {}
+_MEASURERS_KEPT = 256
 
 
 def _page_x_of_y(paragraph: Para, wording: str) -> None:

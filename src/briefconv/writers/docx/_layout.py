@@ -50,6 +50,7 @@ from briefconv.wording import byline, entry_details, labels, one_line, untitled
 from briefconv.writers._dates import pack_datetime
 from briefconv.writers._measure import fit_measure
 from briefconv.writers._runs import flatten
+from briefconv.writers.docx._base import prepared_document
 from briefconv.writers.docx._content import (
     Story,
     add_runs,
@@ -87,18 +88,13 @@ from briefconv.writers.docx._oxml import (
     p_element,
     twips,
 )
-from briefconv.writers.docx._package import (
-    base_document,
-    finish,
-    set_core_properties,
-)
-from briefconv.writers.docx._settings import set_compatibility, settle
+from briefconv.writers.docx._package import finish, set_core_properties
+from briefconv.writers.docx._settings import settle
 from briefconv.writers.docx._styles import (
     PageSource,
     features,
     line_spacing,
     log_not_expressed,
-    setup_document_styles,
 )
 
 __all__ = ["bookmark_name", "write_document"]
@@ -138,14 +134,9 @@ def write_document(pack: Pack, style: Style) -> bytes:
     style = fit_measure(style)
     layout = pack.layout
     when = pack_datetime(pack)
-    doc, template = base_document(style)
-    if template is None:
-        # Before any content: tables are laid out for the compatibility mode.
-        set_compatibility(doc, pack.meta.language)
-    kept = setup_document_styles(
-        doc, style, layout, pack.meta.language, template=template is not None, used=features(pack)
-    )
-    lists = Numbering(doc, style.role("list"), kept)
+    base = prepared_document(style, layout, pack.meta.language, features(pack))
+    doc, template, kept = base.doc, base.template, base.kept
+    lists = Numbering(doc, base.lists)
     source = setup_page(doc, style, pack, template=template)
     log_not_expressed(template, kept, source, layout)
     notes = Footnotes(doc)

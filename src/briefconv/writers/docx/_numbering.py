@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import cast
 
 from docx import Document
@@ -17,7 +18,7 @@ from briefconv.styles import Role
 from briefconv.writers._blocks import list_hang
 from briefconv.writers.docx._oxml import W_NS, Doc, Elem, el, insert_ordered, twips
 
-__all__ = ["MAX_LEVEL", "Numbering", "list_indent"]
+__all__ = ["LIST_KINDS", "MAX_LEVEL", "Numbering", "define_lists", "list_indent"]
 
 #: Deepest Word list level (``w:ilvl`` 0-8); deeper lists are drawn at this level.
 MAX_LEVEL = 8
@@ -26,31 +27,48 @@ MAX_LEVEL = 8
 _BULLETS = ("\u2022", "\u25e6", "\u25aa")
 
 
+#: The two kinds of list, by the Word style of their items.
+LIST_KINDS = ("List Bullet", "List Number")
+
+
+def define_lists(doc: Doc, role: Role, kept: frozenset[str]) -> dict[str, int]:
+    """Set up the numbering definitions of the list styles; their abstract ids by style.
+
+    A list style kept from a template keeps the template's numbering definition as it is;
+    one we style gets its level 0 indented as the list role. Every definition gets the
+    nested levels it lacks. Done once per base document (see :mod:`._base`); the lists
+    themselves are numbered by :class:`Numbering`.
+    """
+    definitions = _Definitions(_numbering_element(doc))
+    abstract: dict[str, int] = {}
+    defaults: Doc | None = None
+    for kind in LIST_KINDS:
+        abstract_id = definitions.abstract_id(doc.styles[kind].element)
+        if abstract_id is None:
+            # A style copied for a template, or a template's list style without
+            # numbering: take python-docx's definition of this kind of list.
+            defaults = defaults or Document()
+            source = defaults.part.numbering_part.element
+            abstract_id = definitions.copy_abstract(source, _style_abstract_id(defaults, kind))
+        abstract[kind] = abstract_id
+        if kind not in kept:
+            definitions.indent_level(abstract_id, role, numbered=kind == "List Number")
+        definitions.add_levels(abstract_id, kind)
+    return abstract
+
+
 class Numbering:
     """Per-document list numbering: one fresh ``w:num`` for every list.
 
     Paragraphs styled ``List Number`` all share the style's ``w:num`` and so count on
     across separate lists; a new ``w:num`` with a ``w:startOverride`` makes each list
-    restart (at its own ``start``). A list style kept from a template keeps the template's
-    numbering definition as it is; one we style gets its level 0 indented as the list role.
+    restart (at its own ``start``). ``abstract`` gives each list style's numbering
+    definition, as :func:`define_lists` set it up.
     """
 
-    def __init__(self, doc: Doc, role: Role, kept: frozenset[str]) -> None:
+    def __init__(self, doc: Doc, abstract: Mapping[str, int]) -> None:
         self._numbering = _numbering_element(doc)
-        self._abstract: dict[str, int] = {}
-        defaults: Doc | None = None
-        for kind in ("List Bullet", "List Number"):
-            abstract_id = self._abstract_id(doc.styles[kind].element)
-            if abstract_id is None:
-                # A style copied for a template, or a template's list style without
-                # numbering: take python-docx's definition of this kind of list.
-                defaults = defaults or Document()
-                source = defaults.part.numbering_part.element
-                abstract_id = self._copy_abstract(source, _style_abstract_id(defaults, kind))
-            self._abstract[kind] = abstract_id
-            if kind not in kept:
-                self._indent_level(abstract_id, role, numbered=kind == "List Number")
-            self._add_levels(abstract_id, kind)
+        self._abstract = dict(abstract)
         # CT_Numbering.add_num finds the next numId by reading every w:num's (the lowest
         # unused) and then scans for w:numIdMacAtCleanup to insert before: O(n) per list,
         # O(n²) for a pack. The same ids come from the ids in use, read once, and a
@@ -80,7 +98,14 @@ class Numbering:
             num.add_lvlOverride(ilvl=min(depth, MAX_LEVEL)).add_startOverride(start)
         return num_id
 
-    def _add_levels(self, abstract_id: int, kind: str) -> None:
+
+class _Definitions:
+    """The abstract numbering definitions of a document's ``w:numbering``, as set up once."""
+
+    def __init__(self, numbering: Elem) -> None:
+        self._numbering = numbering
+
+    def add_levels(self, abstract_id: int, kind: str) -> None:
         """Give a list definition levels 1-8 (nested lists) where it has only level 0.
 
         Each copies level 0, one level-0 indent further in; bullets alternate, numbers
@@ -126,7 +151,7 @@ class Numbering:
             previous.addnext(lvl)
             previous = lvl
 
-    def _abstract_id(self, style_element: Elem) -> int | None:
+    def abstract_id(self, style_element: Elem) -> int | None:
         """The abstract numbering definition a list style's ``w:numPr`` points at, if any."""
         num_ids = style_element.xpath("./w:pPr/w:numPr/w:numId/@w:val")
         if not num_ids:
@@ -134,7 +159,7 @@ class Numbering:
         found = self._numbering.xpath(f'./w:num[@w:numId="{num_ids[0]}"]/w:abstractNumId/@w:val')
         return int(found[0]) if found else None
 
-    def _copy_abstract(self, source: Elem, abstract_id: int) -> int:
+    def copy_abstract(self, source: Elem, abstract_id: int) -> int:
         """Copy abstract definition ``abstract_id`` of ``source`` in; return its new id."""
         (found,) = source.xpath(f'./w:abstractNum[@w:abstractNumId="{abstract_id}"]')
         copied = copy.deepcopy(found)
@@ -150,7 +175,7 @@ class Numbering:
         self._numbering.insert_element_before(copied, "w:num", "w:numIdMacAtCleanup")
         return new_id
 
-    def _indent_level(self, abstract_id: int, role: Role, *, numbered: bool) -> None:
+    def indent_level(self, abstract_id: int, role: Role, *, numbered: bool) -> None:
         """Give level 0 of a list definition the list role's indent (the text's start)."""
         found = self._numbering.xpath(
             f'./w:abstractNum[@w:abstractNumId="{abstract_id}"]/w:lvl[@w:ilvl="0"]/w:pPr'

@@ -2,21 +2,25 @@
 
 Tag names worked out once, element builders (:func:`el`, :func:`insert_ordered` in schema
 order), unit converters, and what python-docx would work out again on every call kept
-once per document (:class:`Lookups`: style ids, relationship ids, pictures). python-docx
-has no API for much of what the writer needs (hyperlinks, fields, borders, numbering
-restarts), and its own calls scan the document; the XML is therefore built here with lxml,
-to exactly what python-docx would write.
+once per document (:class:`Lookups`: relationship ids, pictures; :class:`StyleIndex`:
+style ids). python-docx has no API for much of what the writer needs (hyperlinks, fields,
+borders, numbering restarts), and its own calls scan the document; the XML is therefore
+built here with lxml, to exactly what python-docx would write.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import threading
 import weakref
-from typing import Any, TypeAlias, cast
+from collections.abc import Callable
+from typing import Any, TypeAlias, TypeVar, cast
 
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import NamespacePrefixedTag, qn
+from docx.oxml.parser import oxml_parser
 from docx.package import ImageParts
 from docx.parts.document import DocumentPart
 from docx.parts.image import ImagePart
@@ -53,6 +57,7 @@ __all__ = [
     "ImageIndex",
     "Lookups",
     "Para",
+    "StyleIndex",
     "el",
     "finish_table",
     "half_points",
@@ -148,12 +153,90 @@ def last_section(doc: Doc) -> Section:
     return doc.sections[-1]
 
 
+T = TypeVar("T")
+
+
+class StyleIndex:
+    """What the writer asks python-docx about the styles part, each question asked once.
+
+    python-docx resolves a style name with an XPath search of styles.xml on every
+    ``Paragraph.style``/``Run.style`` assignment and ``styles[name]`` (about 1.5 ms each;
+    a 300-article pack makes some 100,000 of them). The answers depend on the styles part
+    alone, which the writer does not change once the document's content is being written.
+
+    A document's own index asks its own part (``source`` None). Documents copied from one
+    base document (:mod:`._base`) share the base's index, whose ``source`` is the base's
+    document part: it is never written to, so an answer found for one document is the
+    answer for every other, and nothing any document does can change it. ``lock`` guards
+    a shared index (and the base it reads) against threads.
+    """
+
+    __slots__ = ("_derived", "_fonts", "_lock", "_paragraph_ids", "_source", "_style_ids")
+
+    def __init__(
+        self, source: DocumentPart | None = None, lock: threading.RLock | None = None
+    ) -> None:
+        self._source = source
+        self._lock: contextlib.AbstractContextManager[Any] = lock or contextlib.nullcontext()
+        self._paragraph_ids: dict[str, str | None] = {}
+        self._style_ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
+        self._fonts: dict[str, str | None] = {}
+        self._derived: dict[Callable[[Elem], Any], Any] = {}
+
+    def paragraph_id(self, part: DocumentPart, name: str) -> str | None:
+        """``styles[name].style_id``, what :func:`._content.add_styled_paragraph` writes."""
+        found = self._paragraph_ids.get(name, _MISSING)
+        if found is _MISSING:
+            with self._lock:
+                found = self._ask(part).styles[name].style_id
+            self._paragraph_ids[name] = found
+        return cast("str | None", found)
+
+    def style_id(self, part: DocumentPart, name: str, kind: WD_STYLE_TYPE) -> str | None:
+        """``part.get_style_id(name, kind)``, what python-docx's ``.style = name`` writes.
+
+        None for the type's default style.
+        """
+        key = (name, kind)
+        found = self._style_ids.get(key, _MISSING)
+        if found is _MISSING:
+            with self._lock:
+                found = cast(Any, self._ask(part)).get_style_id(name, kind)  # untyped there
+            self._style_ids[key] = found
+        return cast("str | None", found)
+
+    def font(self, part: DocumentPart, name: str) -> str | None:
+        """``styles[name].font.name``."""
+        found = self._fonts.get(name, _MISSING)
+        if found is _MISSING:
+            with self._lock:
+                found = self._ask(part).styles[name].font.name
+            self._fonts[name] = found
+        return cast("str | None", found)
+
+    def derived(self, part: DocumentPart, make: Callable[[Elem], T]) -> T:
+        """``make(styles element)``, made once: what is read from the styles alone.
+
+        ``make`` must only read the element, and what it returns must not be changed.
+        """
+        found = self._derived.get(make, _MISSING)
+        if found is _MISSING:
+            with self._lock:
+                found = make(self._ask(part).styles.element)
+            self._derived[make] = found
+        return cast(T, found)
+
+    def _ask(self, part: DocumentPart) -> DocumentPart:
+        return self._source if self._source is not None else part
+
+
+_MISSING: Any = object()
+
+
 class Lookups:
     """What python-docx would work out again on every call, worked out once per document.
 
-    * Style ids: python-docx resolves a style name with an XPath search of styles.xml on
-      every ``Paragraph.style``/``Run.style`` assignment and ``styles[name]`` (about 1.5 ms
-      each; a 300-article pack makes some 100,000 of them).
+    * Styles: see :class:`StyleIndex`.
     * Relationship ids: ``Part.relate_to`` scans every relationship of the part for one to
       reuse and then counts up from ``rId1`` for a free id, so a document with n links or
       n header parts costs O(n²). Here links are found by URL in a dict, and new ids come
@@ -164,24 +247,17 @@ class Lookups:
     """
 
     __slots__ = (
-        "fonts",
         "image_rids",
         "images",
         "links",
         "next_rid",
-        "paragraph_ids",
         "shape_id",
-        "style_ids",
+        "styles",
     )
 
     def __init__(self) -> None:
-        #: ``styles[name].style_id``, what :func:`._content.add_styled_paragraph` writes.
-        self.paragraph_ids: dict[str, str | None] = {}
-        #: ``part.get_style_id(name, type)``, what python-docx's ``.style = name`` writes
-        #: (None for the type's default style).
-        self.style_ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
-        #: ``styles[name].font.name``.
-        self.fonts: dict[str, str | None] = {}
+        #: The styles' ids and fonts (the document's own, or its base's: :mod:`._base`).
+        self.styles = StyleIndex()
         #: External hyperlink target -> rId, filled from the part's relationships on first use.
         self.links: dict[str, str] | None = None
         self.next_rid = 1
@@ -194,7 +270,8 @@ class Lookups:
 
 
 # Per document part; weak, so the lookups live exactly as long as the document being
-# written and no state outlasts a write (the values must not refer to the part).
+# written and no state outlasts a write (the values must not refer to the part: a shared
+# StyleIndex refers to its base's part, never to a document's).
 _LOOKUPS: weakref.WeakKeyDictionary[Any, Lookups] = weakref.WeakKeyDictionary()
 
 
@@ -208,11 +285,7 @@ def lookups(part: StoryPart) -> Lookups:
 
 def lookup_style_id(part: DocumentPart, name: str, kind: WD_STYLE_TYPE) -> str | None:
     """The id python-docx's ``paragraph.style = name`` (or ``run.style``) would write."""
-    ids = lookups(part).style_ids
-    key = (name, kind)
-    if key not in ids:
-        ids[key] = cast(Any, part).get_style_id(name, kind)  # untyped in python-docx
-    return ids[key]
+    return lookups(part).styles.style_id(part, name, kind)
 
 
 def set_paragraph_style(paragraph: Para, part: DocumentPart, name: str) -> None:
@@ -273,8 +346,26 @@ def p_element(paragraph: Para) -> Elem:
 
 
 def el(tag: str, **attrs: str) -> Elem:
-    """A new WordprocessingML element ``tag`` with ``w:``-namespaced attributes."""
-    return OxmlElement(tag, attrs={qn(f"w:{k}"): v for k, v in attrs.items()})
+    """A new WordprocessingML element ``tag`` with ``w:``-namespaced attributes.
+
+    What ``OxmlElement(tag, attrs={qn("w:" + k): v ...})`` makes, with the tag's and the
+    attributes' names worked out once per name rather than split and looked up on every
+    call (a pack makes thousands of elements).
+    """
+    name, nsmap = _tag(tag)
+    return oxml_parser.makeelement(name, {_attr(k): v for k, v in attrs.items()}, nsmap)
+
+
+@functools.cache
+def _tag(tag: str) -> tuple[str, dict[str, str]]:
+    """``tag`` in Clark notation, and the one namespace declaration OxmlElement gives it."""
+    prefixed = NamespacePrefixedTag(tag)
+    return prefixed.clark_name, prefixed.nsmap
+
+
+@functools.cache
+def _attr(name: str) -> str:
+    return qn(f"w:{name}")
 
 
 def insert_ordered(parent: Elem, child: Elem) -> None:

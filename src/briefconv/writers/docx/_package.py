@@ -12,8 +12,8 @@ and list numbering it lacks is copied in the same way. Core properties are repla
 without a template. What of the style is therefore not used is said once at DEBUG level.
 
 The output is deterministic, with a template too: the only date is the one passed to
-:func:`finish` (:func:`~briefconv.writers._dates.pack_datetime`), and the zip is rewritten by
-:func:`~briefconv.writers._zip.normalize_zip`.
+:func:`finish` (:func:`~briefconv.writers._dates.pack_datetime`), and the zip is written by
+:func:`~briefconv.writers._zip.write_zip`.
 """
 
 from __future__ import annotations
@@ -24,11 +24,13 @@ import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any, cast
 
 from docx import Document
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.part import Part as OpcPart
+from docx.opc.packuri import PackURI
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import qn
 from lxml import etree
 
@@ -38,11 +40,11 @@ from briefconv.model import Pack
 from briefconv.styles import Style
 from briefconv.wording import one_line, untitled
 from briefconv.writers._links import safe_url
-from briefconv.writers._zip import normalize_zip
+from briefconv.writers._zip import write_zip
 from briefconv.writers.docx._oxml import Doc
 from briefconv.writers.options import DocxOptions
 
-__all__ = ["base_document", "finish", "set_core_properties"]
+__all__ = ["base_document", "finish", "package_members", "set_core_properties"]
 
 _log = logging.getLogger("briefconv")
 
@@ -110,33 +112,52 @@ def base_document(style: Style) -> tuple[Doc, str | None]:
 
 
 def finish(doc: Doc, when: datetime) -> bytes:
-    """Save ``doc`` with our app.xml and fixed zip dates."""
-    replaced = _replace_app_part(doc)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    data = buffer.getvalue()
-    if not replaced:
-        data = _replace_member(data, "docProps/app.xml", _APP_XML)
-    # python-docx stamps each zip member with the current time (PITFALLS 4).
-    return normalize_zip(data, when)
+    """The package's bytes: its parts as python-docx saves them, our app.xml, fixed dates.
 
-
-def _replace_app_part(doc: Doc) -> bool:
-    """Put our app.xml in the package before it is saved; False if it cannot be done there.
-
-    python-docx keeps docProps/app.xml as a plain part holding the bytes it read, and
-    writes them back as they are. Swapping the bytes in place gives the same zip member as
-    rewriting the saved zip (:func:`_replace_member`), without inflating and deflating
-    every member once more (a quarter of a second for a 300-article pack).
+    python-docx would write a zip (deflating every part) that
+    :func:`~briefconv.writers._zip.normalize_zip` then read back, inflated and deflated
+    again to fix its dates (PITFALLS 4). The parts are
+    instead taken as python-docx serializes them, in the order it writes them, and zipped
+    once by :func:`~briefconv.writers._zip.write_zip`: the same bytes, without compressing
+    anything twice, and without compressing again the parts every document of a batch
+    shares (see :mod:`briefconv.writers._zip`).
     """
-    for rel in doc.part.package.rels.values():
-        if rel.is_external:
-            continue
-        part = rel.target_part
-        if part.partname == "/docProps/app.xml" and type(part) is OpcPart:
-            part._blob = _APP_XML  # the plain part's only state: no API sets it
-            return True
-    return False
+    members = [
+        (name, _APP_XML if name == "docProps/app.xml" else data)
+        for name, data in package_members(doc)
+    ]
+    return write_zip(members, when)
+
+
+class _Members:
+    """Stands in for python-docx's zip writer: keeps what it is given, in order."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, bytes]] = []
+
+    def write(self, uri: PackURI, blob: bytes) -> None:
+        """Keep part ``uri``'s bytes under its zip member name."""
+        self.items.append((uri.membername, blob))
+
+
+def package_members(doc: Doc) -> list[tuple[str, bytes]]:
+    """Every zip member ``doc.save()`` would write: (name, bytes), in its order.
+
+    The steps of python-docx's ``OpcPackage.save`` and ``PackageWriter.write`` (content
+    types, package relationships, each part followed by its relationships), with a writer
+    that keeps the bytes instead of deflating them into a zip.
+    """
+    package = doc.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    collected = _Members()
+    # PackageWriter's steps take any object with write(uri, blob); untyped for that.
+    writer = cast(Any, PackageWriter)
+    writer._write_content_types_stream(collected, parts)
+    writer._write_pkg_rels(collected, package.rels)
+    writer._write_parts(collected, parts)
+    return collected.items
 
 
 def _open_template(path: Path) -> Doc:
