@@ -185,8 +185,6 @@ class Tagging:
         #: Per page (from 0): the node of each MCID, in MCID order.
         self._pages: list[list[Node]] = [[]]
         self._annotations: list[tuple[_Annotation, Node]] = []
-        self._drawn: set[int] = set()
-        self._keep: list[Any] = []  # the drawn flowables, so their ids stay unique
         self._owners: list[Node] = []
         self._label: Node | None = None
         self._in_form = 0
@@ -232,11 +230,11 @@ class Tagging:
 
     def first_time(self, flowable: Any) -> bool:
         """Whether ``flowable`` is drawn for the first time (noting that it now is)."""
-        key = id(flowable)
-        if key in self._drawn:
+        # Noted on the flowable, not in a set here: reportlab lets go of a flowable once
+        # it is drawn, and a set of them would hold a whole pack's story in memory.
+        if getattr(flowable, "_drawn_by", None) is self:
             return False
-        self._drawn.add(key)
-        self._keep.append(flowable)
+        flowable._drawn_by = self
         return True
 
     # -- pages, forms, text objects and annotations (called by the canvas)
