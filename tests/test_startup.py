@@ -1,0 +1,110 @@
+"""Start-up: a run imports what the formats it was asked for need, and nothing more.
+
+Each test runs the real command line in a fresh interpreter and reads ``sys.modules``
+afterwards; what it pins is which libraries get imported, never how long anything takes
+(speed is measured by the bench, not by tests). ``--help`` and ``--version`` are pinned
+in tests/test_cli.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import SAMPLE
+
+# What a run may have imported, each checked by exact module name: the three writers'
+# libraries, the entry-point reader, fontTools' subsetter, Pillow, the Markdown parser.
+WATCHED = (
+    "docx",
+    "reportlab",
+    "ebooklib",
+    "importlib.metadata",
+    "fontTools",
+    "fontTools.subset",
+    "PIL",
+    "markdown_it",
+)
+
+# Runs main() as the console script does, then prints the watched modules loaded.
+_RUN = """
+import json, sys
+from briefconv.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exc:
+    if exc.code:
+        raise
+print(json.dumps(sorted(m for m in {watched!r} if m in sys.modules)))
+"""
+
+
+def _loaded(args: list[str], cache: Path) -> list[str]:
+    """The watched modules a ``briefconv ARGS`` run imported, in a fresh interpreter."""
+    env = {**os.environ, "BRIEFCONV_CACHE_DIR": str(cache), "SOURCE_DATE_EPOCH": "1780000000"}
+    proc = subprocess.run(
+        [sys.executable, "-c", _RUN.format(watched=WATCHED), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    loaded: list[str] = json.loads(proc.stdout.splitlines()[-1])
+    return loaded
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        # A handout's EPUB has no cover image, so no Pillow either.
+        ("epub", ["ebooklib"]),
+        # reportlab brings Pillow (reportlab.lib.utils imports it).
+        ("pdf", ["PIL", "reportlab"]),
+    ],
+)
+def test_one_builtin_format_imports_its_own_library_only(
+    fmt: str, expected: list[str], tmp_path: Path
+) -> None:
+    # No other writer's library, and no entry-point scan: a built-in name needs none.
+    out = tmp_path / "out"
+    assert _loaded(["convert", str(SAMPLE), "-t", fmt, "-o", str(out)], tmp_path / "cache") == (
+        expected
+    )
+    assert (out / f"istanbul-talks.{fmt}").stat().st_size > 0
+
+
+def test_docx_imports_the_font_subsetter_only_to_cut_a_face_not_in_the_cache(
+    tmp_path: Path,
+) -> None:
+    cache = tmp_path / "cache"
+    cold, warm = tmp_path / "cold", tmp_path / "warm"
+    first = _loaded(["convert", str(SAMPLE), "-t", "docx", "-o", str(cold)], cache)
+    again = _loaded(["convert", str(SAMPLE), "-t", "docx", "-o", str(warm)], cache)
+    # The first run cuts the faces down and keeps them in the cache (it also measures the
+    # body face's widths with reportlab, cached too: writers/_measure.py); the second reads
+    # both back and never imports the subsetter (fontTools.ttLib still reads the fonts).
+    assert "fontTools.subset" in first
+    assert again == ["docx", "fontTools"]
+    name = "istanbul-talks.docx"
+    assert (cold / name).read_bytes() == (warm / name).read_bytes()
+
+
+def test_three_formats_in_one_run_read_no_entry_points(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["convert", str(SAMPLE), "-t", "docx,pdf,epub", "-o", str(out)]
+    loaded = _loaded(args, tmp_path / "cache")
+    assert "importlib.metadata" not in loaded
+    assert "markdown_it" not in loaded  # a .txt article needs no Markdown parser
+    assert {"docx", "reportlab", "ebooklib"} <= set(loaded)
+    assert sorted(p.suffix for p in out.iterdir()) == [".docx", ".epub", ".pdf"]
+
+
+def test_listing_formats_still_reads_the_entry_points(tmp_path: Path) -> None:
+    # The other side of the lazy scan: where plugins can matter, they are looked for.
+    assert "importlib.metadata" in _loaded(["formats"], tmp_path / "cache")
