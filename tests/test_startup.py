@@ -108,3 +108,56 @@ def test_three_formats_in_one_run_read_no_entry_points(tmp_path: Path) -> None:
 def test_listing_formats_still_reads_the_entry_points(tmp_path: Path) -> None:
     # The other side of the lazy scan: where plugins can matter, they are looked for.
     assert "importlib.metadata" in _loaded(["formats"], tmp_path / "cache")
+
+
+# Runs main() as the console script does, then prints the collector's state.
+_GC = """
+import gc, sys
+from briefconv.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exc:
+    if exc.code:
+        raise
+print(gc.isenabled(), gc.get_freeze_count() > 0)
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "frozen"),
+    [
+        (["convert", str(SAMPLE), "-t", "epub", "-o", "{out}"], True),
+        (["pack", str(SAMPLE), "-t", "epub", "-o", "{out}/pack"], True),
+        (["inspect", str(SAMPLE)], True),
+        (["--help"], False),  # ends before any command: nothing to freeze
+    ],
+)
+def test_main_pauses_the_collector_for_start_up_only(
+    args: list[str], frozen: bool, tmp_path: Path
+) -> None:
+    # Start-up's objects are frozen once made (later collections skip them), and the
+    # collector runs again for the command's real work.
+    argv = [arg.format(out=tmp_path) for arg in args]
+    proc = subprocess.run(
+        [sys.executable, "-c", _GC, *argv], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == f"True {frozen}"
+
+
+def test_a_host_running_the_cli_keeps_its_collector(tmp_path: Path) -> None:
+    # click's CliRunner (tests, an embedding host) runs `cli`, not main(): nothing frozen.
+    code = (
+        "import gc, sys\n"
+        "from click.testing import CliRunner\n"
+        "from briefconv.cli import cli\n"
+        "result = CliRunner().invoke(cli, sys.argv[1:])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print(gc.isenabled(), gc.get_freeze_count())\n"
+    )
+    args = ["convert", str(SAMPLE), "-t", "epub", "-o", str(tmp_path)]
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == "True 0"
