@@ -165,7 +165,12 @@ def test_entry_points_are_scanned_once_per_sys_path(
         get_writer("odt")
     assert calls == ["briefconv.writers"]
     monkeypatch.syspath_prepend(str(tmp_path / "more"))
+    # A built-in's name needs no scan, even on a new sys.path (start-up, issue 19)...
     get_writer("epub")
+    assert calls == ["briefconv.writers"]
+    # ...listing the formats does, once.
+    briefconv.available_formats()
+    briefconv.available_formats()
     assert calls == ["briefconv.writers"] * 2
 
 

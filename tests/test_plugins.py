@@ -155,8 +155,27 @@ def test_plugin_is_listed_and_renders(plugin_path: Path) -> None:
 def test_builtin_wins_a_name_clash(plugin_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="briefconv"):
         writer = get_writer("pdf")
+        # A built-in name is found without reading the entry points (start-up, issue 19)...
+        assert not caplog.records
+        # ...and the hidden plugin is reported where formats are listed.
+        writers = available_writers()
     assert type(writer).__module__ == "briefconv.writers.pdf"
+    assert writers["pdf"].builtin is True
     assert any("ignored: a built-in writer has that name" in r.getMessage() for r in caplog.records)
+
+
+def test_formats_names_a_plugin_hidden_by_a_builtin(plugin_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(plugin_path), *sys.path])}
+    proc = subprocess.run(
+        [sys.executable, "-m", "briefconv", "formats"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "writer plugin 'pdf' (briefconv_test_plugin:ImpostorWriter) ignored" in proc.stderr
+    assert "plain" in proc.stdout
 
 
 def test_broken_plugins_are_clear_errors(plugin_path: Path) -> None:

@@ -280,7 +280,7 @@ def _start_worker(job: Job, log_level: int) -> None:
     import logging
     import signal
 
-    from briefconv.writers import available_writers
+    from briefconv.writers import format_names
 
     global _worker_job
     signal.signal(signal.SIGINT, _note_interrupt)
@@ -305,9 +305,10 @@ def _start_worker(job: Job, log_level: int) -> None:
     log.addHandler(Collector())
     log.propagate = False
     log.setLevel(log_level)
-    # A spawned worker scans the writer plugins afresh: drop the warnings this repeats
-    # (the parent has given them), rather than print them again with the first input's.
-    available_writers()
+    # A spawned worker scans the writer plugins afresh if a plugin's format is asked for
+    # (built-in names need no scan): drop the warnings this repeats (the parent has given
+    # them), rather than print them again with the first input's.
+    format_names(job.formats)
     _worker_log.clear()
 
 

@@ -3,7 +3,11 @@
 Built-ins are a literal table of ``module:Class`` strings, imported only when a format is
 asked for, so ``briefconv --help`` never pays for reportlab, python-docx or ebooklib
 (PITFALLS 8). Third-party writers register under the entry-point group
-``briefconv.writers``; a built-in wins a name clash, with a warning.
+``briefconv.writers``; a built-in wins a name clash, with a warning. The entry points are
+read only when a name is not a built-in's, or when every writer is listed: reading them
+costs 15-20 ms (importlib.metadata, then every installed distribution's metadata), as much
+as all the rest of start-up before the writers, and a run that asks for built-in formats
+only does not need them.
 
 The registry also answers which options each format's style table takes
 (:func:`writer_options`): for a built-in from the table below, for a plugin from its class.
@@ -94,17 +98,17 @@ _instances: dict[str, Writer] = {}
 def _plugins() -> dict[str, WriterInfo]:
     """Plugin writers by name, in name order, from a cached scan of the entry points.
 
-    Scanning costs about 10 ms and a batch renders hundreds of times, so it is done once
-    per process, and again only if ``sys.path`` changes (which decides the distributions
-    in view; tests install plugins that way). A plugin installed into a folder already on
-    the path while a process runs is seen by the next process. The warning about a plugin
-    hidden by a built-in is given once per scan.
+    Scanning costs 15-20 ms with importlib.metadata's import, and a batch renders hundreds
+    of times, so it is done once per process, and again only if ``sys.path`` changes
+    (which decides the distributions in view; tests install plugins that way). A plugin
+    installed into a folder already on the path while a process runs is seen by the next
+    process. The warning about a plugin hidden by a built-in is given once per scan.
     """
     global _scan
     key = tuple(sys.path)
     if _scan is not None and _scan[0] == key:
         return _scan[1]
-    # importlib.metadata costs ~15 ms to import: only pay it when a writer is needed.
+    # importlib.metadata costs 10-15 ms to import: only pay it when a plugin may be needed.
     from importlib.metadata import entry_points
 
     found: dict[str, WriterInfo] = {}
@@ -122,21 +126,28 @@ def _plugins() -> dict[str, WriterInfo]:
 
 
 def available_writers() -> dict[str, WriterInfo]:
-    """All writers by name: built-ins first, then plugins in name order."""
+    """All writers by name: built-ins first, then plugins in name order.
+
+    This reads the entry points (and warns of a plugin a built-in hides): for listing
+    formats, and for naming the known ones when a name is unknown.
+    """
     return {**_BUILTIN_INFO, **_plugins()}
 
 
 def get_writer(name: str) -> Writer:
-    """An instance of the writer for format ``name``; :class:`FormatError` if none."""
+    """An instance of the writer for format ``name``; :class:`FormatError` if none.
+
+    A built-in is found without reading the entry points: a plugin of the same name
+    could not win anyway, and is warned of where formats are listed (``briefconv
+    formats``) or a plugin's format is asked for.
+    """
     key = name.lower()
-    # Called for built-in names too, though a built-in always wins: the first call must
-    # still warn about a plugin it hides. Later calls cost a comparison of sys.path.
-    plugins = _plugins()
     if key in _BUILTIN_INFO:
         writer = _instances.get(key)
         if writer is None:
             writer = _instances[key] = _load(_BUILTIN_INFO[key])
         return writer
+    plugins = _plugins()
     info = plugins.get(key)
     if info is None:
         raise _unknown_format(name, [*_BUILTIN_INFO, *plugins])
@@ -199,15 +210,17 @@ def format_names(values: str | Iterable[str]) -> tuple[str, ...]:
     """
     if isinstance(values, str):
         values = [values]
-    known = list(available_writers())
     out: list[str] = []
     for value in values:
         for name in value.split(","):
             name = name.strip().lower()
             if not name or name in out:
                 continue
-            if name not in known:
-                raise _unknown_format(name, known)
+            # Built-in names are checked without reading the entry points (see above).
+            if name not in _BUILTIN_INFO:
+                known = list(available_writers())
+                if name not in known:
+                    raise _unknown_format(name, known)
             out.append(name)
     return tuple(out)
 

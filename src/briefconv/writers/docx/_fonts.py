@@ -44,7 +44,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fontTools
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -53,13 +53,17 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part, XmlPart
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
-from fontTools import subset
 from fontTools.ttLib import TTFont
 from lxml import etree
 
 from briefconv._cache import cached
 from briefconv.styles import FontFamily, Style
 from briefconv.writers.docx._oxml import Doc, Elem, el, lookups, relate
+
+if TYPE_CHECKING:
+    # Imported where a face is cut down (_subset): fontTools' subsetter takes 35-40 ms to
+    # import, and a run whose subsets are all in the on-disk cache never uses it.
+    from fontTools import subset
 
 __all__ = [
     "OBFUSCATED_FONT",
@@ -573,6 +577,8 @@ class _Embedded:
 
 def _subset_options() -> subset.Options:
     """The subsetter's options: keep a face whole but for the glyphs left out."""
+    from fontTools import subset
+
     options = subset.Options()
     # Every name (Word and LibreOffice find the face by its family name), every layout
     # feature (kerning, ligatures as the full font has them), the hinting, the .notdef.
@@ -638,6 +644,8 @@ def _subset_of(path: Path, wanted: str) -> bytes:
 
 def _subset(path: Path, text: str) -> bytes:
     """The face at ``path`` with the glyphs of ``text`` (and what they need) only."""
+    from fontTools import subset
+
     options = _subset_options()
     font = subset.load_font(str(path), options, dontLoadGlyphNames=True)
     try:

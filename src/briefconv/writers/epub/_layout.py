@@ -46,7 +46,6 @@ from briefconv.wording import labels, one_line, untitled
 from briefconv.writers import _xhtml
 from briefconv.writers._css import FontFace, font_faces, stylesheet
 from briefconv.writers._dates import pack_datetime
-from briefconv.writers.epub._cover import cover_png
 from briefconv.writers.epub._package import (
     CSS,
     IMAGE_DIR,
@@ -217,6 +216,10 @@ def write_book(pack: Pack, style: Style) -> bytes:
     shown = _xhtml.Constructs.of([item.content.decode("utf-8") for item in parts.documents])
     add_accessibility_metadata(book, accessibility_summary(layout, shown), images=images)
     if layout.cover:
+        # Imported here: drawing the cover needs Pillow (6-8 ms to import), and a handout
+        # has no cover.
+        from briefconv.writers.epub._cover import cover_png
+
         # The cover image: the EPUB 3 cover-image property and the EPUB 2 <meta name="cover">.
         book.set_cover(_COVER_IMAGE, cover_png(pack, style), create_page=False)
 
