@@ -61,9 +61,14 @@ from typing import ClassVar
 from briefconv.model import Pack
 from briefconv.styles import Style
 from briefconv.writers._measure import fit_measure
-from briefconv.writers.pdf._document import Rendered
+from briefconv.writers.pdf._fixes import import_platypus
 from briefconv.writers.pdf._fixes import install as _install_fixes
-from briefconv.writers.pdf._layout import rendered_pack
+
+# Before anything below imports reportlab.platypus (see import_platypus).
+import_platypus()
+
+from briefconv.writers.pdf._document import Rendered  # noqa: E402
+from briefconv.writers.pdf._layout import rendered_pack  # noqa: E402
 
 _install_fixes()
 
