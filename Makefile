@@ -2,7 +2,7 @@
 #   make handouts   set up .venv if needed, then build every article (.txt, .md) and the sample pack
 #   make test       set up .venv with test tools, then lint, type-check and run the suite
 #   make man        manual pages from the command line's help into build/man (man -l build/man/briefconv.1)
-#   make bench      benchmark against pandoc + Typst; writes bench/RESULTS.md (~15 minutes)
+#   make bench      benchmark against pandoc + Typst; writes bench/RESULTS.md (~10 minutes)
 #   make clean      remove build output (make distclean also removes .venv)
 
 PYTHON ?= python3
@@ -151,7 +151,7 @@ typecheck: $(VENV)/.stamp-test
 bench: $(VENV)/.stamp-bench
 	$(BIN)/python bench/run.py
 
-# Where the time goes: pyinstrument profiles of the benchmark's workloads, in build/bench/.
+# Where the time goes, per format and phase (pyinstrument): writes bench/PROFILE.md (~1 minute).
 bench-profile: $(VENV)/.stamp-bench
 	$(BIN)/python bench/profile.py
 

@@ -10,7 +10,7 @@ call trees are written beside them (``build/bench/profile-*.txt``) for digging.
 
 Usage::
 
-    python bench/profile.py              # writes bench/PROFILE.md (about 2 minutes)
+    python bench/profile.py              # writes bench/PROFILE.md (about a minute)
     python bench/profile.py --quick --out /tmp/p.md   # tiny workloads: a smoke run
 
 The rules name modules and functions of briefconv, reportlab, python-docx, ebooklib and
@@ -102,11 +102,16 @@ PHASES: tuple[tuple[str, str, Callable[[str, str], bool]], ...] = (
     ),
     (
         "font subsetting",
-        "reportlab's TrueType subsets; the DOCX's embedded faces (fontTools, obfuscation)",
+        "the PDF's: reportlab giving each drawn character a code in a subset (splitString) "
+        "and writing the subsets; the DOCX's embedded faces: which characters each face "
+        "draws (used_faces), fontTools subsets, obfuscation",
         lambda fn, path: (
             "/fontTools/" in path
             or path.endswith("/briefconv/writers/docx/_fonts.py")
-            or (path.endswith("/reportlab/pdfbase/ttfonts.py") and "subset" in fn.lower())
+            or (
+                path.endswith("/reportlab/pdfbase/ttfonts.py")
+                and ("subset" in fn.lower() or fn == "splitString")
+            )
         ),
     ),
     (
@@ -344,6 +349,16 @@ def table(profile: dict[str, Any]) -> list[str]:
     return rows
 
 
+def biggest(profile: dict[str, Any], n: int = 3) -> str:
+    """The ``n`` largest cells of the table, in words."""
+    cells = sorted(profile["cells"], key=lambda c: -c[2])
+    total = sum(c[2] for c in cells)
+    return ", ".join(
+        f"{fmt if fmt != OUTSIDE else 'outside the writers'}, {phase}: {_pct(t, total)} %"
+        for fmt, phase, t in cells[:n]
+    )
+
+
 def top_table(profile: dict[str, Any], total: float) -> list[str]:
     """The functions the samples ended in most often (self time)."""
     rows = ["| Function | File | Format | Phase | % |", "|---|---|---|---|---:|"]
@@ -401,6 +416,8 @@ def report(workloads: list[Workload], command: str, elapsed: float) -> str:
             f"{w.profile['profiled']:.2f} s profiled.",
             "",
             *table(w.profile),
+            "",
+            "Largest: " + biggest(w.profile) + ".",
             "",
             "The heaviest functions (self time, the stack's innermost frame):",
             "",

@@ -287,14 +287,15 @@ class SampleArticle:
 
 def write_sample(tools: Tools, n: int, folder: Path) -> SampleArticle:
     """The sample as Markdown, and ``n`` copies of it in both forms, in ``folder``."""
-    model = json.loads(
-        subprocess.run(
-            [tools.briefconv, "inspect", str(SAMPLE), "--json"],
-            capture_output=True,
-            check=True,
-            text=True,
-        ).stdout
+    proc = subprocess.run(
+        [tools.briefconv, "inspect", str(SAMPLE), "--json"],
+        capture_output=True,
+        check=False,
+        text=True,
     )
+    if proc.returncode != 0:
+        raise BenchError(f"briefconv inspect {SAMPLE}: {proc.stderr.strip()[-500:]}")
+    model = json.loads(proc.stdout)
     title = model["meta"]["title"]
     folder.mkdir(parents=True)
     markdown = folder / f"{SAMPLE.stem}.md"
