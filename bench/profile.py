@@ -260,11 +260,15 @@ def summarise(records: Iterable[tuple[Sequence[str], float]]) -> dict[str, Any]:
     }
 
 
-def child(target: Path, tree: Path, argv: list[str]) -> int:
-    """Run ``briefconv ARGV`` in this process under pyinstrument; write the sums as JSON."""
+def child(target: Path, tree: Path, interval: float, argv: list[str]) -> int:
+    """Run ``briefconv ARGV`` in this process under pyinstrument; write the sums as JSON.
+
+    ``interval`` is the seconds between samples (the tests sample finer, to see the short
+    phases of one article every time).
+    """
     from pyinstrument import Profiler
 
-    profiler = Profiler(interval=INTERVAL)
+    profiler = Profiler(interval=interval)
     profiler.start()
     from briefconv.cli import main as briefconv_main  # imports are part of the profile
 
@@ -311,7 +315,16 @@ def measure(work: Path, workload: Workload, out: Path, reps: int) -> None:
     target, tree = work / f"profile-{workload.key}.json", work / f"profile-{workload.key}.txt"
     shutil.rmtree(out, ignore_errors=True)
     subprocess.run(
-        [sys.executable, __file__, "--child", str(target), str(tree), "-q", *workload.argv],
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            str(target),
+            str(tree),
+            str(INTERVAL),
+            "-q",
+            *workload.argv,
+        ],
         check=True,
         stdout=subprocess.DEVNULL,
     )
@@ -451,7 +464,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Profile the workloads and write PROFILE.md."""
     args_in = list(sys.argv[1:] if argv is None else argv)
     if args_in[:1] == ["--child"]:
-        return child(Path(args_in[1]), Path(args_in[2]), args_in[3:])
+        return child(Path(args_in[1]), Path(args_in[2]), float(args_in[3]), args_in[4:])
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny workloads: a smoke run")
     parser.add_argument("--work", type=Path, default=Path("build/bench"))
