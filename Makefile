@@ -4,7 +4,7 @@
 #                   type-check and run the suite
 #   make ace        install DAISY Ace, the EPUB accessibility checker, into .venv/ace (npm)
 #   make man        manual pages from the command line's help into build/man (man -l build/man/briefconv.1)
-#   make bench      benchmark against pandoc + Typst; writes bench/RESULTS.md (~15 minutes)
+#   make bench      benchmark against pandoc + Typst; writes bench/RESULTS.md (~10 minutes)
 #   make clean      remove build output (make distclean also removes .venv)
 
 PYTHON ?= python3
@@ -177,7 +177,7 @@ typecheck: $(VENV)/.stamp-test
 bench: $(VENV)/.stamp-bench
 	$(BIN)/python bench/run.py
 
-# Where the time goes: pyinstrument profiles of the benchmark's workloads, in build/bench/.
+# Where the time goes, per format and phase (pyinstrument): writes bench/PROFILE.md (~1 minute).
 bench-profile: $(VENV)/.stamp-bench
 	$(BIN)/python bench/profile.py
 

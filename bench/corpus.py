@@ -13,12 +13,14 @@ Usage: ``python bench/corpus.py N FOLDER [--seed S]``.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-__all__ = ["Corpus", "make_article", "write_corpus"]
+__all__ = ["Corpus", "make_article", "markdown_from_model", "word_count", "write_corpus"]
 
 
 def _words(text: str, sep: str | None = None) -> tuple[str, ...]:
@@ -126,7 +128,73 @@ def _paragraph(rng: random.Random, serial: int) -> str:
 
 
 def _count(markdown: str) -> int:
-    return len(re.findall(r"[^\W\d_]+", markdown.split("---\n", 2)[-1]))
+    return word_count(markdown.split("---\n", 2)[-1])
+
+
+def word_count(text: str) -> int:
+    """Words in ``text``: runs of letters (numbers and punctuation are not words)."""
+    return len(re.findall(r"[^\W\d_]+", text))
+
+
+# Characters that mean something in pandoc's Markdown (emphasis, links, raw HTML, headings,
+# tables, sub/superscript, TeX math, citations): backslash-escaped so text stays text.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$@^])")
+
+
+def _inlines(nodes: list[dict[str, Any]]) -> str:
+    out: list[str] = []
+    for node in nodes:
+        kind = node["type"]
+        if kind == "text":
+            out.append(_MARKDOWN_SPECIAL.sub(r"\\\1", node["text"]))
+        elif kind == "emphasis":
+            out.append(f"*{_inlines(node['content'])}*")
+        elif kind == "strong":
+            out.append(f"**{_inlines(node['content'])}**")
+        elif kind == "link":
+            out.append(f"[{_inlines(node['content'])}]({node['url']})")
+        elif kind == "code":
+            out.append(f"`` {node['text']} ``")
+        elif kind == "line_break":
+            out.append("\\\n")
+        else:
+            raise ValueError(f"no Markdown for inline {kind!r} here")
+    return "".join(out)
+
+
+def markdown_from_model(model: dict[str, Any], title: str) -> str:
+    """The article ``model`` (``briefconv inspect --json``) as Markdown for pandoc.
+
+    pandoc has no reader for briefconv's plain-text articles (one paragraph a line,
+    headings found by their shape), so the peer reads this: the same title (front
+    matter), sections one level below it (``##``, as in the corpus), paragraphs, quotes and
+    lists with the same text. Nodes the benchmark's articles do not have raise ValueError.
+    """
+    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}"]
+    lines += [f"lang: {model['meta'].get('language') or 'en'}", "---", ""]
+    for block in model["blocks"]:
+        kind = block["type"]
+        if kind == "paragraph":
+            lines.append(_inlines(block["content"]))
+        elif kind == "heading":
+            lines.append("#" * (block["level"] + 1) + " " + _inlines(block["content"]))
+        elif kind == "quote":
+            paragraphs = [_inlines(p) for p in block["paragraphs"]]
+            if block.get("attribution"):
+                paragraphs.append("— " + _inlines(block["attribution"]))
+            lines.append("\n>\n".join(f"> {p}" for p in paragraphs))
+        elif kind in ("bullet_list", "ordered_list") and not block.get("sublists"):
+            start = block.get("start", 1)
+            lines += [
+                (f"{start + i}. " if kind == "ordered_list" else "- ") + _inlines(item)
+                for i, item in enumerate(block["items"])
+            ]
+        elif kind == "thematic_break":
+            lines.append("* * *")
+        else:
+            raise ValueError(f"no Markdown for block {kind!r} here")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def make_article(rng: random.Random, serial: int) -> str:
