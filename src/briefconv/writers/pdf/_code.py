@@ -22,7 +22,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
-from briefconv.writers.pdf._tags import Node, content, is_tagged, pdf_text_string
+from briefconv.writers.pdf._tags import Node, content, pdf_text_string
 
 __all__ = ["CONTINUATION_MARKS", "TAB_SIZE", "CodeBox", "CodeLook", "code_lines", "wrap_line"]
 
@@ -232,7 +232,6 @@ class CodeBox(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
         """Each line as exactly the text it holds, from ``top`` down, starting at ``x``."""
         look = self.look
         canv = self.canv
-        tagged = is_tagged(canv) and self.tag is not None
         for index, line in enumerate(shown):
             if not line:
                 continue
@@ -243,7 +242,7 @@ class CodeBox(Flowable):  # type: ignore[misc]  # reportlab has no type stubs
             # extractors honour): they turn two spaces into one. Tagged, each line is a
             # marked-content sequence of the Code element of its own (poppler reads the
             # ActualText of one Span per sequence).
-            with content(canv, self.tag if tagged else None):
+            with content(canv, self.tag):
                 canv.addLiteral(f"/Span <</ActualText {pdf_text_string(line)}>> BDC")
                 self._draw_line(line, x, baseline)
                 canv.addLiteral("EMC")

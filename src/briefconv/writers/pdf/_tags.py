@@ -60,7 +60,6 @@ __all__ = [
     "TaggingMixin",
     "artifact",
     "content",
-    "is_tagged",
     "label_next_text",
     "link_owner",
     "paragraph_lines",
@@ -582,11 +581,6 @@ def content(canv: Any, node: Node | None, flowable: Any = None) -> Iterator[None
             yield
         finally:
             tagging.pop(canv)
-
-
-def is_tagged(canv: Any) -> bool:
-    """Whether ``canv`` draws a tagged PDF."""
-    return _tagging(canv) is not None
 
 
 def pdf_text_string(text: str) -> str:
