@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from briefconv import _parallel
+
 from .conftest import SAMPLE
 
 # What a run may have imported, each checked by exact module name: the three writers'
@@ -100,11 +102,25 @@ def test_docx_imports_the_font_subsetter_only_to_cut_a_face_not_in_the_cache(
 
 def test_three_formats_in_one_run_read_no_entry_points(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    args = ["convert", str(SAMPLE), "-t", "docx,pdf,epub", "-o", str(out)]
+    # One process (-j 1): this one renders, and imports, all three.
+    args = ["convert", str(SAMPLE), "-t", "docx,pdf,epub", "-o", str(out), "-j", "1"]
     loaded = _loaded(args, tmp_path / "cache")
     assert "importlib.metadata" not in loaded
     assert "markdown_it" not in loaded  # a .txt article needs no Markdown parser
     assert {"docx", "reportlab", "ebooklib"} <= set(loaded)
+    assert sorted(p.suffix for p in out.iterdir()) == [".docx", ".epub", ".pdf"]
+
+
+@pytest.mark.skipif(not _parallel.can_fork(), reason="renders fork only on POSIX")
+def test_formats_rendered_in_children_are_never_imported_here(tmp_path: Path) -> None:
+    # One input to three formats with processes to spare: this process renders the DOCX;
+    # the PDF and the EPUB are rendered, and their libraries imported, in children.
+    out = tmp_path / "out"
+    args = ["convert", str(SAMPLE), "-t", "docx,pdf,epub", "-o", str(out), "-j", "3"]
+    _loaded(args, tmp_path / "cache")  # fills the cache: a cold DOCX measures with reportlab
+    loaded = set(_loaded(args, tmp_path / "cache"))
+    assert "docx" in loaded
+    assert not loaded & {"reportlab", "ebooklib"}
     assert sorted(p.suffix for p in out.iterdir()) == [".docx", ".epub", ".pdf"]
 
 

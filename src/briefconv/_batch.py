@@ -63,6 +63,9 @@ class Job(NamedTuple):
     allow_outside: bool
     filters: tuple[str, ...]
     out_file: str | None = None
+    # Processes for one input's formats (see briefconv._parallel): set by run() when a
+    # single input leaves the CPUs a pool of inputs would use idle.
+    format_jobs: int = 1
 
 
 class Outcome(NamedTuple):
@@ -87,8 +90,12 @@ def run(
     input order, whichever worker finished first, so the messages read as they do with
     ``jobs=1``.
     """
-    workers = min(available_cpus() if jobs is None else jobs, len(inputs))
+    allowed = available_cpus() if jobs is None else jobs
+    workers = min(allowed, len(inputs))
     failed: list[str] = []
+    if len(inputs) == 1:
+        # One input: its formats get the processes a batch's inputs would have had.
+        job = job._replace(format_jobs=allowed)
     # A single input (which -o - requires) runs here: a worker would only add time. So does
     # a batch that reads standard input, which belongs to this process.
     if workers == 1 or "-" in inputs:
@@ -179,7 +186,9 @@ def convert_one(job: Job, name: str) -> str | None:
             return None
         stem = stdin_stem(article) if name == "-" else briefconv.output_name(name)
         output = Path(job.out_dir) / stem
-        written = briefconv.write_outputs(article, job.formats, output, job.style, keep=[name])
+        written = briefconv.write_outputs(
+            article, job.formats, output, job.style, keep=[name], jobs=job.format_jobs
+        )
         for target in written:
             _logger().info("wrote %s", target)
     except BriefconvError as exc:

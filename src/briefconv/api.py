@@ -19,7 +19,7 @@ from briefconv.errors import BriefconvError, FormatError, InputError, RenderErro
 from briefconv.model import PACK_LAYOUT, Article, Layout, Pack, PackMeta
 from briefconv.readers import MAX_BYTES, read_path, reader_for
 from briefconv.styles import Style, load_style
-from briefconv.writers import describe_writers, format_names, get_writer
+from briefconv.writers import describe_writers, extension_of, format_names, get_writer
 
 __all__ = [
     "DEFAULT_FORMATS",
@@ -123,9 +123,11 @@ def render(article: Article, fmt: str, style: Style | str | Path | None = None) 
     ``style`` is a resolved :class:`Style`, a style name or path, or ``None`` for the default.
     The article is rendered as a handout: a pack of one (:func:`briefconv.pack.handout`).
     """
+    from briefconv import _startup
     from briefconv.pack import handout
 
     resolved = style if isinstance(style, Style) else load_style(style)
+    _startup.end([fmt])  # the command line's start-up pause, if it is still on
     writer = get_writer(fmt)
     with _one_line_errors(f"{fmt}: could not render {article.meta.title!r}"):
         data: object = writer.write_pack(_typeset(handout(article), resolved), resolved)
@@ -190,6 +192,7 @@ def write_outputs(
     style: Style | str | Path | None = None,
     *,
     keep: Iterable[str | Path] = (),
+    jobs: int = 1,
 ) -> list[Path]:
     """Render an article or a pack in every format, then write each file; their paths.
 
@@ -202,20 +205,40 @@ def write_outputs(
     ``keep`` names files that must never be replaced, the sources the content was read
     from: an output that would be one of them (a plugin format whose extension is the
     input's, say) is an :class:`InputError` before anything is rendered or written.
+
+    ``jobs`` above 1 renders an article's formats at once, in up to that many processes
+    (forked, where that is safe; see :mod:`briefconv._parallel`): the same bytes and
+    messages, sooner. A pack's formats are always rendered in turn, as its DOCX reuses the
+    PDF's layout for its contents page numbers.
     """
     resolved = style if isinstance(style, Style) else load_style(style)
     output = Path(output)
     formats = _formats(formats)
     # Checked before rendering, so the refusal costs no rendering.
-    refuse_inputs([output.with_name(output.name + get_writer(f).extension) for f in formats], keep)
-    outputs = [
-        (fmt, render_pack(content, fmt, resolved))
-        if isinstance(content, Pack)
-        else (fmt, render(content, fmt, resolved))
-        for fmt in formats
-    ]
+    refuse_inputs([output.with_name(output.name + extension_of(f)) for f in formats], keep)
+    from briefconv._parallel import render_formats
+    from briefconv.pack import handout
+
+    if isinstance(content, Pack):
+        pack, what = content, f"the pack {content.meta.title!r}"
+        jobs = 1  # its DOCX takes its contents page numbers from the PDF's layout
+    else:
+        pack, what = handout(content), repr(content.meta.title)
+    # Typeset once for every format: they all print the same text.
+    typeset = _typeset(pack, resolved)
+
+    def render_one(fmt: str) -> bytes:
+        writer = get_writer(fmt)
+        with _one_line_errors(f"{fmt}: could not render {what}"):
+            data: object = writer.write_pack(typeset, resolved)
+        return _checked_bytes(data, fmt)
+
+    rendered = render_formats(render_one, formats, jobs)
     # The extension is appended, not substituted: "weekly.v2" -> "weekly.v2.pdf".
-    files = [(output.with_name(output.name + get_writer(fmt).extension), d) for fmt, d in outputs]
+    files = [
+        (output.with_name(output.name + extension_of(fmt)), data)
+        for fmt, data in zip(formats, rendered, strict=True)
+    ]
     # All or nothing: a full disk after the DOCX must not leave it beside an old PDF.
     write_all_atomic(files)
     return [target for target, _ in files]

@@ -78,42 +78,17 @@ def _set_up_logging(level: int) -> None:
     log.setLevel(level)
 
 
-# Whether main() has paused the garbage collector for start-up; see _end_start_up.
-_collector_paused = False
-
-
 def _end_start_up(formats: Sequence[str] = ()) -> None:
     """Import the writers of ``formats``, then let the garbage collector run again.
 
-    :func:`main` pauses the collector: start-up (click, the model, the styles, then
-    python-docx, reportlab, fontTools and ebooklib) makes some hundreds of thousands of
-    objects that live until the process ends, and collecting while they are made only
-    walks them again and again. Frozen once made (:func:`gc.freeze`), later collections
-    skip them, and a forked ``--jobs`` worker shares their memory pages, as the gc
-    module's documentation advises. Measured (CPU time in the collector, one article to
-    DOCX, PDF and EPUB): 40-50 ms before, 9-10 ms after. Each command ends start-up before
-    its real work, so a long run (a batch, a big pack, many checks) collects as usual.
-
-    Only when :func:`main` paused the collector: a host that runs :data:`cli` in its own
-    process (tests through click's CliRunner) keeps its collector as it was.
+    :func:`main` pauses the collector for start-up; see :mod:`briefconv._startup`. Each
+    command ends start-up before its real work, so a long run (a batch, a big pack, many
+    checks) collects as usual; ``convert`` of a single input leaves it to the library,
+    which ends it in each process that renders (its formats may render in parallel).
     """
-    global _collector_paused
-    if not _collector_paused:
-        return
-    import contextlib
-    import gc
+    from briefconv import _startup
 
-    from briefconv.writers import get_writer
-
-    try:
-        for fmt in formats:
-            # A broken plugin is reported where it is used, as without this.
-            with contextlib.suppress(BriefconvError):
-                get_writer(fmt)
-    finally:
-        _collector_paused = False
-        gc.freeze()
-        gc.enable()
+    _startup.end(formats)
 
 
 @click.group(help=_MAIN_HELP, context_settings={"help_option_names": ["-h", "--help"]})
@@ -421,7 +396,8 @@ def _load_style_option(style: str | None) -> Style:
     type=click.IntRange(min=1),
     default=None,
     metavar="N",
-    help="Convert up to N inputs at once (default: the number of CPUs); 1: one at a time.",
+    help="Use up to N processes (default: the number of CPUs): N inputs at once, or one "
+    "input's formats at once; 1: everything in this process, one after another.",
 )
 @click.pass_context
 def convert(
@@ -456,7 +432,10 @@ def convert(
     except BriefconvError as exc:
         _fail(str(exc))
         ctx.exit(1)
-    _end_start_up(fmts)
+    if len(inputs) > 1:
+        # A single input's formats may render in processes of their own, each importing
+        # only its writers: the library ends start-up in each (briefconv._startup).
+        _end_start_up(fmts)
     # Imported here, as everything heavier than click is: --help must not load it.
     from briefconv import _batch
 
@@ -971,14 +950,11 @@ def main(argv: Sequence[str] | None = None) -> Any:
     It expects a process of its own (the console script's): the garbage collector is
     paused during start-up and what start-up made is frozen (see :func:`_end_start_up`).
     """
-    import gc
+    from briefconv import _startup
 
-    global _collector_paused
     args = list(argv) if argv is not None else sys.argv[1:]
     _terminate_like_interrupt()
-    if gc.isenabled():
-        gc.disable()
-        _collector_paused = True
+    _startup.pause()
     try:
         # Not standalone: click would turn Ctrl-C into "Aborted!" and exit status 1. In this
         # mode click returns ctx.exit()'s code instead of exiting.
@@ -1012,7 +988,5 @@ def main(argv: Sequence[str] | None = None) -> Any:
     finally:
         # --help, --version and usage errors end before any command: nothing to freeze,
         # but a host that catches SystemExit gets its collector back.
-        if _collector_paused:
-            _collector_paused = False
-            gc.enable()
+        _startup.resume()
     sys.exit(code if isinstance(code, int) else 0)

@@ -38,6 +38,7 @@ __all__ = [
     "WriterInfo",
     "available_writers",
     "describe_writers",
+    "extension_of",
     "format_for_extension",
     "format_names",
     "get_writer",
@@ -152,6 +153,19 @@ def get_writer(name: str) -> Writer:
     if info is None:
         raise _unknown_format(name, [*_BUILTIN_INFO, *plugins])
     return _load(info)
+
+
+def extension_of(name: str) -> str:
+    """The extension of format ``name``'s files (``"pdf"`` -> ``".pdf"``).
+
+    A built-in's without importing its writer: naming the files a run will write must not
+    import every writer in the process that forks the renderers (:mod:`briefconv._parallel`),
+    each of which imports only its own. A plugin's from its writer.
+    """
+    for extension, builtin in _BUILTIN_EXTENSIONS.items():
+        if builtin == name:
+            return extension
+    return get_writer(name).extension
 
 
 def format_for_extension(suffix: str) -> str | None:
