@@ -193,6 +193,11 @@ def test_quick_benchmark_run_writes_every_case(tmp_path: Path) -> None:
     # first run, case 2's three briefconv runs, three packs, two start-ups, two tagged PDFs.
     ratios = re.findall(r"\| \*\*(\d+\.\d\d)\*\* \|", text)
     assert len(ratios) >= 13, text
+    # Case 1 also gives briefconv in one process and the peer's runs at once, and the
+    # formats rendered at once wrote the bytes of one process.
+    assert "In one process (`--jobs 1`) the ratio is" in text
+    assert "the sample: pandoc ×3 + typst, at once" in text
+    assert "| the sample: formats at once = `--jobs 1` | yes |" in text, text
     # The outputs it timed are real files of each format.
     written = tmp_path / "work" / "c1-sample-bc"
     assert {p.suffix for p in written.iterdir()} == {".docx", ".pdf", ".epub"}
