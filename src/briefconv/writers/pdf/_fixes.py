@@ -2,18 +2,23 @@
 
 Kept to the smallest change that fixes a wrong output, never a fork: a function of
 reportlab's replaced by one that takes the same arguments and writes what the PDF
-specification asks for. One more saves start-up time (:func:`import_platypus`).
+specification asks for. The rest saves start-up time: :func:`import_platypus` imports
+the parts of reportlab the writer uses without the work at import that it never needs.
 """
 
 from __future__ import annotations
 
+import builtins
 import re
 import sys
+import types
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from reportlab.pdfbase import ttfonts
-
 __all__ = ["import_platypus", "install", "to_unicode_cmap"]
+
+# The modules reportlab's import runs that the writer needs (through them, the rest).
+_REPORTLAB = ("reportlab.pdfbase.ttfonts", "reportlab.platypus.paragraph")
 
 
 class _LazyPattern:
@@ -29,30 +34,93 @@ class _LazyPattern:
         return getattr(self._compiled, name)
 
 
-def import_platypus() -> None:
-    """Import ``reportlab.platypus`` without compiling its one costly regular expression.
+def _compiled_late(pattern: object, caller: str) -> bool:
+    """Whether reportlab's import may leave ``pattern`` to be compiled on first use.
 
-    ``reportlab.platypus.paragraph`` compiles ``uri_pat`` (an URL matcher with case-folded
-    ranges up to U+FFFF) at import: 20-26 ms of every PDF run's start-up, for a pattern
-    used only to split a long URL in a paragraph's markup, which briefconv never gives it.
-    Patterns of that kind (long, with a range to U+FFFF) are compiled on first use
-    instead; every other pattern is compiled as reportlab asks. Call before anything
-    imports reportlab.platypus; later calls do nothing.
+    Only reportlab's own patterns (``caller`` is the compiling module), and only the costly
+    kind: longer than 200 characters, or with a range up to U+FFFF. At import these were
+    ``uri_pat`` (paragraph, 20-26 ms: case-folded ranges to U+FFFF), ``textsplit.rx``
+    (2.5 ms, used by ``cjkwrap`` only), ``rl_safe_eval.__rl_unsafe_re__`` (1.3 ms, used by
+    nothing) and PyFontify's ``matchRE`` (0.6 ms, Python source colouring): none is used
+    by briefconv's PDFs, and each is used through its methods only, which
+    :class:`_LazyPattern` has.
     """
-    if "reportlab.platypus.paragraph" in sys.modules:
+    return (
+        caller.startswith("reportlab.")
+        and isinstance(pattern, str)
+        and (len(pattern) > 200 or "\uffff" in pattern)
+    )
+
+
+class _PilImageOnFirstUse(types.ModuleType):
+    """``PIL.Image`` as ``reportlab.lib.utils`` holds it: imported when first used.
+
+    reportlab.lib.utils imports Pillow's ``Image`` at import (about 7 ms, with its
+    C library and EXIF tables) and uses it only to read an image. An article without
+    images never does; the first attribute read imports Pillow, puts the real module in
+    reportlab.lib.utils' place and reads the attribute from it.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        from PIL import Image
+
+        utils = sys.modules.get("reportlab.lib.utils")
+        if utils is not None and getattr(utils, "Image", None) is self:
+            setattr(utils, "Image", Image)  # noqa: B010  (reportlab's module, untyped)
+        return getattr(Image, name)
+
+
+def import_platypus() -> None:
+    """Import the reportlab the PDF writer uses, without the import-time work it never needs.
+
+    Two things reportlab does at import are put off to first use: compiling its costly
+    regular expressions (see :func:`_compiled_late`; ``uri_pat`` alone was 20-26 ms of
+    every PDF run), and importing Pillow's ``Image`` (see :class:`_PilImageOnFirstUse`).
+    Every other pattern is compiled and every other module imported as reportlab asks.
+    Call before anything imports reportlab (a module imported before is left as it is);
+    later calls do nothing.
+    """
+    if all(name in sys.modules for name in _REPORTLAB):
         return
     compile_now = re.compile
+    import_now = builtins.__import__
 
     def compile_late(pattern: Any, flags: int = 0) -> Any:
-        if isinstance(pattern, str) and len(pattern) > 200 and "\uffff" in pattern:
+        if _compiled_late(pattern, sys._getframe(1).f_globals.get("__name__", "")):
             return _LazyPattern(pattern, flags)
         return compile_now(pattern, flags)
 
+    def import_late(
+        name: str,
+        globals: Mapping[str, object] | None = None,
+        locals: Mapping[str, object] | None = None,
+        fromlist: Sequence[str] | None = (),
+        level: int = 0,
+    ) -> types.ModuleType:
+        # Only reportlab.lib.utils' own `from PIL import Image`, and only while Pillow's
+        # Image is not loaded: whoever else imports Pillow gets it as always.
+        if (
+            name == "PIL"
+            and fromlist == ("Image",)
+            and globals is not None
+            and globals.get("__name__") == "reportlab.lib.utils"
+            and "PIL.Image" not in sys.modules
+        ):
+            # A stand-in for the package: `from PIL import Image` reads only its Image.
+            stand_in = types.ModuleType("PIL")
+            stand_in.Image = _PilImageOnFirstUse("PIL.Image")  # type: ignore[attr-defined]
+            return stand_in
+        return import_now(name, globals, locals, fromlist, level)
+
     re.compile = compile_late
+    builtins.__import__ = import_late
     try:
-        import reportlab.platypus.paragraph  # noqa: F401  (the import is the point)
+        # The imports are the point.
+        import reportlab.pdfbase.ttfonts
+        import reportlab.platypus.paragraph  # noqa: F401
     finally:
         re.compile = compile_now
+        builtins.__import__ = import_now
 
 
 def _utf16_hex(code_point: int) -> str:
@@ -103,4 +171,6 @@ def install() -> None:
 
     For a BMP-only subset the CMap written is byte for byte reportlab's own.
     """
+    from reportlab.pdfbase import ttfonts  # after import_platypus (see there)
+
     ttfonts.makeToUnicodeCMap = to_unicode_cmap
