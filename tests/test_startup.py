@@ -19,7 +19,8 @@ import pytest
 from .conftest import SAMPLE
 
 # What a run may have imported, each checked by exact module name: the three writers'
-# libraries, the entry-point reader, fontTools' subsetter, Pillow, the Markdown parser.
+# libraries, the entry-point reader, fontTools' subsetter, Pillow, the hyphenation
+# dictionaries, the Markdown parser.
 WATCHED = (
     "docx",
     "reportlab",
@@ -28,6 +29,7 @@ WATCHED = (
     "fontTools",
     "fontTools.subset",
     "PIL",
+    "pyphen",
     "markdown_it",
 )
 
@@ -64,8 +66,9 @@ def _loaded(args: list[str], cache: Path) -> list[str]:
     [
         # A handout's EPUB has no cover image: no Pillow, and no fonts to read or cut.
         ("epub", {"ebooklib"}, {"docx", "reportlab", "PIL", "fontTools"}),
-        # reportlab's own import of Pillow is put off until an image is drawn (none here).
-        ("pdf", {"reportlab"}, {"docx", "ebooklib", "PIL"}),
+        # reportlab's own imports of Pillow and pyphen are put off until an image is drawn
+        # or a paragraph hyphenated by reportlab (neither here: briefconv never asks it to).
+        ("pdf", {"reportlab"}, {"docx", "ebooklib", "PIL", "pyphen"}),
         ("docx", {"docx"}, {"reportlab", "ebooklib"}),
     ],
 )
@@ -265,3 +268,33 @@ def test_an_image_imports_pillow_when_drawn_and_gives_the_same_bytes(tmp_path: P
     assert outputs["pillow first"][0] == ["True", "True", "1"]
     assert outputs["pillow last"][0] == ["False", "True", "1"]
     assert outputs["pillow first"][1] == outputs["pillow last"][1]
+
+
+# Renders the sample to PDF with hyphenation on or off; prints whether pyphen was imported
+# and how many soft hyphens the text was given.
+_HYPHENS = """
+import sys
+import briefconv
+from briefconv.writers.pdf import _text
+style = briefconv.load_style().with_options("pdf", hyphenate=sys.argv[2] == "on")
+article = briefconv.read_file(sys.argv[1])
+assert briefconv.render(article, "pdf", style).startswith(b"%PDF-")
+hyphens = _text.hyphenator("en", sys.argv[2] == "on")("respective negotiations")
+print("pyphen" in sys.modules, hyphens.count("\\u00ad"))
+"""
+
+
+@pytest.mark.parametrize(("hyphenate", "expected"), [("off", "False 0"), ("on", "True 4")])
+def test_pyphen_is_imported_only_by_a_style_that_hyphenates(
+    hyphenate: str, expected: str, tmp_path: Path
+) -> None:
+    env = {**os.environ, "BRIEFCONV_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.run(
+        [sys.executable, "-c", _HYPHENS, str(SAMPLE), hyphenate],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == expected

@@ -9,6 +9,7 @@ the parts of reportlab the writer uses without the work at import that it never 
 from __future__ import annotations
 
 import builtins
+import importlib
 import re
 import sys
 import types
@@ -52,22 +53,39 @@ def _compiled_late(pattern: object, caller: str) -> bool:
     )
 
 
-class _PilImageOnFirstUse(types.ModuleType):
-    """``PIL.Image`` as ``reportlab.lib.utils`` holds it: imported when first used.
+class _ImportedOnFirstUse(types.ModuleType):
+    """A module as one of reportlab's modules holds it: imported when first used.
 
-    reportlab.lib.utils imports Pillow's ``Image`` at import (about 7 ms, with its
-    C library and EXIF tables) and uses it only to read an image. An article without
-    images never does; the first attribute read imports Pillow, puts the real module in
-    reportlab.lib.utils' place and reads the attribute from it.
+    The first attribute read imports the real module, puts it in the holder's global in
+    place of this stand-in (so later reads go straight to it) and reads the attribute
+    from it. A stand-in is true, as a module is, so ``if pyphen:`` reads the same.
     """
 
-    def __getattr__(self, name: str) -> Any:
-        from PIL import Image
+    def __init__(self, name: str, holder: str, attribute: str) -> None:
+        """Stand in for module ``name``, held as ``attribute`` of module ``holder``."""
+        super().__init__(name)
+        self._where = (holder, attribute)
 
-        utils = sys.modules.get("reportlab.lib.utils")
-        if utils is not None and getattr(utils, "Image", None) is self:
-            setattr(utils, "Image", Image)  # noqa: B010  (reportlab's module, untyped)
-        return getattr(Image, name)
+    def __getattr__(self, name: str) -> Any:
+        module = importlib.import_module(self.__name__)
+        holder, attribute = self._where
+        found = sys.modules.get(holder)
+        if found is not None and getattr(found, attribute, None) is self:
+            setattr(found, attribute, module)
+        return getattr(module, name)
+
+
+# The imports reportlab's modules run at import that only some documents use, put off:
+# (importing module, imported name, fromlist) -> the module stood in for.
+# - reportlab.lib.utils imports Pillow's Image (about 7 ms, with its C library and EXIF
+#   tables) and uses it only to read an image;
+# - reportlab.platypus.paragraph imports pyphen (about 3 ms, with importlib.resources and
+#   zipfile) for styles with a hyphenationLang, which briefconv never sets (it inserts
+#   soft hyphens itself, and imports pyphen when a style hyphenates).
+_PUT_OFF: dict[tuple[str, str, tuple[str, ...] | None], str] = {
+    ("reportlab.lib.utils", "PIL", ("Image",)): "PIL.Image",
+    ("reportlab.platypus.paragraph", "pyphen", None): "pyphen",
+}
 
 
 def import_platypus() -> None:
@@ -75,7 +93,7 @@ def import_platypus() -> None:
 
     Two things reportlab does at import are put off to first use: compiling its costly
     regular expressions (see :func:`_compiled_late`; ``uri_pat`` alone was 20-26 ms of
-    every PDF run), and importing Pillow's ``Image`` (see :class:`_PilImageOnFirstUse`).
+    every PDF run), and importing Pillow's ``Image`` and pyphen (see ``_PUT_OFF``).
     Every other pattern is compiled and every other module imported as reportlab asks.
     Call before anything imports reportlab (a module imported before is left as it is);
     later calls do nothing.
@@ -97,19 +115,18 @@ def import_platypus() -> None:
         fromlist: Sequence[str] | None = (),
         level: int = 0,
     ) -> types.ModuleType:
-        # Only reportlab.lib.utils' own `from PIL import Image`, and only while Pillow's
-        # Image is not loaded: whoever else imports Pillow gets it as always.
-        if (
-            name == "PIL"
-            and fromlist == ("Image",)
-            and globals is not None
-            and globals.get("__name__") == "reportlab.lib.utils"
-            and "PIL.Image" not in sys.modules
-        ):
-            # A stand-in for the package: `from PIL import Image` reads only its Image.
-            stand_in = types.ModuleType("PIL")
-            stand_in.Image = _PilImageOnFirstUse("PIL.Image")  # type: ignore[attr-defined]
-            return stand_in
+        # Only the imports in _PUT_OFF, made by reportlab's module itself, and only while
+        # the module is not loaded: whoever else imports it gets it as always.
+        caller = globals.get("__name__") if globals is not None else None
+        target = _PUT_OFF.get((str(caller), name, tuple(fromlist) if fromlist else None))
+        if target is not None and target not in sys.modules:
+            stand_in = _ImportedOnFirstUse(target, str(caller), target.rpartition(".")[2])
+            if target == name:  # `import pyphen`
+                return stand_in
+            # `from PIL import Image`: a stand-in package, of which only Image is read.
+            package = types.ModuleType(name)
+            setattr(package, stand_in._where[1], stand_in)
+            return package
         return import_now(name, globals, locals, fromlist, level)
 
     re.compile = compile_late
