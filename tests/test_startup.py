@@ -298,3 +298,31 @@ def test_pyphen_is_imported_only_by_a_style_that_hyphenates(
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[-1] == expected
+
+
+# Runs main() as the console script does, then says, for each face the run registered,
+# whether its glyph-to-characters table was ever unpickled.
+_FACES = """
+import json, sys
+from briefconv.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exc:
+    if exc.code:
+        raise
+from reportlab.pdfbase import pdfmetrics
+faces = [f.face for n, f in pdfmetrics._fonts.items() if n.startswith("briefconv-")]
+print(json.dumps(sorted({type(f).__name__: "glyphToChar" in vars(f) for f in faces}.items())))
+"""
+
+
+def test_a_pdf_from_the_font_cache_leaves_the_shaping_table_packed(tmp_path: Path) -> None:
+    # glyphToChar, the costliest table to unpickle, is read only to shape text, which
+    # briefconv's PDFs never do: a run with the fonts cached never unpacks it.
+    args = ["convert", str(SAMPLE), "-t", "pdf", "-o", str(tmp_path / "out")]
+    env = {**os.environ, "BRIEFCONV_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, "-c", _FACES, *args]
+    for _ in range(2):  # a run that fills the cache, then one that reads it
+        proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.splitlines()[-1]) == [["_CachedFace", False]]
