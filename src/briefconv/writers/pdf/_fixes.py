@@ -146,6 +146,10 @@ def _utf16_hex(code_point: int) -> str:
     >>> _utf16_hex(0x41), _utf16_hex(0x1D434)
     ('0041', 'D835DC34')
     """
+    if code_point < 0xD800 or 0xE000 <= code_point < 0x10000:
+        # In the BMP (surrogates aside) UTF-16BE is the code point itself: the common
+        # case, written directly (a font subset's CMap has up to 256 of them).
+        return f"{code_point:04X}"
     return code_point.to_bytes(4, "big").decode("utf-32-be").encode("utf-16-be").hex().upper()
 
 
