@@ -21,7 +21,8 @@ from briefconv import _parallel
 from .conftest import SAMPLE
 
 # What a run may have imported, each checked by exact module name: the three writers'
-# libraries, the entry-point reader, fontTools' subsetter, Pillow, the Markdown parser.
+# libraries, the entry-point reader, fontTools' subsetter, Pillow, the hyphenation
+# dictionaries, the Markdown parser.
 WATCHED = (
     "docx",
     "reportlab",
@@ -30,6 +31,7 @@ WATCHED = (
     "fontTools",
     "fontTools.subset",
     "PIL",
+    "pyphen",
     "markdown_it",
 )
 
@@ -66,7 +68,9 @@ def _loaded(args: list[str], cache: Path) -> list[str]:
     [
         # A handout's EPUB has no cover image: no Pillow, and no fonts to read or cut.
         ("epub", {"ebooklib"}, {"docx", "reportlab", "PIL", "fontTools"}),
-        ("pdf", {"reportlab"}, {"docx", "ebooklib"}),
+        # reportlab's own imports of Pillow and pyphen are put off until an image is drawn
+        # or a paragraph hyphenated by reportlab (neither here: briefconv never asks it to).
+        ("pdf", {"reportlab"}, {"docx", "ebooklib", "PIL", "pyphen"}),
         ("docx", {"docx"}, {"reportlab", "ebooklib"}),
     ],
 )
@@ -180,3 +184,161 @@ def test_a_host_running_the_cli_keeps_its_collector(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[-1] == "True 0"
+
+
+# Runs main() as the console script does, then says which of reportlab's import-time
+# regular expressions were really compiled (a put-off one is not an re.Pattern yet).
+_PATTERNS = """
+import json, re, sys
+from briefconv.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exc:
+    if exc.code:
+        raise
+import reportlab.lib.PyFontify as fontify
+import reportlab.lib.rl_safe_eval as safe_eval
+import reportlab.lib.textsplit as textsplit
+import reportlab.platypus.paragraph as paragraph
+found = {
+    "uri_pat": paragraph.uri_pat,
+    "textsplit.rx": textsplit.rx,
+    "rl_unsafe_re": vars(safe_eval)["__rl_unsafe_re__"],
+    "PyFontify.matchRE": fontify.matchRE,
+    "PyFontify.idRE": fontify.idRE,
+}
+print(json.dumps({name: isinstance(p, re.Pattern) for name, p in found.items()}))
+"""
+
+
+def test_a_pdf_does_not_compile_the_reportlab_patterns_it_never_uses(tmp_path: Path) -> None:
+    # uri_pat (long URLs in markup), cjkwrap's CJK splitter, the safe-eval blacklist and
+    # Python source colouring: 25-30 ms of start-up for patterns no briefconv PDF uses.
+    args = ["convert", str(SAMPLE), "-t", "pdf", "-o", str(tmp_path)]
+    env = {**os.environ, "BRIEFCONV_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.run(
+        [sys.executable, "-c", _PATTERNS, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    compiled = json.loads(proc.stdout.splitlines()[-1])
+    # The short, cheap idRE is compiled as reportlab asks: only the costly ones wait.
+    assert compiled == {
+        "uri_pat": False,
+        "textsplit.rx": False,
+        "rl_unsafe_re": False,
+        "PyFontify.matchRE": False,
+        "PyFontify.idRE": True,
+    }
+    # ... and a put-off pattern still works when something does use it.
+    check = (
+        "import briefconv.writers.pdf\n"
+        "from reportlab.lib.textsplit import rx\n"
+        "print(rx.findall('a\u4e2d b\u6587') == ['\u4e2d', '\u6587'], type(rx).__name__)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, check=True, timeout=300
+    ).stdout
+    assert out.split() == ["True", "_LazyPattern"]
+
+
+# Renders an article with an image to stdout, Pillow imported first or last.
+_IMAGE = """
+import sys
+if sys.argv[2] == "pillow first":
+    import PIL.Image
+import briefconv.writers.pdf  # reportlab's import: Pillow's Image put off, if not loaded
+import reportlab.lib.utils as utils
+before = "PIL.Image" in sys.modules
+import briefconv
+pdf = briefconv.render(briefconv.read_file(sys.argv[1]), "pdf")
+print(before, utils.Image is sys.modules["PIL.Image"], pdf.count(b"/Subtype /Image"))
+sys.stdout.flush()
+sys.stdout.buffer.write(pdf)
+"""
+
+
+def test_an_image_imports_pillow_when_drawn_and_gives_the_same_bytes(tmp_path: Path) -> None:
+    article = SAMPLE.parent / "shipping-insurance.md"
+    env = {
+        **os.environ,
+        "BRIEFCONV_CACHE_DIR": str(tmp_path / "cache"),
+        "SOURCE_DATE_EPOCH": "1780000000",
+    }
+    outputs = {}
+    for order in ("pillow first", "pillow last"):
+        proc = subprocess.run(
+            [sys.executable, "-c", _IMAGE, str(article), order],
+            capture_output=True,
+            env=env,
+            timeout=300,
+        )
+        assert proc.returncode == 0, proc.stderr.decode()
+        head, _, pdf = proc.stdout.partition(b"\n")
+        outputs[order] = (head.decode().split(), pdf)
+    # Imported before the writer, Pillow is used as it is; imported after, reportlab's
+    # stand-in gives way to it at the image; either way the map is drawn, the same bytes.
+    assert outputs["pillow first"][0] == ["True", "True", "1"]
+    assert outputs["pillow last"][0] == ["False", "True", "1"]
+    assert outputs["pillow first"][1] == outputs["pillow last"][1]
+
+
+# Renders the sample to PDF with hyphenation on or off; prints whether pyphen was imported
+# and how many soft hyphens the text was given.
+_HYPHENS = """
+import sys
+import briefconv
+from briefconv.writers.pdf import _text
+style = briefconv.load_style().with_options("pdf", hyphenate=sys.argv[2] == "on")
+article = briefconv.read_file(sys.argv[1])
+assert briefconv.render(article, "pdf", style).startswith(b"%PDF-")
+hyphens = _text.hyphenator("en", sys.argv[2] == "on")("respective negotiations")
+print("pyphen" in sys.modules, hyphens.count("\\u00ad"))
+"""
+
+
+@pytest.mark.parametrize(("hyphenate", "expected"), [("off", "False 0"), ("on", "True 4")])
+def test_pyphen_is_imported_only_by_a_style_that_hyphenates(
+    hyphenate: str, expected: str, tmp_path: Path
+) -> None:
+    env = {**os.environ, "BRIEFCONV_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.run(
+        [sys.executable, "-c", _HYPHENS, str(SAMPLE), hyphenate],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == expected
+
+
+# Runs main() as the console script does, then says, for each face the run registered,
+# whether its glyph-to-characters table was ever unpickled.
+_FACES = """
+import json, sys
+from briefconv.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exc:
+    if exc.code:
+        raise
+from reportlab.pdfbase import pdfmetrics
+faces = [f.face for n, f in pdfmetrics._fonts.items() if n.startswith("briefconv-")]
+print(json.dumps(sorted({type(f).__name__: "glyphToChar" in vars(f) for f in faces}.items())))
+"""
+
+
+def test_a_pdf_from_the_font_cache_leaves_the_shaping_table_packed(tmp_path: Path) -> None:
+    # glyphToChar, the costliest table to unpickle, is read only to shape text, which
+    # briefconv's PDFs never do: a run with the fonts cached never unpacks it.
+    args = ["convert", str(SAMPLE), "-t", "pdf", "-o", str(tmp_path / "out")]
+    env = {**os.environ, "BRIEFCONV_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, "-c", _FACES, *args]
+    for _ in range(2):  # a run that fills the cache, then one that reads it
+        proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.splitlines()[-1]) == [["_CachedFace", False]]

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import pickle
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -40,7 +41,7 @@ from weakref import WeakKeyDictionary
 from reportlab import Version as _REPORTLAB_VERSION
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics, ttfonts
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 
 from briefconv._cache import cached
 from briefconv.styles import FontFamily, Role, Style
@@ -63,7 +64,7 @@ _FACE_LABELS = ("regular", "bold", "italic", "bold italic")
 _SUFFIXES = ("r", "b", "i", "bi")
 
 #: Bumped when what :func:`_font_state` stores changes; part of the cache key.
-_FONT_PAYLOAD = "ttfont-state 1"
+_FONT_PAYLOAD = "ttfont-state 2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +186,8 @@ def _font_state(font: Any) -> dict[str, Any]:
     Two things in it do not pickle: the per-document subsetting state (a
     ``WeakKeyDictionary``, empty until the font is used, so simply made anew) and the
     face's ``_pdfScale`` lambda, replaced by :class:`_PdfScale` when that computes the
-    same. Anything else unpicklable makes the cache skip the font; it still works.
+    same. Anything else unpicklable makes the cache skip the font; it still works. The
+    face becomes a :class:`_CachedFace`, its ``glyphToChar`` kept pickled until read.
     """
     attrs = dict(vars(font))
     documents = attrs.get("state")
@@ -195,6 +197,8 @@ def _font_state(font: Any) -> dict[str, Any]:
     scale = _PdfScale(face.unitsPerEm)
     if scale.same_as(face._pdfScale):
         face._pdfScale = scale
+    if type(face) is TTFontFace and isinstance(getattr(face, "glyphToChar", None), dict):
+        attrs["face"] = _CachedFace.from_face(face)
     return attrs
 
 
@@ -205,6 +209,38 @@ def _font_from_state(attrs: dict[str, Any]) -> Any:
     if "state" not in attrs:
         font.state = WeakKeyDictionary()
     return font
+
+
+class _CachedFace(TTFontFace):  # type: ignore[misc]  # reportlab ships no type stubs
+    """A parsed face as the cache keeps it: ``glyphToChar`` unpickled when first read.
+
+    Of a face's tables, ``glyphToChar`` (a list of characters for each glyph) was the
+    costliest to unpickle, 0.7-0.9 ms of each face's 2.5-3 ms; reportlab reads it after
+    the parse only to shape text (with uharfbuzz), which briefconv's PDFs never do. So it
+    is stored as its own pickle and turned back into the very same dict on first read.
+    """
+
+    @classmethod
+    def from_face(cls, face: Any) -> _CachedFace:
+        """A copy of the freshly parsed ``face`` with its ``glyphToChar`` packed."""
+        cached_face = cls.__new__(cls)
+        attrs = dict(vars(face))
+        glyph_to_char = attrs.pop("glyphToChar")
+        attrs["_packed_glyph_to_char"] = pickle.dumps(
+            glyph_to_char, protocol=pickle.HIGHEST_PROTOCOL
+        )
+        cached_face.__dict__.update(attrs)
+        return cached_face
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for attributes not set: glyphToChar until its first read.
+        if name == "glyphToChar":
+            packed = self.__dict__.pop("_packed_glyph_to_char", None)
+            if packed is not None:
+                value = pickle.loads(packed)  # our own pickle, read back with the face
+                self.glyphToChar = value
+                return value
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
 
 class _PdfScale:

@@ -15,8 +15,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import pyphen
-
 from briefconv._cache import cached
 from briefconv.model import Note
 from briefconv.writers._links import safe_url
@@ -313,6 +311,10 @@ def hyphenator(language: str, enabled: bool) -> Callable[[str], str]:
     """
     if not enabled:
         return identity
+    # Imported here, not at the top: about 3 ms (with importlib.resources and zipfile) of
+    # every PDF whose style does not hyphenate, the default's included.
+    import pyphen
+
     tag = language.strip().replace("_", "-").split("-")
     candidates = [tag[0].lower()]
     if len(tag) > 1 and tag[1]:
@@ -347,6 +349,8 @@ def load_pyphen(lang: str) -> Any:
     file's path, and ``Pyphen()`` looks there first; seeding it with the cached
     ``HyphDict`` gives the very same patterns, so the same hyphens.
     """
+    import pyphen  # see hyphenator
+
     path = pyphen.LANGUAGES[lang]
     if path not in pyphen.hdcache:
         versions = (f"pyphen {pyphen.__version__}", _HYPH_PAYLOAD)
