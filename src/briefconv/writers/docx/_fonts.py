@@ -53,7 +53,6 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part, XmlPart
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
-from fontTools.ttLib import TTFont
 from lxml import etree
 
 from briefconv._cache import cached
@@ -191,6 +190,10 @@ def font_info(path: Path) -> FontInfo:
 
 def _read_font_info(path: Path) -> FontInfo:
     """:func:`font_info` read from the file."""
+    # Imported here, as in _cmap: fontTools.ttLib takes about 10 ms to import, and a run
+    # whose font facts are all in the on-disk cache never opens a font file.
+    from fontTools.ttLib import TTFont
+
     with TTFont(str(path), lazy=True) as font:
         os2 = font["OS/2"]
         panose = os2.panose
@@ -608,6 +611,8 @@ def _characters(path: Path) -> frozenset[str]:
 
 def _cmap(path: Path) -> frozenset[str]:
     """:func:`_characters` read from the file."""
+    from fontTools.ttLib import TTFont  # imported on first use: see _read_font_info
+
     with TTFont(str(path), lazy=True) as font:
         return frozenset(chr(code) for code in font.getBestCmap())
 
