@@ -4,14 +4,19 @@ The writer builds each style's base document once per process and copies it, and
 deflated form of repeated zip members (writers/docx/_base.py, writers/_zip.py). These
 tests write documents of different styles, layouts, languages and constructs in one
 process, in several orders and repeated, and compare every one with the same document
-written by a fresh process that writes nothing else.
+written by a fresh process that writes nothing else. The base and the deflated parts are
+kept on disk as well: a fresh process that finds them there writes the same bytes, and a
+damaged or outdated entry is built (or deflated) again.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import os
+import pickle
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -182,3 +187,110 @@ def test_a_face_is_cut_down_once_per_process_for_its_characters(
     assert len(set(outputs)) == 1
     with zipfile.ZipFile(io.BytesIO(outputs[0])) as archive:
         assert any(name.startswith("word/fonts/") for name in archive.namelist())
+
+
+# Writes the sample handout's DOCX in a fresh process (stdout), then says on stderr how
+# many base documents it built and how many large members (the styles part, the faces) it
+# deflated.
+_FRESH = """
+import json, sys
+import briefconv
+from briefconv.writers import _zip
+from briefconv.writers.docx import _base
+counts = {"builds": 0, "large deflates": 0}
+build, deflate = _base._build, _zip._deflate
+def counted_build(*args):
+    counts["builds"] += 1
+    return build(*args)
+def counted_deflate(data):
+    counts["large deflates"] += len(data) > 50_000
+    return deflate(data)
+_base._build, _zip._deflate = counted_build, counted_deflate
+article = briefconv.read_file(sys.argv[1])
+sys.stdout.buffer.write(briefconv.render(article, "docx"))
+sys.stderr.write(json.dumps(counts))
+"""
+
+
+def _fresh(cache: Path | str, src: Path = ROOT / "src") -> tuple[bytes, dict[str, int]]:
+    """The sample handout's DOCX written by a fresh process with cache folder ``cache``."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(src),
+        "BRIEFCONV_CACHE_DIR": str(cache),
+        "SOURCE_DATE_EPOCH": "1780000000",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _FRESH, str(ROOT / "source/istanbul-talks.txt")],
+        capture_output=True,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    counts: dict[str, int] = json.loads(done.stderr.decode().splitlines()[-1])
+    return done.stdout, counts
+
+
+def test_a_fresh_process_copies_the_base_another_one_stored(tmp_path: Path) -> None:
+    """The base and its deflated parts come from the disk cache: the same bytes as building.
+
+    Nothing large is deflated again: the styles part and the faces are stored as the first
+    process deflated them.
+    """
+    cache = tmp_path / "cache"
+    off, _ = _fresh("")  # no disk cache at all
+    cold, made = _fresh(cache)
+    warm, copied = _fresh(cache)
+    assert off == cold == warm
+    assert made["builds"] == 1
+    assert made["large deflates"] >= 5  # the styles part and the four faces the sample draws
+    assert copied == {"builds": 0, "large deflates": 0}
+    assert len(list(cache.glob("docx-base-*.pickle"))) == 1
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not a pickle", "styles deflated wrong"])
+def test_a_damaged_stored_base_is_built_or_deflated_again(tmp_path: Path, damage: str) -> None:
+    cache = tmp_path / "cache"
+    first, _ = _fresh(cache)
+    (stored,) = cache.glob("docx-base-*.pickle")
+    data = stored.read_bytes()
+    if damage == "truncated":
+        stored.write_bytes(data[: len(data) // 2])
+    elif damage == "not a pickle":
+        stored.write_bytes(b"not a pickle")
+    else:
+        # A valid entry whose styles part's deflated bytes were damaged on disk.
+        entry = pickle.loads(data)
+        packed = dict(entry.packed)
+        good = packed["word/styles.xml"]
+        flipped = bytearray(good.deflated)
+        flipped[len(flipped) // 2] ^= 0x40
+        packed["word/styles.xml"] = dataclasses.replace(good, deflated=bytes(flipped))
+        damaged = dataclasses.replace(entry, packed=tuple(packed.items()))
+        stored.write_bytes(pickle.dumps(damaged))
+    again, counts = _fresh(cache)
+    assert again == first
+    # The faces come from their own cache entries; the styles part is deflated again,
+    # with the base built again or, when only its deflated bytes were damaged, copied.
+    builds = 0 if damage == "styles deflated wrong" else 1
+    assert counts == {"builds": builds, "large deflates": 1}
+
+
+def test_a_stored_base_is_not_used_once_the_code_changed(tmp_path: Path) -> None:
+    """Any edit to briefconv's code makes a new key: an old base is never taken for new."""
+    src = tmp_path / "src"
+    shutil.copytree(
+        ROOT / "src" / "briefconv",
+        src / "briefconv",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    cache = tmp_path / "cache"
+    first, made = _fresh(cache, src)
+    _, copied = _fresh(cache, src)
+    assert (made["builds"], copied["builds"]) == (1, 0)
+    module = src / "briefconv" / "writers" / "docx" / "_styles.py"
+    module.write_text(module.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    again, rebuilt = _fresh(cache, src)
+    assert rebuilt["builds"] == 1
+    assert again == first
+    assert len(list(cache.glob("docx-base-*.pickle"))) == 2

@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+import zlib
 from datetime import datetime
 
 import pytest
 
-from briefconv.writers._zip import deflated, normalize_zip, write_zip
+from briefconv.writers import _zip
+from briefconv.writers._zip import Packed, deflated, keep, normalize_zip, packed_form, write_zip
 
 WHEN = datetime(2026, 11, 26, 9, 30, 17)
 
@@ -75,3 +77,39 @@ def test_a_repeated_member_is_deflated_once() -> None:
     # A small member is deflated every time (caching it would cost more than it saves).
     small = b"<w:p/>" * 10
     assert deflated(small)[1] is not deflated(bytes(bytearray(small)))[1]
+
+
+def test_a_kept_deflated_form_is_used_once_checked() -> None:
+    """A member's deflated form read back from the disk is stored instead of deflating it."""
+    data = os.urandom(24) * 2048
+    found = packed_form(data)
+    assert found is not None
+    assert zlib.decompress(found.deflated, -15) == data
+    # In another process (a new cache here), the kept form is what the zip stores.
+    other = os.urandom(24) * 2048
+    made = packed_form(other)
+    assert made is not None
+    fresh = Packed(made.crc, bytes(bytearray(made.deflated)), made.check)
+    _zip._CACHE._entries.pop(other)
+    assert keep(bytes(bytearray(other)), fresh)
+    assert deflated(other)[1] is fresh.deflated
+    # Too small to keep: not worth a place on disk.
+    assert packed_form(b"<w:p/>") is None
+
+
+@pytest.mark.parametrize("damage", ["deflated bytes", "member"])
+def test_a_damaged_deflated_form_is_refused(damage: str) -> None:
+    data = os.urandom(24) * 2048
+    made = packed_form(data)
+    assert made is not None
+    _zip._CACHE._entries.pop(data)
+    if damage == "deflated bytes":
+        flipped = bytearray(made.deflated)
+        flipped[len(flipped) // 2] ^= 0x40
+        bad, member = Packed(made.crc, bytes(flipped), made.check), data
+    else:  # kept for other bytes than the member's
+        bad, member = made, data[:-1] + bytes([data[-1] ^ 1])
+    assert not keep(member, bad)
+    # Deflated as if nothing had been kept: zipfile's bytes.
+    assert deflated(member)[1] == zlib.compress(member, 9)[2:-4]
+    assert write_zip([("m", member)], WHEN) == _by_zipfile([("m", member)], WHEN, set())

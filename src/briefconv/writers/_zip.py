@@ -14,6 +14,13 @@ bytes in every file (the styles, the theme, the embedded font subsets). Deflatin
 bytes at the same level gives the same output (and :mod:`zipfile` compresses a member in
 one call, as here), so the compressed form of such a member is kept per process, keyed by
 its bytes (:func:`deflated`), and the zip is byte for byte what it was.
+
+A fresh process would still deflate those members once more. So the DOCX writer keeps
+their deflated form on disk, with the data it is made from and under the same key (the
+base document's parts; the font subsets: :mod:`briefconv.writers.docx._base` and
+``_fonts``): :func:`packed_form` makes the :class:`Packed` to store, :func:`keep` hands one
+read back to this process's cache after checking it, and :data:`DEFLATE_VERSION` goes
+into those keys, since another zlib (or level) may deflate the same bytes differently.
 """
 
 from __future__ import annotations
@@ -25,12 +32,25 @@ import zipfile
 import zlib
 from collections import OrderedDict
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
-__all__ = ["deflated", "normalize_zip", "write_zip"]
+__all__ = [
+    "DEFLATE_VERSION",
+    "Packed",
+    "deflated",
+    "keep",
+    "normalize_zip",
+    "packed_form",
+    "write_zip",
+]
 
 #: The deflate level of every compressed member.
 LEVEL = 9
+
+#: What a member's deflated bytes depend on besides the member: part of every on-disk key
+#: under which a :class:`Packed` is kept (zlib-ng, for one, deflates to other bytes).
+DEFLATE_VERSION = f"zlib {zlib.ZLIB_RUNTIME_VERSION} deflate level {LEVEL}"
 
 # The records of APPNOTE.TXT as zipfile packs them (its structFileHeader, structCentralDir,
 # structEndArchive): a local file header, a central directory entry, the end record.
@@ -85,14 +105,22 @@ class _DeflateCache:
                 self._entries.move_to_end(data)
                 return found
         found = zlib.crc32(data), _deflate(data)
+        self.add(data, found)
+        return found
+
+    def add(self, data: bytes, found: tuple[int, bytes]) -> None:
+        """Keep ``found``, ``data``'s CRC-32 and deflated bytes, unless already kept."""
         with self._lock:
             if data not in self._entries:
                 self._entries[data] = found
                 self._size += len(data) + len(found[1])
                 while self._size > self._budget and self._entries:
-                    old, (_, packed) = self._entries.popitem(last=False)
-                    self._size -= len(old) + len(packed)
-        return found
+                    old, (_, deflated) = self._entries.popitem(last=False)
+                    self._size -= len(old) + len(deflated)
+
+    def kept(self, data: bytes) -> bool:
+        """Whether ``data`` is one this cache keeps (by its size)."""
+        return self.SMALLEST <= len(data) <= self.LARGEST
 
 
 def _deflate(data: bytes) -> bytes:
@@ -115,6 +143,47 @@ def deflated(data: bytes) -> tuple[int, bytes]:
     (True, True)
     """
     return _CACHE.get(data)
+
+
+@dataclass(frozen=True, slots=True)
+class Packed:
+    """A member's deflated form, kept on disk with the bytes it was made from.
+
+    ``check`` is the CRC-32 of ``deflated`` itself: :func:`keep` refuses a copy whose
+    bytes were damaged on disk (``crc``, the zip's CRC of the member, checks the member).
+    """
+
+    crc: int
+    deflated: bytes
+    check: int
+
+
+def packed_form(data: bytes) -> Packed | None:
+    """``data``'s :class:`Packed` form to keep on disk, or ``None`` if not worth keeping.
+
+    It goes through :func:`deflated`, so the zip that holds ``data`` next does not deflate
+    it again. Members that :func:`deflated` does not keep (a few KiB or less) are not
+    worth a place on disk either.
+    """
+    if not _CACHE.kept(data):
+        return None
+    crc, out = deflated(data)
+    return Packed(crc, out, zlib.crc32(out))
+
+
+def keep(data: bytes, found: Packed) -> bool:
+    """Give this process ``found``, ``data``'s deflated form read back from the disk.
+
+    The next zip holding ``data`` stores those bytes instead of deflating it again. Both
+    CRCs are checked first (about 0.1 ms for 100 KB): a copy that does not match is
+    ignored (False), and the member is deflated as if it had never been kept.
+    """
+    if not _CACHE.kept(data):
+        return False
+    if zlib.crc32(data) != found.crc or zlib.crc32(found.deflated) != found.check:
+        return False
+    _CACHE.add(bytes(data) if type(data) is not bytes else data, (found.crc, found.deflated))
+    return True
 
 
 def _stamp(when: datetime) -> tuple[int, int]:

@@ -16,6 +16,18 @@ document, once for all copies (:class:`._oxml.StyleIndex`). The result is byte f
 what building it anew gives (``tests/test_docx_reuse.py`` compares every kind of document
 written after others with the same document written by a process of its own).
 
+What the first build of a combination saves is also kept on disk (:mod:`briefconv._cache`,
+:class:`_Stored`), with the deflated form of its large parts (the styles part above all,
+:func:`briefconv.writers._zip.keep`), so a fresh process copies the base instead of
+building it (about 20 ms less for a handout) and does not deflate those parts again. The
+key is everything the base is made from and nothing of the articles: python-docx's
+template file (the source), the key above (style, layout, language, constructs), and the
+versions of the code that builds and saves it: python-docx, lxml and libxml2, zlib, and
+every briefconv source file's size and modification time (:func:`_code_version`), so an
+edit to the writer is never answered with a base it would no longer build. A fresh
+process's first document is then a copy, which is byte for byte what building gives (the
+copies above are; ``tests/test_docx_reuse.py`` checks it across processes too).
+
 A ``[docx] template`` is read from its file for every document, as before: a file can
 change between two documents of one process, and only the template's owner would know.
 """
@@ -23,22 +35,30 @@ change between two documents of one process, and only the template's owner would
 from __future__ import annotations
 
 import copy
+import functools
+import hashlib
 import io
+import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+import docx
 from docx import Document
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part, XmlPart
+from lxml import etree
 
+import briefconv
+from briefconv._cache import cached
 from briefconv.model import Layout
 from briefconv.styles import Style
-from briefconv.writers._zip import write_zip
+from briefconv.writers._zip import DEFLATE_VERSION, Packed, keep, packed_form, write_zip
 from briefconv.writers.docx._numbering import define_lists
 from briefconv.writers.docx._oxml import Doc, StyleIndex, lookups
 from briefconv.writers.docx._package import base_document, package_members
@@ -73,7 +93,9 @@ def prepared_document(style: Style, layout: Layout, language: str, used: frozens
     # them), so two styles with one repr are the same, value and type, and give the same
     # styles. Styles are dicts inside, so they cannot be hashed themselves.
     key = (repr(style), layout, language, used)
-    return _BASES.get(key, lambda: _build(style, layout, language, used))
+    # On disk, under the same and what the code that builds it is (module docstring).
+    stored_under = (repr(style), repr(layout), language, repr(sorted(used)))
+    return _BASES.get(key, lambda: _build(style, layout, language, used), stored_under)
 
 
 def _build(style: Style, layout: Layout, language: str, used: frozenset[str]) -> Base:
@@ -93,19 +115,49 @@ def _build(style: Style, layout: Layout, language: str, used: frozenset[str]) ->
 _SNAPSHOT_DATE = datetime(2000, 1, 1)
 
 
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """A combination's base as saved, what the disk cache keeps of it (:class:`_Entry`)."""
+
+    #: Every zip member of the base, as python-docx would save it: (name, bytes).
+    members: tuple[tuple[str, bytes], ...]
+    #: The styles part's member name, if copies may hold it as bytes (see _Entry.copy).
+    styles: str | None
+    template: str | None
+    kept: frozenset[str]
+    lists: tuple[tuple[str, int], ...]
+    #: The deflated form of the large members, by name: handed to the zip writer when
+    #: read back, so a fresh process does not deflate the styles part again (5 ms).
+    packed: tuple[tuple[str, Packed], ...]
+
+    @classmethod
+    def of(cls, built: Base) -> _Stored:
+        """What ``built`` saves to, before anything is written to it."""
+        members = package_members(built.doc)
+        styles = _styles(built.doc)
+        deflated = ((name, packed_form(data)) for name, data in members)
+        return cls(
+            members=tuple(members),
+            styles=styles[1].partname.membername if styles else None,
+            template=built.template,
+            kept=built.kept,
+            lists=tuple(built.lists.items()),
+            packed=tuple((name, found) for name, found in deflated if found is not None),
+        )
+
+
 class _Entry:
     """One combination's base: the saved parts, and the document opened from them."""
 
-    def __init__(self, built: Base) -> None:
-        members = package_members(built.doc)
+    def __init__(self, stored: _Stored) -> None:
+        members = dict(stored.members)
         # Stored, not deflated: it is only ever read back here.
-        self._saved = write_zip(members, _SNAPSHOT_DATE, stored={name for name, _ in members})
-        styles = _styles(built.doc)
+        self._saved = write_zip(stored.members, _SNAPSHOT_DATE, stored=members)
         # What every copy's styles part holds (see copy()).
-        self._styles = dict(members)[styles[1].partname.membername] if styles else None
-        self._template = built.template
-        self._kept = built.kept
-        self._lists = dict(built.lists)
+        self._styles = members[stored.styles] if stored.styles is not None else None
+        self._template = stored.template
+        self._kept = stored.kept
+        self._lists = dict(stored.lists)
         self._opened: Doc | None = None
         self._index: StyleIndex | None = None
         # Guards the opened document: copied, and asked about its styles (StyleIndex).
@@ -114,8 +166,9 @@ class _Entry:
     def copy(self) -> Base:
         """A document of its own, as the base was built."""
         with self._lock:
-            # The saved parts are opened on the second use: a process writing one document
-            # pays only for saving them. The opened document is read only by deepcopy.
+            # The saved parts are opened on the second use (or the first, of a base read
+            # from the disk): a process writing one document it built pays only for
+            # saving them. The opened document is read only by deepcopy.
             if self._opened is None:
                 self._opened = Document(io.BytesIO(self._saved))
                 self._index = StyleIndex(self._opened.part, self._lock)
@@ -160,22 +213,90 @@ class _Bases:
         self._entries: OrderedDict[object, _Entry] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: object, build: Callable[[], Base]) -> Base:
-        """A copy of the base under ``key``; the first time, ``build()``'s own document."""
+    def get(self, key: object, build: Callable[[], Base], stored_under: Sequence[str]) -> Base:
+        """A copy of the base under ``key``; the first time, ``build()``'s own document.
+
+        The first time in a process, the base is read from the disk cache under
+        ``stored_under`` (and the code's versions) if it is there, and a copy of it is
+        given; else it is built, kept there, and the built document itself is given.
+        """
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None:
                 self._entries.move_to_end(key)
         if entry is not None:
             return entry.copy()
-        built = build()
-        # Saved before the document is written to: the base as built, and no later.
-        entry = _Entry(built)
+        built: list[Base] = []
+
+        def make() -> _Stored:
+            built.append(build())
+            # Saved before the document is written to: the base as built, and no later.
+            return _Stored.of(built[0])
+
+        stored = _read_or_make(make, stored_under)
+        if not built:
+            # Read back: its large parts need not be deflated again. Any that fails its
+            # check is simply deflated again (keep).
+            members = dict(stored.members)
+            for name, found in stored.packed:
+                if name in members:
+                    keep(members[name], found)
+        entry = _Entry(stored)
         with self._lock:
             self._entries[key] = entry
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
-        return built
+        return built[0] if built else entry.copy()
+
+
+#: Bumped when what a stored base holds (_Stored) changes shape; part of its key.
+_STORED_PAYLOAD = "docx base 1"
+
+
+def _read_or_make(make: Callable[[], _Stored], stored_under: Sequence[str]) -> _Stored:
+    """``make()``, or what it made in an earlier process, from the disk cache."""
+    code = _code_version()
+    if code is None:
+        return make()
+    versions = (
+        _STORED_PAYLOAD,
+        code,
+        f"python-docx {docx.__version__}",
+        f"lxml {etree.LXML_VERSION} libxml2 {etree.LIBXML_VERSION}",
+        DEFLATE_VERSION,
+        *stored_under,
+    )
+    # The source is the file the base starts from, python-docx's template (its styles,
+    # numbering and settings); the cache keys it by its path, size, dates and inode.
+    template = Path(docx.__file__).parent / "templates" / "default.docx"
+    return cached("docx-base", template, versions, make, _Stored)
+
+
+@functools.cache
+def _code_version() -> str | None:
+    """A hash of every briefconv source file's name, size and modification time.
+
+    The base is made by a good part of briefconv (the writer, its styles and numbering,
+    the style's roles, the model): any file of it changing, a stored base may no longer
+    be what the code builds. None (no disk cache for bases) if a file cannot be listed.
+    """
+    root = os.path.dirname(briefconv.__file__)
+    found: list[str] = []
+    folders = [(root, "")]
+    try:
+        while folders:
+            folder, prefix = folders.pop()
+            with os.scandir(folder) as entries:
+                for item in entries:
+                    if item.is_dir(follow_symlinks=False):
+                        if item.name != "__pycache__":
+                            folders.append((item.path, f"{prefix}{item.name}/"))
+                    elif item.name.endswith(".py"):
+                        info = item.stat()
+                        found.append(f"{prefix}{item.name} {info.st_size} {info.st_mtime_ns}")
+    except OSError:
+        return None
+    return hashlib.sha256("\0".join(sorted(found)).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 #: A batch uses one style, in a few layouts, languages and sets of constructs.

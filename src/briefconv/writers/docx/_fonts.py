@@ -53,11 +53,11 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part, XmlPart
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
-from fontTools.ttLib import TTFont
 from lxml import etree
 
 from briefconv._cache import cached
 from briefconv.styles import FontFamily, Style
+from briefconv.writers._zip import DEFLATE_VERSION, Packed, keep, packed_form
 from briefconv.writers.docx._oxml import Doc, Elem, el, lookups, relate
 
 if TYPE_CHECKING:
@@ -147,8 +147,9 @@ _FS_EDITABLE = 0x0008  # may be embedded for editing
 _FS_NO_SUBSET = 0x0100  # may be embedded whole only
 _FS_BITMAP_ONLY = 0x0200  # only its bitmaps may be embedded (a TrueType face has none here)
 
-#: Bumped when what _subset makes of a face changes (its options); part of the cache key.
-_SUBSET_PAYLOAD = "docx subset 1"
+#: Bumped when what _subset makes of a face changes (its options), or what a cached subset
+#: holds (_Subset); part of the cache key.
+_SUBSET_PAYLOAD = "docx subset 2"
 #: Bumped when what font_info or _characters read from a face changes; part of their keys.
 _INFO_PAYLOAD = "docx font facts 1"
 
@@ -191,6 +192,10 @@ def font_info(path: Path) -> FontInfo:
 
 def _read_font_info(path: Path) -> FontInfo:
     """:func:`font_info` read from the file."""
+    # Imported here, as in _cmap: fontTools.ttLib takes about 10 ms to import, and a run
+    # whose font facts are all in the on-disk cache never opens a font file.
+    from fontTools.ttLib import TTFont
+
     with TTFont(str(path), lazy=True) as font:
         os2 = font["OS/2"]
         panose = os2.panose
@@ -608,6 +613,8 @@ def _characters(path: Path) -> frozenset[str]:
 
 def _cmap(path: Path) -> frozenset[str]:
     """:func:`_characters` read from the file."""
+    from fontTools.ttLib import TTFont  # imported on first use: see _read_font_info
+
     with TTFont(str(path), lazy=True) as font:
         return frozenset(chr(code) for code in font.getBestCmap())
 
@@ -617,29 +624,60 @@ def _face_bytes(path: Path, text: Iterable[str]) -> bytes:
 
     Subsetting a DejaVu face takes a tenth of a second, a handout's faces half a second;
     the result depends only on the file and the characters it keeps, which with the fixed
-    base are the same for most documents, so it is kept: in the process (:func:`_subset_of`)
-    and in the on-disk cache (:mod:`briefconv._cache`), under exactly those.
+    base are the same for most documents, so it is kept: in the process
+    (:func:`_subset_beyond_base`) and in the on-disk cache (:mod:`briefconv._cache`),
+    under exactly those.
     """
     # Most documents have no character beyond the base: the key is then empty.
     return _subset_beyond_base(path, frozenset(text).difference(_BASE))
 
 
+@dataclass(frozen=True, slots=True)
+class _Subset:
+    """A face cut down, as the on-disk cache keeps it."""
+
+    #: The face's bytes.
+    data: bytes
+    #: The face obfuscated (:func:`_obfuscated`) and deflated as the zip stores it: a
+    #: fresh process would otherwise deflate a handout's four faces again (about 12 ms).
+    stored: Packed | None
+
+
 @functools.lru_cache(maxsize=256)
 def _subset_beyond_base(path: Path, beyond: frozenset[str]) -> bytes:
-    """:func:`_face_bytes` of the base and ``beyond``, once per process for each set."""
-    return _subset_of(path, "".join(sorted((_BASE | beyond) & _characters(path))))
-
-
-@functools.lru_cache(maxsize=64)
-def _subset_of(path: Path, wanted: str) -> bytes:
-    """The face at ``path`` with the glyphs of ``wanted`` (sorted, each once), once per process.
+    """:func:`_face_bytes` of the base and ``beyond``, once per process for each set.
 
     A batch's documents mostly embed the same subsets (see ``_BASE``): each is read from
-    the on-disk cache (or made) once, not once per document.
+    the on-disk cache (or made) once, not once per document. The key is the file, the
+    base and ``beyond``, which make the characters kept (the font's own characters among
+    them): so a subset read back from the cache needs nothing read from the font file.
     """
-    digest = hashlib.sha256(wanted.encode("utf-8", "surrogatepass")).hexdigest()
-    versions = (f"fontTools {fontTools.version}", _SUBSET_PAYLOAD, f"characters {digest}")
-    return cached("docx-font-subset", path, versions, lambda: _subset(path, wanted), bytes)
+    digest = hashlib.sha256("".join(sorted(beyond)).encode("utf-8", "surrogatepass")).hexdigest()
+    versions = (
+        f"fontTools {fontTools.version}",
+        _SUBSET_PAYLOAD,
+        f"base {_base_digest()}",
+        f"beyond {digest}",
+        DEFLATE_VERSION,
+    )
+    found = cached("docx-font-subset", path, versions, lambda: _new_subset(path, beyond), _Subset)
+    if found.stored is not None:
+        # The zip that embeds it stores these bytes instead of deflating it again (kept
+        # only if they check out: _zip.keep).
+        keep(_obfuscated(found.data)[1], found.stored)
+    return found.data
+
+
+@functools.cache
+def _base_digest() -> str:
+    """A hash of the characters every subset keeps: a cached subset was cut with them."""
+    return hashlib.sha256("".join(sorted(_BASE)).encode()).hexdigest()
+
+
+def _new_subset(path: Path, beyond: frozenset[str]) -> _Subset:
+    """The face at ``path`` with the glyphs of the base and ``beyond`` that it has."""
+    data = _subset(path, "".join(sorted((_BASE | beyond) & _characters(path))))
+    return _Subset(data, packed_form(_obfuscated(data)[1]))
 
 
 def _subset(path: Path, text: str) -> bytes:
