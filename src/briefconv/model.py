@@ -27,6 +27,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias, get_args
 
+from briefconv._records import record_methods
+
 __all__ = [
     "HANDOUT_LAYOUT",
     "MODEL_VERSION",
@@ -173,7 +175,8 @@ def _check_runs(node: object, name: str, *, nested: bool = False) -> None:
 # --- inlines ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Text:
     """A run of plain text; never interpreted as markup by any writer."""
 
@@ -183,7 +186,8 @@ class Text:
         _set_clean(self, "text")
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Emphasis:
     """Emphasised (usually italic) inline content."""
 
@@ -193,7 +197,8 @@ class Emphasis:
         _check_runs(self, "children")
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Strong:
     """Strongly emphasised (usually bold) inline content."""
 
@@ -203,7 +208,8 @@ class Strong:
         _check_runs(self, "children")
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Link:
     """A hyperlink: ``url`` as written in the source, ``children`` its visible text."""
 
@@ -215,7 +221,8 @@ class Link:
         _check_runs(self, "children")
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Code:
     """Inline code, set in a monospaced face; never interpreted as markup."""
 
@@ -225,12 +232,14 @@ class Code:
         _set_clean(self, "text")
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class LineBreak:
     """A hard line break inside a paragraph, list item or quote."""
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Strikethrough:
     """Struck-out inline content (``~~text~~``): text shown as deleted, still part of it."""
 
@@ -240,7 +249,8 @@ class Strikethrough:
         _check_runs(self, "children")
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Note:
     """A footnote, standing where its reference mark goes; ``blocks`` are the note's text.
 
@@ -269,7 +279,8 @@ _INLINE_TYPES: tuple[type, ...] = get_args(Inline)
 # --- blocks ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Heading:
     """A section heading; ``level`` 1 is the top section level below the article title."""
 
@@ -284,7 +295,8 @@ class Heading:
             raise ValueError(f"heading level must be 1..6, not {self.level}")
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Paragraph:
     """A paragraph of body text."""
 
@@ -294,7 +306,8 @@ class Paragraph:
         _check_runs(self, "children")
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Quote:
     """A block quotation: one or more paragraphs and an optional attribution (no dash)."""
 
@@ -306,7 +319,8 @@ class Quote:
         _check_runs(self, "attribution")
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class BulletList:
     """An unordered list; each item is a run of inline content.
 
@@ -321,7 +335,8 @@ class BulletList:
         _check_list(self)
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class OrderedList:
     """A numbered list starting at ``start``; each item is a run of inline content.
 
@@ -364,7 +379,8 @@ def _check_list(node: BulletList | OrderedList) -> None:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class CodeBlock:
     """Preformatted text: a code listing, a log, an ASCII table.
 
@@ -387,7 +403,8 @@ Align: TypeAlias = Literal["default", "left", "center", "right"]
 Cell: TypeAlias = tuple[Inline, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Table:
     """A table with one header row: ``header`` names the columns, ``rows`` hold the body.
 
@@ -434,12 +451,14 @@ class Table:
                 raise ValueError(f"unknown column alignment {value!r}")
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class ThematicBreak:
     """A section break between parts of an article."""
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Figure:
     """An image: ``src`` as written in the article, ``alt`` its description.
 
@@ -472,7 +491,8 @@ _BLOCK_TYPES: tuple[type, ...] = get_args(Block)
 # --- the article -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class ArticleMeta:
     """What an article says about itself; every field but ``title`` and ``language`` optional.
 
@@ -501,7 +521,8 @@ class ArticleMeta:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Article:
     """One parsed article: metadata, body blocks, and when its source was last changed.
 
@@ -622,7 +643,8 @@ def block_text(block: Block, *, notes: bool = True) -> str:
 # --- the pack --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class PackMeta:
     """What a briefing pack says about itself, printed on its cover and in file metadata.
 
@@ -675,7 +697,8 @@ def _plain_marking(marking: str) -> str:
     return _INVISIBLE.sub("", marking)
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class PackArticle:
     """One article in a pack: its unique id (for anchors and bookmarks), summary and length."""
 
@@ -689,7 +712,8 @@ class PackArticle:
         _set_clean(self, "summary")
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Layout:
     """Which parts of a pack a writer draws: a one-article handout is a pack with a layout.
 
@@ -718,7 +742,8 @@ PACK_LAYOUT = Layout()
 HANDOUT_LAYOUT = Layout(cover=False, contents=False, running_heads=False, title_role="title")
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Pack:
     """A briefing pack: metadata, articles in order, and the layout that says what is drawn.
 

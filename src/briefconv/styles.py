@@ -36,6 +36,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from briefconv._records import record_methods
 from briefconv.errors import FormatError, StyleError
 from briefconv.fonts import BUNDLED_FAMILIES, bundled_faces
 from briefconv.writers import available_writers, writer_options
@@ -143,7 +144,8 @@ _ROLE_DEFAULTS: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class FontFamily:
     """A font family: its display name and the four face files (absolute paths)."""
 
@@ -154,7 +156,8 @@ class FontFamily:
     bold_italic: Path
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Role:
     """The resolved look of one role; lengths in points, colours as ``#RRGGBB``.
 
@@ -176,7 +179,8 @@ class Role:
     background: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Page:
     """Page size and margins, in points; the longest line the body may set, in characters.
 
@@ -194,7 +198,8 @@ class Page:
     max_measure: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Style:
     """A fully resolved style: every role present, every font a file on disk.
 
@@ -254,7 +259,8 @@ def bundled_styles() -> dict[str, Path]:
     return {p.stem: p for p in sorted(STYLE_DIR.glob("*.toml"))}
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class StyleInfo:
     """A style found by name: where it is, and its description (or why it cannot load)."""
 

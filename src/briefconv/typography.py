@@ -35,6 +35,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 
+from briefconv._records import record_methods
 from briefconv.model import (
     Article,
     ArticleMeta,
@@ -220,7 +221,8 @@ def smart_text(text: str, language: str, *, quotes: bool = True) -> str:
     return bind(text, language)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record_methods
+@dataclasses.dataclass(frozen=True, slots=True, repr=False, eq=False)
 class _Setter:
     """Sets the text of one article's nodes in its ``language``."""
 

@@ -16,6 +16,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from briefconv._records import record_methods
 from briefconv.dates import parse_date
 from briefconv.model import ArticleMeta, Inline, Link, Pack, PackArticle, Text
 
@@ -66,7 +67,8 @@ def one_line(text: str) -> str:
     return _BREAKING_SPACE.sub(" ", text).strip()
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Labels:
     """The fixed words a document prints, in one language."""
 
@@ -388,7 +390,8 @@ def byline(meta: ArticleMeta, extra: tuple[str, ...] = ()) -> tuple[Inline, ...]
     return tuple(out)
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class CoverText:
     """The cover's words, worded once for every writer; ``None`` parts are left out.
 

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
+from briefconv._records import record_methods
+
 __all__ = [
     "NAME_PARTICLES",
     "Line",
@@ -43,7 +45,8 @@ _MAX_WIDTH = 120
 _CLOSERS = "”’\"'»)]"
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Line:
     """A non-blank line: its number, its text (stripped) and its width in columns."""
 
@@ -53,7 +56,8 @@ class Line:
     indent: int = 0
 
 
-@dataclass(slots=True)
+@record_methods
+@dataclass(slots=True, repr=False, eq=False)
 class Unit:
     """A paragraph, list item or single line, as found before classification.
 

@@ -58,6 +58,7 @@ from markdown_it.rules_block.table import escapedSplit, getLine, table
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from briefconv._records import record_methods
 from briefconv.errors import InputError
 from briefconv.images import ImageResolver
 from briefconv.model import (
@@ -463,7 +464,8 @@ class _HtmlText(HTMLParser):
         self.removed.add("tags")
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class _Definition:
     """Where one footnote definition (``[^label]: ...``) sits in the token stream."""
 

@@ -42,6 +42,7 @@ from functools import cache
 from pathlib import Path
 from typing import ClassVar
 
+from briefconv._records import record_methods
 from briefconv.errors import InputError
 from briefconv.model import (
     Article,
@@ -402,7 +403,8 @@ def _is_prose(unit: _Unit) -> bool:
     )
 
 
-@dataclass(slots=True)
+@record_methods
+@dataclass(slots=True, repr=False, eq=False)
 class _Item:
     """A unit or a group of them: a paragraph, a list, or a quotation with its attribution."""
 

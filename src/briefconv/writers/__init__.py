@@ -23,6 +23,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from briefconv._records import record_methods
 from briefconv.errors import FormatError
 from briefconv.writers.base import ArticleWriter, Writer, adapt
 from briefconv.writers.options import (
@@ -71,7 +72,8 @@ _BUILTIN_EXTENSIONS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class WriterInfo:
     """What is known of a writer without importing it."""
 

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from briefconv._records import record_methods
 from briefconv.styles import FontFamily, Role, Style
 from briefconv.writers._blocks import (
     BREAK_WIDTH,
@@ -153,7 +154,8 @@ _BALANCED_HEADINGS = "h1, h2, h3, h4, h5, h6 {\n  text-wrap: balance;\n}"
 _GENERIC_BY_KEY = {"serif": "serif", "sans": "sans-serif", "mono": "monospace"}
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class FontFace:
     """One embedded font file: the CSS family and face it provides, its source and target."""
 

@@ -54,6 +54,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import assert_never
 
+from briefconv._records import record_methods
 from briefconv.model import (
     Block,
     BulletList,
@@ -141,7 +142,8 @@ def direction(language: str) -> str | None:
     return "rtl" if language.split("-")[0].lower() in RTL_LANGUAGES else None
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Image:
     """One image file the documents show: a file name from its content, media type, bytes."""
 
@@ -150,7 +152,8 @@ class Image:
     data: bytes
 
 
-@dataclass(slots=True)
+@record_methods
+@dataclass(slots=True, repr=False, eq=False)
 class Images:
     """The images a document set shows, each file once.
 
@@ -224,7 +227,8 @@ def _image_kind(data: bytes) -> tuple[str, str] | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Options:
     """What differs between the HTML-family writers; everything else is decided here.
 
@@ -315,7 +319,8 @@ def _section(
     return f'<section{cls}{semantics}{lang_attrs} aria-labelledby="{labelled_by}">\n'
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Constructs:
     """Which kinds of content written documents show, for a book's accessibility summary."""
 
@@ -549,7 +554,8 @@ _BACK_GLYPH = "\u21a9\ufe0e"
 _CHECK_GLYPHS = {True: "\u2612", False: "\u2610"}
 
 
-@dataclass(slots=True)
+@record_methods
+@dataclass(slots=True, repr=False, eq=False)
 class _Notes:
     """An article's footnotes in the order their marks are written, numbered from 1.
 
@@ -567,7 +573,8 @@ class _Notes:
         return len(self.notes)
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class _Context:
     """What rendering an article's blocks needs besides the blocks themselves.
 

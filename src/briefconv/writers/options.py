@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
+from briefconv._records import record_methods
 from briefconv.errors import StyleError
 
 if TYPE_CHECKING:
@@ -77,7 +78,8 @@ _TYPE_NAMES: dict[type, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Option:
     """One key of a writer's style table, as its options class declares it.
 
@@ -253,7 +255,8 @@ def _declared(cls: type[WriterOptions]) -> tuple[Option, ...]:
 # Here rather than beside each writer so that loading a style imports no writer module.
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class NoOptions(WriterOptions):
     """The options of a writer that declares none: its table must be empty.
 
@@ -263,7 +266,8 @@ class NoOptions(WriterOptions):
     table: ClassVar[str] = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class DocxOptions(WriterOptions):
     """The ``[docx]`` table."""
 
@@ -283,7 +287,8 @@ class DocxOptions(WriterOptions):
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class PdfOptions(WriterOptions):
     """The ``[pdf]`` table."""
 
@@ -295,7 +300,8 @@ class PdfOptions(WriterOptions):
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class EpubOptions(WriterOptions):
     """The ``[epub]`` table."""
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from briefconv._records import record_methods
 from briefconv.model import Pack
 from briefconv.styles import Role, Style
 from briefconv.wording import cover_text, one_line, untitled
@@ -155,7 +156,8 @@ def _fitting(text: str, font: ImageFont.FreeTypeFont, width: float, at_least: in
     return len(text)
 
 
-@dataclass(slots=True)
+@record_methods
+@dataclass(slots=True, repr=False, eq=False)
 class _Canvas:
     """The image being drawn, and the text lines drawn on it."""
 

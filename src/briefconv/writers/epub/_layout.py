@@ -40,6 +40,7 @@ from typing import Any
 
 from ebooklib import epub
 
+from briefconv._records import record_methods
 from briefconv.model import Figure, Pack, PackArticle
 from briefconv.styles import Style
 from briefconv.wording import labels, one_line, untitled
@@ -80,7 +81,8 @@ _OPTIONS = _xhtml.Options(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record_methods
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class _Chapter:
     """One article's content document: its names in the book and its heading anchors."""
 
@@ -165,7 +167,8 @@ def _logo(style: Style) -> tuple[str, bytes, str] | None:
     return None
 
 
-@dataclass(slots=True)
+@record_methods
+@dataclass(slots=True, repr=False, eq=False)
 class _Parts:
     """What the book is made of, gathered in reading order while its pages are written."""
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from ebooklib import epub
 
+from briefconv._records import record_methods
 from briefconv.model import Block, Figure, Heading, Layout, plain_text
 from briefconv.wording import one_line
 from briefconv.writers import _xhtml
@@ -259,7 +260,8 @@ def font_items(faces: list[FontFace]) -> list[Any]:
     ]
 
 
-@dataclass(slots=True)
+@record_methods
+@dataclass(slots=True, repr=False, eq=False)
 class TocNode:
     """One table-of-contents entry: a target in the chapter, its text, its sub-entries."""
 
