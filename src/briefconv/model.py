@@ -675,7 +675,8 @@ class PackMeta:
 
 # Bidirectional controls (embeddings, overrides, isolates, marks) and other invisible
 # format characters: in a marking they can make "‮LAICIFFO‬" display as "OFFICIAL".
-_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# Compiled on first use: only a pack's classification marking is checked for them.
+_INVISIBLE = "[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
 
 
 def _plain_marking(marking: str) -> str:
@@ -686,7 +687,7 @@ def _plain_marking(marking: str) -> str:
         >>> _plain_marking("\u202eLAICIFFO\u202c")
         'LAICIFFO'
     """
-    removed = sorted({f"U+{ord(c):04X}" for c in _INVISIBLE.findall(marking)})
+    removed = sorted({f"U+{ord(c):04X}" for c in re.findall(_INVISIBLE, marking)})
     if not removed:
         return marking
     _log.warning(
@@ -694,7 +695,7 @@ def _plain_marking(marking: str) -> str:
         len(removed),
         ", ".join(removed),
     )
-    return _INVISIBLE.sub("", marking)
+    return re.sub(_INVISIBLE, "", marking)
 
 
 @record_methods

@@ -24,8 +24,6 @@ Example::
 
 from __future__ import annotations
 
-import difflib
-import json
 import logging
 import math
 import re
@@ -323,6 +321,8 @@ def _find_style(name_or_path: str | Path, relative_to: Path | None = None) -> Pa
     for candidate in (folder / f"{text}.toml" for folder in folders):
         if candidate.is_file():
             return candidate
+    import difflib  # imported on first use: only a mistake needs a did-you-mean
+
     names = style_names(folders)
     close = difflib.get_close_matches(text, names, n=1, cutoff=0.6)
     hint = f"did you mean {close[0]!r}? " if close else ""
@@ -423,6 +423,8 @@ def _resolve(data: dict[str, Any], path: Path) -> Style:
     roles_data = _table(data, "roles", path)
     for name in roles_data:
         if name not in ROLE_NAMES:
+            import difflib  # imported on first use: only a mistake needs it
+
             close = difflib.get_close_matches(name, ROLE_NAMES, n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise StyleError(f"{path}: roles.{name}: unknown role{hint}")
@@ -796,6 +798,8 @@ def _toml_value(value: object) -> str:
         return str(value)
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    import json  # imported on first use: only `styles show` writes TOML
+
     return json.dumps(str(value), ensure_ascii=False)
 
 

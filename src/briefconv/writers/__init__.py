@@ -16,7 +16,6 @@ The style loader asks it, so this module must not import :mod:`briefconv.styles`
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import logging
 import sys
@@ -211,6 +210,8 @@ def describe_writers() -> dict[str, str]:
 
 def _unknown_format(name: str, known: list[str]) -> FormatError:
     """The error for a format no writer has: the likely intended name first, then all."""
+    import difflib  # imported on first use: only a mistake needs a did-you-mean
+
     close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
     hint = f"did you mean {close[0]!r}? " if close else ""
     return FormatError(f"unknown format {name!r} ({hint}available: {', '.join(known)})")

@@ -31,7 +31,6 @@ and ebooklib are slow to import).
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 import types
 import typing
@@ -216,6 +215,8 @@ class WriterOptions:
 
 def unknown_key(source: object, where: str, key: str, known: Iterable[str]) -> StyleError:
     """An error ``SOURCE: WHERE: unknown key``, with a did-you-mean when one is close."""
+    import difflib  # imported on first use: only a mistake needs a did-you-mean
+
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return StyleError(f"{source}: {where}: unknown key{hint}")
