@@ -106,13 +106,20 @@ class _Quotes:
     """
 
     def __init__(self, language: str | None) -> None:
-        self.language = language
+        # The article's language tag, or None when quotes stay straight; which docutils
+        # quote set it means is looked up at the first quote (see text()).
+        self.tag = language
+        self.language: str | None = None
         self.before = " "  # a paragraph starts as if after a space
 
     def text(self, text: str) -> str:
         """``text`` with its quotes curled, addresses in it left as written."""
         if not text:
             return text
+        # Text without a straight quote comes back as it is, whatever the language: docutils
+        # (about 5 ms of imports) is loaded only for an article that has a quote to curl.
+        if self.tag is not None and self.language is None and ("'" in text or '"' in text):
+            self.language = _quote_set(self.tag)
         if self.language is None:
             self.before = text[-1]
             return text
@@ -215,7 +222,7 @@ def smart_text(text: str, language: str, *, quotes: bool = True) -> str:
     ``quotes`` ``False`` leaves quotes straight and only binds (:func:`bind`).
     """
     if quotes:
-        text = _Quotes(_quote_set(language)).text(text)
+        text = _Quotes(language).text(text)
         if language.lower().startswith("fr"):
             text = _guillemet_spacing(text)
     return bind(text, language)
@@ -234,7 +241,7 @@ class _Setter:
 
     def runs(self, nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
         """One paragraph's (heading's, item's, cell's) inlines, quotes decided across runs."""
-        state = _Quotes(_quote_set(self.language) if self.quotes else None)
+        state = _Quotes(self.language if self.quotes else None)
         return self._inlines(nodes, state)
 
     def _inlines(self, nodes: tuple[Inline, ...], state: _Quotes) -> tuple[Inline, ...]:
