@@ -949,7 +949,47 @@ def main(argv: Sequence[str] | None = None) -> Any:
 
     It expects a process of its own (the console script's): the garbage collector is
     paused during start-up and what start-up made is frozen (see :func:`_end_start_up`).
+    Called without ``argv``, as the console script and ``python -m briefconv`` call it, it
+    ends the process itself once done (:func:`_exit_process`).
     """
+    try:
+        _main(argv)
+    except SystemExit as exc:
+        if argv is None:
+            _exit_process(exc.code)
+        raise
+
+
+def _exit_process(code: object) -> None:
+    """End the process with ``code`` now, without tearing the interpreter down.
+
+    Python's own exit frees every object start-up made, module by module: 8-10 ms of a
+    one-article run, for memory the system takes back anyway. What exit must still do is
+    done here first: the ``atexit`` functions (logging's flush among them) and writing
+    out standard output and error. Only when no other thread runs, which the normal exit
+    would wait for; otherwise the normal exit happens.
+    """
+    import atexit
+    import os
+    import threading
+
+    if threading.active_count() != 1:
+        return
+    status = code if isinstance(code, int) else 0 if code is None else 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:  # None without a console (pythonw)
+                stream.flush()
+        except ValueError:  # closed (a broken pipe's clean-up closes stderr)
+            pass
+        except OSError:  # a full disk behind `> file`: the output is incomplete
+            status = status or 1
+    os._exit(status)
+
+
+def _main(argv: Sequence[str] | None) -> None:
+    """:func:`main`'s work: always ends by raising :class:`SystemExit` with the status."""
     from briefconv import _startup
 
     args = list(argv) if argv is not None else sys.argv[1:]
