@@ -250,16 +250,24 @@ def _q(path: Path | str) -> str:
     return shlex.quote(str(path))
 
 
-def pandoc_one(tools: Tools, article: Path, out: Path) -> str:
-    """Shell lines: pandoc's three runs for one article (PDF: Markdown -> Typst -> PDF)."""
+def pandoc_one(tools: Tools, article: Path, out: Path, *, at_once: bool = False) -> str:
+    """Shell lines: pandoc's three runs for one article (PDF: Markdown -> Typst -> PDF).
+
+    ``at_once``: the DOCX and EPUB runs in the background while the Typst source is written
+    and compiled, as a careful script on several CPUs would.
+    """
     stem = out / article.stem
     p = _q(tools.pandoc)
-    return (
-        f"{p} {_q(article)} -o {_q(stem)}.docx\n"
-        f"{p} {_q(article)} -o {_q(stem)}.epub\n"
+    docx = f"{p} {_q(article)} -o {_q(stem)}.docx"
+    epub = f"{p} {_q(article)} -o {_q(stem)}.epub"
+    pdf = (
         f"{p} {_q(article)} -s -t typst -o {_q(stem)}.typ\n"
         f"{_q(tools.python)} {_q(tools.typst_compile)} {_q(stem)}.typ {_q(stem)}.pdf\n"
     )
+    if not at_once:
+        return f"{docx}\n{epub}\n{pdf}"
+    # Each job's own status: a failed pandoc run fails the script (bash -e).
+    return f'{docx} & docx=$!\n{epub} & epub=$!\n{pdf}wait "$docx"\nwait "$epub"\n'
 
 
 @dataclass(frozen=True)
@@ -397,27 +405,13 @@ def case_single(
             "the sample: pandoc ×3 + typst, at once",
             _sh(
                 work / "c1-sample-pandoc-par.sh",
-                _peer_at_once(tools, sample.markdown, out["sample-pd-par"]),
+                pandoc_one(tools, sample.markdown, out["sample-pd-par"], at_once=True),
             ),
             clean=out["sample-pd-par"],
         ),
     ]
     run_side_by_side(variants, reps, work, say)
     return variants
-
-
-def _peer_at_once(tools: Tools, article: Path, out: Path) -> str:
-    """Shell lines: pandoc's three runs for one article at once, Typst after its source."""
-    stem = out / article.stem
-    p = _q(tools.pandoc)
-    return (
-        f"{p} {_q(article)} -o {_q(stem)}.docx & docx=$!\n"
-        f"{p} {_q(article)} -o {_q(stem)}.epub & epub=$!\n"
-        f"{p} {_q(article)} -s -t typst -o {_q(stem)}.typ\n"
-        f"{_q(tools.python)} {_q(tools.typst_compile)} {_q(stem)}.typ {_q(stem)}.pdf\n"
-        # Each job's own status: a failed pandoc run fails the script (bash -e).
-        'wait "$docx"\nwait "$epub"\n'
-    )
 
 
 def _peer_parallel(tools: Tools, articles: Sequence[Path], out: Path, script: Path) -> list[str]:

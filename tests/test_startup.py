@@ -36,17 +36,26 @@ WATCHED = (
     "markdown_it",
 )
 
-# Runs main() as the console script does, then prints the watched modules loaded.
-_RUN = """
-import json, sys
+#: Runs main() as the console script does, with argv given (so that main() returns to
+#: this code, where the console script's call ends the process); the tests' scripts go on
+#: from here, reading what the run left behind.
+MAIN = """
+import gc, json, re, sys
 from briefconv.cli import main
 try:
     main(sys.argv[1:])
 except SystemExit as exc:
     if exc.code:
         raise
+"""
+
+# Runs main() as the console script does, then prints the watched modules loaded.
+_RUN = (
+    MAIN
+    + """
 print(json.dumps(sorted(m for m in {watched!r} if m in sys.modules)))
 """
+)
 
 
 def _loaded(args: list[str], cache: Path) -> list[str]:
@@ -137,16 +146,12 @@ def test_listing_formats_still_reads_the_entry_points(tmp_path: Path) -> None:
 
 
 # Runs main() as the console script does, then prints the collector's state.
-_GC = """
-import gc, sys
-from briefconv.cli import main
-try:
-    main(sys.argv[1:])
-except SystemExit as exc:
-    if exc.code:
-        raise
+_GC = (
+    MAIN
+    + """
 print(gc.isenabled(), gc.get_freeze_count() > 0)
 """
+)
 
 
 @pytest.mark.parametrize(
@@ -191,14 +196,9 @@ def test_a_host_running_the_cli_keeps_its_collector(tmp_path: Path) -> None:
 
 # Runs main() as the console script does, then says which of reportlab's import-time
 # regular expressions were really compiled (a put-off one is not an re.Pattern yet).
-_PATTERNS = """
-import json, re, sys
-from briefconv.cli import main
-try:
-    main(sys.argv[1:])
-except SystemExit as exc:
-    if exc.code:
-        raise
+_PATTERNS = (
+    MAIN
+    + """
 import reportlab.lib.PyFontify as fontify
 import reportlab.lib.rl_safe_eval as safe_eval
 import reportlab.lib.textsplit as textsplit
@@ -212,6 +212,7 @@ found = {
 }
 print(json.dumps({name: isinstance(p, re.Pattern) for name, p in found.items()}))
 """
+)
 
 
 def test_a_pdf_does_not_compile_the_reportlab_patterns_it_never_uses(tmp_path: Path) -> None:
@@ -321,18 +322,14 @@ def test_pyphen_is_imported_only_by_a_style_that_hyphenates(
 
 # Runs main() as the console script does, then says, for each face the run registered,
 # whether its glyph-to-characters table was ever unpickled.
-_FACES = """
-import json, sys
-from briefconv.cli import main
-try:
-    main(sys.argv[1:])
-except SystemExit as exc:
-    if exc.code:
-        raise
+_FACES = (
+    MAIN
+    + """
 from reportlab.pdfbase import pdfmetrics
 faces = [f.face for n, f in pdfmetrics._fonts.items() if n.startswith("briefconv-")]
 print(json.dumps(sorted({type(f).__name__: "glyphToChar" in vars(f) for f in faces}.items())))
 """
+)
 
 
 def test_a_pdf_from_the_font_cache_leaves_the_shaping_table_packed(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from briefconv import model, styles, wording
 from briefconv.writers import options
 
 from .conftest import SAMPLE
+from .test_startup import MAIN
 
 # Reads an article and loads a style (then typesets it, as render() does) in a fresh
 # interpreter, and prints which of the modules named in argv[2:] got imported.
@@ -84,13 +85,8 @@ def test_common_records_share_their_methods(module: object) -> None:
 def test_an_epub_of_an_article_without_quotes_imports_no_docutils_nor_html(
     tmp_path: Path,
 ) -> None:
-    code = (
-        "import json, sys\n"
-        "from briefconv.cli import main\n"
-        "try:\n    main(sys.argv[1:])\n"
-        "except SystemExit as exc:\n    assert not exc.code\n"
-        "names = ('docutils', 'html')\n"
-        "print(json.dumps([m for m in names if m in sys.modules]))\n"
+    code = MAIN + (
+        "names = ('docutils', 'html')\nprint(json.dumps([m for m in names if m in sys.modules]))\n"
     )
     args = ["convert", str(SAMPLE), "-t", "epub", "-o", str(tmp_path)]
     proc = subprocess.run(
