@@ -20,6 +20,7 @@ from briefconv.model import PACK_LAYOUT, Article, Layout, Pack, PackMeta
 from briefconv.readers import MAX_BYTES, read_path, reader_for
 from briefconv.styles import Style, load_style
 from briefconv.writers import describe_writers, extension_of, format_names, get_writer
+from briefconv.writers.base import Writer
 
 __all__ = [
     "DEFAULT_FORMATS",
@@ -128,9 +129,15 @@ def render(article: Article, fmt: str, style: Style | str | Path | None = None) 
 
     resolved = style if isinstance(style, Style) else load_style(style)
     _startup.end([fmt])  # the command line's start-up pause, if it is still on
-    writer = get_writer(fmt)
-    with _one_line_errors(f"{fmt}: could not render {article.meta.title!r}"):
-        data: object = writer.write_pack(_typeset(handout(article), resolved), resolved)
+    writer = get_writer(fmt)  # an unknown format fails before any typesetting
+    typeset = _typeset(handout(article), resolved)
+    return _written(writer, typeset, fmt, resolved, repr(article.meta.title))
+
+
+def _written(writer: Writer, typeset: Pack, fmt: str, style: Style, what: str) -> bytes:
+    """``writer``'s ``fmt`` bytes of ``typeset``; its failure is one line naming ``what``."""
+    with _one_line_errors(f"{fmt}: could not render {what}"):
+        data: object = writer.write_pack(typeset, style)
     return _checked_bytes(data, fmt)
 
 
@@ -149,9 +156,8 @@ def render_pack(pack: Pack, fmt: str, style: Style | str | Path | None = None) -
     """Render a briefing pack (see :func:`make_pack`, :func:`load_manifest`) to ``fmt`` bytes."""
     resolved = style if isinstance(style, Style) else load_style(style)
     writer = get_writer(fmt)
-    with _one_line_errors(f"{fmt}: could not render the pack {pack.meta.title!r}"):
-        data: object = writer.write_pack(_typeset(pack, resolved), resolved)
-    return _checked_bytes(data, fmt)
+    typeset = _typeset(pack, resolved)
+    return _written(writer, typeset, fmt, resolved, f"the pack {pack.meta.title!r}")
 
 
 def output_name(input_name: str | Path, fmt: str | None = None) -> str:
@@ -228,10 +234,7 @@ def write_outputs(
     typeset = _typeset(pack, resolved)
 
     def render_one(fmt: str) -> bytes:
-        writer = get_writer(fmt)
-        with _one_line_errors(f"{fmt}: could not render {what}"):
-            data: object = writer.write_pack(typeset, resolved)
-        return _checked_bytes(data, fmt)
+        return _written(get_writer(fmt), typeset, fmt, resolved, what)
 
     rendered = render_formats(render_one, formats, jobs)
     # The extension is appended, not substituted: "weekly.v2" -> "weekly.v2.pdf".
