@@ -19,7 +19,22 @@ from briefconv.model import (
 )
 from briefconv.styles import Style
 
-__all__ = ["Run", "emphasised", "flatten", "mark_floor"]
+__all__ = ["Run", "emphasised", "escape_markup", "flatten", "mark_floor"]
+
+
+def escape_markup(text: str, *, quote: bool = False) -> str:
+    """``text`` with ``&``, ``<`` and ``>`` (and with ``quote``, ``"``) as entities.
+
+    The escaping every markup a writer makes needs (reportlab's paragraph markup, XHTML,
+    XMP), written out rather than imported: ``xml.sax.saxutils`` pulls in ``urllib.request``
+    and ``http.client``, and ``html`` a table of 2,231 entity names escaping never reads.
+
+    >>> escape_markup('<a href="x">Tom & Jerry</a>', quote=True)
+    '&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&lt;/a&gt;'
+    """
+    # "&" first, so the entities made after it are not escaped again.
+    text = text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    return text.replace('"', "&quot;") if quote else text
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,6 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from html import escape
 from typing import Any
 
 from reportlab.pdfbase.pdfdoc import (
@@ -52,6 +51,8 @@ from reportlab.pdfbase.pdfdoc import (
     PDFString,
 )
 from reportlab.pdfgen.textobject import PDFTextObject
+
+from briefconv.writers._runs import escape_markup
 
 __all__ = [
     "Node",
@@ -435,7 +436,7 @@ def _spliced(kids: list[Node | _Mark | _Annotation]) -> Iterator[Node | _Mark | 
 
 def _xmp(title: str, language: str) -> PDFStream:
     """An XMP metadata stream: title, language, and the PDF/UA-1 identification."""
-    title, language = escape(title, quote=False), escape(language, quote=False)
+    title, language = escape_markup(title), escape_markup(language)
     packet = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">

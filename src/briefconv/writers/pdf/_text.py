@@ -19,6 +19,7 @@ from briefconv._cache import cached
 from briefconv.model import Note
 from briefconv.writers._links import safe_url
 from briefconv.writers._runs import Run
+from briefconv.writers._runs import escape_markup as _escape
 
 __all__ = [
     "NoteMark",
@@ -220,20 +221,6 @@ def _no_break(text: str) -> str:
     '«\xa0oui\xa0»'
     """
     return text.replace("\u202f", "\u00a0")
-
-
-def _escape(text: str, *, quote: bool = False) -> str:
-    """``text`` with ``&``, ``<`` and ``>`` (and with ``quote``, ``"``) as entities.
-
-    What ``xml.sax.saxutils.escape`` does, without importing it: that module pulls in
-    ``urllib.request``, ``http.client`` and ``ssl``, a tenth of the writer's start-up.
-
-    >>> _escape('<a href="x">Tom & Jerry</a>', quote=True)
-    '&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&lt;/a&gt;'
-    """
-    # "&" first, so the entities made after it are not escaped again.
-    text = text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
-    return text.replace('"', "&quot;") if quote else text
 
 
 def _space_leads(runs: Iterable[Run]) -> list[Run]:
